@@ -1,0 +1,4 @@
+import { bootstrapWorker } from '@ecom/pipeline';
+import { WarehouseLoaderAppModule } from './app.module';
+
+void bootstrapWorker('warehouse-loader', WarehouseLoaderAppModule.forRoot);

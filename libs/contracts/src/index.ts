@@ -1,0 +1,6 @@
+export * from './stages';
+export * from './csv-columns';
+export * from './payloads';
+export * from './run-request';
+export * from './analyses';
+export * from './run-report';

@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** Body of POST /runs. Without `source` the run generates its own data. */
+export class CreateRunRequest {
+  @IsOptional()
+  @IsIn(['full'])
+  mode?: 'full';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50_000_000)
+  customers?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  products?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  transactions?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  seed?: number;
+
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'startDate must be a date YYYY-MM-DD' })
+  startDate?: string;
+
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'endDate must be a date YYYY-MM-DD' })
+  endDate?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  source?: string;
+}
+
+/** What the generator stage is asked to produce; stored in ops.runs.params. */
+export interface GenerateParams {
+  customers: number;
+  products: number;
+  transactions: number;
+  seed: number;
+  startDate: string;
+  endDate: string;
+}
+
+export interface RunParams {
+  mode: 'generate' | 'source';
+  generate?: GenerateParams;
+  /** Absolute folder the ingestor reads: data/raw/<run> when generated, the user's folder otherwise. */
+  inputDir: string;
+}

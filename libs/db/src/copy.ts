@@ -1,0 +1,41 @@
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/**
+ * Escapes one value for COPY ... FROM STDIN in text format; null becomes \N.
+ * Text format needs only backslash, tab, newline and carriage return escaped.
+ */
+export function copyTextValue(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+export function copyTextRow(values: ReadonlyArray<string | null | undefined>): string {
+  return values.map(copyTextValue).join('\t') + '\n';
+}
+
+/**
+ * Streams rows into `COPY <target> FROM STDIN` on the given client (inside the caller's
+ * transaction). `rows` yields arrays in the column order of `target`. Returns the row count.
+ */
+export async function copyRows(
+  client: PoolClient,
+  target: string,
+  rows: AsyncIterable<ReadonlyArray<string | null | undefined>> | Iterable<ReadonlyArray<string | null | undefined>>,
+): Promise<number> {
+  let count = 0;
+  const source = Readable.from(rows as AsyncIterable<ReadonlyArray<string | null>>, { objectMode: true });
+  const encode = new Transform({
+    writableObjectMode: true,
+    transform(row: ReadonlyArray<string | null>, _enc, done) {
+      count++;
+      done(null, copyTextRow(row));
+    },
+  });
+  const sink = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+  await pipeline(source, encode, sink);
+  return count;
+}

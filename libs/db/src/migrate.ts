@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
+import { sqlDir } from '@ecom/config';
+import { ensureDatabase } from './database';
+
+/**
+ * Creates the database if needed and applies pending migrations from sql/migrations.
+ * node-pg-migrate takes an advisory lock, so apps starting together apply each migration once.
+ */
+export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<string[]> {
+  await ensureDatabase(databaseUrl);
+  const applied = await runner({
+    databaseUrl,
+    dir: join(sqlDir(), 'migrations'),
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    migrationsSchema: 'public',
+    checkOrder: true,
+    singleTransaction: true,
+    log: () => undefined,
+    logger: { debug: () => undefined, info: () => undefined, warn: log, error: log },
+  });
+  for (const migration of applied) log(`applied migration ${migration.name}`);
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { Pool, type PoolClient } from 'pg';
+import { STAGES, type RunParams, type Stage, type StageStatus, type RunStatus } from '@ecom/contracts';
+import type { Queryable } from '@ecom/db';
+
+export interface RunRecord {
+  run_id: string;
+  mode: 'generate' | 'source';
+  params: RunParams;
+  status: RunStatus;
+  failed_stage: string | null;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface StageRecord {
+  run_id: string;
+  stage: Stage;
+  seq: number;
+  status: StageStatus;
+  attempts: number;
+  tasks_total: number | null;
+  tasks_done: number;
+  rows_in: string | null;
+  rows_out: string | null;
+  rows_rejected: string | null;
+  detail: Record<string, unknown>;
+  error: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface TaskRecord {
+  run_id: string;
+  stage: Stage;
+  task_key: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  payload: Record<string, unknown>;
+}
+
+export interface StageCounts {
+  rowsIn: number;
+  rowsOut: number;
+  rowsRejected: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The run ledger in PostgreSQL: the real guard of idempotency, and the source of run reports. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async createRun(runId: string, params: RunParams): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO ops.runs (run_id, mode, params) VALUES ($1, $2, $3)', [
+        runId,
+        params.mode,
+        JSON.stringify(params),
+      ]);
+      await client.query(
+        `INSERT INTO ops.run_stages (run_id, stage, seq, status)
+         SELECT $1, stage, seq::int, CASE WHEN stage = 'generate' AND $2 = 'source' THEN 'skipped' ELSE 'pending' END
+         FROM unnest($3::text[]) WITH ORDINALITY AS s(stage, seq)`,
+        [runId, params.mode, STAGES],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getRun(runId: string, db: Queryable = this.pool): Promise<RunRecord | undefined> {
+    const { rows } = await db.query<RunRecord>('SELECT * FROM ops.runs WHERE run_id = $1', [runId]);
+    return rows[0];
+  }
+
+  async getStages(runId: string): Promise<StageRecord[]> {
+    const { rows } = await this.pool.query<StageRecord>(
+      'SELECT * FROM ops.run_stages WHERE run_id = $1 ORDER BY seq',
+      [runId],
+    );
+    return rows;
+  }
+
+  async getStage(runId: string, stage: Stage, db: Queryable = this.pool): Promise<StageRecord | undefined> {
+    const { rows } = await db.query<StageRecord>('SELECT * FROM ops.run_stages WHERE run_id = $1 AND stage = $2', [
+      runId,
+      stage,
+    ]);
+    return rows[0];
+  }
+
+  /** Marks the stage (and the run) running and counts the attempt. */
+  async markStageRunning(runId: string, stage: Stage): Promise<void> {
+    await this.pool.query(
+      `WITH s AS (
+         UPDATE ops.run_stages
+            SET status = 'running', attempts = attempts + 1, error = NULL,
+                started_at = coalesce(started_at, now())
+          WHERE run_id = $1 AND stage = $2 AND status IN ('pending', 'running', 'failed')
+          RETURNING run_id)
+       UPDATE ops.runs SET status = 'running', started_at = coalesce(started_at, now())
+        WHERE run_id = $1 AND status IN ('queued', 'running')`,
+      [runId, stage],
+    );
+  }
+
+  async setProgress(runId: string, stage: Stage, progress: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.run_stages SET detail = detail || jsonb_build_object('progress', $3::jsonb)
+        WHERE run_id = $1 AND stage = $2`,
+      [runId, stage, JSON.stringify(progress)],
+    );
+  }
+
+  /** Inside the stage's own transaction, so the work and its record land together. */
+  async completeStage(client: PoolClient, runId: string, stage: Stage, counts: StageCounts): Promise<void> {
+    await client.query(
+      `UPDATE ops.run_stages
+          SET status = 'succeeded', rows_in = $3, rows_out = $4, rows_rejected = $5,
+              detail = detail || $6::jsonb, error = NULL, finished_at = now()
+        WHERE run_id = $1 AND stage = $2`,
+      [runId, stage, counts.rowsIn, counts.rowsOut, counts.rowsRejected, JSON.stringify(counts.detail ?? {})],
+    );
+  }
+
+  async recordStageError(runId: string, stage: Stage, message: string): Promise<void> {
+    await this.pool.query('UPDATE ops.run_stages SET error = $3 WHERE run_id = $1 AND stage = $2', [
+      runId,
+      stage,
+      message,
+    ]);
+  }
+
+  /** The stage gave up: the run fails with the stage's error. */
+  async failStage(runId: string, stage: Stage, message: string): Promise<void> {
+    await this.pool.query(
+      `WITH s AS (
+         UPDATE ops.run_stages SET status = 'failed', error = $3, finished_at = now()
+          WHERE run_id = $1 AND stage = $2 RETURNING run_id)
+       UPDATE ops.runs SET status = 'failed', failed_stage = $2, error = $3, finished_at = now()
+        WHERE run_id = $1 AND status <> 'failed'`,
+      [runId, stage, message],
+    );
+  }
+
+  async finishRun(runId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.runs SET status = 'succeeded', finished_at = coalesce(finished_at, now())
+        WHERE run_id = $1 AND status = 'running'`,
+      [runId],
+    );
+  }
+
+  /** Registers fan-out tasks; re-planning the same tasks is a no-op. */
+  async registerTasks(
+    client: PoolClient,
+    runId: string,
+    stage: Stage,
+    tasks: ReadonlyArray<{ key: string; payload: object }>,
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO ops.stage_tasks (run_id, stage, task_key, payload)
+       SELECT $1, $2, t.key, t.payload
+         FROM jsonb_to_recordset($3::jsonb) AS t(key text, payload jsonb)
+       ON CONFLICT (run_id, stage, task_key) DO NOTHING`,
+      [runId, stage, JSON.stringify(tasks)],
+    );
+    await client.query(
+      `UPDATE ops.run_stages
+          SET tasks_total = (SELECT count(*) FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2)
+        WHERE run_id = $1 AND stage = $2`,
+      [runId, stage],
+    );
+  }
+
+  async getTask(runId: string, stage: Stage, taskKey: string): Promise<TaskRecord | undefined> {
+    const { rows } = await this.pool.query<TaskRecord>(
+      'SELECT * FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2 AND task_key = $3',
+      [runId, stage, taskKey],
+    );
+    return rows[0];
+  }
+
+  async listTasks(runId: string, stage: Stage): Promise<TaskRecord[]> {
+    const { rows } = await this.pool.query<TaskRecord>(
+      'SELECT * FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2 ORDER BY task_key',
+      [runId, stage],
+    );
+    return rows;
+  }
+
+  /** Inside the task's transaction: the task's rows and its 'succeeded' mark commit together. */
+  async completeTask(client: PoolClient, runId: string, stage: Stage, taskKey: string, counts: StageCounts): Promise<void> {
+    await client.query(
+      `UPDATE ops.stage_tasks
+          SET status = 'succeeded', rows_in = $4, rows_out = $5, rows_rejected = $6,
+              detail = $7::jsonb, error = NULL, finished_at = now()
+        WHERE run_id = $1 AND stage = $2 AND task_key = $3`,
+      [runId, stage, taskKey, counts.rowsIn, counts.rowsOut, counts.rowsRejected, JSON.stringify(counts.detail ?? {})],
+    );
+  }
+
+  async failTask(runId: string, stage: Stage, taskKey: string, message: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ops.stage_tasks SET status = 'failed', error = $4, finished_at = now()
+        WHERE run_id = $1 AND stage = $2 AND task_key = $3`,
+      [runId, stage, taskKey, message],
+    );
+  }
+
+  /**
+   * Fan-in: under a lock on the stage row, closes the stage once every task has succeeded, with
+   * the tasks' counts summed. Returns the stage's status afterwards. Concurrent last tasks
+   * serialise on the lock, so the stage closes exactly once.
+   */
+  async closeStageIfTasksDone(runId: string, stage: Stage): Promise<StageStatus | undefined> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ status: StageStatus; tasks_total: number | null }>(
+        'SELECT status, tasks_total FROM ops.run_stages WHERE run_id = $1 AND stage = $2 FOR UPDATE',
+        [runId, stage],
+      );
+      const current = rows[0];
+      if (!current) {
+        await client.query('ROLLBACK');
+        return undefined;
+      }
+      const { rows: sums } = await client.query<{ done: string; pending: string; rows_in: string; rows_out: string; rows_rejected: string }>(
+        `SELECT count(*) FILTER (WHERE status = 'succeeded') AS done,
+                count(*) FILTER (WHERE status <> 'succeeded') AS pending,
+                coalesce(sum(rows_in), 0) AS rows_in, coalesce(sum(rows_out), 0) AS rows_out,
+                coalesce(sum(rows_rejected), 0) AS rows_rejected
+           FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2`,
+        [runId, stage],
+      );
+      const s = sums[0];
+      await client.query('UPDATE ops.run_stages SET tasks_done = $3 WHERE run_id = $1 AND stage = $2', [
+        runId,
+        stage,
+        Number(s.done),
+      ]);
+      let status = current.status;
+      if (status === 'running' && Number(s.pending) === 0 && current.tasks_total !== null) {
+        await this.completeStage(client, runId, stage, {
+          rowsIn: Number(s.rows_in),
+          rowsOut: Number(s.rows_out),
+          rowsRejected: Number(s.rows_rejected),
+        });
+        status = 'succeeded';
+      }
+      await client.query('COMMIT');
+      return status;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Records one quarantined record; stages that reject many rows insert set-based in SQL instead. */
+  async quarantine(
+    db: Queryable,
+    rows: ReadonlyArray<{
+      runId: string;
+      stage: Stage;
+      entity?: string;
+      sourceFile?: string;
+      sourceLine?: number;
+      recordKey?: string;
+      rawRecord?: string;
+      reasonCode: string;
+      message: string;
+    }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await db.query(
+      `INSERT INTO ops.quarantine (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS q(
+         "runId" text, stage text, entity text, "sourceFile" text, "sourceLine" bigint,
+         "recordKey" text, "rawRecord" text, "reasonCode" text, message text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}

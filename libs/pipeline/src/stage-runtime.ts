@@ -1,0 +1,237 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { Pool, type PoolClient } from 'pg';
+import {
+  DEFAULT_JOB_OPTIONS,
+  ENTRY_JOB,
+  InvalidPayloadError,
+  JOB_NAMES,
+  QUEUES,
+  STAGES,
+  nextStage,
+  partJobId,
+  stageJobId,
+  type RunParams,
+  type Stage,
+} from '@ecom/contracts';
+import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
+
+/** A failure that retrying cannot fix (bad input, quality below threshold): the run fails now. */
+export class StageFailure extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageFailure';
+  }
+}
+
+export interface StageContext {
+  runId: string;
+  run: RunRecord;
+  /** The stage's transaction: everything written through it lands with the stage's record. */
+  client: PoolClient;
+  /** Visible in GET /runs/:id and the CLI while the stage works. */
+  progress(update: Record<string, unknown>): Promise<void>;
+}
+
+export interface PlannedTask {
+  key: string;
+  payload: object;
+}
+
+/**
+ * How every stage worker records its work in the run ledger and hands the run on.
+ * Idempotency lives here: a stage or task already marked succeeded is never redone, and
+ * work plus its ledger record commit in one transaction.
+ */
+@Injectable()
+export class StageRuntime {
+  private readonly logger = new Logger(StageRuntime.name);
+  private readonly queues: Record<Stage, Queue>;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly ledger: LedgerRepository,
+    @InjectQueue(QUEUES.generate) generate: Queue,
+    @InjectQueue(QUEUES.ingest) ingest: Queue,
+    @InjectQueue(QUEUES.validate) validate: Queue,
+    @InjectQueue(QUEUES.transform) transform: Queue,
+    @InjectQueue(QUEUES.warehouse) warehouse: Queue,
+    @InjectQueue(QUEUES.analytics) analytics: Queue,
+  ) {
+    this.queues = { generate, ingest, validate, transform, warehouse, analytics };
+  }
+
+  queue(stage: Stage): Queue {
+    return this.queues[stage];
+  }
+
+  /** Records a new run and enqueues its first stage. */
+  async launchRun(runId: string, params: RunParams): Promise<void> {
+    await this.ledger.createRun(runId, params);
+    const first: Stage = params.mode === 'source' ? 'ingest' : 'generate';
+    await this.enqueueStage(runId, first);
+  }
+
+  async enqueueStage(runId: string, stage: Stage): Promise<void> {
+    await this.queues[stage].add(ENTRY_JOB[stage], { runId }, { ...DEFAULT_JOB_OPTIONS, jobId: stageJobId(runId, stage) });
+  }
+
+  /** Enqueues the next stage, or closes the run after the last one. Safe to call twice. */
+  async handOff(runId: string, stage: Stage): Promise<void> {
+    const next = nextStage(stage);
+    if (next) await this.enqueueStage(runId, next);
+    else await this.ledger.finishRun(runId);
+  }
+
+  /**
+   * A whole-run stage: `work` runs in one transaction that also marks the stage succeeded.
+   * A duplicate delivery after success only repeats the (idempotent) hand-off.
+   */
+  async runStage(job: Job, stage: Stage, runId: string, work: (ctx: StageContext) => Promise<StageCounts>): Promise<void> {
+    const run = await this.readyRun(runId, stage);
+    if (!run) return;
+    const current = await this.ledger.getStage(runId, stage);
+    if (current?.status === 'succeeded') {
+      await this.handOff(runId, stage);
+      return;
+    }
+    await this.ledger.markStageRunning(runId, stage);
+    await this.guard(job, runId, stage, undefined, async () => {
+      const started = Date.now();
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const counts = await work(this.context(job, run, stage, client));
+        await this.ledger.completeStage(client, runId, stage, counts);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
+    });
+    await this.handOff(runId, stage);
+  }
+
+  /**
+   * A fan-out stage's plan job: registers the tasks and enqueues one part job per task.
+   * `plan` may also write files or rows; it must be idempotent itself.
+   */
+  async planStage(job: Job, stage: Stage, runId: string, plan: (run: RunRecord) => Promise<PlannedTask[]>): Promise<void> {
+    const run = await this.readyRun(runId, stage);
+    if (!run) return;
+    const current = await this.ledger.getStage(runId, stage);
+    if (current?.status === 'succeeded') {
+      await this.handOff(runId, stage);
+      return;
+    }
+    await this.ledger.markStageRunning(runId, stage);
+    const tasks = await this.guard(job, runId, stage, undefined, async () => {
+      const planned = await plan(run);
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await this.ledger.registerTasks(client, runId, stage, planned);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      return planned;
+    });
+    // Part jobs already succeeded in the ledger are skipped by runTask, so re-adding is harmless.
+    await this.queues[stage].addBulk(
+      tasks.map((task) => ({
+        name: JOB_NAMES.part,
+        data: { ...task.payload, runId, taskKey: task.key },
+        opts: { ...DEFAULT_JOB_OPTIONS, jobId: partJobId(runId, stage, task.key) },
+      })),
+    );
+    await this.fanIn(runId, stage);
+  }
+
+  /** One part of a fan-out stage. The last part to finish closes the stage and hands off. */
+  async runTask(
+    job: Job,
+    stage: Stage,
+    runId: string,
+    taskKey: string,
+    work: (ctx: StageContext) => Promise<StageCounts>,
+  ): Promise<void> {
+    const run = await this.readyRun(runId, stage);
+    if (!run) return;
+    const task = await this.ledger.getTask(runId, stage, taskKey);
+    if (!task) throw new StageFailure(`run ${runId} ${stage}: unknown task ${taskKey}`);
+    if (task.status !== 'succeeded') {
+      await this.guard(job, runId, stage, taskKey, async () => {
+        const client = await this.pool.connect();
+        try {
+          await client.query('BEGIN');
+          const counts = await work(this.context(job, run, stage, client));
+          await this.ledger.completeTask(client, runId, stage, taskKey, counts);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      });
+    }
+    await this.fanIn(runId, stage);
+  }
+
+  private async fanIn(runId: string, stage: Stage): Promise<void> {
+    const status = await this.ledger.closeStageIfTasksDone(runId, stage);
+    if (status === 'succeeded') await this.handOff(runId, stage);
+  }
+
+  /** The run, unless it has already failed (then other parts of it stop quietly). */
+  private async readyRun(runId: string, stage: Stage): Promise<RunRecord | undefined> {
+    const run = await this.ledger.getRun(runId);
+    if (!run) throw new StageFailure(`run ${runId} does not exist (stage ${stage})`);
+    if (run.status === 'failed') {
+      this.logger.warn(`run ${runId} already failed; ${stage} skips its job`);
+      return undefined;
+    }
+    return run;
+  }
+
+  private context(job: Job, run: RunRecord, stage: Stage, client: PoolClient): StageContext {
+    return {
+      runId: run.run_id,
+      run,
+      client,
+      progress: async (update) => {
+        await this.ledger.setProgress(run.run_id, stage, update);
+        await job.updateProgress(update).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Records errors; on the last attempt (or an unrecoverable error) fails the stage and the run. */
+  private async guard<T>(job: Job, runId: string, stage: Stage, taskKey: string | undefined, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      const err = error as Error;
+      const where = taskKey ? `${stage} ${taskKey}` : stage;
+      const message = `${where}: ${err.message}`;
+      const unrecoverable = err instanceof UnrecoverableError || err instanceof InvalidPayloadError;
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.logger.error(`run ${runId} ${message}${unrecoverable || lastAttempt ? '' : ' (will retry)'}`);
+      if (taskKey && (unrecoverable || lastAttempt)) await this.ledger.failTask(runId, stage, taskKey, message);
+      if (unrecoverable || lastAttempt) await this.ledger.failStage(runId, stage, message);
+      else await this.ledger.recordStageError(runId, stage, message);
+      if (err instanceof InvalidPayloadError) throw new UnrecoverableError(err.message);
+      throw error;
+    }
+  }
+}
+
+export const ALL_STAGES = STAGES;

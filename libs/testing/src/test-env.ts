@@ -1,0 +1,67 @@
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { AppConfig, loadConfig, type DeepPartial } from '@ecom/config';
+import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestEnv {
+  config: AppConfig;
+  pool: Pool;
+  /** Drops the suite's database, its BullMQ keys and its data folder. */
+  teardown(): Promise<void>;
+}
+
+/**
+ * A suite's own world: a fresh database `ecom_test_<suite>`, migrated; a BullMQ prefix of its
+ * own; a temporary data root. Suites run in parallel without seeing each other.
+ */
+export async function createTestEnv(suite: string, overrides: DeepPartial<AppConfig> = {}): Promise<TestEnv> {
+  const safe = suite.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const databaseUrl = `${PG_BASE}/ecom_test_${safe}`;
+  await dropDatabase(databaseUrl);
+  await migrateDatabase(databaseUrl);
+  const dataRoot = mkdtempSync(join(tmpdir(), `ecom-${safe}-`));
+  const queuePrefix = `test-${safe}-${process.pid}`;
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix,
+      dataRoot,
+      port: 0,
+      logLevel: 'warn',
+      ...overrides,
+      sourceRoots: [dataRoot, ...((overrides.sourceRoots as string[] | undefined) ?? [])],
+    },
+  });
+  const pool = createPool(databaseUrl, { max: 4 });
+  return {
+    config,
+    pool,
+    async teardown() {
+      await pool.end();
+      await clearQueuePrefix(REDIS_URL, queuePrefix);
+      rmSync(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

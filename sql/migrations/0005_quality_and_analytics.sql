@@ -1,0 +1,39 @@
+-- Up Migration
+-- Validator results per run, and analysis results per run.
+CREATE TABLE ops.quality_checks (
+  run_id       text NOT NULL REFERENCES ops.runs ON DELETE CASCADE,
+  check_name   text NOT NULL,
+  family       text NOT NULL CHECK (family IN ('completeness', 'uniqueness', 'referential_integrity', 'consistency', 'range')),
+  entity       text NOT NULL,
+  weight       numeric NOT NULL,
+  rows_checked bigint NOT NULL,
+  violations   bigint NOT NULL,
+  sample_ids   text[] NOT NULL DEFAULT '{}',
+  passed       boolean NOT NULL,
+  description  text NOT NULL,
+  PRIMARY KEY (run_id, check_name)
+);
+
+CREATE TABLE ops.quality_scores (
+  run_id     text PRIMARY KEY REFERENCES ops.runs ON DELETE CASCADE,
+  score      numeric(5,2) NOT NULL,
+  grade      char(1) NOT NULL,
+  threshold  numeric(5,2) NOT NULL,
+  passed     boolean NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ops.analysis_results (
+  run_id     text NOT NULL REFERENCES ops.runs ON DELETE CASCADE,
+  analysis   text NOT NULL,
+  columns    text[] NOT NULL,
+  rows       jsonb NOT NULL,
+  row_count  integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (run_id, analysis)
+);
+
+-- Down Migration
+DROP TABLE ops.analysis_results;
+DROP TABLE ops.quality_scores;
+DROP TABLE ops.quality_checks;

@@ -4,3 +4,4 @@ export * from './payloads';
 export * from './run-request';
 export * from './analyses';
 export * from './run-report';
+export * from './analysis-format';

@@ -1,5 +1,5 @@
 -- Up Migration
--- Validator results per run, and analysis results per run.
+-- Validator results per run: each check with its violations, and the run's score.
 CREATE TABLE ops.quality_checks (
   run_id       text NOT NULL REFERENCES ops.runs ON DELETE CASCADE,
   check_name   text NOT NULL,
@@ -23,17 +23,6 @@ CREATE TABLE ops.quality_scores (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE ops.analysis_results (
-  run_id     text NOT NULL REFERENCES ops.runs ON DELETE CASCADE,
-  analysis   text NOT NULL,
-  columns    text[] NOT NULL,
-  rows       jsonb NOT NULL,
-  row_count  integer NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (run_id, analysis)
-);
-
 -- Down Migration
-DROP TABLE ops.analysis_results;
 DROP TABLE ops.quality_scores;
 DROP TABLE ops.quality_checks;

@@ -1,0 +1,165 @@
+import { Processor } from '@nestjs/bullmq';
+import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AppConfig } from '@ecom/config';
+import { JOB_NAMES, QUEUES, type RunParams } from '@ecom/contracts';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createWorkerContext } from './bootstrap';
+import { PipelineModule } from './pipeline.module';
+import { StageFailure, StageRuntime } from './stage-runtime';
+import { StageWorker } from './stage-worker';
+
+/** What the fake stages below do, so each test can script a part's behaviour. */
+const script = {
+  partCalls: new Map<string, number>(),
+  failPartOnce: new Set<string>(),
+  validateCalls: 0,
+  failValidate: false,
+};
+
+@Injectable()
+@Processor(QUEUES.ingest)
+class FakeIngest extends StageWorker {
+  constructor(private readonly runtime: StageRuntime, config: AppConfig) {
+    super(config);
+  }
+  async process(job: Job<{ runId: string; taskKey?: string; rows?: number }>): Promise<void> {
+    const { runId } = job.data;
+    if (job.name === JOB_NAMES.plan) {
+      await this.runtime.planStage(job, 'ingest', runId, async () =>
+        ['a', 'b', 'c', 'd'].map((key, i) => ({ key, payload: { rows: 10 * (i + 1) } })),
+      );
+      return;
+    }
+    const key = job.data.taskKey!;
+    await this.runtime.runTask(job, 'ingest', runId, key, async ({ client }) => {
+      script.partCalls.set(key, (script.partCalls.get(key) ?? 0) + 1);
+      await client.query(
+        `INSERT INTO staging.customers (customer_id, run_id, source_file, source_line) VALUES ($1, $2, $3, 1)`,
+        [key, runId, key],
+      );
+      if (script.failPartOnce.delete(key)) throw new Error(`part ${key} crashed`);
+      const rows = job.data.rows ?? 0;
+      return { rowsIn: rows, rowsOut: rows - 1, rowsRejected: 1 };
+    });
+  }
+}
+
+@Injectable()
+@Processor(QUEUES.validate)
+class FakeValidate extends StageWorker {
+  constructor(private readonly runtime: StageRuntime, config: AppConfig) {
+    super(config);
+  }
+  async process(job: Job<{ runId: string }>): Promise<void> {
+    await this.runtime.runStage(job, 'validate', job.data.runId, async () => {
+      script.validateCalls++;
+      if (script.failValidate) throw new StageFailure('quality below threshold');
+      return { rowsIn: 5, rowsOut: 5, rowsRejected: 0 };
+    });
+  }
+}
+
+@Module({})
+class FakeStagesModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: FakeStagesModule, imports: [PipelineModule.forRoot(config)], providers: [FakeIngest, FakeValidate] };
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL and Redis', () => {
+  let env: TestEnv;
+  let app: INestApplicationContext;
+  let runtime: StageRuntime;
+  const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+
+  beforeAll(async () => {
+    env = await createTestEnv('pipeline_runtime', { workerConcurrency: 4 });
+    app = await createWorkerContext(FakeStagesModule.forRoot, env.config, false);
+    runtime = app.get(StageRuntime);
+  });
+  afterAll(async () => {
+    await app.close();
+    await env.teardown();
+  });
+  beforeEach(() => {
+    script.partCalls.clear();
+    script.failPartOnce.clear();
+    script.validateCalls = 0;
+    script.failValidate = false;
+  });
+
+  const stageStatus = (runId: string, stage: string) =>
+    env.pool
+      .query<{ status: string; rows_in: string; rows_out: string; rows_rejected: string; tasks_done: number }>(
+        'SELECT status, rows_in, rows_out, rows_rejected, tasks_done FROM ops.run_stages WHERE run_id = $1 AND stage = $2',
+        [runId, stage],
+      )
+      .then((r) => r.rows[0]);
+
+  it('runs every part once, sums their counts at fan-in and hands off exactly once', async () => {
+    await runtime.launchRun('run-fanin', params);
+    const validated = await waitFor(
+      async () => ((await stageStatus('run-fanin', 'validate'))?.status === 'succeeded' ? true : undefined),
+      'validate to succeed',
+    );
+    expect(validated).toBe(true);
+    const ingest = await stageStatus('run-fanin', 'ingest');
+    expect(ingest).toMatchObject({ status: 'succeeded', rows_in: '100', rows_out: '96', rows_rejected: '4', tasks_done: 4 });
+    expect([...script.partCalls.values()]).toEqual([1, 1, 1, 1]);
+    expect(script.validateCalls).toBe(1);
+    const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-fanin'");
+    expect(staged.rows[0].n).toBe(4);
+  });
+
+  it('rolls a crashed part back and retries it, so its rows land once', async () => {
+    script.failPartOnce.add('b');
+    await runtime.launchRun('run-retry', params);
+    await waitFor(
+      async () => ((await stageStatus('run-retry', 'validate'))?.status === 'succeeded' ? true : undefined),
+      'validate to succeed after a retried part',
+    );
+    expect(script.partCalls.get('b')).toBe(2);
+    const staged = await env.pool.query(
+      "SELECT source_file, count(*)::int AS n FROM staging.customers WHERE run_id = 'run-retry' GROUP BY 1 ORDER BY 1",
+    );
+    expect(staged.rows).toEqual(['a', 'b', 'c', 'd'].map((f) => ({ source_file: f, n: 1 })));
+  });
+
+  it('treats a duplicate delivery of a finished stage as a no-op', async () => {
+    await runtime.launchRun('run-dup', params);
+    await waitFor(
+      async () => ((await stageStatus('run-dup', 'validate'))?.status === 'succeeded' ? true : undefined),
+      'first validation',
+    );
+    // Same job id is deduplicated by BullMQ while kept; a new id simulates delivery after removal.
+    await runtime.queue('validate').add(JOB_NAMES.run, { runId: 'run-dup' }, { jobId: 'run-dup-validate-again' });
+    await runtime.queue('ingest').add(JOB_NAMES.part, { runId: 'run-dup', taskKey: 'a', rows: 10 }, { jobId: 'run-dup-a-again' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(script.validateCalls).toBe(1);
+    expect(script.partCalls.get('a')).toBe(1);
+    const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-dup'");
+    expect(staged.rows[0].n).toBe(4);
+  });
+
+  it('fails the run at once on an unrecoverable stage error, naming the stage', async () => {
+    script.failValidate = true;
+    await runtime.launchRun('run-fail', params);
+    const run = await waitFor(async () => {
+      const r = await env.pool.query('SELECT status, failed_stage, error FROM ops.runs WHERE run_id = $1', ['run-fail']);
+      return r.rows[0]?.status === 'failed' ? r.rows[0] : undefined;
+    }, 'the run to fail');
+    expect(run).toMatchObject({ failed_stage: 'validate', error: 'validate: quality below threshold' });
+    expect(script.validateCalls).toBe(1);
+  });
+});

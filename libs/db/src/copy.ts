@@ -9,7 +9,6 @@ import { from as copyFrom } from 'pg-copy-streams';
  */
 export function copyTextValue(value: string | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
-  // eslint-disable-next-line no-control-regex
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

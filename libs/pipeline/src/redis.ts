@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** ioredis options from a redis:// URL; BullMQ workers need maxRetriesPerRequest null. */
 export function redisConnectionOptions(redisUrl: string): RedisOptions {
@@ -13,4 +13,19 @@ export function redisConnectionOptions(redisUrl: string): RedisOptions {
     tls: url.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
   };
+}
+
+/** Deletes every BullMQ key under a prefix (a finished test suite's or benchmark's queues). */
+export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

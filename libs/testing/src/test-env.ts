@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { AppConfig, loadConfig, type DeepPartial } from '@ecom/config';
 import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
+import { clearQueuePrefix } from '@ecom/pipeline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,18 +50,4 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
       rmSync(dataRoot, { recursive: true, force: true });
     },
   };
-}
-
-export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -1,0 +1,157 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from '@ecom/contracts';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { PipelineApiClient } from '../../tools/api-client';
+import { startPipeline, type RunningPipeline } from '../../tools/in-process';
+
+/**
+ * The walking pipeline end to end: the api and all six workers in-process on the real
+ * PostgreSQL and Redis, driven only through REST, as a user's `npm run pipeline` would.
+ */
+describe('pipeline end to end', () => {
+  let env: TestEnv;
+  let pipeline: RunningPipeline;
+  let client: PipelineApiClient;
+  let generated: RunReport;
+
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await env.pool.query<{ n: string }>(sql, params)).rows[0].n);
+
+  const warehouseTotals = async () =>
+    (
+      await env.pool.query<{ facts: string; revenue: string; profit: string; customers: string; products: string; days: string }>(
+        `SELECT (SELECT count(*) FROM warehouse.fact_sales) AS facts,
+                (SELECT sum(line_total) FROM warehouse.fact_sales) AS revenue,
+                (SELECT sum(profit) FROM warehouse.fact_sales) AS profit,
+                (SELECT count(*) FROM warehouse.dim_customers) AS customers,
+                (SELECT count(*) FROM warehouse.dim_products) AS products,
+                (SELECT count(*) FROM warehouse.agg_daily_sales) AS days`,
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    env = await createTestEnv('e2e_pipeline', { generator: { partSize: 1000 } });
+    pipeline = await startPipeline(env.config);
+    client = new PipelineApiClient(pipeline.baseUrl);
+    const { runId } = await client.startRun({ customers: 300, products: 60, transactions: 2500, seed: 7 });
+    generated = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.teardown();
+  });
+
+  it('runs a generated batch through all six stages and reports it', () => {
+    expect(generated.error).toBeNull();
+    expect(generated.status).toBe('succeeded');
+    expect(generated.stages.map((s) => [s.stage, s.status])).toEqual([
+      ['generate', 'succeeded'],
+      ['ingest', 'succeeded'],
+      ['validate', 'succeeded'],
+      ['transform', 'succeeded'],
+      ['warehouse', 'succeeded'],
+      ['analytics', 'succeeded'],
+    ]);
+    // 2500 transactions in parts of 1000 rows: three transaction parts fanned out and back in.
+    expect(generated.stages.find((s) => s.stage === 'generate')?.tasksDone).toBeGreaterThanOrEqual(4);
+    expect(generated.quality?.grade).toBe('A');
+  });
+
+  it('accounts for every input line and every stage row (CONTRACT.md section 3)', async () => {
+    expect(generated.accountingBalanced).toBe(true);
+    const dir = join(env.config.dataRoot, 'raw', generated.runId);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+    expect(generated.files.map((f) => f.sourceFile).sort()).toEqual(files);
+    for (const file of generated.files) {
+      const lines = readFileSync(join(dir, file.sourceFile), 'utf8').split('\n').filter((l) => l.length > 0).length - 1;
+      expect({ file: file.sourceFile, read: file.linesRead }).toEqual({ file: file.sourceFile, read: lines });
+      expect(file.linesRead).toBe(file.rowsLanded + file.rowsQuarantined);
+    }
+    for (const stage of generated.stages) {
+      expect(stage.rowsIn).toBe((stage.rowsOut ?? 0) + (stage.rowsRejected ?? 0));
+    }
+    const ingest = generated.stages.find((s) => s.stage === 'ingest')!;
+    const transform = generated.stages.find((s) => s.stage === 'transform')!;
+    expect(transform.rowsIn).toBe(ingest.rowsOut);
+  });
+
+  it('lands a clean generated batch completely in production and the star schema', async () => {
+    expect(await count('SELECT count(*) AS n FROM production.transactions')).toBe(2500);
+    const items = await count('SELECT count(*) AS n FROM production.transaction_items');
+    expect(items).toBeGreaterThan(2500);
+    expect(await count('SELECT count(*) AS n FROM warehouse.fact_sales')).toBe(items);
+    const money = (
+      await env.pool.query<{ facts: string; orders: string; agg: string }>(
+        `SELECT (SELECT sum(line_total) FROM warehouse.fact_sales) AS facts,
+                (SELECT sum(total_amount) FROM production.transactions) AS orders,
+                (SELECT sum(total_revenue) FROM warehouse.agg_daily_sales) AS agg`,
+      )
+    ).rows[0];
+    expect(money.facts).toBe(money.orders);
+    expect(money.agg).toBe(money.orders);
+    // Every fact points at the customer and product that its production line names.
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM warehouse.fact_sales f
+           JOIN production.transaction_items i USING (item_id)
+           JOIN production.transactions t ON t.transaction_id = i.transaction_id
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_products p ON p.product_key = f.product_key
+          WHERE c.customer_id <> t.customer_id OR p.product_id <> i.product_id
+             OR f.date_key <> to_char(t.transaction_date, 'YYYYMMDD')::int`,
+      ),
+    ).toBe(0);
+  });
+
+  it('serves every analysis as JSON and CSV, and exports them to files', async () => {
+    const list = (await (await fetch(`${pipeline.baseUrl}/analytics`)).json()) as unknown;
+    expect(JSON.stringify(list)).toContain('monthly_sales_trend');
+    const trend = (await (
+      await fetch(`${pipeline.baseUrl}/analytics/monthly_sales_trend?run=${generated.runId}&format=json`)
+    ).json()) as { rows: Array<Record<string, number | string>>; columns: string[] };
+    expect(trend.rows.length).toBe(12);
+    const orders = trend.rows.reduce((sum, row) => sum + Number(row.orders), 0);
+    expect(orders).toBe(2500);
+    const csv = await (await fetch(`${pipeline.baseUrl}/analytics/top_products?run=${generated.runId}&format=csv`)).text();
+    expect(csv.split('\n')[0]).toContain('product_id');
+    const exportDir = join(env.config.dataRoot, 'processed', 'analytics', generated.runId);
+    for (const name of ['top_products', 'day_of_week_pattern', 'discount_impact']) {
+      expect(existsSync(join(exportDir, `${name}.csv`))).toBe(true);
+      expect(existsSync(join(exportDir, `${name}.json`))).toBe(true);
+    }
+  });
+
+  it('leaves the same warehouse after two runs on the same --source folder', async () => {
+    const source = join(env.config.dataRoot, 'sources', 'batch-1');
+    mkdirSync(source, { recursive: true });
+    cpSync(join(env.config.dataRoot, 'raw', generated.runId), source, { recursive: true });
+    const before = await warehouseTotals();
+
+    const first = await client.waitForRun((await client.startRun({ source })).runId, undefined, { intervalMs: 200 });
+    expect(first.status).toBe('succeeded');
+    expect(first.mode).toBe('source');
+    const afterFirst = await warehouseTotals();
+    const second = await client.waitForRun((await client.startRun({ source })).runId, undefined, { intervalMs: 200 });
+    expect(second.status).toBe('succeeded');
+    const afterSecond = await warehouseTotals();
+
+    expect(afterFirst).toEqual(before);
+    expect(afterSecond).toEqual(before);
+    expect(second.accountingBalanced).toBe(true);
+  });
+
+  it('fails a run whose folder lacks an input file, naming the file, with nothing landed', async () => {
+    const source = join(env.config.dataRoot, 'sources', 'no-products');
+    mkdirSync(source, { recursive: true });
+    const raw = join(env.config.dataRoot, 'raw', generated.runId);
+    for (const file of readdirSync(raw).filter((f) => !f.startsWith('products'))) cpSync(join(raw, file), join(source, file));
+    const report = await client.waitForRun((await client.startRun({ source })).runId, undefined, { intervalMs: 200 });
+    expect(report.status).toBe('failed');
+    expect(report.failedStage).toBe('ingest');
+    expect(report.error).toContain('products.csv');
+    expect(await count('SELECT count(*) AS n FROM staging.transactions WHERE run_id = $1', [report.runId])).toBe(0);
+    rmSync(source, { recursive: true, force: true });
+  });
+});

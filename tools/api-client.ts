@@ -1,0 +1,77 @@
+import type { RunReport } from '@ecom/contracts';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The few REST calls the CLI and the bench make; errors carry the API's own message. */
+export class PipelineApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey?: string,
+  ) {}
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(
+        `cannot reach the API at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is it running? start it with: npm start`,
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try {
+        const parsed = JSON.parse(text) as { message?: string | string[] };
+        if (parsed.message) message = Array.isArray(parsed.message) ? parsed.message.join('; ') : parsed.message;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new ApiError(`${method} ${path} failed with ${response.status}: ${message}`, response.status);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  startRun(body: Record<string, unknown>): Promise<{ runId: string }> {
+    return this.request('POST', '/runs', body);
+  }
+
+  getRun(runId: string): Promise<RunReport> {
+    return this.request('GET', `/runs/${encodeURIComponent(runId)}`);
+  }
+
+  /** Polls until the run ends, calling `onChange` whenever a stage's status or progress moves. */
+  async waitForRun(
+    runId: string,
+    onChange: (report: RunReport) => void = () => undefined,
+    options: { intervalMs?: number; timeoutMs?: number } = {},
+  ): Promise<RunReport> {
+    const deadline = Date.now() + (options.timeoutMs ?? 24 * 3600 * 1000);
+    let last = '';
+    for (;;) {
+      const report = await this.getRun(runId);
+      const fingerprint = JSON.stringify(report.stages.map((s) => [s.status, s.tasksDone, s.progress]));
+      if (fingerprint !== last) {
+        last = fingerprint;
+        onChange(report);
+      }
+      if (report.status === 'succeeded' || report.status === 'failed') return report;
+      if (Date.now() > deadline) throw new ApiError(`run ${runId} did not finish in time`);
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  }
+}

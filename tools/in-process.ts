@@ -1,0 +1,51 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { AppConfig } from '@ecom/config';
+import { createWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
+import { createApiApp } from '../apps/api/src/create-app';
+import { GeneratorAppModule } from '../apps/generator/src/app.module';
+import { IngestorAppModule } from '../apps/ingestor/src/app.module';
+import { ValidatorAppModule } from '../apps/validator/src/app.module';
+import { TransformerAppModule } from '../apps/transformer/src/app.module';
+import { WarehouseLoaderAppModule } from '../apps/warehouse-loader/src/app.module';
+import { AnalyticsAppModule } from '../apps/analytics/src/app.module';
+
+export const WORKER_MODULES: Record<string, AppModuleFactory> = {
+  generator: (config) => GeneratorAppModule.forRoot(config),
+  ingestor: (config) => IngestorAppModule.forRoot(config),
+  validator: (config) => ValidatorAppModule.forRoot(config),
+  transformer: (config) => TransformerAppModule.forRoot(config),
+  'warehouse-loader': (config) => WarehouseLoaderAppModule.forRoot(config),
+  analytics: (config) => AnalyticsAppModule.forRoot(config),
+};
+
+export interface RunningPipeline {
+  baseUrl: string;
+  api: INestApplication;
+  workers: INestApplicationContext[];
+  close(): Promise<void>;
+}
+
+/**
+ * The api and all six workers in this one process, against a migrated database: what the
+ * end-to-end suite and the benchmark drive through REST. `npm start` runs them as separate
+ * processes instead; the code is the same.
+ */
+export async function startPipeline(config: AppConfig, options: { logs?: boolean } = {}): Promise<RunningPipeline> {
+  const workers: INestApplicationContext[] = [];
+  for (const factory of Object.values(WORKER_MODULES)) {
+    workers.push(await createWorkerContext(factory, config, options.logs ?? false));
+  }
+  const api = await createApiApp(config);
+  if (!options.logs) api.useLogger(false);
+  await api.listen(config.port, '127.0.0.1');
+  const address = api.getHttpServer().address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    api,
+    workers,
+    async close() {
+      await api.close();
+      for (const worker of workers) await worker.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@ecom/config';
+import { ApiError, PipelineApiClient } from './api-client';
+import { formatRunSummary, stageProgressLine } from './report-format';
+
+const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
+                            [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
+                            [--api URL] [--json]
+Asks the running API (npm start) to start a run, shows progress per stage, prints the summary.
+Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection error.`;
+
+const INTEGER_FLAGS = ['customers', 'products', 'transactions', 'seed'] as const;
+
+/** Turns argv into the POST /runs body; throws with a one-line message naming the bad flag. */
+export function parsePipelineArgs(argv: string[]): { body: Record<string, unknown>; api?: string; json: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      customers: { type: 'string' },
+      products: { type: 'string' },
+      transactions: { type: 'string' },
+      seed: { type: 'string' },
+      'start-date': { type: 'string' },
+      'end-date': { type: 'string' },
+      source: { type: 'string' },
+      api: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageError(USAGE);
+  const body: Record<string, unknown> = {};
+  for (const flag of INTEGER_FLAGS) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^\d+$/.test(raw)) throw new UsageError(`--${flag} must be a whole number, got '${raw}'`);
+    body[flag] = Number(raw);
+  }
+  if (values['start-date'] !== undefined) body.startDate = values['start-date'];
+  if (values['end-date'] !== undefined) body.endDate = values['end-date'];
+  if (values.source !== undefined) body.source = values.source;
+  return { body, api: values.api, json: values.json ?? false };
+}
+
+export class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parsePipelineArgs>;
+  try {
+    parsed = parsePipelineArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}${error instanceof UsageError ? '' : `\n${USAGE}`}\n`);
+    return 2;
+  }
+  let port = 3000;
+  try {
+    port = loadConfig().port;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+  }
+  const baseUrl = parsed.api ?? process.env.API_URL ?? `http://127.0.0.1:${port}`;
+  const client = new PipelineApiClient(baseUrl, process.env.API_KEY);
+  try {
+    const { runId } = await client.startRun(parsed.body);
+    process.stdout.write(`started run ${runId} via ${baseUrl}\n`);
+    const started = Date.now();
+    const report = await client.waitForRun(runId, (r) => {
+      if (parsed.json) return;
+      const active = r.stages.filter((s) => s.status === 'running' || s.status === 'failed');
+      for (const stage of active) {
+        process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(stage)}\n`);
+      }
+    });
+    process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatRunSummary(report)}\n`);
+    return report.status === 'succeeded' ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return error instanceof ApiError && error.status === undefined ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+import { repoRoot } from './paths';
+
+describe('loadConfig: config/config.yaml, then environment, then overrides, validated once', () => {
+  it('gives the documented defaults from config/config.yaml', () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/ecom',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      queuePrefix: 'ecom',
+      generator: { customers: 1000, products: 500, transactions: 10000, seed: 42, startDate: '2024-01-01', endDate: '2024-12-31' },
+      quality: { threshold: 70 },
+    });
+    expect(config.apiKey).toBeUndefined();
+    expect(config.dataRoot).toBe(join(repoRoot(), 'data'));
+  });
+
+  it('lets environment variables override the file', () => {
+    const config = loadConfig({
+      env: { DATABASE_URL: 'postgres://u@db:5432/x', PORT: '8080', API_KEY: 'secret-key-1', QUALITY_THRESHOLD: '85.5', SOURCE_ROOTS: '/a, /b' },
+    });
+    expect(config.databaseUrl).toBe('postgres://u@db:5432/x');
+    expect(config.port).toBe(8080);
+    expect(config.apiKey).toBe('secret-key-1');
+    expect(config.quality.threshold).toBe(85.5);
+    expect(config.sourceRoots).toEqual(['/a', '/b']);
+  });
+
+  it('stops with one message naming every bad key and its variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ env: { PORT: 'eighty', DATABASE_URL: 'mysql://x', QUALITY_THRESHOLD: '120' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('port (PORT)');
+    expect(message).toContain('"eighty"');
+    expect(message).toContain('databaseUrl (DATABASE_URL): databaseUrl must be a postgres:// URL');
+    expect(message).toContain('quality.threshold (QUALITY_THRESHOLD)');
+  });
+
+  it('refuses unknown keys and broken YAML in the file, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecom-config-'));
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, 'databaseUrl: postgres://x/y\nredisUrl: redis://r\nqueuePrefx: q\n');
+    expect(() => loadConfig({ env: {}, file: typo })).toThrow(/typo\.yaml[\s\S]*queuePrefx/);
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'port: [1, 2\n');
+    expect(() => loadConfig({ env: {}, file: broken })).toThrow(/broken\.yaml is not valid YAML/);
+    expect(() => loadConfig({ env: {}, file: join(dir, 'missing.yaml') })).toThrow(/config file not found/);
+  });
+});

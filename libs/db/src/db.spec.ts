@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { copyRows, copyTextRow } from './copy';
+import { migrateDatabase } from './migrate';
+import { runSqlFile } from './sql-files';
+import { withTransaction } from './database';
+
+describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('db_lib');
+  });
+  afterAll(async () => {
+    await env.teardown();
+  });
+
+  it('creates the four schemas and applies nothing twice', async () => {
+    const { rows } = await env.pool.query<{ schema_name: string }>(
+      "SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('ops','staging','production','warehouse') ORDER BY 1",
+    );
+    expect(rows.map((r) => r.schema_name)).toEqual(['ops', 'production', 'staging', 'warehouse']);
+    expect(await migrateDatabase(env.config.databaseUrl)).toEqual([]);
+  });
+
+  it('escapes COPY text values so tabs, newlines, backslashes and NULL survive', () => {
+    expect(copyTextRow(['a\tb', 'line1\nline2', 'back\\slash', null, ''])).toBe('a\\tb\tline1\\nline2\tback\\\\slash\t\\N\t\n');
+  });
+
+  it('streams rows through COPY byte-exact', async () => {
+    const values = ['plain', 'comma, "quoted"', 'tab\there', 'new\nline', 'emoji 🛒 and accents é ñ', 'back\\slash', '日本語'];
+    await withTransaction(env.pool, async (client) => {
+      const copied = await copyRows(
+        client,
+        'staging.customers (customer_id, first_name, run_id, source_file, source_line)',
+        Readable.from(values.map((v, i) => [`C${i}`, v, 'copy-run', 'customers.csv', String(i + 2)])),
+      );
+      expect(copied).toBe(values.length);
+    });
+    const { rows } = await env.pool.query<{ first_name: string }>(
+      "SELECT first_name FROM staging.customers WHERE run_id = 'copy-run' ORDER BY source_line",
+    );
+    expect(rows.map((r) => r.first_name)).toEqual(values);
+  });
+
+  it('rolls back everything a failed transaction wrote', async () => {
+    await expect(
+      withTransaction(env.pool, async (client) => {
+        await client.query("INSERT INTO staging.products (product_id, run_id, source_file, source_line) VALUES ('P1', 'tx-run', 'p.csv', 2)");
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const { rows } = await env.pool.query("SELECT count(*)::int AS n FROM staging.products WHERE run_id = 'tx-run'");
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('casts raw text safely: bad values become NULL instead of errors', async () => {
+    const { rows } = await env.pool.query(
+      `SELECT ops.safe_numeric(' 12.50 ') AS n1, ops.safe_numeric('12,5') AS n2, ops.safe_int('3') AS i1, ops.safe_int('3.5') AS i2,
+              ops.safe_date('2024-02-29')::text AS d1, ops.safe_date('2023-02-29') AS d2, ops.safe_date('2024-13-01') AS d3,
+              ops.safe_time('23:59:59')::text AS t1, ops.safe_time('24:00:00') AS t2`,
+    );
+    expect(rows[0]).toEqual({ n1: '12.50', n2: null, i1: 3, i2: null, d1: '2024-02-29', d2: null, d3: null, t1: '23:59:59', t2: null });
+  });
+
+  it('names the sql file in an error from it', async () => {
+    await expect(runSqlFile(env.pool, 'migrations/0001_ops', [])).rejects.toThrow(/^sql\/migrations\/0001_ops\.sql: /);
+  });
+});

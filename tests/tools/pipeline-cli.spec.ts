@@ -1,0 +1,69 @@
+import { parsePipelineArgs } from '../../tools/pipeline-cli';
+import { benchRows, formatRunSummary } from '../../tools/report-format';
+import type { RunReport } from '@ecom/contracts';
+
+describe('npm run pipeline: arguments', () => {
+  it('turns flags into the POST /runs body', () => {
+    expect(
+      parsePipelineArgs(['--customers', '10', '--transactions', '200', '--seed', '3', '--start-date', '2024-03-01', '--end-date', '2024-03-31']),
+    ).toEqual({
+      body: { customers: 10, transactions: 200, seed: 3, startDate: '2024-03-01', endDate: '2024-03-31' },
+      api: undefined,
+      json: false,
+    });
+    expect(parsePipelineArgs(['--source', 'data/in', '--api', 'http://h:1', '--json'])).toEqual({
+      body: { source: 'data/in' },
+      api: 'http://h:1',
+      json: true,
+    });
+    expect(parsePipelineArgs([]).body).toEqual({});
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => parsePipelineArgs(['--transactions', '1e5'])).toThrow("--transactions must be a whole number, got '1e5'");
+    expect(() => parsePipelineArgs(['--transaction', '5'])).toThrow(/Unknown option '--transaction'/);
+  });
+});
+
+describe('run summary', () => {
+  const report: RunReport = {
+    runId: 'r1',
+    mode: 'generate',
+    status: 'succeeded',
+    failedStage: null,
+    error: null,
+    params: {},
+    createdAt: '2026-01-01T00:00:00Z',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:00:04Z',
+    durationMs: 4000,
+    stages: [
+      {
+        stage: 'ingest', status: 'succeeded', attempts: 1, startedAt: null, finishedAt: null, durationMs: 2000,
+        rowsIn: 10500, rowsOut: 10498, rowsRejected: 2, tasksTotal: 4, tasksDone: 4, progress: null, detail: {}, error: null,
+      },
+      {
+        stage: 'analytics', status: 'pending', attempts: 0, startedAt: null, finishedAt: null, durationMs: null,
+        rowsIn: null, rowsOut: null, rowsRejected: null, tasksTotal: null, tasksDone: 0, progress: null, detail: {}, error: null,
+      },
+    ],
+    files: [{ sourceFile: 'customers.csv', entity: 'customers', linesRead: 1000, rowsLanded: 998, rowsQuarantined: 2 }],
+    quality: { score: 97.25, grade: 'A', threshold: 70, passed: true },
+    rejectsByReason: [{ stage: 'ingest', reasonCode: 'field_count', count: 2 }],
+    accountingBalanced: true,
+  };
+
+  it('shows stages, files, quality, rejects and the accounting verdict', () => {
+    const text = formatRunSummary(report);
+    expect(text).toContain('run r1 (generate): SUCCEEDED in 4.00s');
+    expect(text).toMatch(/ingest\s+succeeded\s+2\.00s\s+10,500\s+10,498\s+2/);
+    expect(text).toMatch(/customers\.csv\s+1,000\s+998\s+2/);
+    expect(text).toContain('quality score 97.3 (grade A, threshold 70) passed');
+    expect(text).toMatch(/ingest\s+field_count\s+2/);
+    expect(text).toContain('accounting: every file and stage adds up');
+  });
+
+  it('gives rows per second for the stages that ran', () => {
+    expect(benchRows(report)).toEqual([{ stage: 'ingest', seconds: 2, rowsIn: 10500, rowsPerSecond: 5250 }]);
+  });
+});

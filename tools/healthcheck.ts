@@ -1,0 +1,27 @@
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { loadConfig } from '@ecom/config';
+
+/**
+ * Container healthcheck for the workers: a worker is useful only while it reaches both
+ * PostgreSQL and Redis. Exits 0 when both answer within 3 s.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const pg = new Client({ connectionString: config.databaseUrl, connectionTimeoutMillis: 3000 });
+  await pg.connect();
+  await pg.query('SELECT 1');
+  await pg.end();
+  const redis = new Redis(config.redisUrl, { connectTimeout: 3000, maxRetriesPerRequest: 1, lazyConnect: true });
+  await redis.connect();
+  await redis.ping();
+  redis.disconnect();
+}
+
+void main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`unhealthy: ${error.message}\n`);
+    process.exit(1);
+  },
+);

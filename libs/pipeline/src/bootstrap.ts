@@ -1,4 +1,4 @@
-import { Logger, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig, type DeepPartial } from '@ecom/config';
 import { migrateDatabase } from '@ecom/db';
@@ -22,10 +22,26 @@ export async function prepare(name: string, overrides?: DeepPartial<AppConfig>):
   return config;
 }
 
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+const CONFIG_TO_NEST: Record<string, LogLevel | undefined> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  info: 'log',
+  debug: 'debug',
+  trace: 'verbose',
+};
+
+/** Nest logger levels for config.logLevel; `false` silences Nest entirely. */
+export function nestLogLevels(config: AppConfig): LogLevel[] | false {
+  const max = CONFIG_TO_NEST[config.logLevel];
+  return max ? LEVELS.slice(0, LEVELS.indexOf(max) + 1) : false;
+}
+
 /** A stage worker: a Nest application context (no HTTP) whose processor consumes its queue. */
 export async function createWorkerContext(factory: AppModuleFactory, config: AppConfig, logger = true): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(factory(config), {
-    logger: logger ? undefined : false,
+    logger: logger ? nestLogLevels(config) : false,
   });
   app.enableShutdownHooks();
   return app;

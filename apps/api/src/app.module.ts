@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '@ecom/config';
+import { PipelineModule } from '@ecom/pipeline';
+import { QueueBoardModule } from './admin/queue-board.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HealthModule } from './health/health.module';
+import { RunsModule } from './runs/runs.module';
+
+/** The control plane: launches runs onto the stage queues and reads the run ledger. */
+@Module({})
+export class ApiAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiAppModule,
+      imports: [PipelineModule.forRoot(config), RunsModule, AnalyticsModule, HealthModule, QueueBoardModule.forRoot(config)],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+    };
+  }
+}

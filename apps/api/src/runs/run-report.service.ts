@@ -1,0 +1,115 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { FileReport, QualityReport, QualitySummary, RunReport, StageReport } from '@ecom/contracts';
+import { RunsRepository, type QualityScoreRow, type StageRow } from './runs.repository';
+
+function toNumber(value: string | number): number;
+function toNumber(value: string | number | null): number | null;
+function toNumber(value: string | number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+function elapsedMs(from: Date | null, to: Date | null): number | null {
+  return from && to ? to.getTime() - from.getTime() : null;
+}
+
+function progressOf(detail: Record<string, unknown>): Record<string, unknown> | null {
+  const progress = detail.progress;
+  return progress && typeof progress === 'object' && !Array.isArray(progress) ? (progress as Record<string, unknown>) : null;
+}
+
+function qualitySummary(row: QualityScoreRow): QualitySummary {
+  return { score: Number(row.score), grade: row.grade.trim(), threshold: Number(row.threshold), passed: row.passed };
+}
+
+/** A succeeded stage must account for every row it took in (CONTRACT.md section 3). */
+function stageBalances(stage: StageReport): boolean {
+  if (stage.status !== 'succeeded') return true;
+  if (stage.rowsIn === null) return false;
+  return stage.rowsIn === (stage.rowsOut ?? 0) + (stage.rowsRejected ?? 0);
+}
+
+function stageReport(row: StageRow): StageReport {
+  return {
+    stage: row.stage,
+    status: row.status,
+    attempts: row.attempts,
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    durationMs: elapsedMs(row.started_at, row.finished_at),
+    rowsIn: toNumber(row.rows_in),
+    rowsOut: toNumber(row.rows_out),
+    rowsRejected: toNumber(row.rows_rejected),
+    tasksTotal: row.tasks_total,
+    tasksDone: row.tasks_done,
+    progress: progressOf(row.detail),
+    detail: row.detail,
+    error: row.error,
+  };
+}
+
+/** What GET /runs/:id and /runs/:id/quality say about one run, built from the ledger tables. */
+@Injectable()
+export class RunReportService {
+  constructor(private readonly runs: RunsRepository) {}
+
+  async report(runId: string): Promise<RunReport> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new NotFoundException(`run ${runId} not found`);
+    const [stageRows, fileRows, rejectRows, scoreRow] = await Promise.all([
+      this.runs.stagesOf(runId),
+      this.runs.fileAccountingOf(runId),
+      this.runs.rejectsByReasonOf(runId),
+      this.runs.qualityScoreOf(runId),
+    ]);
+    const stages = stageRows.map(stageReport);
+    const files: FileReport[] = fileRows.map((row) => ({
+      sourceFile: row.source_file,
+      entity: row.entity,
+      linesRead: toNumber(row.lines_read),
+      rowsLanded: toNumber(row.rows_landed),
+      rowsQuarantined: toNumber(row.rows_quarantined),
+    }));
+    const filesBalance = files.every((f) => f.linesRead === f.rowsLanded + f.rowsQuarantined);
+    return {
+      runId: run.run_id,
+      mode: run.mode,
+      status: run.status,
+      failedStage: run.failed_stage,
+      error: run.error,
+      params: run.params as unknown as Record<string, unknown>,
+      createdAt: run.created_at.toISOString(),
+      startedAt: run.started_at?.toISOString() ?? null,
+      finishedAt: run.finished_at?.toISOString() ?? null,
+      durationMs: elapsedMs(run.started_at ?? run.created_at, run.finished_at),
+      stages,
+      files,
+      quality: scoreRow ? qualitySummary(scoreRow) : null,
+      rejectsByReason: rejectRows.map((row) => ({ stage: row.stage, reasonCode: row.reason_code, count: Number(row.count) })),
+      accountingBalanced: filesBalance && stages.every(stageBalances),
+    };
+  }
+
+  async quality(runId: string): Promise<QualityReport> {
+    const [run, scoreRow] = await Promise.all([this.runs.findRun(runId), this.runs.qualityScoreOf(runId)]);
+    if (!run) throw new NotFoundException(`run ${runId} not found`);
+    if (!scoreRow) {
+      throw new NotFoundException(`run ${runId} has no quality report yet (status ${run.status}); the validate stage writes it`);
+    }
+    const checks = await this.runs.qualityChecksOf(runId);
+    return {
+      runId,
+      ...qualitySummary(scoreRow),
+      checks: checks.map((row) => ({
+        checkName: row.check_name,
+        family: row.family,
+        entity: row.entity,
+        weight: Number(row.weight),
+        rowsChecked: Number(row.rows_checked),
+        violations: Number(row.violations),
+        sampleIds: row.sample_ids,
+        passed: row.passed,
+        description: row.description,
+      })),
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { RunStatus } from '@ecom/contracts';
+
+/** Query of GET /runs. */
+export class ListRunsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 20;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}
+
+export interface RunSummary {
+  runId: string;
+  mode: 'generate' | 'source';
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  failedStage: string | null;
+  error: string | null;
+}
+
+export interface RunList {
+  runs: RunSummary[];
+  limit: number;
+  offset: number;
+}
+
+export interface RunAccepted {
+  runId: string;
+  status: 'queued';
+  links: { self: string; quality: string };
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { RunParams, RunStatus, Stage, StageStatus } from '@ecom/contracts';
+import { runSqlFile } from '@ecom/db';
+
+/** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. */
+export interface RunRow {
+  run_id: string;
+  mode: 'generate' | 'source';
+  params: RunParams;
+  status: RunStatus;
+  failed_stage: string | null;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface StageRow {
+  stage: Stage;
+  status: StageStatus;
+  attempts: number;
+  started_at: Date | null;
+  finished_at: Date | null;
+  rows_in: string | null;
+  rows_out: string | null;
+  rows_rejected: string | null;
+  tasks_total: number | null;
+  tasks_done: number;
+  detail: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface FileAccountingRow {
+  source_file: string;
+  entity: string;
+  lines_read: string;
+  rows_landed: string;
+  rows_quarantined: string;
+}
+
+export interface RejectCountRow {
+  stage: string;
+  reason_code: string;
+  count: string;
+}
+
+export interface QualityScoreRow {
+  score: string;
+  grade: string;
+  threshold: string;
+  passed: boolean;
+}
+
+export interface QualityCheckRow {
+  check_name: string;
+  family: string;
+  entity: string;
+  weight: string;
+  rows_checked: string;
+  violations: string;
+  sample_ids: string[];
+  passed: boolean;
+  description: string;
+}
+
+/** Reads of the run ledger for the API; runs are created through StageRuntime, not here. */
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async listNewestFirst(limit: number, offset: number): Promise<RunRow[]> {
+    return (await runSqlFile<RunRow>(this.pool, 'api/runs_newest_first', [limit, offset])).rows;
+  }
+
+  async findRun(runId: string): Promise<RunRow | undefined> {
+    return (await runSqlFile<RunRow>(this.pool, 'api/run_by_id', [runId])).rows[0];
+  }
+
+  async stagesOf(runId: string): Promise<StageRow[]> {
+    return (await runSqlFile<StageRow>(this.pool, 'api/stages_of_run', [runId])).rows;
+  }
+
+  async fileAccountingOf(runId: string): Promise<FileAccountingRow[]> {
+    return (await runSqlFile<FileAccountingRow>(this.pool, 'api/file_accounting_of_run', [runId])).rows;
+  }
+
+  async rejectsByReasonOf(runId: string): Promise<RejectCountRow[]> {
+    return (await runSqlFile<RejectCountRow>(this.pool, 'api/rejects_by_reason_of_run', [runId])).rows;
+  }
+
+  async qualityScoreOf(runId: string): Promise<QualityScoreRow | undefined> {
+    return (await runSqlFile<QualityScoreRow>(this.pool, 'api/quality_score_of_run', [runId])).rows[0];
+  }
+
+  async qualityChecksOf(runId: string): Promise<QualityCheckRow[]> {
+    return (await runSqlFile<QualityCheckRow>(this.pool, 'api/quality_checks_of_run', [runId])).rows;
+  }
+}

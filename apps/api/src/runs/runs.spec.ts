@@ -1,0 +1,381 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { repoRoot } from '@ecom/config';
+import { STAGES, type RunParams, type RunReport } from '@ecom/contracts';
+import { LedgerRepository, StageRuntime } from '@ecom/pipeline';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createApiApp } from '../create-app';
+
+describe('runs API: launching runs and reading their ledger', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let http: App;
+  let runtime: StageRuntime;
+  let ledger: LedgerRepository;
+  let outsideDir: string;
+
+  beforeAll(async () => {
+    env = await createTestEnv('api_runs');
+    app = await createApiApp(env.config);
+    await app.init();
+    http = app.getHttpServer() as App;
+    runtime = app.get(StageRuntime);
+    ledger = app.get(LedgerRepository);
+    outsideDir = mkdtempSync(join(tmpdir(), 'ecom-api-outside-'));
+  });
+  afterAll(async () => {
+    await app.close();
+    await env.teardown();
+    rmSync(outsideDir, { recursive: true, force: true });
+  });
+
+  const runRow = (runId: string) =>
+    env.pool
+      .query<{ mode: string; status: string; params: RunParams }>('SELECT mode, status, params FROM ops.runs WHERE run_id = $1', [runId])
+      .then((r) => r.rows[0]);
+  const stageStatuses = (runId: string) =>
+    env.pool
+      .query<{ stage: string; status: string }>('SELECT stage, status FROM ops.run_stages WHERE run_id = $1 ORDER BY seq', [runId])
+      .then((r) => r.rows);
+  const runCount = () => env.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.runs').then((r) => r.rows[0].n);
+
+  describe('POST /runs', () => {
+    it('records a generate run with the configured defaults and queues the generator plan', async () => {
+      const res = await request(http).post('/runs').send({}).expect(202);
+      const runId: string = res.body.runId;
+      expect(runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
+      expect(res.body).toEqual({
+        runId,
+        status: 'queued',
+        links: { self: `/runs/${runId}`, quality: `/runs/${runId}/quality` },
+      });
+
+      const run = await runRow(runId);
+      expect(run.mode).toBe('generate');
+      expect(run.status).toBe('queued');
+      expect(run.params).toEqual({
+        mode: 'generate',
+        inputDir: join(env.config.dataRoot, 'raw', runId),
+        generate: { customers: 1000, products: 500, transactions: 10000, seed: 42, startDate: '2024-01-01', endDate: '2024-12-31' },
+      });
+      expect(await stageStatuses(runId)).toEqual(STAGES.map((stage) => ({ stage, status: 'pending' })));
+
+      const job = await runtime.queue('generate').getJob(`${runId}-generate`);
+      expect(job?.name).toBe('plan');
+      expect(job?.data).toEqual({ runId });
+    });
+
+    it('applies the sizes, seed and dates a caller gives, numbers sent as strings included', async () => {
+      const res = await request(http)
+        .post('/runs')
+        .send({ customers: 50, products: '20', transactions: 300, seed: 7, startDate: '2024-03-01', endDate: '2024-03-31' })
+        .expect(202);
+      const run = await runRow(res.body.runId);
+      expect(run.params.generate).toEqual({
+        customers: 50,
+        products: 20,
+        transactions: 300,
+        seed: 7,
+        startDate: '2024-03-01',
+        endDate: '2024-03-31',
+      });
+    });
+
+    it('refuses a bad body with a message naming the field, and records nothing', async () => {
+      const before = await runCount();
+      const negative = await request(http).post('/runs').send({ transactions: -5 }).expect(400);
+      expect(negative.body.message).toEqual(['transactions must not be less than 1']);
+
+      const unknown = await request(http).post('/runs').send({ colour: 'red' }).expect(400);
+      expect(unknown.body.message).toEqual(['property colour should not exist']);
+
+      const badDate = await request(http).post('/runs').send({ startDate: '2024-13-01' }).expect(400);
+      expect(badDate.body.message).toEqual(['startDate must be a date YYYY-MM-DD']);
+
+      const reversed = await request(http).post('/runs').send({ startDate: '2024-06-01', endDate: '2024-05-01' }).expect(400);
+      expect(reversed.body.message).toBe('startDate 2024-06-01 is after endDate 2024-05-01');
+
+      // Only the end date given: it is checked against the default start date.
+      const beforeDefault = await request(http).post('/runs').send({ endDate: '2023-12-31' }).expect(400);
+      expect(beforeDefault.body.message).toBe('startDate 2024-01-01 is after endDate 2023-12-31');
+
+      expect(await runCount()).toBe(before);
+    });
+
+    it('starts a source run at ingest from a folder inside an allowed root, by its real path', async () => {
+      const batch = join(env.config.dataRoot, 'incoming', 'batch-1');
+      mkdirSync(batch, { recursive: true });
+      const res = await request(http).post('/runs').send({ source: batch }).expect(202);
+      const runId: string = res.body.runId;
+
+      const run = await runRow(runId);
+      expect(run.mode).toBe('source');
+      expect(run.params).toEqual({ mode: 'source', inputDir: realpathSync(batch) });
+      const stages = await stageStatuses(runId);
+      expect(stages[0]).toEqual({ stage: 'generate', status: 'skipped' });
+      expect(stages.slice(1).every((s) => s.status === 'pending')).toBe(true);
+
+      const job = await runtime.queue('ingest').getJob(`${runId}-ingest`);
+      expect(job?.name).toBe('plan');
+      expect(await runtime.queue('generate').getJob(`${runId}-generate`)).toBeUndefined();
+    });
+
+    it('resolves a relative source against the repository root', async () => {
+      const batch = join(env.config.dataRoot, 'relative-batch');
+      mkdirSync(batch);
+      const res = await request(http).post('/runs').send({ source: relative(repoRoot(), batch) }).expect(202);
+      expect((await runRow(res.body.runId)).params.inputDir).toBe(realpathSync(batch));
+    });
+
+    it('refuses a source outside the allowed folders, even through a symlink inside one', async () => {
+      const roots = env.config.sourceRoots.join(', ');
+      const outside = await request(http).post('/runs').send({ source: outsideDir }).expect(400);
+      expect(outside.body.message).toBe(`source ${outsideDir} is outside the allowed folders: ${roots}`);
+
+      const link = join(env.config.dataRoot, 'escape');
+      symlinkSync(outsideDir, link);
+      const viaLink = await request(http).post('/runs').send({ source: link }).expect(400);
+      expect(viaLink.body.message).toBe(`source ${link} is outside the allowed folders: ${roots}`);
+
+      const dotted = await request(http).post('/runs').send({ source: join(env.config.dataRoot, '..', '..') }).expect(400);
+      expect(dotted.body.message).toMatch(/is outside the allowed folders/);
+    });
+
+    it('refuses a source that is missing or not a directory, naming it', async () => {
+      const missing = join(env.config.dataRoot, 'no-such-batch');
+      const res = await request(http).post('/runs').send({ source: missing }).expect(400);
+      expect(res.body.message).toBe(`source ${missing} does not exist`);
+
+      const file = join(env.config.dataRoot, 'customers.csv');
+      writeFileSync(file, 'customer_id\n');
+      const notDir = await request(http).post('/runs').send({ source: file }).expect(400);
+      expect(notDir.body.message).toMatch(new RegExp(`^source ${file} is not a directory`));
+    });
+  });
+
+  describe('GET /runs', () => {
+    it('lists runs newest first, paged', async () => {
+      const ids = (await env.pool.query<{ run_id: string }>('SELECT run_id FROM ops.runs ORDER BY created_at DESC')).rows.map(
+        (r) => r.run_id,
+      );
+      expect(ids.length).toBeGreaterThanOrEqual(3);
+
+      const all = await request(http).get('/runs').expect(200);
+      expect(all.body.limit).toBe(20);
+      expect(all.body.offset).toBe(0);
+      expect(all.body.runs.map((r: { runId: string }) => r.runId)).toEqual(ids.slice(0, 20));
+      expect(all.body.runs[0]).toEqual({
+        runId: ids[0],
+        mode: expect.stringMatching(/^(generate|source)$/),
+        status: 'queued',
+        createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        finishedAt: null,
+        failedStage: null,
+        error: null,
+      });
+
+      const page = await request(http).get('/runs?limit=1&offset=1').expect(200);
+      expect(page.body.runs.map((r: { runId: string }) => r.runId)).toEqual([ids[1]]);
+    });
+
+    it('refuses a bad limit or offset', async () => {
+      const zero = await request(http).get('/runs?limit=0').expect(400);
+      expect(zero.body.message).toEqual(['limit must not be less than 1']);
+      const word = await request(http).get('/runs?offset=abc').expect(400);
+      expect(word.body.message.join(' ')).toMatch(/offset/);
+    });
+  });
+
+  describe('GET /runs/:id', () => {
+    const runId = 'report-run';
+
+    beforeAll(async () => {
+      await ledger.createRun(runId, { mode: 'source', inputDir: '/data/batch' });
+      await env.pool.query(
+        `UPDATE ops.runs SET status = 'running', created_at = '2024-05-01T10:00:00Z', started_at = '2024-05-01T10:00:01Z'
+          WHERE run_id = $1`,
+        [runId],
+      );
+      await env.pool.query(
+        `UPDATE ops.run_stages SET status = 'succeeded', attempts = 1, rows_in = 100, rows_out = 97, rows_rejected = 3,
+                tasks_total = 2, tasks_done = 2, started_at = '2024-05-01T10:00:01Z', finished_at = '2024-05-01T10:00:03.5Z'
+          WHERE run_id = $1 AND stage = 'ingest'`,
+        [runId],
+      );
+      await env.pool.query(
+        `UPDATE ops.run_stages SET status = 'running', attempts = 1, started_at = '2024-05-01T10:00:04Z',
+                detail = '{"progress": {"checksDone": 4, "checksTotal": 12}}'
+          WHERE run_id = $1 AND stage = 'validate'`,
+        [runId],
+      );
+      await env.pool.query(
+        `INSERT INTO ops.file_accounting (run_id, source_file, entity, lines_read, rows_landed, rows_quarantined)
+         VALUES ($1, 'customers.csv', 'customers', 60, 58, 2), ($1, 'products.csv', 'products', 40, 39, 1)`,
+        [runId],
+      );
+      await env.pool.query(
+        `INSERT INTO ops.quarantine (run_id, stage, entity, source_file, source_line, reason_code, message)
+         VALUES ($1, 'ingest', 'customers', 'customers.csv', 3, 'bad_column_count', 'x'),
+                ($1, 'ingest', 'customers', 'customers.csv', 9, 'bad_column_count', 'x'),
+                ($1, 'ingest', 'products', 'products.csv', 4, 'unparseable_line', 'x')`,
+        [runId],
+      );
+    });
+
+    it('reports stages, files, rejects and timing as numbers, with balanced accounting', async () => {
+      const res = await request(http).get(`/runs/${runId}`).expect(200);
+      const report = res.body as RunReport;
+      expect(report).toMatchObject({
+        runId,
+        mode: 'source',
+        status: 'running',
+        failedStage: null,
+        error: null,
+        params: { mode: 'source', inputDir: '/data/batch' },
+        createdAt: '2024-05-01T10:00:00.000Z',
+        startedAt: '2024-05-01T10:00:01.000Z',
+        finishedAt: null,
+        durationMs: null,
+        quality: null,
+        accountingBalanced: true,
+      });
+      expect(report.stages.map((s) => `${s.stage}:${s.status}`)).toEqual([
+        'generate:skipped',
+        'ingest:succeeded',
+        'validate:running',
+        'transform:pending',
+        'warehouse:pending',
+        'analytics:pending',
+      ]);
+      expect(report.stages[1]).toEqual({
+        stage: 'ingest',
+        status: 'succeeded',
+        attempts: 1,
+        startedAt: '2024-05-01T10:00:01.000Z',
+        finishedAt: '2024-05-01T10:00:03.500Z',
+        durationMs: 2500,
+        rowsIn: 100,
+        rowsOut: 97,
+        rowsRejected: 3,
+        tasksTotal: 2,
+        tasksDone: 2,
+        progress: null,
+        detail: {},
+        error: null,
+      });
+      expect(report.stages[2].progress).toEqual({ checksDone: 4, checksTotal: 12 });
+      expect(report.stages[2].rowsIn).toBeNull();
+      expect(report.files).toEqual([
+        { sourceFile: 'customers.csv', entity: 'customers', linesRead: 60, rowsLanded: 58, rowsQuarantined: 2 },
+        { sourceFile: 'products.csv', entity: 'products', linesRead: 40, rowsLanded: 39, rowsQuarantined: 1 },
+      ]);
+      expect(report.rejectsByReason).toEqual([
+        { stage: 'ingest', reasonCode: 'bad_column_count', count: 2 },
+        { stage: 'ingest', reasonCode: 'unparseable_line', count: 1 },
+      ]);
+    });
+
+    it('reports the run duration and quality verdict once finished', async () => {
+      await env.pool.query(
+        `UPDATE ops.runs SET status = 'failed', failed_stage = 'validate', error = 'validate: quality below threshold',
+                finished_at = '2024-05-01T10:00:10Z' WHERE run_id = $1`,
+        [runId],
+      );
+      await env.pool.query(`INSERT INTO ops.quality_scores (run_id, score, grade, threshold, passed) VALUES ($1, 61.5, 'D', 70, false)`, [
+        runId,
+      ]);
+      const report = (await request(http).get(`/runs/${runId}`).expect(200)).body as RunReport;
+      expect(report).toMatchObject({
+        status: 'failed',
+        failedStage: 'validate',
+        error: 'validate: quality below threshold',
+        finishedAt: '2024-05-01T10:00:10.000Z',
+        durationMs: 9000,
+        quality: { score: 61.5, grade: 'D', threshold: 70, passed: false },
+      });
+    });
+
+    it('flags accounting that does not add up, per file and per stage', async () => {
+      // The ledger's CHECK constraints keep real stages honest; lifting them in this suite's own
+      // database is the only way to show what the report says about a broken ledger.
+      await env.pool.query('ALTER TABLE ops.file_accounting DROP CONSTRAINT file_lines_add_up');
+      await env.pool.query('ALTER TABLE ops.run_stages DROP CONSTRAINT stage_rows_add_up');
+
+      await env.pool.query(`UPDATE ops.file_accounting SET lines_read = 61 WHERE run_id = $1 AND source_file = 'customers.csv'`, [runId]);
+      expect((await request(http).get(`/runs/${runId}`).expect(200)).body.accountingBalanced).toBe(false);
+
+      await env.pool.query(`UPDATE ops.file_accounting SET lines_read = 60 WHERE run_id = $1 AND source_file = 'customers.csv'`, [runId]);
+      expect((await request(http).get(`/runs/${runId}`).expect(200)).body.accountingBalanced).toBe(true);
+
+      await env.pool.query(`UPDATE ops.run_stages SET rows_out = 96 WHERE run_id = $1 AND stage = 'ingest'`, [runId]);
+      expect((await request(http).get(`/runs/${runId}`).expect(200)).body.accountingBalanced).toBe(false);
+    });
+
+    it('answers 404 for an unknown run and 400 for a malformed id', async () => {
+      const missing = await request(http).get('/runs/no-such-run').expect(404);
+      expect(missing.body).toMatchObject({ statusCode: 404, message: 'run no-such-run not found' });
+
+      const malformed = await request(http).get('/runs/bad%20id!').expect(400);
+      expect(malformed.body.message).toMatch(/run id "bad id!" is not valid/);
+      await request(http).get(`/runs/${'x'.repeat(65)}`).expect(400);
+    });
+  });
+
+  describe('GET /runs/:id/quality', () => {
+    const runId = 'quality-run';
+
+    it('answers 404 until the validator has scored the run, then the checks with numbers', async () => {
+      await request(http).get('/runs/nobody/quality').expect(404, { statusCode: 404, message: 'run nobody not found', error: 'Not Found' });
+
+      await ledger.createRun(runId, { mode: 'source', inputDir: '/data/batch' });
+      const before = await request(http).get(`/runs/${runId}/quality`).expect(404);
+      expect(before.body.message).toMatch(/^run quality-run has no quality report yet/);
+
+      await env.pool.query(`INSERT INTO ops.quality_scores (run_id, score, grade, threshold, passed) VALUES ($1, 92.25, 'A', 70, true)`, [
+        runId,
+      ]);
+      await env.pool.query(
+        `INSERT INTO ops.quality_checks (run_id, check_name, family, entity, weight, rows_checked, violations, sample_ids, passed, description)
+         VALUES ($1, 'customers_email_unique', 'uniqueness', 'customers', 2, 1000, 3, '{C1,C2,C3}', false, 'emails are unique'),
+                ($1, 'items_product_exists', 'referential_integrity', 'transaction_items', 3, 5000, 0, '{}', true, 'items point at products')`,
+        [runId],
+      );
+      const res = await request(http).get(`/runs/${runId}/quality`).expect(200);
+      expect(res.body).toEqual({
+        runId,
+        score: 92.25,
+        grade: 'A',
+        threshold: 70,
+        passed: true,
+        checks: [
+          {
+            checkName: 'customers_email_unique',
+            family: 'uniqueness',
+            entity: 'customers',
+            weight: 2,
+            rowsChecked: 1000,
+            violations: 3,
+            sampleIds: ['C1', 'C2', 'C3'],
+            passed: false,
+            description: 'emails are unique',
+          },
+          {
+            checkName: 'items_product_exists',
+            family: 'referential_integrity',
+            entity: 'transaction_items',
+            weight: 3,
+            rowsChecked: 5000,
+            violations: 0,
+            sampleIds: [],
+            passed: true,
+            description: 'items point at products',
+          },
+        ],
+      });
+    });
+  });
+});

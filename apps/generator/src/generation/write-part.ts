@@ -1,0 +1,58 @@
+import { mkdir } from 'node:fs/promises';
+import { ENTITY_SPECS } from '@ecom/contracts';
+import { CsvPartFile } from './csv-part-file';
+import { customerRecord } from './customers';
+import type { DatasetModel } from './model';
+import { partFiles, type GeneratePart } from './part-plan';
+import { productRecord } from './products';
+import { RecordRandom } from './random';
+import { transactionRecords } from './transactions';
+
+export interface WrittenPart {
+  files: Array<{ name: string; rows: number }>;
+  /** Data rows over all the part's files (headers not counted). */
+  rows: number;
+}
+
+export type PartProgress = (update: { recordsDone: number; records: number }) => Promise<void> | void;
+
+const PROGRESS_EVERY = 100_000;
+
+/** Writes one part's files into `dir`, streaming with backpressure; memory stays flat. */
+export async function writeGeneratedPart(
+  model: DatasetModel,
+  dir: string,
+  part: GeneratePart,
+  onProgress?: PartProgress,
+): Promise<WrittenPart> {
+  await mkdir(dir, { recursive: true });
+  const files = partFiles(part).map((f) => new CsvPartFile(dir, f.name, ENTITY_SPECS[f.entity].columns));
+  const [main, items] = files;
+  const random = new RecordRandom();
+  const lookup = new RecordRandom();
+  const itemRows: string[][] = [];
+  try {
+    const end = part.first + part.count;
+    for (let index = part.first; index < end; index++) {
+      let flowing: boolean;
+      if (part.entity === 'customers') {
+        flowing = main.write(customerRecord(model, index, random));
+      } else if (part.entity === 'products') {
+        flowing = main.write(productRecord(model, index, random));
+      } else {
+        itemRows.length = 0;
+        flowing = main.write(transactionRecords(model, index, random, lookup, itemRows));
+        for (const row of itemRows) flowing = items.write(row) && flowing;
+      }
+      if (!flowing) for (const file of files) await file.drained();
+      if (onProgress && (index - part.first + 1) % PROGRESS_EVERY === 0) {
+        await onProgress({ recordsDone: index - part.first + 1, records: part.count });
+      }
+    }
+    await Promise.all(files.map((file) => file.commit()));
+  } catch (error) {
+    await Promise.all(files.map((file) => file.discard()));
+    throw error;
+  }
+  return { files: files.map((f) => ({ name: f.name, rows: f.rows })), rows: files.reduce((sum, f) => sum + f.rows, 0) };
+}

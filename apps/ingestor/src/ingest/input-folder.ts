@@ -1,0 +1,70 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ENTITIES, ENTITY_SPECS, parseInputFileName, type Entity } from '@ecom/contracts';
+import { StageFailure } from '@ecom/pipeline';
+
+export interface InputFile {
+  entity: Entity;
+  part: number;
+  sourceFile: string;
+  path: string;
+}
+
+export interface InputFolder {
+  files: InputFile[];
+  /** Files that are not pipeline input (notes, other exports): left alone, but reported. */
+  ignored: string[];
+}
+
+async function listFolder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new StageFailure(`input folder ${dir} does not exist`);
+    if (code === 'ENOTDIR') throw new StageFailure(`input folder ${dir} is not a folder`);
+    throw new StageFailure(`cannot read input folder ${dir}: ${(error as Error).message}`);
+  }
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * The input files of one batch folder (not recursive), in entity order then part order.
+ * Every entity needs a file; a folder holding both `x.csv` and `x.part-NNNN.csv` is refused,
+ * since loading both would land the same rows twice.
+ */
+export async function readInputFolder(inputDir: string): Promise<InputFolder> {
+  const dir = resolve(inputDir);
+  const files: InputFile[] = [];
+  const ignored: string[] = [];
+  for (const name of (await listFolder(dir)).sort()) {
+    const recognised = parseInputFileName(name);
+    const path = join(dir, name);
+    if (recognised && (await isRegularFile(path))) {
+      files.push({ entity: recognised.entity, part: recognised.part, sourceFile: name, path });
+    } else {
+      ignored.push(name);
+    }
+  }
+
+  const missing = ENTITIES.filter((entity) => !files.some((f) => f.entity === entity));
+  if (missing.length > 0) {
+    throw new StageFailure(`missing ${missing.map((e) => ENTITY_SPECS[e].fileName).join(', ')} in ${dir}`);
+  }
+  for (const entity of ENTITIES) {
+    const parts = files.filter((f) => f.entity === entity).map((f) => f.part);
+    const whole = parts.includes(0) && parts.length > 1;
+    const repeated = new Set(parts).size !== parts.length;
+    if (whole || repeated) {
+      const names = files.filter((f) => f.entity === entity).map((f) => f.sourceFile);
+      throw new StageFailure(`${dir} holds overlapping ${entity} files (${names.join(', ')}): keep one whole file or numbered parts`);
+    }
+  }
+
+  files.sort((a, b) => ENTITIES.indexOf(a.entity) - ENTITIES.indexOf(b.entity) || a.part - b.part);
+  return { files, ignored };
+}

@@ -1,0 +1,94 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { JOB_NAMES, stageJobId, type RunParams } from '@ecom/contracts';
+import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { TransformerAppModule } from '../app.module';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('TransformProcessor: the transform stage on the real queue', () => {
+  let env: TestEnv;
+  let app: INestApplicationContext;
+  let runtime: StageRuntime;
+  const runId = 'r-queue';
+  const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+
+  beforeAll(async () => {
+    env = await createTestEnv('transformer_processor');
+    app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
+    runtime = app.get(StageRuntime);
+    await runtime.ledger.createRun(runId, params);
+    await env.pool.query(
+      `INSERT INTO staging.customers (customer_id, first_name, last_name, email, phone, registration_date, city, state, country, age_group, run_id, source_file, source_line)
+       VALUES ('C1', 'ann', 'lee', 'ANN@X.COM', '555 0100', '2023-05-01', 'Denver', 'CO', 'USA', '26-35', $1, 'customers.csv', 2),
+              ('C2', 'bo', 'kim', 'ann@x.com', '555 0101', '2023-05-02', 'Denver', 'CO', 'USA', '26-35', $1, 'customers.csv', 3)`,
+      [runId],
+    );
+    await env.pool.query(
+      `INSERT INTO staging.products (product_id, product_name, category, sub_category, price, cost, brand, stock_quantity, supplier_id, run_id, source_file, source_line)
+       VALUES ('P1', 'Kettle', 'Home', 'Kitchen', '40.00', '30.00', 'Hot', '7', 'S1', $1, 'products.csv', 2)`,
+      [runId],
+    );
+    await env.pool.query(
+      `INSERT INTO staging.transactions (transaction_id, customer_id, transaction_date, transaction_time, payment_method, shipping_address, total_amount, run_id, source_file, source_line)
+       VALUES ('T1', 'C1', '2024-01-02', '10:00:00', 'UPI', 'x', '76.00', $1, 'transactions.part-0001.csv', 2),
+              ('T2', 'C2', '2024-01-03', '10:00:00', 'UPI', 'y', '40.00', $1, 'transactions.part-0002.csv', 2)`,
+      [runId],
+    );
+    await env.pool.query(
+      `INSERT INTO staging.transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, run_id, source_file, source_line)
+       VALUES ('I1', 'T1', 'P1', '2', '40.00', '5', '76.00', $1, 'transaction_items.csv', 2),
+              ('I2', 'T2', 'P1', '1', '40.00', '0', '40.00', $1, 'transaction_items.csv', 3)`,
+      [runId],
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  const transformStage = () =>
+    env.pool
+      .query('SELECT status, attempts, rows_in, rows_out, rows_rejected, detail FROM ops.run_stages WHERE run_id = $1 AND stage = $2', [runId, 'transform'])
+      .then((r) => r.rows[0]);
+
+  it('records the counts in the ledger and hands the run to the warehouse', async () => {
+    await runtime.enqueueStage(runId, 'transform');
+    const stage = await waitFor(async () => {
+      const s = await transformStage();
+      return s?.status === 'succeeded' || s?.status === 'failed' ? s : undefined;
+    }, 'the transform stage to finish');
+
+    // C2 takes C1's email, so T2 loses its customer and I2 its transaction.
+    expect(stage).toMatchObject({ status: 'succeeded', attempts: 1, rows_in: '7', rows_out: '4', rows_rejected: '3' });
+    expect(stage.detail).toMatchObject({
+      customers: { in: 2, out: 1, rejected: 1, byReason: { duplicate_email: 1 } },
+      products: { in: 1, out: 1, rejected: 0, byReason: {} },
+      transactions: { in: 2, out: 1, rejected: 1, byReason: { orphan_customer: 1 } },
+      transaction_items: { in: 2, out: 1, rejected: 1, byReason: { orphan_transaction: 1 } },
+    });
+    const loaded = await env.pool.query('SELECT item_id, line_total FROM production.transaction_items');
+    expect(loaded.rows).toEqual([{ item_id: 'I1', line_total: '76.00' }]);
+
+    const next = await waitFor(() => runtime.queue('warehouse').getJob(stageJobId(runId, 'warehouse')), 'the warehouse job');
+    expect(next.name).toBe(JOB_NAMES.run);
+    expect(next.data).toEqual({ runId });
+  });
+
+  it('treats a second delivery of the finished stage as a no-op', async () => {
+    const quarantined = await env.pool.query('SELECT quarantine_id FROM ops.quarantine WHERE run_id = $1 ORDER BY 1', [runId]);
+    const job = await runtime.queue('transform').add(JOB_NAMES.run, { runId }, { jobId: `${runId}-transform-again` });
+    await waitFor(async () => ((await job.isCompleted()) ? true : undefined), 'the duplicate job');
+    expect(await transformStage()).toMatchObject({ status: 'succeeded', attempts: 1, rows_in: '7' });
+    const after = await env.pool.query('SELECT quarantine_id FROM ops.quarantine WHERE run_id = $1 ORDER BY 1', [runId]);
+    expect(after.rows).toEqual(quarantined.rows);
+  });
+});

@@ -1,0 +1,316 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
+import { withTransaction } from '@ecom/db';
+import { StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { TransformerAppModule } from '../app.module';
+import { LOAD_ORDER, TransformService, type TransformDetail } from './transform.service';
+
+type StagedLine = Record<string, string | null>;
+
+const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+
+/**
+ * The batch every rule below is read against. Each bad line breaks exactly one rule; the comment
+ * names the reason it must get. Line numbers start at 2: line 1 is the header.
+ */
+const batch: Record<Entity, StagedLine[]> = {
+  customers: [
+    { customer_id: ' C1 ', first_name: '  jOHN ', last_name: " o'brien ", email: 'A@B.COM ', phone: '(555) 123-4567', registration_date: '2023-01-15', city: ' Austin ', state: 'TX', country: 'USA', age_group: '26-35' },
+    { customer_id: 'C2', first_name: 'Mary', last_name: 'Jones', email: 'mary@x.com', phone: '555', registration_date: '2023-02-01', city: 'Boston', state: 'MA', country: 'USA', age_group: '36-45' }, // duplicate_superseded by line 10
+    { customer_id: '  ', first_name: 'No', last_name: 'Id', email: 'noid@x.com', phone: '1', registration_date: '2023-01-01', city: 'X', state: 'X', country: 'X', age_group: '18-25' }, // missing_required
+    { customer_id: 'C4', first_name: 'Bad', last_name: 'Mail', email: 'not-an-email', phone: '1', registration_date: '2023-01-01', city: 'X', state: 'X', country: 'X', age_group: '18-25' }, // invalid_email
+    { customer_id: 'C5', first_name: 'Bad', last_name: 'Date', email: 'c5@x.com', phone: '1', registration_date: '2023-02-30', city: 'X', state: 'X', country: 'X', age_group: '18-25' }, // invalid_date
+    { customer_id: 'C6', first_name: 'Time', last_name: 'Traveller', email: 'c6@x.com', phone: '1', registration_date: '2999-01-01', city: 'X', state: 'X', country: 'X', age_group: '18-25' }, // future_date
+    { customer_id: 'C7', first_name: 'Too', last_name: 'Young', email: 'c7@x.com', phone: '1', registration_date: '2023-01-01', city: 'X', state: 'X', country: 'X', age_group: '17' }, // invalid_age_group
+    { customer_id: 'C8', first_name: 'Same', last_name: 'Mail', email: 'a@b.com', phone: '1', registration_date: '2023-01-01', city: 'X', state: 'X', country: 'X', age_group: '18-25' }, // duplicate_email (C1's)
+    { customer_id: 'C2', first_name: 'Mary', last_name: 'Jones-Smith', email: 'mary@x.com', phone: '555-0100', registration_date: '2023-02-01', city: 'Boston', state: 'MA', country: 'USA', age_group: '36-45' },
+    { customer_id: 'C3', first_name: 'Ann', last_name: 'Lee', email: 'ann@x.com', phone: null, registration_date: '2022-12-31', city: 'Denver', state: 'CO', country: 'USA', age_group: null },
+  ],
+  products: [
+    { product_id: 'P1', product_name: ' Widget ', category: 'Tools', sub_category: 'Hand', price: '19.99', cost: '10.00', brand: 'Acme', stock_quantity: '100', supplier_id: 'S1' },
+    { product_id: 'P2', product_name: 'Drill', category: 'Tools', sub_category: 'Power', price: '250.00', cost: '100.00', brand: 'Acme', stock_quantity: '5', supplier_id: 'S1' },
+    { product_id: 'P3', product_name: 'Lamp', category: 'Home', sub_category: 'Light', price: '25', cost: '20', brand: 'Lux', stock_quantity: '', supplier_id: 'S2' },
+    { product_id: 'P4', product_name: 'Sofa', category: 'Home', sub_category: 'Living', price: '500', cost: '1', brand: 'Lux', stock_quantity: '1', supplier_id: 'S2' },
+    { product_id: 'P5', product_name: 'Rug', category: 'Home', sub_category: 'Living', price: '99.99', cost: '50', brand: 'Lux', stock_quantity: '3', supplier_id: 'S2' },
+    { product_id: 'P6', product_name: 'Bad', category: 'X', sub_category: 'X', price: 'abc', cost: '1', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // invalid_number
+    { product_id: 'P7', product_name: 'Free', category: 'X', sub_category: 'X', price: '0', cost: '0', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // non_positive_price
+    { product_id: 'P8', product_name: 'Loss', category: 'X', sub_category: 'X', price: '20', cost: '30', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // cost_not_below_price
+    { product_id: 'P9', product_name: 'Owed', category: 'X', sub_category: 'X', price: '20', cost: '10', brand: 'X', stock_quantity: '-5', supplier_id: 'S' }, // negative_value
+    { product_id: 'P10', product_name: null, category: 'X', sub_category: 'X', price: '20', cost: '10', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // missing_required
+  ],
+  transactions: [
+    { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-03-01', transaction_time: '09:00:00', payment_method: 'UPI', shipping_address: 'old', total_amount: '1.00' }, // duplicate_superseded
+    { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-03-01', transaction_time: '10:15:00', payment_method: ' Credit Card ', shipping_address: ' 1 Main St ', total_amount: '264.98' },
+    { transaction_id: 'T2', customer_id: 'C2', transaction_date: '2024-03-02', transaction_time: '11:00:00', payment_method: 'Cash on Delivery', shipping_address: 'b', total_amount: '294.97' },
+    { transaction_id: 'T3', customer_id: 'C404', transaction_date: '2024-03-03', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'c', total_amount: '19.99' }, // orphan_customer
+    { transaction_id: 'T4', customer_id: 'C1', transaction_date: '2024-03-04', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'd', total_amount: '50.00' }, // total_amount_mismatch
+    { transaction_id: 'T5', customer_id: 'C1', transaction_date: '2024-13-01', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'e', total_amount: '0' }, // invalid_date
+    { transaction_id: 'T6', customer_id: 'C1', transaction_date: '2999-01-01', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'f', total_amount: '0' }, // future_date
+    { transaction_id: 'T7', customer_id: 'C1', transaction_date: '2024-03-07', transaction_time: '25:61', payment_method: 'UPI', shipping_address: 'g', total_amount: '0' }, // invalid_time
+    { transaction_id: 'T8', customer_id: 'C1', transaction_date: '2024-03-08', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'h', total_amount: 'ten' }, // invalid_number
+    { transaction_id: 'T9', customer_id: 'C1', transaction_date: '2024-03-09', transaction_time: '12:00:00', payment_method: '', shipping_address: 'i', total_amount: '0' }, // missing_required
+    { transaction_id: 'T10', customer_id: 'C1', transaction_date: '2024-03-10', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'j', total_amount: '-5' }, // negative_value
+    { transaction_id: 'T11', customer_id: 'C3', transaction_date: '2024-03-11', transaction_time: '', payment_method: 'Net Banking', shipping_address: 'k', total_amount: '267.00' },
+  ],
+  transaction_items: [
+    { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: '9', unit_price: '19.99', discount_percentage: '0', line_total: '179.91' }, // duplicate_superseded
+    { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: '2', unit_price: '19.99', discount_percentage: '0', line_total: '39.98' },
+    { item_id: 'I2', transaction_id: 'T1', product_id: 'P2', quantity: '1', unit_price: '250.00', discount_percentage: '10', line_total: '225.00' },
+    { item_id: 'I3', transaction_id: 'T2', product_id: 'P5', quantity: '3', unit_price: '99.99', discount_percentage: '5', line_total: '284.97' },
+    { item_id: 'I4', transaction_id: 'T4', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (T4 rejected)
+    { item_id: 'I5', transaction_id: 'T3', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (T3 rejected)
+    { item_id: 'I6', transaction_id: 'T2', product_id: 'P404', quantity: '1', unit_price: '10', discount_percentage: '0', line_total: '10.00' }, // orphan_product
+    { item_id: 'I7', transaction_id: 'T11', product_id: 'P1', quantity: '0', unit_price: '1', discount_percentage: '0', line_total: '1.00' }, // non_positive_quantity
+    { item_id: 'I8', transaction_id: 'T11', product_id: 'P1', quantity: 'two', unit_price: '1', discount_percentage: '0', line_total: '1.00' }, // invalid_number
+    { item_id: 'I9', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '1', discount_percentage: '150', line_total: '1.00' }, // discount_out_of_range
+    { item_id: 'I10', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '10', discount_percentage: '0', line_total: '12.00' }, // line_total_mismatch
+    { item_id: 'I11', transaction_id: 'T11', product_id: '', quantity: '1', unit_price: '1', discount_percentage: '0', line_total: '1.00' }, // missing_required
+    { item_id: 'I12', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '-1', discount_percentage: '0', line_total: '1.00' }, // negative_value
+    { item_id: 'I13', transaction_id: 'T11', product_id: 'P2', quantity: '1', unit_price: '250', discount_percentage: '0', line_total: '250.00' },
+    { item_id: 'I14', transaction_id: 'T99', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (never seen)
+  ],
+};
+
+/** Every quarantined line of the batch above, as [entity, record_key, reason_code]. */
+const expectedRejects: Array<[Entity, string | null, string]> = [
+  ['customers', null, 'missing_required'],
+  ['customers', 'C2', 'duplicate_superseded'],
+  ['customers', 'C4', 'invalid_email'],
+  ['customers', 'C5', 'invalid_date'],
+  ['customers', 'C6', 'future_date'],
+  ['customers', 'C7', 'invalid_age_group'],
+  ['customers', 'C8', 'duplicate_email'],
+  ['products', 'P10', 'missing_required'],
+  ['products', 'P6', 'invalid_number'],
+  ['products', 'P7', 'non_positive_price'],
+  ['products', 'P8', 'cost_not_below_price'],
+  ['products', 'P9', 'negative_value'],
+  ['transactions', 'T1', 'duplicate_superseded'],
+  ['transactions', 'T10', 'negative_value'],
+  ['transactions', 'T3', 'orphan_customer'],
+  ['transactions', 'T4', 'total_amount_mismatch'],
+  ['transactions', 'T5', 'invalid_date'],
+  ['transactions', 'T6', 'future_date'],
+  ['transactions', 'T7', 'invalid_time'],
+  ['transactions', 'T8', 'invalid_number'],
+  ['transactions', 'T9', 'missing_required'],
+  ['transaction_items', 'I1', 'duplicate_superseded'],
+  ['transaction_items', 'I10', 'line_total_mismatch'],
+  ['transaction_items', 'I11', 'missing_required'],
+  ['transaction_items', 'I12', 'negative_value'],
+  ['transaction_items', 'I14', 'orphan_transaction'],
+  ['transaction_items', 'I4', 'orphan_transaction'],
+  ['transaction_items', 'I5', 'orphan_transaction'],
+  ['transaction_items', 'I6', 'orphan_product'],
+  ['transaction_items', 'I7', 'non_positive_quantity'],
+  ['transaction_items', 'I8', 'invalid_number'],
+  ['transaction_items', 'I9', 'discount_out_of_range'],
+];
+
+describe('TransformService: staging → production, one transaction per run', () => {
+  let env: TestEnv;
+  let app: INestApplicationContext;
+  let runtime: StageRuntime;
+  let service: TransformService;
+
+  beforeAll(async () => {
+    env = await createTestEnv('transformer_service');
+    app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
+    runtime = app.get(StageRuntime);
+    service = app.get(TransformService);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  /** Lands lines in staging as the ingestor would: raw text, one file per entity. */
+  async function stage(runId: string, entity: Entity, lines: StagedLine[], sourceFile = ENTITY_SPECS[entity].fileName): Promise<void> {
+    const columns = ENTITY_SPECS[entity].columns.join(', ');
+    await env.pool.query(
+      `INSERT INTO staging.${entity} (${columns}, run_id, source_file, source_line)
+       SELECT ${columns}, $2, $3, line + 1
+         FROM jsonb_populate_recordset(NULL::staging.${entity}, $1::jsonb) WITH ORDINALITY AS r(${columns}, run_id, source_file, source_line, extra, loaded_at, line)`,
+      [JSON.stringify(lines), runId, sourceFile],
+    );
+  }
+
+  async function createRunWith(runId: string, lines: Partial<Record<Entity, StagedLine[]>>): Promise<void> {
+    await runtime.ledger.createRun(runId, params);
+    for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) await stage(runId, entity, rows);
+  }
+
+  /** Runs the stage's work in its own transaction, as StageRuntime.runStage does. */
+  async function transform(runId: string): Promise<StageCounts & { detail: TransformDetail }> {
+    const run = await runtime.ledger.getRun(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    const counts = await withTransaction(env.pool, (client) =>
+      service.transformRun({ runId, run, client, progress: async () => undefined }),
+    );
+    return counts as StageCounts & { detail: TransformDetail };
+  }
+
+  const table = async (name: string, orderBy: string) =>
+    (await env.pool.query(`SELECT * FROM ${name} ORDER BY ${orderBy}`)).rows;
+
+  const productionSnapshot = async () => ({
+    customers: await table('production.customers', 'customer_id'),
+    products: await table('production.products', 'product_id'),
+    transactions: await table('production.transactions', 'transaction_id'),
+    items: await table('production.transaction_items', 'item_id'),
+  });
+
+  const quarantineOf = async (runId: string) =>
+    (
+      await env.pool.query(
+        `SELECT entity, source_file, source_line, record_key, raw_record, reason_code, message
+           FROM ops.quarantine WHERE run_id = $1 AND stage = 'transform'
+          ORDER BY array_position($2::text[], entity), record_key COLLATE "C" NULLS FIRST, source_line`,
+        [runId, LOAD_ORDER],
+      )
+    ).rows;
+
+  describe('a batch with one bad line per rule', () => {
+    const runId = 'r-rules';
+    let counts: StageCounts & { detail: TransformDetail };
+
+    beforeAll(async () => {
+      await createRunWith(runId, batch);
+      counts = await transform(runId);
+    });
+
+    it('quarantines each bad line with exactly its reason, and no good line', async () => {
+      const rejects = (await quarantineOf(runId)).map((q) => [q.entity, q.record_key, q.reason_code]);
+      expect(rejects).toEqual(expectedRejects);
+    });
+
+    it('keeps the raw staging line, where it came from and a readable message', async () => {
+      const rows = await quarantineOf(runId);
+      const badEmail = rows.find((q) => q.record_key === 'C4');
+      expect(badEmail).toMatchObject({ source_file: 'customers.csv', source_line: '5', message: "email 'not-an-email' is not a valid address" });
+      expect(JSON.parse(badEmail.raw_record)).toMatchObject({ customer_id: 'C4', email: 'not-an-email', run_id: runId });
+      expect(rows.find((q) => q.record_key === 'C8')?.message).toBe("email 'a@b.com' already belongs to customer C1");
+      expect(rows.find((q) => q.record_key === 'I4')?.message).toBe('transaction T4 was rejected in this run');
+      expect(rows.find((q) => q.record_key === 'I14')?.message).toBe('transaction T99 does not exist');
+      expect(rows.find((q) => q.record_key === 'I10')?.message).toBe(
+        'line_total 12.00 differs from quantity x unit_price x (1 - discount/100) = 10.00',
+      );
+      expect(rows.find((q) => q.record_key === 'P10')?.message).toBe('required value blank: product_name');
+      for (const q of rows) expect(q.reason_code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    });
+
+    it('cleans what it loads: trimmed, title-cased names, lower-cased email, phone digits only', async () => {
+      const { rows } = await env.pool.query("SELECT * FROM production.customers WHERE customer_id = 'C1'");
+      expect(rows[0]).toMatchObject({
+        first_name: 'John',
+        last_name: "O'Brien",
+        email: 'a@b.com',
+        phone: '5551234567',
+        city: 'Austin',
+        age_group: '26-35',
+        last_run_id: runId,
+      });
+      expect(rows[0].registration_date).toEqual(new Date(2023, 0, 15));
+      const t1 = await env.pool.query("SELECT payment_method, shipping_address, total_amount FROM production.transactions WHERE transaction_id = 'T1'");
+      expect(t1.rows[0]).toEqual({ payment_method: 'Credit Card', shipping_address: '1 Main St', total_amount: '264.98' });
+    });
+
+    it('lets the latest line of a duplicated key win', async () => {
+      const c2 = await env.pool.query("SELECT last_name, phone FROM production.customers WHERE customer_id = 'C2'");
+      expect(c2.rows).toEqual([{ last_name: 'Jones-Smith', phone: '5550100' }]);
+      const i1 = await env.pool.query("SELECT quantity, line_total FROM production.transaction_items WHERE item_id = 'I1'");
+      expect(i1.rows).toEqual([{ quantity: 2, line_total: '39.98' }]);
+    });
+
+    it('derives profit_margin and price_category from the stored price and cost', async () => {
+      const { rows } = await env.pool.query(
+        'SELECT product_id, product_name, price, cost, profit_margin, price_category, stock_quantity FROM production.products ORDER BY product_id',
+      );
+      expect(rows).toEqual([
+        { product_id: 'P1', product_name: 'Widget', price: '19.99', cost: '10.00', profit_margin: '49.97', price_category: 'Budget', stock_quantity: 100 },
+        { product_id: 'P2', product_name: 'Drill', price: '250.00', cost: '100.00', profit_margin: '60.00', price_category: 'Premium', stock_quantity: 5 },
+        { product_id: 'P3', product_name: 'Lamp', price: '25.00', cost: '20.00', profit_margin: '20.00', price_category: 'Mid-range', stock_quantity: null },
+        { product_id: 'P4', product_name: 'Sofa', price: '500.00', cost: '1.00', profit_margin: '99.80', price_category: 'Luxury', stock_quantity: 1 },
+        { product_id: 'P5', product_name: 'Rug', price: '99.99', cost: '50.00', profit_margin: '49.99', price_category: 'Mid-range', stock_quantity: 3 },
+      ]);
+    });
+
+    it('loads only rows whose parents exist, in FK order', async () => {
+      const loaded = await productionSnapshot();
+      expect(loaded.customers.map((r) => r.customer_id)).toEqual(['C1', 'C2', 'C3']);
+      expect(loaded.transactions.map((r) => r.transaction_id)).toEqual(['T1', 'T11', 'T2']);
+      expect(loaded.items.map((r) => r.item_id)).toEqual(['I1', 'I13', 'I2', 'I3']);
+    });
+
+    it('accounts for every staged line: in = out + rejected, per entity and in total', () => {
+      const byEntity = (entity: Entity, reasons: string[]) => {
+        const byReason: Record<string, number> = {};
+        for (const [e, , reason] of expectedRejects) if (e === entity) byReason[reason] = (byReason[reason] ?? 0) + 1;
+        expect(Object.keys(byReason).sort()).toEqual([...reasons].sort());
+        return byReason;
+      };
+      expect(counts.detail).toEqual({
+        customers: { in: 10, out: 3, rejected: 7, byReason: byEntity('customers', ['missing_required', 'duplicate_superseded', 'invalid_email', 'invalid_date', 'future_date', 'invalid_age_group', 'duplicate_email']) },
+        products: { in: 10, out: 5, rejected: 5, byReason: byEntity('products', ['missing_required', 'invalid_number', 'non_positive_price', 'cost_not_below_price', 'negative_value']) },
+        transactions: { in: 12, out: 3, rejected: 9, byReason: byEntity('transactions', ['duplicate_superseded', 'negative_value', 'orphan_customer', 'total_amount_mismatch', 'invalid_date', 'future_date', 'invalid_time', 'invalid_number', 'missing_required']) },
+        transaction_items: { in: 15, out: 4, rejected: 11, byReason: byEntity('transaction_items', ['duplicate_superseded', 'line_total_mismatch', 'missing_required', 'negative_value', 'orphan_transaction', 'non_positive_quantity', 'invalid_number', 'discount_out_of_range', 'orphan_product']) },
+      });
+      expect(counts).toMatchObject({ rowsIn: 47, rowsOut: 15, rowsRejected: 32 });
+      expect(counts.rowsIn).toBe(counts.rowsOut + counts.rowsRejected);
+    });
+
+    it('leaves production and quarantine identical when the same run is transformed again', async () => {
+      const productionBefore = await productionSnapshot();
+      const quarantineBefore = await quarantineOf(runId);
+      const again = await transform(runId);
+      expect(again).toEqual(counts);
+      expect(await productionSnapshot()).toEqual(productionBefore);
+      expect(await quarantineOf(runId)).toEqual(quarantineBefore);
+    });
+  });
+
+  describe('a later run over the same production', () => {
+    it('updates a changed customer, leaves unchanged rows as they were and rejects a taken email', async () => {
+      const before = await productionSnapshot();
+      const c1 = batch.customers[0];
+      const c3 = batch.customers[9];
+      await createRunWith('r-later', {
+        customers: [
+          c1,
+          { ...c3, city: ' Seattle ', state: 'WA' },
+          { ...c1, customer_id: 'C10', email: 'a@b.com' },
+        ],
+        transactions: [
+          { transaction_id: 'T12', customer_id: 'C2', transaction_date: '2024-04-01', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'z', total_amount: '19.99' },
+        ],
+        transaction_items: [
+          { item_id: 'I15', transaction_id: 'T12', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' },
+        ],
+      });
+      const counts = await transform('r-later');
+      expect(counts).toMatchObject({ rowsIn: 5, rowsOut: 4, rowsRejected: 1 });
+      expect(counts.detail.customers.byReason).toEqual({ duplicate_email: 1 });
+
+      const after = await productionSnapshot();
+      const customer = (rows: typeof after.customers, id: string) => rows.find((r) => r.customer_id === id);
+      expect(customer(after.customers, 'C3')).toMatchObject({ city: 'Seattle', state: 'WA', last_run_id: 'r-later' });
+      expect(customer(after.customers, 'C3')?.updated_at.getTime()).toBeGreaterThan(customer(before.customers, 'C3')?.updated_at.getTime());
+      expect(customer(after.customers, 'C3')?.created_at).toEqual(customer(before.customers, 'C3')?.created_at);
+      // Delivered again unchanged: stamped with the run, but not reported as changed.
+      expect(customer(after.customers, 'C1')).toEqual({ ...customer(before.customers, 'C1'), last_run_id: 'r-later' });
+      expect(customer(after.customers, 'C2')).toEqual(customer(before.customers, 'C2'));
+      expect(customer(after.customers, 'C10')).toBeUndefined();
+      expect(after.products).toEqual(before.products);
+      expect(after.transactions.find((t) => t.transaction_id === 'T12')).toMatchObject({ customer_id: 'C2', total_amount: '19.99' });
+      expect(after.items.find((i) => i.item_id === 'I15')).toMatchObject({ transaction_id: 'T12', product_id: 'P1' });
+
+      const rejects = await quarantineOf('r-later');
+      expect(rejects.map((q) => [q.record_key, q.reason_code, q.message])).toEqual([
+        ['C10', 'duplicate_email', "email 'a@b.com' already belongs to customer C1"],
+      ]);
+      // The earlier run's rejects are its own and stay.
+      expect(await quarantineOf('r-rules')).toHaveLength(expectedRejects.length);
+    });
+  });
+});

@@ -1,0 +1,24 @@
+import { Processor } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AppConfig } from '@ecom/config';
+import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
+import { StageRuntime, StageWorker } from '@ecom/pipeline';
+import { QualityService } from './quality.service';
+
+@Injectable()
+@Processor(QUEUES.validate)
+export class ValidateProcessor extends StageWorker {
+  constructor(
+    private readonly runtime: StageRuntime,
+    private readonly quality: QualityService,
+    config: AppConfig,
+  ) {
+    super(config);
+  }
+
+  async process(job: Job): Promise<void> {
+    const { runId } = parsePayload(RunJobPayload, job.data, `validate job ${job.id}`);
+    await this.runtime.runStage(job, 'validate', runId, (ctx) => this.quality.validateRun(ctx));
+  }
+}

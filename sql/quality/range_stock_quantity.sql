@@ -1,0 +1,14 @@
+-- Products whose stock_quantity is not a whole number of at least 0.
+-- Every row of the run is checked; a blank value is completeness's concern, not a range violation.
+WITH checked AS (
+  SELECT coalesce(nullif(btrim(product_id), ''), source_file || ':' || source_line) AS record_id,
+         coalesce(btrim(stock_quantity) <> '' AND (ops.safe_int(stock_quantity) >= 0) IS NOT TRUE, false) AS violated
+    FROM staging.products
+   WHERE run_id = $1
+)
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE violated) AS violations,
+       coalesce((SELECT array_agg(record_id ORDER BY record_id)
+                   FROM (SELECT DISTINCT record_id FROM checked WHERE violated ORDER BY record_id LIMIT 10) s),
+                '{}') AS sample_ids
+  FROM checked;

@@ -1,0 +1,136 @@
+-- staging.customers -> production.customers for one run ($1).
+--
+-- Cleaning: every value trimmed and blanks read as missing; first/last names title-cased,
+-- email lower-cased, phone reduced to its digits.
+--
+-- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
+--   1 missing_required      customer_id blank (such a line cannot be de-duplicated)
+--   2 duplicate_superseded  a later line of the same customer_id (by source_file, source_line) wins
+--   3 missing_required      first_name, last_name, email or registration_date blank
+--   4 invalid_email         not local@domain.tld
+--   5 invalid_date          registration_date not a real YYYY-MM-DD date
+--   6 future_date           registration_date after today (UTC)
+--   7 invalid_age_group     age_group given but not 18-25, 26-35, 36-45, 46-60 or 60+
+--   8 duplicate_email       another customer_id holds the email in production, or claims it in
+--                           this run: the production owner keeps it, else the earliest line does
+--
+-- Upsert: updated_at moves only when a business column changed, and an identical row (same
+-- values, same last_run_id) is not rewritten, so running the same run twice changes nothing.
+-- An email change onto an email production still holds elsewhere is rejected rather than
+-- risking a unique violation that would fail the whole run.
+WITH staged AS (
+  SELECT s AS line,
+         s.source_file,
+         s.source_line,
+         nullif(btrim(s.customer_id), '')                      AS customer_id,
+         initcap(nullif(btrim(s.first_name), ''))              AS first_name,
+         initcap(nullif(btrim(s.last_name), ''))               AS last_name,
+         lower(nullif(btrim(s.email), ''))                     AS email,
+         nullif(regexp_replace(s.phone, '\D', '', 'g'), '')    AS phone,
+         nullif(btrim(s.registration_date), '')                AS registration_date_text,
+         ops.safe_date(s.registration_date)                    AS registration_date,
+         nullif(btrim(s.city), '')                             AS city,
+         nullif(btrim(s.state), '')                            AS state,
+         nullif(btrim(s.country), '')                          AS country,
+         nullif(btrim(s.age_group), '')                        AS age_group
+    FROM staging.customers s
+   WHERE s.run_id = $1
+),
+checked AS (
+  SELECT st.*,
+         CASE
+           WHEN st.customer_id IS NULL THEN 'missing_required'
+           WHEN row_number() OVER (PARTITION BY st.customer_id
+                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
+             THEN 'duplicate_superseded'
+           WHEN st.first_name IS NULL OR st.last_name IS NULL OR st.email IS NULL
+                OR st.registration_date_text IS NULL THEN 'missing_required'
+           WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
+           WHEN st.registration_date IS NULL THEN 'invalid_date'
+           WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
+           WHEN st.age_group NOT IN ('18-25', '26-35', '36-45', '46-60', '60+') THEN 'invalid_age_group'
+         END AS line_reason
+    FROM staged st
+),
+email_claims AS (
+  SELECT c.*,
+         coalesce(owner.customer_id,
+                  first_value(c.customer_id) OVER (
+                    PARTITION BY c.email, c.line_reason IS NULL
+                    ORDER BY c.source_file, c.source_line)) AS email_holder
+    FROM checked c
+    LEFT JOIN production.customers owner ON owner.email = c.email
+),
+decided AS (
+  SELECT e.*,
+         coalesce(e.line_reason,
+                  CASE WHEN e.email_holder <> e.customer_id THEN 'duplicate_email' END) AS reason_code
+    FROM email_claims e
+),
+quarantined AS (
+  INSERT INTO ops.quarantine
+    (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+  SELECT $1, 'transform', 'customers', d.source_file, d.source_line, d.customer_id,
+         row_to_json(d.line)::text, d.reason_code,
+         CASE d.reason_code
+           WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
+             CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
+             CASE WHEN d.first_name IS NULL THEN 'first_name' END,
+             CASE WHEN d.last_name IS NULL THEN 'last_name' END,
+             CASE WHEN d.email IS NULL THEN 'email' END,
+             CASE WHEN d.registration_date_text IS NULL THEN 'registration_date' END)
+           WHEN 'duplicate_superseded' THEN
+             format('customer %s appears again later in the run; the latest line wins', d.customer_id)
+           WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
+           WHEN 'invalid_date' THEN
+             format('registration_date %L is not a date YYYY-MM-DD', d.registration_date_text)
+           WHEN 'future_date' THEN format('registration_date %s is in the future', d.registration_date)
+           WHEN 'invalid_age_group' THEN
+             format('age_group %L is not one of 18-25, 26-35, 36-45, 46-60, 60+', d.age_group)
+           WHEN 'duplicate_email' THEN
+             format('email %L already belongs to customer %s', d.email, d.email_holder)
+         END
+    FROM decided d
+   WHERE d.reason_code IS NOT NULL
+  RETURNING reason_code
+),
+loaded AS (
+  INSERT INTO production.customers AS p
+    (customer_id, first_name, last_name, email, phone, registration_date,
+     city, state, country, age_group, last_run_id)
+  SELECT d.customer_id, d.first_name, d.last_name, d.email, d.phone, d.registration_date,
+         d.city, d.state, d.country, d.age_group, $1
+    FROM decided d
+   WHERE d.reason_code IS NULL
+  ON CONFLICT (customer_id) DO UPDATE SET
+    first_name        = EXCLUDED.first_name,
+    last_name         = EXCLUDED.last_name,
+    email             = EXCLUDED.email,
+    phone             = EXCLUDED.phone,
+    registration_date = EXCLUDED.registration_date,
+    city              = EXCLUDED.city,
+    state             = EXCLUDED.state,
+    country           = EXCLUDED.country,
+    age_group         = EXCLUDED.age_group,
+    last_run_id       = EXCLUDED.last_run_id,
+    updated_at        = CASE
+      WHEN (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
+            p.city, p.state, p.country, p.age_group)
+           IS DISTINCT FROM
+           (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
+            EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
+            EXCLUDED.age_group)
+      THEN now() ELSE p.updated_at END
+  WHERE (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
+         p.city, p.state, p.country, p.age_group, p.last_run_id)
+        IS DISTINCT FROM
+        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
+         EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
+         EXCLUDED.age_group, EXCLUDED.last_run_id)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM staged)                          AS rows_in,
+       (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
+       (SELECT count(*) FROM quarantined)                     AS rows_rejected,
+       (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
+          FROM (SELECT reason_code, count(*) AS n FROM quarantined GROUP BY reason_code) r) AS by_reason

@@ -1,0 +1,133 @@
+-- staging.products -> production.products for one run ($1).
+--
+-- Cleaning: every value trimmed and blanks read as missing. Money is read as numeric and stored
+-- as numeric(12,2) (cents, rounded half away from zero); a value of 10^10 or more cannot be stored
+-- and counts as not a number.
+--
+-- Derived:
+--   profit_margin  = round((price - cost) / price * 100, 2), from the stored (cent) price and cost
+--   price_category = Budget     price <  25
+--                    Mid-range  25 <= price < 100
+--                    Premium    100 <= price < 500
+--                    Luxury     price >= 500
+--
+-- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
+--   1 missing_required      product_id blank (such a line cannot be de-duplicated)
+--   2 duplicate_superseded  a later line of the same product_id (by source_file, source_line) wins
+--   3 missing_required      product_name, category, price or cost blank
+--   4 invalid_number        price or cost not a number; stock_quantity given but not an integer
+--   5 non_positive_price    price <= 0
+--   6 negative_value        cost < 0 or stock_quantity < 0
+--   7 cost_not_below_price  cost >= price
+--
+-- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
+WITH staged AS (
+  SELECT s AS line,
+         s.source_file,
+         s.source_line,
+         nullif(btrim(s.product_id), '')     AS product_id,
+         nullif(btrim(s.product_name), '')   AS product_name,
+         nullif(btrim(s.category), '')       AS category,
+         nullif(btrim(s.sub_category), '')   AS sub_category,
+         nullif(btrim(s.price), '')          AS price_text,
+         nullif(btrim(s.cost), '')           AS cost_text,
+         nullif(btrim(s.brand), '')          AS brand,
+         nullif(btrim(s.stock_quantity), '') AS stock_quantity_text,
+         ops.safe_int(s.stock_quantity)      AS stock_quantity,
+         nullif(btrim(s.supplier_id), '')    AS supplier_id,
+         CASE WHEN abs(ops.safe_numeric(s.price)) < 1e10 THEN ops.safe_numeric(s.price)::numeric(12,2) END AS price,
+         CASE WHEN abs(ops.safe_numeric(s.cost)) < 1e10 THEN ops.safe_numeric(s.cost)::numeric(12,2) END AS cost
+    FROM staging.products s
+   WHERE s.run_id = $1
+),
+decided AS (
+  SELECT st.*,
+         CASE
+           WHEN st.product_id IS NULL THEN 'missing_required'
+           WHEN row_number() OVER (PARTITION BY st.product_id
+                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
+             THEN 'duplicate_superseded'
+           WHEN st.product_name IS NULL OR st.category IS NULL OR st.price_text IS NULL
+                OR st.cost_text IS NULL THEN 'missing_required'
+           WHEN st.price IS NULL OR st.cost IS NULL
+                OR (st.stock_quantity_text IS NOT NULL AND st.stock_quantity IS NULL) THEN 'invalid_number'
+           WHEN st.price <= 0 THEN 'non_positive_price'
+           WHEN st.cost < 0 OR st.stock_quantity < 0 THEN 'negative_value'
+           WHEN st.cost >= st.price THEN 'cost_not_below_price'
+         END AS reason_code
+    FROM staged st
+),
+quarantined AS (
+  INSERT INTO ops.quarantine
+    (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+  SELECT $1, 'transform', 'products', d.source_file, d.source_line, d.product_id,
+         row_to_json(d.line)::text, d.reason_code,
+         CASE d.reason_code
+           WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
+             CASE WHEN d.product_id IS NULL THEN 'product_id' END,
+             CASE WHEN d.product_name IS NULL THEN 'product_name' END,
+             CASE WHEN d.category IS NULL THEN 'category' END,
+             CASE WHEN d.price_text IS NULL THEN 'price' END,
+             CASE WHEN d.cost_text IS NULL THEN 'cost' END)
+           WHEN 'duplicate_superseded' THEN
+             format('product %s appears again later in the run; the latest line wins', d.product_id)
+           WHEN 'invalid_number' THEN 'not a number: ' || concat_ws(', ',
+             CASE WHEN d.price IS NULL THEN format('price %L', d.price_text) END,
+             CASE WHEN d.cost IS NULL THEN format('cost %L', d.cost_text) END,
+             CASE WHEN d.stock_quantity_text IS NOT NULL AND d.stock_quantity IS NULL
+                  THEN format('stock_quantity %L (an integer)', d.stock_quantity_text) END)
+           WHEN 'non_positive_price' THEN format('price %s is not above zero', d.price)
+           WHEN 'negative_value' THEN 'negative: ' || concat_ws(', ',
+             CASE WHEN d.cost < 0 THEN format('cost %s', d.cost) END,
+             CASE WHEN d.stock_quantity < 0 THEN format('stock_quantity %s', d.stock_quantity) END)
+           WHEN 'cost_not_below_price' THEN format('cost %s is not below price %s', d.cost, d.price)
+         END
+    FROM decided d
+   WHERE d.reason_code IS NOT NULL
+  RETURNING reason_code
+),
+loaded AS (
+  INSERT INTO production.products AS p
+    (product_id, product_name, category, sub_category, price, cost, profit_margin, price_category,
+     brand, stock_quantity, supplier_id, last_run_id)
+  SELECT d.product_id, d.product_name, d.category, d.sub_category, d.price, d.cost,
+         round((d.price - d.cost) / d.price * 100, 2),
+         CASE WHEN d.price < 25 THEN 'Budget'
+              WHEN d.price < 100 THEN 'Mid-range'
+              WHEN d.price < 500 THEN 'Premium'
+              ELSE 'Luxury' END,
+         d.brand, d.stock_quantity, d.supplier_id, $1
+    FROM decided d
+   WHERE d.reason_code IS NULL
+  ON CONFLICT (product_id) DO UPDATE SET
+    product_name   = EXCLUDED.product_name,
+    category       = EXCLUDED.category,
+    sub_category   = EXCLUDED.sub_category,
+    price          = EXCLUDED.price,
+    cost           = EXCLUDED.cost,
+    profit_margin  = EXCLUDED.profit_margin,
+    price_category = EXCLUDED.price_category,
+    brand          = EXCLUDED.brand,
+    stock_quantity = EXCLUDED.stock_quantity,
+    supplier_id    = EXCLUDED.supplier_id,
+    last_run_id    = EXCLUDED.last_run_id,
+    updated_at     = CASE
+      WHEN (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
+            p.stock_quantity, p.supplier_id)
+           IS DISTINCT FROM
+           (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
+            EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id)
+      THEN now() ELSE p.updated_at END
+  WHERE (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
+         p.stock_quantity, p.supplier_id, p.last_run_id)
+        IS DISTINCT FROM
+        (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
+         EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id,
+         EXCLUDED.last_run_id)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+       (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
+       (SELECT count(*) FROM quarantined)                       AS rows_rejected,
+       (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
+          FROM (SELECT reason_code, count(*) AS n FROM quarantined GROUP BY reason_code) r) AS by_reason

@@ -1,0 +1,144 @@
+-- staging.transactions -> production.transactions for one run ($1). Runs after customers.sql,
+-- so the customer check sees this run's customers already upserted.
+--
+-- Cleaning: every value trimmed and blanks read as missing; total_amount stored as numeric(12,2)
+-- (a value of 10^10 or more cannot be stored and counts as not a number).
+--
+-- The items' total is the sum of the numeric line_totals of the transaction's latest staged item
+-- line per item_id in this run (whatever happens to those items later). A transaction with no
+-- staged items in this run is not compared.
+--
+-- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
+--    1 missing_required       transaction_id blank (such a line cannot be de-duplicated)
+--    2 duplicate_superseded   a later line of the same transaction_id (by source_file, source_line) wins
+--    3 missing_required       customer_id, transaction_date, payment_method or total_amount blank
+--    4 invalid_date           transaction_date not a real YYYY-MM-DD date
+--    5 future_date            transaction_date after today (UTC)
+--    6 invalid_time           transaction_time given but not HH:MM[:SS]
+--    7 invalid_number         total_amount not a number
+--    8 negative_value         total_amount < 0
+--    9 total_amount_mismatch  total_amount differs from the items' total by more than 0.01
+--   10 orphan_customer        customer_id not in production.customers
+--
+-- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
+WITH staged AS (
+  SELECT s AS line,
+         s.source_file,
+         s.source_line,
+         nullif(btrim(s.transaction_id), '')   AS transaction_id,
+         nullif(btrim(s.customer_id), '')      AS customer_id,
+         nullif(btrim(s.transaction_date), '') AS transaction_date_text,
+         ops.safe_date(s.transaction_date)     AS transaction_date,
+         nullif(btrim(s.transaction_time), '') AS transaction_time_text,
+         ops.safe_time(s.transaction_time)     AS transaction_time,
+         nullif(btrim(s.payment_method), '')   AS payment_method,
+         nullif(btrim(s.shipping_address), '') AS shipping_address,
+         nullif(btrim(s.total_amount), '')     AS total_amount_text,
+         CASE WHEN abs(ops.safe_numeric(s.total_amount)) < 1e10
+              THEN ops.safe_numeric(s.total_amount)::numeric(12,2) END AS total_amount
+    FROM staging.transactions s
+   WHERE s.run_id = $1
+),
+latest_items AS (
+  SELECT DISTINCT ON (btrim(i.item_id))
+         nullif(btrim(i.transaction_id), '') AS transaction_id,
+         CASE WHEN abs(ops.safe_numeric(i.line_total)) < 1e10
+              THEN ops.safe_numeric(i.line_total)::numeric(12,2) END AS line_total
+    FROM staging.transaction_items i
+   WHERE i.run_id = $1
+     AND nullif(btrim(i.item_id), '') IS NOT NULL
+   ORDER BY btrim(i.item_id), i.source_file DESC, i.source_line DESC
+),
+items_total AS (
+  SELECT li.transaction_id, coalesce(sum(li.line_total), 0) AS items_total
+    FROM latest_items li
+   WHERE li.transaction_id IS NOT NULL
+   GROUP BY li.transaction_id
+),
+decided AS (
+  SELECT st.*,
+         it.items_total,
+         CASE
+           WHEN st.transaction_id IS NULL THEN 'missing_required'
+           WHEN row_number() OVER (PARTITION BY st.transaction_id
+                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
+             THEN 'duplicate_superseded'
+           WHEN st.customer_id IS NULL OR st.transaction_date_text IS NULL
+                OR st.payment_method IS NULL OR st.total_amount_text IS NULL THEN 'missing_required'
+           WHEN st.transaction_date IS NULL THEN 'invalid_date'
+           WHEN st.transaction_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
+           WHEN st.transaction_time_text IS NOT NULL AND st.transaction_time IS NULL THEN 'invalid_time'
+           WHEN st.total_amount IS NULL THEN 'invalid_number'
+           WHEN st.total_amount < 0 THEN 'negative_value'
+           WHEN abs(st.total_amount - it.items_total) > 0.01 THEN 'total_amount_mismatch'
+           WHEN customer.customer_id IS NULL THEN 'orphan_customer'
+         END AS reason_code
+    FROM staged st
+    LEFT JOIN items_total it ON it.transaction_id = st.transaction_id
+    LEFT JOIN production.customers customer ON customer.customer_id = st.customer_id
+),
+quarantined AS (
+  INSERT INTO ops.quarantine
+    (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+  SELECT $1, 'transform', 'transactions', d.source_file, d.source_line, d.transaction_id,
+         row_to_json(d.line)::text, d.reason_code,
+         CASE d.reason_code
+           WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
+             CASE WHEN d.transaction_id IS NULL THEN 'transaction_id' END,
+             CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
+             CASE WHEN d.transaction_date_text IS NULL THEN 'transaction_date' END,
+             CASE WHEN d.payment_method IS NULL THEN 'payment_method' END,
+             CASE WHEN d.total_amount_text IS NULL THEN 'total_amount' END)
+           WHEN 'duplicate_superseded' THEN
+             format('transaction %s appears again later in the run; the latest line wins', d.transaction_id)
+           WHEN 'invalid_date' THEN
+             format('transaction_date %L is not a date YYYY-MM-DD', d.transaction_date_text)
+           WHEN 'future_date' THEN format('transaction_date %s is in the future', d.transaction_date)
+           WHEN 'invalid_time' THEN
+             format('transaction_time %L is not a time HH:MM:SS', d.transaction_time_text)
+           WHEN 'invalid_number' THEN format('total_amount %L is not a number', d.total_amount_text)
+           WHEN 'negative_value' THEN format('total_amount %s is negative', d.total_amount)
+           WHEN 'total_amount_mismatch' THEN
+             format('total_amount %s differs from the sum of its items'' line_total %s', d.total_amount, d.items_total)
+           WHEN 'orphan_customer' THEN format('customer %s does not exist', d.customer_id)
+         END
+    FROM decided d
+   WHERE d.reason_code IS NOT NULL
+  RETURNING reason_code
+),
+loaded AS (
+  INSERT INTO production.transactions AS p
+    (transaction_id, customer_id, transaction_date, transaction_time, payment_method,
+     shipping_address, total_amount, last_run_id)
+  SELECT d.transaction_id, d.customer_id, d.transaction_date, d.transaction_time, d.payment_method,
+         d.shipping_address, d.total_amount, $1
+    FROM decided d
+   WHERE d.reason_code IS NULL
+  ON CONFLICT (transaction_id) DO UPDATE SET
+    customer_id      = EXCLUDED.customer_id,
+    transaction_date = EXCLUDED.transaction_date,
+    transaction_time = EXCLUDED.transaction_time,
+    payment_method   = EXCLUDED.payment_method,
+    shipping_address = EXCLUDED.shipping_address,
+    total_amount     = EXCLUDED.total_amount,
+    last_run_id      = EXCLUDED.last_run_id,
+    updated_at       = CASE
+      WHEN (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
+            p.shipping_address, p.total_amount)
+           IS DISTINCT FROM
+           (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
+            EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount)
+      THEN now() ELSE p.updated_at END
+  WHERE (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
+         p.shipping_address, p.total_amount, p.last_run_id)
+        IS DISTINCT FROM
+        (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
+         EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount,
+         EXCLUDED.last_run_id)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+       (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
+       (SELECT count(*) FROM quarantined)                       AS rows_rejected,
+       (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
+          FROM (SELECT reason_code, count(*) AS n FROM quarantined GROUP BY reason_code) r) AS by_reason

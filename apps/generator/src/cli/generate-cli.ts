@@ -1,0 +1,41 @@
+import type { GeneratorDefaults } from '@ecom/config';
+import { generateToFolder } from '../generation/generate-to-folder';
+import { GENERATE_USAGE, GenerateArgsError, parseGenerateArgs } from './generate-args';
+
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** `npm run generate -- ...`: writes the data set into a folder; returns the exit code. */
+export async function runGenerateCli(argv: readonly string[], defaults: GeneratorDefaults, io: CliOutput): Promise<number> {
+  let command;
+  try {
+    command = parseGenerateArgs(argv, defaults);
+  } catch (error) {
+    if (error instanceof GenerateArgsError) {
+      io.err(`generate: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  if (command === 'help') {
+    io.out(GENERATE_USAGE);
+    return 0;
+  }
+  const { outDir, params, partSize } = command;
+  io.out(
+    `generating ${params.customers} customers, ${params.products} products, ${params.transactions} transactions ` +
+      `(seed ${params.seed}, ${params.startDate}..${params.endDate}) into ${outDir}`,
+  );
+  try {
+    const result = await generateToFolder(outDir, params, { partSize });
+    for (const part of result.parts) for (const file of part.files) io.out(`  ${file.name}  ${file.rows} rows`);
+    const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
+    io.out(`wrote ${result.rows} rows in ${result.seconds.toFixed(2)} s (${rate} rows/s)`);
+    return 0;
+  } catch (error) {
+    io.err(`generate: cannot write into ${outDir}: ${(error as Error).message}`);
+    return 1;
+  }
+}

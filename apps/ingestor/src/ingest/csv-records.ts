@@ -33,6 +33,7 @@ interface RawRecord {
 
 /** Line breaks in `text`; CRLF counts once. */
 function lineBreaks(text: string): number {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) return 0;
   let breaks = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -185,6 +185,18 @@ describe('FileLandingService: one input file into staging, every record landed o
     ]);
   });
 
+  it('quarantines a record holding a NUL byte instead of failing the whole COPY', async () => {
+    const runId = await newRun();
+    writeInput(runId, 'transactions.csv', [TX_HEADER, 'T1,C1,2024-01-05,10:00:00,UPI,bad\u0000addr,1.00', 'T2,C2,2024-01-05,10:00:00,UPI,ok,2.00'].join('\n'));
+
+    const counts = await land(runId, 'transactions', 'transactions.csv');
+
+    expect(counts).toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1 });
+    expect(await quarantined(runId)).toEqual([
+      expect.objectContaining({ line: 2, record_key: 'T1', reason_code: 'nul_character', raw_record: expect.stringContaining('bad\uFFFDaddr') }),
+    ]);
+  });
+
   it('matches columns by name in any order and case, keeping unknown columns in extra', async () => {
     const runId = await newRun();
     writeInput(

@@ -224,5 +224,5 @@ export class FileLandingService {
 function printable(text: string): string;
 function printable(text: string | undefined): string | undefined;
 function printable(text: string | undefined): string | undefined {
-  return text?.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
+  return text?.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }

@@ -111,6 +111,22 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect(validate?.data).toEqual({ runId: 'ingest-ok' });
   });
 
+  it('treats a re-delivered part job as a no-op: counts and staged rows stay the same', async () => {
+    const [task] = (await runtime.ledger.listTasks('ingest-ok', 'ingest')).filter((t) => t.task_key === 'transactions.part-0002.csv');
+    const again = await runtime
+      .queue('ingest')
+      .add('part', { ...task.payload, runId: 'ingest-ok', taskKey: task.task_key }, { jobId: 'ingest-ok-part-again' });
+    await waitFor(async () => ((await again.getState()) === 'completed' ? true : undefined), 'the duplicate part job');
+
+    expect(await ingestStage('ingest-ok')).toMatchObject({ status: 'succeeded', rows_in: 21, rows_out: 20, rows_rejected: 1 });
+    const counts = await env.pool.query(
+      `SELECT (SELECT count(*)::int FROM staging.transactions WHERE run_id = 'ingest-ok') AS staged,
+              (SELECT count(*)::int FROM ops.quarantine WHERE run_id = 'ingest-ok') AS quarantined,
+              (SELECT sum(lines_read)::int FROM ops.file_accounting WHERE run_id = 'ingest-ok') AS lines_read`,
+    );
+    expect(counts.rows[0]).toEqual({ staged: 9, quarantined: 1, lines_read: 21 });
+  });
+
   it('fails the run when an input file is missing, naming the file and the folder', async () => {
     const dir = inputFolder('batch-missing', {
       'customers.csv': csvFile('customers', 1),

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { FieldDef, PoolClient } from 'pg';
+import type { AnalysisName, AnalysisResult } from '@ecom/contracts';
+import { runSqlFile } from '@ecom/db';
+
+export type AnalysisTable = Pick<AnalysisResult, 'columns' | 'rows'>;
+
+// pg returns int8 and numeric as strings to keep their precision. Analyses round their values to
+// cents (or a few decimals), which a JS number holds and prints exactly, so results store as
+// JSON numbers a dashboard can draw.
+const INT8 = 20;
+const NUMERIC = 1700;
+
+function toJsonValue(value: unknown, field: FieldDef): unknown {
+  if (typeof value === 'string' && (field.dataTypeID === INT8 || field.dataTypeID === NUMERIC)) return Number(value);
+  return value;
+}
+
+/** The only place that knows the analytics SQL files and ops.analysis_results. */
+@Injectable()
+export class AnalysesRepository {
+  /** One snapshot for every analysis; must be the transaction's first statement. */
+  async pinSnapshot(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/one_snapshot');
+  }
+
+  async countFactLines(client: PoolClient): Promise<number> {
+    const { rows } = await runSqlFile<{ fact_lines: string }>(client, 'analytics/results/analysed_fact_lines');
+    return Number(rows[0].fact_lines);
+  }
+
+  /** Runs sql/analytics/<name>.sql; columns keep the SELECT's order. */
+  async runAnalysis(client: PoolClient, analysis: AnalysisName): Promise<AnalysisTable> {
+    const result = await runSqlFile(client, `analytics/${analysis}`);
+    const columns = result.fields.map((field) => field.name);
+    const rows = result.rows.map((row) =>
+      Object.fromEntries(result.fields.map((field) => [field.name, toJsonValue(row[field.name], field)])),
+    );
+    return { columns, rows };
+  }
+
+  async clearRunResults(client: PoolClient, runId: string): Promise<void> {
+    await runSqlFile(client, 'analytics/results/clear_run_results', [runId]);
+  }
+
+  async storeResult(client: PoolClient, runId: string, analysis: AnalysisName, table: AnalysisTable): Promise<void> {
+    await runSqlFile(client, 'analytics/results/analysis_result', [
+      runId,
+      analysis,
+      table.columns,
+      JSON.stringify(table.rows),
+      table.rows.length,
+    ]);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '@ecom/config';
+import { PipelineModule } from '@ecom/pipeline';
+import { AnalysesModule } from './analyses/analyses.module';
+
+/** The analytics worker: the last stage, it runs the CONTRACT.md section 4 analyses over the warehouse. */
+@Module({})
+export class AnalyticsAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AnalyticsAppModule, imports: [PipelineModule.forRoot(config), AnalysesModule] };
+  }
+}

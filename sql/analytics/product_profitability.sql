@@ -1,0 +1,34 @@
+-- Every product sold, grouped by product_id (names repeat; SCD versions share the id) and shown
+-- with its current name and category. cost = revenue - profit, i.e. the cost of the product
+-- version valid at each sale; profit_margin_pct = profit / revenue.
+WITH per_product AS (
+  SELECT p.product_id,
+         sum(f.quantity) AS units_sold,
+         count(DISTINCT f.transaction_id) AS orders,
+         sum(f.line_total) AS revenue,
+         sum(f.line_total - f.profit) AS cost,
+         sum(f.profit) AS profit,
+         sum(f.discount_amount) AS discount_amount
+    FROM warehouse.fact_sales f
+    JOIN warehouse.dim_products p ON p.product_key = f.product_key
+   GROUP BY p.product_id
+),
+current_product AS (
+  SELECT DISTINCT ON (p.product_id) p.product_id, p.product_name, p.category
+    FROM warehouse.dim_products p
+   ORDER BY p.product_id, p.is_current DESC, p.effective_date DESC
+)
+SELECT s.product_id,
+       c.product_name,
+       c.category,
+       s.units_sold,
+       s.orders,
+       s.revenue,
+       s.cost,
+       s.profit,
+       round(100 * s.profit / nullif(s.revenue, 0), 2) AS profit_margin_pct,
+       round(s.profit / nullif(s.units_sold, 0), 2) AS profit_per_unit,
+       s.discount_amount
+  FROM per_product s
+  JOIN current_product c ON c.product_id = s.product_id
+ ORDER BY s.profit DESC, s.product_id

@@ -19,8 +19,8 @@ module.exports = {
       },
     ],
   },
-  // faker 10 and @nestjs/bull-shared 12 (pulled in by Bull Board) ship ESM only; transforming the rest of node_modules runs out of memory.
-  transformIgnorePatterns: ['/node_modules/(?!(@faker-js/faker|@nestjs/bull-shared)/)'],
+  // faker 10 ships ESM only; transforming the rest of node_modules runs out of memory.
+  transformIgnorePatterns: ['/node_modules/(?!@faker-js/faker/)'],
   moduleNameMapper: {
     '^@ecom/(contracts|config|db|pipeline|testing)$': path.join(root, 'libs/$1/src/index.ts'),
   },

@@ -103,10 +103,10 @@ export class LedgerRepository {
       `WITH s AS (
          UPDATE ops.run_stages
             SET status = 'running', attempts = attempts + 1, error = NULL,
-                started_at = coalesce(started_at, now())
+                started_at = coalesce(started_at, clock_timestamp())
           WHERE run_id = $1 AND stage = $2 AND status IN ('pending', 'running', 'failed')
           RETURNING run_id)
-       UPDATE ops.runs SET status = 'running', started_at = coalesce(started_at, now())
+       UPDATE ops.runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp())
         WHERE run_id = $1 AND status IN ('queued', 'running')`,
       [runId, stage],
     );
@@ -125,7 +125,7 @@ export class LedgerRepository {
     await client.query(
       `UPDATE ops.run_stages
           SET status = 'succeeded', rows_in = $3, rows_out = $4, rows_rejected = $5,
-              detail = detail || $6::jsonb, error = NULL, finished_at = now()
+              detail = detail || $6::jsonb, error = NULL, finished_at = clock_timestamp()
         WHERE run_id = $1 AND stage = $2`,
       [runId, stage, counts.rowsIn, counts.rowsOut, counts.rowsRejected, JSON.stringify(counts.detail ?? {})],
     );
@@ -143,9 +143,9 @@ export class LedgerRepository {
   async failStage(runId: string, stage: Stage, message: string): Promise<void> {
     await this.pool.query(
       `WITH s AS (
-         UPDATE ops.run_stages SET status = 'failed', error = $3, finished_at = now()
+         UPDATE ops.run_stages SET status = 'failed', error = $3, finished_at = clock_timestamp()
           WHERE run_id = $1 AND stage = $2 RETURNING run_id)
-       UPDATE ops.runs SET status = 'failed', failed_stage = $2, error = $3, finished_at = now()
+       UPDATE ops.runs SET status = 'failed', failed_stage = $2, error = $3, finished_at = clock_timestamp()
         WHERE run_id = $1 AND status <> 'failed'`,
       [runId, stage, message],
     );
@@ -153,7 +153,7 @@ export class LedgerRepository {
 
   async finishRun(runId: string): Promise<void> {
     await this.pool.query(
-      `UPDATE ops.runs SET status = 'succeeded', finished_at = coalesce(finished_at, now())
+      `UPDATE ops.runs SET status = 'succeeded', finished_at = coalesce(finished_at, clock_timestamp())
         WHERE run_id = $1 AND status = 'running'`,
       [runId],
     );
@@ -202,7 +202,7 @@ export class LedgerRepository {
     await client.query(
       `UPDATE ops.stage_tasks
           SET status = 'succeeded', rows_in = $4, rows_out = $5, rows_rejected = $6,
-              detail = $7::jsonb, error = NULL, finished_at = now()
+              detail = $7::jsonb, error = NULL, finished_at = clock_timestamp()
         WHERE run_id = $1 AND stage = $2 AND task_key = $3`,
       [runId, stage, taskKey, counts.rowsIn, counts.rowsOut, counts.rowsRejected, JSON.stringify(counts.detail ?? {})],
     );
@@ -210,7 +210,7 @@ export class LedgerRepository {
 
   async failTask(runId: string, stage: Stage, taskKey: string, message: string): Promise<void> {
     await this.pool.query(
-      `UPDATE ops.stage_tasks SET status = 'failed', error = $4, finished_at = now()
+      `UPDATE ops.stage_tasks SET status = 'failed', error = $4, finished_at = clock_timestamp()
         WHERE run_id = $1 AND stage = $2 AND task_key = $3`,
       [runId, stage, taskKey, message],
     );

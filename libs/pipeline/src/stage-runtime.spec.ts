@@ -54,6 +54,7 @@ class FakeValidate extends StageWorker {
   async process(job: Job<{ runId: string }>): Promise<void> {
     await this.runtime.runStage(job, 'validate', job.data.runId, async () => {
       script.validateCalls++;
+      await new Promise((resolve) => setTimeout(resolve, 120));
       if (script.failValidate) throw new StageFailure('quality below threshold');
       return { rowsIn: 5, rowsOut: 5, rowsRejected: 0 };
     });
@@ -118,6 +119,12 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     expect(ingest).toMatchObject({ status: 'succeeded', rows_in: '100', rows_out: '96', rows_rejected: '4', tasks_done: 4 });
     expect([...script.partCalls.values()]).toEqual([1, 1, 1, 1]);
     expect(script.validateCalls).toBe(1);
+    // Timestamps are wall-clock, not the transaction's start: a 120 ms stage lasts >= 120 ms.
+    const timing = await env.pool.query<{ ms: number }>(
+      `SELECT extract(epoch FROM finished_at - started_at) * 1000 AS ms FROM ops.run_stages
+        WHERE run_id = 'run-fanin' AND stage = 'validate'`,
+    );
+    expect(Number(timing.rows[0].ms)).toBeGreaterThanOrEqual(120);
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-fanin'");
     expect(staged.rows[0].n).toBe(4);
   });

@@ -22,7 +22,8 @@ export interface TestEnv {
  */
 export async function createTestEnv(suite: string, overrides: DeepPartial<AppConfig> = {}): Promise<TestEnv> {
   const safe = suite.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const databaseUrl = `${PG_BASE}/ecom_test_${safe}`;
+  // The pid keeps two checkouts (or a CI run beside a developer) from sharing a suite's database.
+  const databaseUrl = `${PG_BASE}/ecom_test_${safe}_${process.pid}`;
   await dropDatabase(databaseUrl);
   await migrateDatabase(databaseUrl);
   const dataRoot = mkdtempSync(join(tmpdir(), `ecom-${safe}-`));
@@ -46,6 +47,7 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
     pool,
     async teardown() {
       await pool.end();
+      await dropDatabase(databaseUrl);
       await clearQueuePrefix(REDIS_URL, queuePrefix);
       rmSync(dataRoot, { recursive: true, force: true });
     },

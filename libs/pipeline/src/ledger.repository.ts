@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
 import { STAGES, type RunParams, type Stage, type StageStatus, type RunStatus } from '@ecom/contracts';
-import type { Queryable } from '@ecom/db';
+import { withTransaction, type Queryable } from '@ecom/db';
 
 export interface RunRecord {
   run_id: string;
@@ -53,9 +53,7 @@ export class LedgerRepository {
   constructor(private readonly pool: Pool) {}
 
   async createRun(runId: string, params: RunParams): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query('INSERT INTO ops.runs (run_id, mode, params) VALUES ($1, $2, $3)', [
         runId,
         params.mode,
@@ -67,13 +65,7 @@ export class LedgerRepository {
          FROM unnest($3::text[]) WITH ORDINALITY AS s(stage, seq)`,
         [runId, params.mode, STAGES],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async getRun(runId: string, db: Queryable = this.pool): Promise<RunRecord | undefined> {
@@ -222,18 +214,13 @@ export class LedgerRepository {
    * serialise on the lock, so the stage closes exactly once.
    */
   async closeStageIfTasksDone(runId: string, stage: Stage): Promise<StageStatus | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ status: StageStatus; tasks_total: number | null }>(
         'SELECT status, tasks_total FROM ops.run_stages WHERE run_id = $1 AND stage = $2 FOR UPDATE',
         [runId, stage],
       );
       const current = rows[0];
-      if (!current) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
+      if (!current) return undefined;
       const { rows: sums } = await client.query<{ done: string; pending: string; rows_in: string; rows_out: string; rows_rejected: string }>(
         `SELECT count(*) FILTER (WHERE status = 'succeeded') AS done,
                 count(*) FILTER (WHERE status <> 'succeeded') AS pending,
@@ -248,23 +235,16 @@ export class LedgerRepository {
         stage,
         Number(s.done),
       ]);
-      let status = current.status;
-      if (status === 'running' && Number(s.pending) === 0 && current.tasks_total !== null) {
+      if (current.status === 'running' && Number(s.pending) === 0 && current.tasks_total !== null) {
         await this.completeStage(client, runId, stage, {
           rowsIn: Number(s.rows_in),
           rowsOut: Number(s.rows_out),
           rowsRejected: Number(s.rows_rejected),
         });
-        status = 'succeeded';
+        return 'succeeded';
       }
-      await client.query('COMMIT');
-      return status;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return current.status;
+    });
   }
 
   /** Records one quarantined record; stages that reject many rows insert set-based in SQL instead. */

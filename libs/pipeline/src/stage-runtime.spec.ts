@@ -3,7 +3,7 @@ import { Injectable, Module, type DynamicModule, type INestApplicationContext } 
 import type { Job } from 'bullmq';
 import { AppConfig } from '@ecom/config';
 import { JOB_NAMES, QUEUES, type RunParams } from '@ecom/contracts';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { createWorkerContext } from './bootstrap';
 import { PipelineModule } from './pipeline.module';
 import { StageFailure, StageRuntime } from './stage-runtime';
@@ -65,16 +65,6 @@ class FakeValidate extends StageWorker {
 class FakeStagesModule {
   static forRoot(config: AppConfig): DynamicModule {
     return { module: FakeStagesModule, imports: [PipelineModule.forRoot(config)], providers: [FakeIngest, FakeValidate] };
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

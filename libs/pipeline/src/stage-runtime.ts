@@ -8,13 +8,13 @@ import {
   InvalidPayloadError,
   JOB_NAMES,
   QUEUES,
-  STAGES,
   nextStage,
   partJobId,
   stageJobId,
   type RunParams,
   type Stage,
 } from '@ecom/contracts';
+import { withTransaction } from '@ecom/db';
 import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
 
 /** A failure that retrying cannot fix (bad input, quality below threshold): the run fails now. */
@@ -99,18 +99,10 @@ export class StageRuntime {
     await this.ledger.markStageRunning(runId, stage);
     await this.guard(job, runId, stage, undefined, async () => {
       const started = Date.now();
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      await withTransaction(this.pool, async (client) => {
         const counts = await work(this.context(job, run, stage, client));
         await this.ledger.completeStage(client, runId, stage, counts);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
     });
     await this.handOff(runId, stage);
@@ -131,17 +123,7 @@ export class StageRuntime {
     await this.ledger.markStageRunning(runId, stage);
     const tasks = await this.guard(job, runId, stage, undefined, async () => {
       const planned = await plan(run);
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await this.ledger.registerTasks(client, runId, stage, planned);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      await withTransaction(this.pool, (client) => this.ledger.registerTasks(client, runId, stage, planned));
       return planned;
     });
     // Part jobs already succeeded in the ledger are skipped by runTask, so re-adding is harmless.
@@ -168,20 +150,12 @@ export class StageRuntime {
     const task = await this.ledger.getTask(runId, stage, taskKey);
     if (!task) throw new StageFailure(`run ${runId} ${stage}: unknown task ${taskKey}`);
     if (task.status !== 'succeeded') {
-      await this.guard(job, runId, stage, taskKey, async () => {
-        const client = await this.pool.connect();
-        try {
-          await client.query('BEGIN');
+      await this.guard(job, runId, stage, taskKey, () =>
+        withTransaction(this.pool, async (client) => {
           const counts = await work(this.context(job, run, stage, client));
           await this.ledger.completeTask(client, runId, stage, taskKey, counts);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      });
+        }),
+      );
     }
     await this.fanIn(runId, stage);
   }
@@ -234,4 +208,3 @@ export class StageRuntime {
   }
 }
 
-export const ALL_STAGES = STAGES;

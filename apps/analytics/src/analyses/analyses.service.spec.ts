@@ -4,22 +4,12 @@ import { join } from 'node:path';
 import { ANALYSES, type AnalysisName, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { createWorkerContext, StageRuntime } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { AnalyticsAppModule } from '../app.module';
 import { AnalysesService } from './analyses.service';
 import { seedTinyWarehouse } from './tiny-warehouse.fixture';
 
 type Row = Record<string, unknown>;
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The analytics stage over the tiny warehouse of tiny-warehouse.fixture.ts: 11 orders, 13 lines,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ENTITY_SPECS, stageJobId, type Entity } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { IngestorAppModule } from '../app.module';
 
 /** A header plus `rows` well-formed lines for the entity, keyed `<prefix><n>`. */
@@ -12,16 +12,6 @@ function csvFile(entity: Entity, rows: number, prefix = ''): string {
   const lines = [columns.join(',')];
   for (let i = 1; i <= rows; i++) lines.push(columns.map((c, j) => (j === 0 ? `${prefix}${i}` : `${c}-${i}`)).join(','));
   return lines.join('\n') + '\n';
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('ingest stage through BullMQ: plan a folder, land each file as a part, fan in, hand on to validate', () => {

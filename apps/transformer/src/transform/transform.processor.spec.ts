@@ -1,18 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { JOB_NAMES, stageJobId, type RunParams } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('TransformProcessor: the transform stage on the real queue', () => {
   let env: TestEnv;

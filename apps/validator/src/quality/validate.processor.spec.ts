@@ -1,20 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { stageJobId, type RunParams } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { ValidatorAppModule } from '../app.module';
 import { QUALITY_CHECKS } from './quality-checks';
 import { CLEAN_BATCH, DEFECT_BATCH, seedProduction, stageBatch } from './quality.fixtures';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the validate stage on BullMQ: hands a good run to transform, stops a poor one', () => {
   let env: TestEnv;

@@ -50,6 +50,12 @@ export class PipelineApiClient {
     return this.request('POST', '/runs', body);
   }
 
+  /** Stages no worker consumes: a run would stop there. Empty when the api does not say. */
+  async idleStages(): Promise<string[]> {
+    const health = await this.request<{ details?: { workers?: { idleStages?: string[] } } }>('GET', '/health').catch(() => undefined);
+    return health?.details?.workers?.idleStages ?? [];
+  }
+
   getRun(runId: string): Promise<RunReport> {
     return this.request('GET', `/runs/${encodeURIComponent(runId)}`);
   }

@@ -1,6 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@ecom/config';
-import { createWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
+import { StageRuntime, createWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
 import { createApiApp } from '../apps/api/src/create-app';
 import { GeneratorAppModule } from '../apps/generator/src/app.module';
 import { IngestorAppModule } from '../apps/ingestor/src/app.module';
@@ -36,6 +36,20 @@ export async function startPipeline(config: AppConfig, options: { logs?: boolean
     workers.push(await createWorkerContext(factory, config, options.logs ?? false));
   }
   const api = await createApiApp(config);
+  // A stage with no consumer would leave runs waiting forever: refuse to start instead.
+  // Workers register with Redis as they connect, so give them a moment.
+  const runtime = api.get(StageRuntime);
+  let idle: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const counts = await runtime.workersPerStage();
+    idle = Object.entries(counts).filter(([, count]) => count === 0).map(([stage]) => stage);
+    if (idle.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (idle.length > 0) {
+    await Promise.all([api.close(), ...workers.map((w) => w.close())]);
+    throw new Error(`no worker consumes the queue of stage(s) ${idle.join(', ')}`);
+  }
   if (!options.logs) api.useLogger(false);
   await api.listen(config.port, '127.0.0.1');
   const address = api.getHttpServer().address() as { port: number };

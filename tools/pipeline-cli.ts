@@ -63,6 +63,10 @@ async function main(): Promise<number> {
   const baseUrl = parsed.api ?? process.env.API_URL ?? `http://127.0.0.1:${port}`;
   const client = new PipelineApiClient(baseUrl, process.env.API_KEY);
   try {
+    const idle = await client.idleStages();
+    if (idle.length > 0) {
+      process.stderr.write(`warning: no worker is running for stage(s) ${idle.join(', ')}; the run will wait there (is npm start running?)\n`);
+    }
     const { runId } = await client.startRun(parsed.body);
     process.stdout.write(`started run ${runId} via ${baseUrl}\n`);
     const started = Date.now();

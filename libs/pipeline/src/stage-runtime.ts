@@ -8,6 +8,7 @@ import {
   InvalidPayloadError,
   JOB_NAMES,
   QUEUES,
+  STAGES,
   nextStage,
   partJobId,
   stageJobId,
@@ -64,6 +65,12 @@ export class StageRuntime {
 
   queue(stage: Stage): Queue {
     return this.queues[stage];
+  }
+
+  /** Workers connected to each stage queue (any process, any host sharing this Redis and prefix). */
+  async workersPerStage(): Promise<Record<Stage, number>> {
+    const counts = await Promise.all(STAGES.map(async (stage) => [stage, await this.queues[stage].getWorkersCount()] as const));
+    return Object.fromEntries(counts) as Record<Stage, number>;
   }
 
   /** Records a new run and enqueues its first stage. */

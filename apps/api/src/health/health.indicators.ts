@@ -64,4 +64,21 @@ export class PipelineHealthIndicators {
       return session.down({ message: (error as Error).message });
     }
   }
+
+  /**
+   * Workers connected per stage queue. Reported, not judged: in docker-compose the api may be up
+   * before the workers, and the api itself is healthy either way. Clients warn on idle stages.
+   */
+  async workers(): Promise<HealthIndicatorResult> {
+    const session = this.health.check('workers');
+    try {
+      const perStage = await withinTimeout('Redis', this.runtime.workersPerStage());
+      const idleStages = Object.entries(perStage)
+        .filter(([, count]) => count === 0)
+        .map(([stage]) => stage);
+      return session.up({ perStage, idleStages });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
 }

@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { Worker } from 'bullmq';
+import { QUEUES } from '@ecom/contracts';
+import { redisConnectionOptions } from '@ecom/pipeline';
+import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
 describe('GET /health: PostgreSQL and Redis reachability', () => {
@@ -27,6 +30,27 @@ describe('GET /health: PostgreSQL and Redis reachability', () => {
         redis: { status: 'up', reply: 'PONG' },
       },
     });
+  });
+
+  it('counts the workers on each stage queue and lists the idle stages', async () => {
+    const idle = await request(app.getHttpServer() as App).get('/health').expect(200);
+    expect(idle.body.details.workers.idleStages).toEqual(['generate', 'ingest', 'validate', 'transform', 'warehouse', 'analytics']);
+
+    const connection = redisConnectionOptions(env.config.redisUrl);
+    const ingestors = [1, 2].map(
+      () => new Worker(QUEUES.ingest, async () => undefined, { connection, prefix: env.config.queuePrefix }),
+    );
+    try {
+      await Promise.all(ingestors.map((w) => w.waitUntilReady()));
+      const body = await waitFor(async () => {
+        const res = await request(app.getHttpServer() as App).get('/health').expect(200);
+        return res.body.details.workers.perStage.ingest === 2 ? res.body : undefined;
+      }, 'two ingest workers to register');
+      expect(body.details.workers.idleStages).not.toContain('ingest');
+      expect(body.details.workers.idleStages).toContain('transform');
+    } finally {
+      await Promise.all(ingestors.map((w) => w.close()));
+    }
   });
 
   it('answers 503 naming PostgreSQL when its database cannot be reached', async () => {

@@ -5,7 +5,8 @@ import { formatRunSummary, stageProgressLine } from './report-format';
 
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
                             [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
-                            [--api URL] [--json]
+                            [--incremental [--days N]] [--api URL] [--json]
+--incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 Asks the running API (npm start) to start a run, shows progress per stage, prints the summary.
 Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection error.`;
 
@@ -25,6 +26,8 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
       'start-date': { type: 'string' },
       'end-date': { type: 'string' },
       source: { type: 'string' },
+      incremental: { type: 'boolean', default: false },
+      days: { type: 'string' },
       api: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -41,6 +44,14 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
   if (values['start-date'] !== undefined) body.startDate = values['start-date'];
   if (values['end-date'] !== undefined) body.endDate = values['end-date'];
   if (values.source !== undefined) body.source = values.source;
+  if (values.days !== undefined && !values.incremental) throw new UsageError('--days is only for --incremental');
+  if (values.incremental) {
+    body.mode = 'incremental';
+    if (values.days !== undefined) {
+      if (!/^\d+$/.test(values.days)) throw new UsageError(`--days must be a whole number, got '${values.days}'`);
+      body.days = Number(values.days);
+    }
+  }
   return { body, api: values.api, json: values.json ?? false };
 }
 

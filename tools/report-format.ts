@@ -1,4 +1,4 @@
-import type { RunReport, StageReport } from '@ecom/contracts';
+import type { RunProfile, RunReport, StageReport } from '@ecom/contracts';
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = rows.map((row) => row.map(String));
@@ -47,9 +47,39 @@ export function formatRunSummary(report: RunReport): string {
     out.push('');
     out.push(table(['stage', 'reject reason', 'rows'], report.rejectsByReason.map((r) => [r.stage, r.reasonCode, num(r.count)])));
   }
+  if (report.profile) {
+    out.push('');
+    out.push(formatProfile(report.profile));
+  }
   out.push('');
   out.push(`accounting: ${report.accountingBalanced ? 'every file and stage adds up' : 'DOES NOT ADD UP'}`);
   if (report.status === 'failed') out.push(`error in ${report.failedStage ?? 'unknown stage'}: ${report.error ?? ''}`);
+  return out.join('\n');
+}
+
+const pct = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(1)}%`);
+const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
+
+/** The data profile block of the summary: the shop's shape as measured on the landed data. */
+export function formatProfile(profile: RunProfile): string {
+  const out: string[] = [];
+  out.push(
+    `data profile: ${num(profile.orders)} orders, ${num(profile.orderLines)} lines, revenue ${num(profile.revenue)}, ` +
+      `${num(profile.buyers)} buyers (${num(profile.repeatBuyers)} repeat, ${num(profile.oneTimeBuyers)} one-time)`,
+  );
+  out.push(
+    `  Q4 peak index ${ratio(profile.q4PeakIndex)}, weekend/weekday ${ratio(profile.weekendWeekdayRatio)}, ` +
+      `top 20% of buyers ${pct(profile.topCustomerRevenueShare)} of revenue, basket ${profile.basketSizeMean?.toFixed(2) ?? '-'} lines, ` +
+      `night orders ${pct(profile.nightOrderShare)}`,
+  );
+  out.push(
+    `  orders before registration ${profile.ordersBeforeRegistration}, geography mismatches ${profile.geographyMismatches}`,
+  );
+  if (profile.monthlyRevenue.length > 1) {
+    out.push(`  monthly revenue index: ${profile.monthlyRevenue.map((m) => `${m.month.slice(2)} ${m.index.toFixed(2)}`).join(', ')}`);
+  }
+  out.push(`  categories by revenue: ${profile.categories.map((c) => `${c.category} ${pct(c.share)}`).join(', ')}`);
+  out.push(`  payment mix: ${profile.paymentMix.map((p) => `${p.paymentMethod} ${pct(p.share)}`).join(', ')}`);
   return out.join('\n');
 }
 

@@ -19,6 +19,13 @@ describe('npm run pipeline: arguments', () => {
     expect(parsePipelineArgs([]).body).toEqual({});
   });
 
+  it('asks for a daily delta with --incremental [--days N]', () => {
+    expect(parsePipelineArgs(['--incremental', '--days', '2']).body).toEqual({ mode: 'incremental', days: 2 });
+    expect(parsePipelineArgs(['--incremental']).body).toEqual({ mode: 'incremental' });
+    expect(() => parsePipelineArgs(['--days', '2'])).toThrow('--days is only for --incremental');
+    expect(() => parsePipelineArgs(['--incremental', '--days', 'two'])).toThrow("--days must be a whole number, got 'two'");
+  });
+
   it('names the flag that is wrong', () => {
     expect(() => parsePipelineArgs(['--transactions', '1e5'])).toThrow("--transactions must be a whole number, got '1e5'");
     expect(() => parsePipelineArgs(['--transaction', '5'])).toThrow(/Unknown option '--transaction'/);
@@ -61,6 +68,41 @@ describe('run summary', () => {
     expect(text).toContain('quality score 97.3 (grade A, threshold 70) passed');
     expect(text).toMatch(/ingest\s+field_count\s+2/);
     expect(text).toContain('accounting: every file and stage adds up');
+  });
+
+  it('shows the data profile when the run has one', () => {
+    expect(formatRunSummary(report)).not.toContain('data profile');
+    const text = formatRunSummary({
+      ...report,
+      profile: {
+        runId: 'r1',
+        computedAt: '2026-01-01T00:00:03Z',
+        orders: 10000,
+        orderLines: 24800,
+        revenue: 1234567.5,
+        buyers: 830,
+        repeatBuyers: 700,
+        oneTimeBuyers: 130,
+        monthlyRevenue: [
+          { month: '2024-11', orders: 1300, revenue: 160000, index: 1.55, discountedLineShare: 0.2 },
+          { month: '2024-12', orders: 1400, revenue: 175000, index: 1.72, discountedLineShare: 0.42 },
+        ],
+        q4PeakIndex: 1.635,
+        weekendWeekdayRatio: 1.31,
+        nightOrderShare: 0.034,
+        topCustomerRevenueShare: 0.694,
+        categories: [{ category: 'Electronics', revenue: 600000, share: 0.486, products: 80, avgPrice: 520 }],
+        paymentMix: [{ paymentMethod: 'Credit Card', orders: 3400, share: 0.34 }],
+        basketSizeMean: 2.48,
+        ordersBeforeRegistration: 0,
+        geographyMismatches: 0,
+      },
+    });
+    expect(text).toContain('data profile: 10,000 orders, 24,800 lines, revenue 1,234,567.5, 830 buyers (700 repeat, 130 one-time)');
+    expect(text).toContain('Q4 peak index 1.64x, weekend/weekday 1.31x, top 20% of buyers 69.4% of revenue, basket 2.48 lines, night orders 3.4%');
+    expect(text).toContain('orders before registration 0, geography mismatches 0');
+    expect(text).toContain('monthly revenue index: 24-11 1.55, 24-12 1.72');
+    expect(text).toContain('categories by revenue: Electronics 48.6%');
   });
 
   it('gives rows per second for the stages that ran', () => {

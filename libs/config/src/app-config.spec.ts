@@ -55,4 +55,23 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     expect(() => loadConfig({ env: {}, file: broken })).toThrow(/broken\.yaml is not valid YAML/);
     expect(() => loadConfig({ env: {}, file: join(dir, 'missing.yaml') })).toThrow(/config file not found/);
   });
+  it("validates the generator's shop model, naming the key", () => {
+    const model = loadConfig({ env: {} }).generator.model;
+    expect(model.monthWeights).toHaveLength(12);
+    expect(model.paymentMix.default['Cash on Delivery']).toBeGreaterThan(0);
+    const broken = (overrides: Record<string, unknown>) => {
+      try {
+        loadConfig({ env: {}, overrides: { generator: { model: overrides } } as never });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(broken({ monthWeights: [1, 2, 3] })).toContain('generator.model.monthWeights: monthWeights must contain at least 12 elements');
+    // Overrides merge into the file's tables, so a bad weight is the way to break one.
+    expect(broken({ paymentMix: { India: { UPI: 'most' } } })).toContain("generator.model.paymentMix: paymentMix must hold a 'default' table");
+    expect(broken({ categoryDemand: { Electronics: -1 } })).toContain('generator.model.categoryDemand: categoryDemand must map labels to non-negative numbers');
+    expect(broken({ events: [{ name: 'Sale', from: '13-01', to: '12-31', weight: 2 }] })).toContain('generator.model.events.0.from: from must be MM-DD');
+    expect(broken({ customerMoveShare: 0.02 })).toBe('accepted');
+  });
 });

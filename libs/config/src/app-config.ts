@@ -3,6 +3,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, resolve, join } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsIn,
   IsInt,
   IsNumber,
@@ -12,12 +14,92 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
   validateSync,
   type ValidationError,
 } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from './paths';
+
+/** A non-empty map of label to non-negative weight, e.g. payment methods of a country. */
+function isWeightTable(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const weights = Object.values(value as Record<string, unknown>);
+  return weights.length > 0 && weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) && weights.some((w) => (w as number) > 0);
+}
+
+function IsWeightTable(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWeightTable',
+    validator: {
+      validate: isWeightTable,
+      defaultMessage: (args) => `${args?.property} must map labels to non-negative numbers, at least one above 0`,
+    },
+  });
+}
+
+/** Weight tables per key ('default' plus one per country), each as IsWeightTable. */
+function IsWeightTablePerKey(required: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWeightTablePerKey',
+    validator: {
+      validate: (value: unknown) =>
+        !!value && typeof value === 'object' && required in value && Object.values(value as object).every(isWeightTable),
+      defaultMessage: (args) => `${args?.property} must hold a '${required}' table and map each key to a table of labels and non-negative weights`,
+    },
+  });
+}
+
+const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A span of the year, MM-DD to MM-DD inclusive; `from` after `to` wraps over New Year. */
+export class YearSpan {
+  @Matches(MONTH_DAY, { message: 'from must be MM-DD' }) from!: string;
+  @Matches(MONTH_DAY, { message: 'to must be MM-DD' }) to!: string;
+}
+
+export class WeightedYearSpan extends YearSpan {
+  @IsString() name!: string;
+  /** Multiplies the order weight of every day in the span. */
+  @IsNumber() @Min(0) weight!: number;
+}
+
+/**
+ * The shop the generator models (config/config.yaml `generator.model`). Every measured target of
+ * the run profile (Q4 peak, weekend lift, heavy buyers, ...) follows from these numbers and the seed.
+ */
+export class GeneratorModel {
+  /** Customers sign up over this many days before the order window as well as during it. */
+  @IsInt() @Min(0) @Max(36500) registrationLeadDays!: number;
+  /** Order weight of each month, January first. */
+  @ArrayMinSize(12) @ArrayMaxSize(12) @IsNumber({}, { each: true }) @Min(0, { each: true }) monthWeights!: number[];
+  /** Order weight of each weekday, Monday first. */
+  @ArrayMinSize(7) @ArrayMaxSize(7) @IsNumber({}, { each: true }) @Min(0, { each: true }) weekdayWeights!: number[];
+  /** Order share of each hour of the day (UTC), midnight first. */
+  @ArrayMinSize(24) @ArrayMaxSize(24) @IsNumber({}, { each: true }) @Min(0, { each: true }) hourWeights!: number[];
+  /** Multipliers of the day after the fourth Thursday of November, and of the Monday after it. */
+  @IsNumber() @Min(0) blackFridayWeight!: number;
+  @IsNumber() @Min(0) cyberMondayWeight!: number;
+  /** Other spikes (pre-Christmas, sales): the day weight is multiplied inside each span. */
+  @ValidateNested({ each: true }) @Type(() => WeightedYearSpan) events!: WeightedYearSpan[];
+  /** Spans when most order lines carry a discount; Black Friday to Cyber Monday always is one. */
+  @ValidateNested({ each: true }) @Type(() => YearSpan) promotions!: YearSpan[];
+  /** Share of order lines discounted inside and outside promotions. */
+  @IsNumber() @Min(0) @Max(1) promotionDiscountShare!: number;
+  @IsNumber() @Min(0) @Max(1) regularDiscountShare!: number;
+  /** Spread (sigma of a lognormal) of customers' buying activity: higher means heavier buyers. */
+  @IsNumber() @Min(0) @Max(4) customerActivitySigma!: number;
+  /** Spread (sigma of a lognormal) of product popularity inside a category. */
+  @IsNumber() @Min(0) @Max(4) productPopularitySigma!: number;
+  /** Share of order lines per category (names of the generator's category tree). */
+  @IsWeightTable() categoryDemand!: Record<string, number>;
+  /** Payment method weights per customer country, with a 'default' for other countries. */
+  @IsWeightTablePerKey('default') paymentMix!: Record<string, Record<string, number>>;
+  /** Daily deltas: share of customers who move, and of products whose price or category changes, per day. */
+  @IsNumber() @Min(0) @Max(1) customerMoveShare!: number;
+  @IsNumber() @Min(0) @Max(1) productChangeShare!: number;
+}
 
 export class GeneratorDefaults {
   @IsInt() @Min(1) customers!: number;
@@ -28,6 +110,7 @@ export class GeneratorDefaults {
   @Matches(/^\d{4}-\d{2}-\d{2}$/) endDate!: string;
   /** Rows per generated file part; fixed by config, never by worker count, so output is deterministic. */
   @IsInt() @Min(1000) partSize!: number;
+  @ValidateNested() @Type(() => GeneratorModel) model!: GeneratorModel;
 }
 
 export class QualityConfig {

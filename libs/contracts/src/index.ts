@@ -5,3 +5,4 @@ export * from './run-request';
 export * from './analyses';
 export * from './run-report';
 export * from './analysis-format';
+export * from './run-profile';

@@ -1,9 +1,11 @@
+import type { RunProfile } from './run-profile';
+import type { RunMode } from './run-request';
 import type { RunStatus, Stage, StageStatus } from './stages';
 
 /** GET /runs/:id — what the CLI, the bench and the dashboard read about one run. */
 export interface RunReport {
   runId: string;
-  mode: 'generate' | 'source';
+  mode: RunMode;
   status: RunStatus;
   failedStage: string | null;
   error: string | null;
@@ -18,6 +20,8 @@ export interface RunReport {
   rejectsByReason: Array<{ stage: string; reasonCode: string; count: number }>;
   /** CONTRACT.md section 3: true when every file and every finished stage adds up. */
   accountingBalanced: boolean;
+  /** The data's measured shape (GET /runs/:id/profile), once the validate stage has profiled it. */
+  profile?: RunProfile | null;
 }
 
 export interface StageReport {

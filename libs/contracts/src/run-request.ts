@@ -4,11 +4,22 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-/** Body of POST /runs. Without `source` the run generates its own data. */
+/**
+ * Body of POST /runs. Without `source` the run generates its own data; `mode: 'incremental'`
+ * generates the `days` after the last generated date instead (a daily delta).
+ */
 export class CreateRunRequest {
   @IsOptional()
-  @IsIn(['full'])
-  mode?: 'full';
+  @IsIn(['full', 'incremental'])
+  mode?: 'full' | 'incremental';
+
+  /** Days a delta covers (mode incremental only). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
 
   @IsOptional()
   @Type(() => Number)
@@ -62,9 +73,24 @@ export interface GenerateParams {
   endDate: string;
 }
 
+/** A daily delta: the days after the last generated date of the data set of `baseRunId`. */
+export interface IncrementalParams {
+  baseRunId: string;
+  /** The run whose last day this delta follows (the base run, or the previous delta). */
+  previousRunId: string;
+  /** First and last day generated, YYYY-MM-DD. */
+  fromDate: string;
+  toDate: string;
+  days: number;
+}
+
+export type RunMode = 'generate' | 'source' | 'incremental';
+
 export interface RunParams {
-  mode: 'generate' | 'source';
+  mode: RunMode;
+  /** The data set's parameters; for an incremental run, those of the base it continues. */
   generate?: GenerateParams;
+  incremental?: IncrementalParams;
   /** Absolute folder the ingestor reads: data/raw/<run> when generated, the user's folder otherwise. */
   inputDir: string;
 }

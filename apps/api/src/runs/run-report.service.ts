@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { FileReport, QualityReport, QualitySummary, RunReport, StageReport } from '@ecom/contracts';
-import { RunsRepository, type QualityScoreRow, type StageRow } from './runs.repository';
+import type { FileReport, QualityReport, QualitySummary, RunProfile, RunReport, StageReport } from '@ecom/contracts';
+import { RunsRepository, type ProfileRow, type QualityScoreRow, type StageRow } from './runs.repository';
 
 function toNumber(value: string | number): number;
 function toNumber(value: string | number | null): number | null;
@@ -15,6 +15,10 @@ function elapsedMs(from: Date | null, to: Date | null): number | null {
 function progressOf(detail: Record<string, unknown>): Record<string, unknown> | null {
   const progress = detail.progress;
   return progress && typeof progress === 'object' && !Array.isArray(progress) ? (progress as Record<string, unknown>) : null;
+}
+
+function runProfile(runId: string, row: ProfileRow): RunProfile {
+  return { runId, computedAt: row.computed_at.toISOString(), ...row.profile };
 }
 
 function qualitySummary(row: QualityScoreRow): QualitySummary {
@@ -55,11 +59,12 @@ export class RunReportService {
   async report(runId: string): Promise<RunReport> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    const [stageRows, fileRows, rejectRows, scoreRow] = await Promise.all([
+    const [stageRows, fileRows, rejectRows, scoreRow, profileRow] = await Promise.all([
       this.runs.stagesOf(runId),
       this.runs.fileAccountingOf(runId),
       this.runs.rejectsByReasonOf(runId),
       this.runs.qualityScoreOf(runId),
+      this.runs.profileOf(runId),
     ]);
     const stages = stageRows.map(stageReport);
     const files: FileReport[] = fileRows.map((row) => ({
@@ -86,7 +91,18 @@ export class RunReportService {
       quality: scoreRow ? qualitySummary(scoreRow) : null,
       rejectsByReason: rejectRows.map((row) => ({ stage: row.stage, reasonCode: row.reason_code, count: Number(row.count) })),
       accountingBalanced: filesBalance && stages.every(stageBalances),
+      profile: profileRow ? runProfile(runId, profileRow) : null,
     };
+  }
+
+  /** The data profile the validate stage measured; 404 until it has. */
+  async profile(runId: string): Promise<RunProfile> {
+    const [run, row] = await Promise.all([this.runs.findRun(runId), this.runs.profileOf(runId)]);
+    if (!run) throw new NotFoundException(`run ${runId} not found`);
+    if (!row) {
+      throw new NotFoundException(`run ${runId} has no data profile yet (status ${run.status}); the validate stage measures it`);
+    }
+    return runProfile(runId, row);
   }
 
   async quality(runId: string): Promise<QualityReport> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { CreateRunRequest, type QualityReport, type RunReport } from '@ecom/contracts';
+import { CreateRunRequest, type QualityReport, type RunProfile, type RunReport } from '@ecom/contracts';
 import { RunReportService } from './run-report.service';
 import { RunIdPipe } from './run-id';
 import { ListRunsQuery, type RunAccepted, type RunList } from './runs.dto';
@@ -32,5 +32,10 @@ export class RunsController {
   @Get(':id/quality')
   quality(@Param('id', RunIdPipe) runId: string): Promise<QualityReport> {
     return this.reports.quality(runId);
+  }
+
+  @Get(':id/profile')
+  profile(@Param('id', RunIdPipe) runId: string): Promise<RunProfile> {
+    return this.reports.profile(runId);
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { RunStatus } from '@ecom/contracts';
+import type { RunMode, RunStatus } from '@ecom/contracts';
 
 /** Query of GET /runs. */
 export class ListRunsQuery {
@@ -20,7 +20,7 @@ export class ListRunsQuery {
 
 export interface RunSummary {
   runId: string;
-  mode: 'generate' | 'source';
+  mode: RunMode;
   status: RunStatus;
   createdAt: string;
   finishedAt: string | null;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { RunParams, RunStatus, Stage, StageStatus } from '@ecom/contracts';
+import type { RunMode, RunParams, RunProfile, RunStatus, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
 
 /** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. */
 export interface RunRow {
   run_id: string;
-  mode: 'generate' | 'source';
+  mode: RunMode;
   params: RunParams;
   status: RunStatus;
   failed_stage: string | null;
@@ -64,6 +64,17 @@ export interface QualityCheckRow {
   description: string;
 }
 
+export interface GeneratedRunRow {
+  run_id: string;
+  mode: 'generate' | 'incremental';
+  params: RunParams;
+}
+
+export interface ProfileRow {
+  profile: Omit<RunProfile, 'runId' | 'computedAt'>;
+  computed_at: Date;
+}
+
 /** Reads of the run ledger for the API; runs are created through StageRuntime, not here. */
 @Injectable()
 export class RunsRepository {
@@ -95,5 +106,32 @@ export class RunsRepository {
 
   async qualityChecksOf(runId: string): Promise<QualityCheckRow[]> {
     return (await runSqlFile<QualityCheckRow>(this.pool, 'api/quality_checks_of_run', [runId])).rows;
+  }
+
+  async profileOf(runId: string): Promise<ProfileRow | undefined> {
+    return (await runSqlFile<ProfileRow>(this.pool, 'api/profile_of_run', [runId])).rows[0];
+  }
+
+  /** The newest generate or incremental run that has not failed: what a daily delta continues. */
+  async latestGeneratedRun(): Promise<GeneratedRunRow | undefined> {
+    return (await runSqlFile<GeneratedRunRow>(this.pool, 'api/latest_generated_run')).rows[0];
+  }
+
+  /**
+   * Runs `work` holding the database-wide lock on recording deltas (a session advisory lock on
+   * one connection), so concurrent requests for deltas take their days one after the other.
+   */
+  async withIncrementalLock<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await runSqlFile(client, 'api/incremental_lock');
+      try {
+        return await work();
+      } finally {
+        await runSqlFile(client, 'api/incremental_unlock');
+      }
+    } finally {
+      client.release();
+    }
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
 import type { CreateRunRequest, GenerateParams, RunParams } from '@ecom/contracts';
+import { addDays } from './dates';
 import { StageRuntime } from '@ecom/pipeline';
 import { newRunId } from './run-id';
 import type { RunAccepted, RunList } from './runs.dto';
@@ -23,8 +24,12 @@ export class RunsService {
   /** Records the run with its resolved parameters and queues its first stage. */
   async launchRun(request: CreateRunRequest): Promise<RunAccepted> {
     const runId = newRunId();
-    const params = await this.resolveParams(runId, request);
-    await this.runtime.launchRun(runId, params);
+    if (request.mode === 'incremental') {
+      // Resolve and record under one lock: the next delta must see this one as the last.
+      await this.runs.withIncrementalLock(async () => this.runtime.launchRun(runId, await this.resolveIncremental(runId, request)));
+    } else {
+      await this.runtime.launchRun(runId, await this.resolveParams(runId, request));
+    }
     return { runId, status: 'queued', links: runLinks(runId) };
   }
 
@@ -45,7 +50,38 @@ export class RunsService {
     };
   }
 
+  /**
+   * A daily delta continues the newest generated data set: the days after the last day of the
+   * newest generate or incremental run that has not failed, with that data set's parameters.
+   */
+  private async resolveIncremental(runId: string, request: CreateRunRequest): Promise<RunParams> {
+    const fixed = (['customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source'] as const).filter(
+      (key) => request[key] !== undefined,
+    );
+    if (fixed.length > 0) {
+      throw new BadRequestException(
+        `mode incremental continues the last generated data set with its own sizes, seed and dates; remove ${fixed.join(', ')}`,
+      );
+    }
+    const previous = await this.runs.latestGeneratedRun();
+    const base = previous?.params.generate;
+    if (!previous || !base) {
+      throw new BadRequestException('mode incremental needs an earlier generated run to continue; start one first (POST /runs without a mode)');
+    }
+    const lastDate = previous.mode === 'incremental' && previous.params.incremental ? previous.params.incremental.toDate : base.endDate;
+    const baseRunId = previous.params.incremental?.baseRunId ?? previous.run_id;
+    const days = request.days ?? 1;
+    const fromDate = addDays(lastDate, 1);
+    return {
+      mode: 'incremental',
+      generate: base,
+      incremental: { baseRunId, previousRunId: previous.run_id, fromDate, toDate: addDays(fromDate, days - 1), days },
+      inputDir: join(this.config.dataRoot, 'raw', runId),
+    };
+  }
+
   private async resolveParams(runId: string, request: CreateRunRequest): Promise<RunParams> {
+    if (request.days !== undefined) throw new BadRequestException('days is only for mode incremental');
     if (request.source !== undefined) {
       const inputDir = await resolveSourceFolder(request.source, this.config.sourceRoots);
       return { mode: 'source', inputDir };

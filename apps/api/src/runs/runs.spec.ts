@@ -43,6 +43,57 @@ describe('runs API: launching runs and reading their ledger', () => {
       .then((r) => r.rows);
   const runCount = () => env.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.runs').then((r) => r.rows[0].n);
 
+  describe('POST /runs with mode incremental (daily deltas)', () => {
+    it('refuses a delta while no generated run exists, and records nothing', async () => {
+      const res = await request(http).post('/runs').send({ mode: 'incremental', days: 1 }).expect(400);
+      expect(res.body.message).toBe('mode incremental needs an earlier generated run to continue; start one first (POST /runs without a mode)');
+      expect(await runCount()).toBe(0);
+    });
+
+    it('continues the days after the newest generated run that has not failed, with its data set', async () => {
+      const base = (await request(http).post('/runs').send({ customers: 50, products: 20, transactions: 300, seed: 9 }).expect(202)).body.runId;
+      const first = (await request(http).post('/runs').send({ mode: 'incremental', days: 2 }).expect(202)).body.runId;
+      const run = await runRow(first);
+      expect(run.mode).toBe('incremental');
+      expect(run.params).toEqual({
+        mode: 'incremental',
+        generate: { customers: 50, products: 20, transactions: 300, seed: 9, startDate: '2024-01-01', endDate: '2024-12-31' },
+        incremental: { baseRunId: base, previousRunId: base, fromDate: '2025-01-01', toDate: '2025-01-02', days: 2 },
+        inputDir: join(env.config.dataRoot, 'raw', first),
+      });
+      expect((await runtime.queue('generate').getJob(`${first}-generate`))?.name).toBe('plan');
+
+      const second = (await request(http).post('/runs').send({ mode: 'incremental' }).expect(202)).body.runId;
+      expect((await runRow(second)).params.incremental).toEqual({
+        baseRunId: base,
+        previousRunId: first,
+        fromDate: '2025-01-03',
+        toDate: '2025-01-03',
+        days: 1,
+      });
+
+      // A failed delta is generated again by the next one: same days, same data (seeded by day).
+      await env.pool.query(`UPDATE ops.runs SET status = 'failed' WHERE run_id = $1`, [second]);
+      const retry = (await request(http).post('/runs').send({ mode: 'incremental' }).expect(202)).body.runId;
+      expect((await runRow(retry)).params.incremental).toMatchObject({ previousRunId: first, fromDate: '2025-01-03' });
+    });
+
+    it('refuses sizes, seed, dates or a source with a delta, and days without one', async () => {
+      const before = await runCount();
+      const sized = await request(http).post('/runs').send({ mode: 'incremental', customers: 5, startDate: '2025-01-01' }).expect(400);
+      expect(sized.body.message).toBe(
+        'mode incremental continues the last generated data set with its own sizes, seed and dates; remove customers, startDate',
+      );
+      const days = await request(http).post('/runs').send({ days: 3 }).expect(400);
+      expect(days.body.message).toBe('days is only for mode incremental');
+      const tooMany = await request(http).post('/runs').send({ mode: 'incremental', days: 400 }).expect(400);
+      expect(tooMany.body.message).toEqual(['days must not be greater than 366']);
+      const mode = await request(http).post('/runs').send({ mode: 'delta' }).expect(400);
+      expect(mode.body.message).toEqual(['mode must be one of the following values: full, incremental']);
+      expect(await runCount()).toBe(before);
+    });
+  });
+
   describe('POST /runs', () => {
     it('records a generate run with the configured defaults and queues the generator plan', async () => {
       const res = await request(http).post('/runs').send({}).expect(202);
@@ -376,6 +427,27 @@ describe('runs API: launching runs and reading their ledger', () => {
           },
         ],
       });
+    });
+  });
+  describe('GET /runs/:id/profile', () => {
+    const runId = 'profile-run';
+
+    it('answers 404 until the validate stage has measured the run, then the profile, also in the run report', async () => {
+      await request(http).get('/runs/nobody/profile').expect(404, { statusCode: 404, message: 'run nobody not found', error: 'Not Found' });
+      await ledger.createRun(runId, { mode: 'source', inputDir: '/data/batch' });
+      const before = await request(http).get(`/runs/${runId}/profile`).expect(404);
+      expect(before.body.message).toBe(`run ${runId} has no data profile yet (status queued); the validate stage measures it`);
+      expect((await request(http).get(`/runs/${runId}`).expect(200)).body.profile).toBeNull();
+
+      const measured = { orders: 2, orderLines: 5, q4PeakIndex: null, geographyMismatches: 0, paymentMix: [{ paymentMethod: 'UPI', orders: 2, share: 1 }] };
+      await env.pool.query(`INSERT INTO ops.run_profiles (run_id, profile, computed_at) VALUES ($1, $2, '2024-05-01T10:00:05Z')`, [
+        runId,
+        JSON.stringify(measured),
+      ]);
+      const res = await request(http).get(`/runs/${runId}/profile`).expect(200);
+      expect(res.body).toEqual({ runId, computedAt: '2024-05-01T10:00:05.000Z', ...measured });
+      expect((await request(http).get(`/runs/${runId}`).expect(200)).body.profile).toEqual(res.body);
+      await request(http).get('/runs/bad%20id!/profile').expect(400);
     });
   });
 });

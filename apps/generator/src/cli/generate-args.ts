@@ -5,7 +5,7 @@ import { epochDay } from '../generation/calendar';
 
 export const GENERATE_USAGE =
   'usage: generate --out DIR [--customers N] [--products N] [--transactions N] [--seed S] ' +
-  '[--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--part-size N]';
+  '[--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--part-size N] [--threads N]';
 
 /** A wrong command line; the message is one line, fit to print as is. */
 export class GenerateArgsError extends Error {
@@ -16,10 +16,12 @@ export interface GenerateCommand {
   outDir: string;
   params: GenerateParams;
   partSize: number;
+  /** Worker threads; undefined means one per core. */
+  threads?: number;
 }
 
-type Flag = 'out' | 'customers' | 'products' | 'transactions' | 'seed' | 'start-date' | 'end-date' | 'part-size';
-const FLAGS: readonly Flag[] = ['out', 'customers', 'products', 'transactions', 'seed', 'start-date', 'end-date', 'part-size'];
+type Flag = 'out' | 'customers' | 'products' | 'transactions' | 'seed' | 'start-date' | 'end-date' | 'part-size' | 'threads';
+const FLAGS: readonly Flag[] = ['out', 'customers', 'products', 'transactions', 'seed', 'start-date', 'end-date', 'part-size', 'threads'];
 
 /** Same bounds as POST /runs, so a data set the CLI writes could also be asked of the API. */
 const INTEGER_BOUNDS: Partial<Record<Flag, readonly [number, number]>> = {
@@ -28,6 +30,7 @@ const INTEGER_BOUNDS: Partial<Record<Flag, readonly [number, number]>> = {
   transactions: [1, 100_000_000],
   seed: [0, 2 ** 31 - 1],
   'part-size': [1000, 100_000_000],
+  threads: [1, 64],
 };
 
 function integer(flag: Flag, raw: string): number {
@@ -86,5 +89,6 @@ export function parseGenerateArgs(argv: readonly string[], defaults: GeneratorDe
       endDate,
     },
     partSize: pick('part-size', defaults.partSize),
+    ...(given.has('threads') ? { threads: pick('threads', 1) } : {}),
   };
 }

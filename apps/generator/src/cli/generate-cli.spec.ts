@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { GeneratorDefaults } from '@ecom/config';
+import { loadConfig, type GeneratorDefaults } from '@ecom/config';
 import { GenerateArgsError, parseGenerateArgs } from './generate-args';
 import { runGenerateCli } from './generate-cli';
 
@@ -15,6 +15,7 @@ describe('generate command', () => {
     startDate: '2024-01-01',
     endDate: '2024-12-31',
     partSize: 250000,
+    model: loadConfig({ env: {} }).generator.model,
   };
   const root = mkdtempSync(join(tmpdir(), 'ecom-generate-cli-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -97,6 +98,6 @@ describe('generate command', () => {
     ]);
     expect(out).toContainEqual('  customers.part-0002.csv  500 rows');
     expect(out).toContainEqual('  transactions.part-0002.csv  200 rows');
-    expect(out[out.length - 1]).toMatch(/^wrote \d+ rows in \d+\.\d\d s \(\d+ rows\/s\)$/);
+    expect(out[out.length - 1]).toMatch(/^wrote \d+ rows in \d+\.\d\d s \(\d+ rows\/s, 1 thread\)$/);
   });
 });

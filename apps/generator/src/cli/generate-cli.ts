@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { GeneratorDefaults } from '@ecom/config';
 import { generateToFolder } from '../generation/generate-to-folder';
 import { GENERATE_USAGE, GenerateArgsError, parseGenerateArgs } from './generate-args';
@@ -24,15 +25,17 @@ export async function runGenerateCli(argv: readonly string[], defaults: Generato
     return 0;
   }
   const { outDir, params, partSize } = command;
+  // One thread per core: parts are independent, and output is the same whatever the count.
+  const threads = command.threads ?? availableParallelism();
   io.out(
     `generating ${params.customers} customers, ${params.products} products, ${params.transactions} transactions ` +
       `(seed ${params.seed}, ${params.startDate}..${params.endDate}) into ${outDir}`,
   );
   try {
-    const result = await generateToFolder(outDir, params, { partSize });
+    const result = await generateToFolder(outDir, params, { partSize, shop: defaults.model, threads });
     for (const part of result.parts) for (const file of part.files) io.out(`  ${file.name}  ${file.rows} rows`);
     const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
-    io.out(`wrote ${result.rows} rows in ${result.seconds.toFixed(2)} s (${rate} rows/s)`);
+    io.out(`wrote ${result.rows} rows in ${result.seconds.toFixed(2)} s (${rate} rows/s, ${result.threads} thread${result.threads === 1 ? '' : 's'})`);
     return 0;
   } catch (error) {
     io.err(`generate: cannot write into ${outDir}: ${(error as Error).message}`);

@@ -1,3 +1,4 @@
+import type { GeneratorModel, YearSpan } from '@ecom/config';
 import type { RecordRandom } from './random';
 
 const DAY_MS = 86_400_000;
@@ -19,12 +20,66 @@ export function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/**
- * How much trade a calendar day gets relative to others. Flat for now; seasonality (holiday
- * peaks, weekday patterns) plugs in here without touching the rest of the generator.
- */
+/** How much trade a calendar day gets relative to others. */
 export type DayWeight = (day: number) => number;
 export const flatDays: DayWeight = () => 1;
+
+/** The day after the fourth Thursday of November (US Thanksgiving), as an epoch day. */
+export function blackFriday(year: number): number {
+  const novemberFirst = Date.UTC(year, 10, 1) / DAY_MS;
+  const weekday = new Date(novemberFirst * DAY_MS).getUTCDay(); // 0 = Sunday
+  const firstThursday = novemberFirst + ((4 - weekday + 7) % 7);
+  return firstThursday + 21 + 1;
+}
+
+/** MM-DD of an epoch day, to compare with configured year spans. */
+function monthDay(day: number): string {
+  return isoDate(day).slice(5);
+}
+
+function inSpan(md: string, span: YearSpan): boolean {
+  return span.from <= span.to ? md >= span.from && md <= span.to : md >= span.from || md <= span.to;
+}
+
+/**
+ * The shop's calendar: month × weekday × spikes, and whether a day is a promotion day. Pure
+ * functions of the date, so a daily delta sees the same seasons as the base data set.
+ */
+export class ShopCalendar {
+  private readonly blackFridays = new Map<number, number>();
+
+  constructor(private readonly model: GeneratorModel) {}
+
+  private blackFridayOf(day: number): number {
+    const year = new Date(day * DAY_MS).getUTCFullYear();
+    let bf = this.blackFridays.get(year);
+    if (bf === undefined) {
+      bf = blackFriday(year);
+      this.blackFridays.set(year, bf);
+    }
+    return bf;
+  }
+
+  readonly dayWeight: DayWeight = (day) => {
+    const date = new Date(day * DAY_MS);
+    const mondayFirst = (date.getUTCDay() + 6) % 7;
+    let weight = this.model.monthWeights[date.getUTCMonth()] * this.model.weekdayWeights[mondayFirst];
+    const bf = this.blackFridayOf(day);
+    if (day === bf) weight *= this.model.blackFridayWeight;
+    if (day === bf + 3) weight *= this.model.cyberMondayWeight;
+    const md = monthDay(day);
+    for (const event of this.model.events) if (inSpan(md, event)) weight *= event.weight;
+    return weight;
+  };
+
+  /** Black Friday through Cyber Monday, and the configured promotion spans. */
+  isPromotion(day: number): boolean {
+    const bf = this.blackFridayOf(day);
+    if (day >= bf && day <= bf + 3) return true;
+    const md = monthDay(day);
+    return this.model.promotions.some((span) => inSpan(md, span));
+  }
+}
 
 /**
  * The days orders may fall on, with their weights. Date strings are formatted once per day,
@@ -33,21 +88,34 @@ export const flatDays: DayWeight = () => 1;
 export class OrderCalendar {
   private readonly cumulativeWeights: Float64Array;
   private readonly labels: string[];
+  private readonly promotions: Uint8Array;
 
   constructor(
     readonly firstDay: number,
     readonly lastDay: number,
     weight: DayWeight = flatDays,
+    isPromotion: (day: number) => boolean = () => false,
   ) {
     const days = lastDay - firstDay + 1;
     this.cumulativeWeights = new Float64Array(days);
     this.labels = new Array<string>(days);
+    this.promotions = new Uint8Array(days);
     let sum = 0;
     for (let i = 0; i < days; i++) {
       sum += weight(firstDay + i);
       this.cumulativeWeights[i] = sum;
       this.labels[i] = isoDate(firstDay + i);
+      this.promotions[i] = isPromotion(firstDay + i) ? 1 : 0;
     }
+  }
+
+  /** Sum of the day weights over the window. */
+  get totalWeight(): number {
+    return this.cumulativeWeights[this.cumulativeWeights.length - 1];
+  }
+
+  isPromotion(day: number): boolean {
+    return this.promotions[day - this.firstDay] === 1;
   }
 
   /** A day in [firstDay, lastDay] drawn by weight. */

@@ -41,7 +41,7 @@ describe('generate stage', () => {
     app = await createWorkerContext(GeneratorAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     referenceDir = mkdtempSync(join(env.config.dataRoot, 'reference-'));
-    await generateToFolder(referenceDir, generate, { partSize: 1000, concurrency: 1 });
+    await generateToFolder(referenceDir, generate, { partSize: 1000, concurrency: 1, shop: env.config.generator.model });
   });
   afterAll(async () => {
     await app.close();

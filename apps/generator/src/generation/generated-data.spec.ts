@@ -5,8 +5,9 @@ import { stringify } from 'csv-stringify/sync';
 import { AGE_GROUPS, ENTITIES, ENTITY_SPECS, type GenerateParams } from '@ecom/contracts';
 import { csvLine } from './csv-line';
 import { cents, entityRecords, entityText, inputFiles, type CsvRecord } from './dataset-files.testing';
+import { loadConfig } from '@ecom/config';
+import { generatedSource } from './dataset-source';
 import { generateToFolder } from './generate-to-folder';
-import { datasetModel } from './model';
 import { planParts } from './part-plan';
 import { writeGeneratedPart } from './write-part';
 import { PLACES } from './reference-data';
@@ -24,6 +25,7 @@ describe('generated data set', () => {
     startDate: '2024-01-01',
     endDate: '2024-06-30',
   };
+  const shop = loadConfig({ env: {} }).generator.model;
   const root = mkdtempSync(join(tmpdir(), 'ecom-generated-data-'));
   const dirs = {
     whole: join(root, 'whole'),
@@ -37,10 +39,10 @@ describe('generated data set', () => {
   let items: CsvRecord[];
 
   beforeAll(async () => {
-    await generateToFolder(dirs.whole, params, { partSize: 1_000_000 });
-    await generateToFolder(dirs.partsSerial, params, { partSize: 1000, concurrency: 1 });
-    await generateToFolder(dirs.partsParallel, params, { partSize: 1000, concurrency: 4 });
-    await generateToFolder(dirs.otherSeed, { ...params, seed: 8 }, { partSize: 1_000_000 });
+    await generateToFolder(dirs.whole, params, { partSize: 1_000_000, shop });
+    await generateToFolder(dirs.partsSerial, params, { partSize: 1000, concurrency: 1, shop });
+    await generateToFolder(dirs.partsParallel, params, { partSize: 1000, concurrency: 4, shop });
+    await generateToFolder(dirs.otherSeed, { ...params, seed: 8 }, { partSize: 1_000_000, shop });
     customers = entityRecords(dirs.partsParallel, 'customers');
     products = entityRecords(dirs.partsParallel, 'products');
     transactions = entityRecords(dirs.partsParallel, 'transactions');
@@ -110,11 +112,11 @@ describe('generated data set', () => {
 
     it('rewrites a part whole when it runs again (a retry): same bytes, no temporary files left', async () => {
       const dir = join(root, 'rewrite');
-      const [part] = planParts(params, 1000).filter((p) => p.entity === 'transactions' && p.part === 2);
-      const model = datasetModel(params);
-      const first = await writeGeneratedPart(model, dir, part);
+      const source = generatedSource(params, shop);
+      const [part] = planParts(source.ranges, 1000).filter((p) => p.entity === 'transactions' && p.part === 2);
+      const first = await writeGeneratedPart(source, dir, part);
       const bytes = readFileSync(join(dir, 'transaction_items.part-0003.csv'));
-      const again = await writeGeneratedPart(model, dir, part);
+      const again = await writeGeneratedPart(source, dir, part);
       expect(again).toEqual(first);
       expect(readdirSync(dir).sort()).toEqual(['transaction_items.part-0003.csv', 'transactions.part-0003.csv']);
       expect(readFileSync(join(dir, 'transaction_items.part-0003.csv')).equals(bytes)).toBe(true);

@@ -1,11 +1,19 @@
 import type { GenerateParams } from '@ecom/contracts';
-import { OrderCalendar, epochDay, isoDate } from './calendar';
+import type { GeneratorModel } from '@ecom/config';
+import { OrderCalendar, ShopCalendar, epochDay, isoDate } from './calendar';
 import { wordPools, type WordPools } from './pools';
-import { RecordRandom, cumulative, streamKey } from './random';
-import { AGE_GROUP_WEIGHTS, CATEGORIES, PLACES, PRICE_CENTS, type Category, type Place, type SubCategory } from './reference-data';
-
-/** Customers sign up over this many days before the order window as well as during it. */
-const REGISTRATION_LEAD_DAYS = 730;
+import { RecordRandom, cumulative, mix32, streamKey } from './random';
+import {
+  AGE_GROUP_WEIGHTS,
+  CATEGORIES,
+  PLACES,
+  PRICE_CENTS,
+  PROMOTION_DISCOUNTS,
+  REGULAR_DISCOUNTS,
+  type Category,
+  type Place,
+  type SubCategory,
+} from './reference-data';
 
 export class InvalidGenerateParams extends Error {
   override name = 'InvalidGenerateParams';
@@ -13,6 +21,8 @@ export class InvalidGenerateParams extends Error {
 
 export interface Home {
   place: Place;
+  /** Index in PLACES, for per-country tables. */
+  placeIndex: number;
   houseNumber: number;
   street: string;
 }
@@ -24,23 +34,68 @@ export interface ProductCore {
   priceCents: number;
 }
 
+/** A weighted choice among labels, drawn with RecordRandom.weighted. */
+interface LabelTable {
+  labels: readonly string[];
+  weights: Float64Array;
+}
+
+function labelTable(weights: Record<string, number>): LabelTable {
+  const entries = Object.entries(weights);
+  return { labels: entries.map(([label]) => label), weights: cumulative(entries.map(([, w]) => w)) };
+}
+
 /**
  * Everything about a generated data set that more than one entity needs, as pure functions of
- * (seed, record index): a transaction part can tell a customer's registration date and home, or a
- * product's price, without reading the other files.
+ * (seed, record index) and the shop model: a transaction part can tell a customer's registration
+ * date, home and buying activity, or a product's price and popularity, without reading the other
+ * files. Per-record tables (activity, popularity, prices) are built once per process from the
+ * records' own streams, so every part of every worker sees the same values.
  */
 export class DatasetModel {
   readonly pools: WordPools;
+  readonly shop: ShopCalendar;
   readonly calendar: OrderCalendar;
-  readonly keys: { customers: number; products: number; orders: number };
+  readonly keys: {
+    customers: number;
+    products: number;
+    orders: number;
+    activity: number;
+    popularity: number;
+    moves: number;
+    productChanges: number;
+    deltaOrders: number;
+  };
   readonly placeWeights = cumulative(PLACES.map((p) => p.weight));
   readonly ageGroupWeights = cumulative(AGE_GROUP_WEIGHTS.map(([, w]) => w));
+  readonly hourWeights: Float64Array;
+  readonly promotionDiscounts = cumulative(PROMOTION_DISCOUNTS.map(([, w]) => w));
+  readonly regularDiscounts = cumulative(REGULAR_DISCOUNTS.map(([, w]) => w));
+  /** Payment table per PLACES index: the mix of the place's country, or the default one. */
+  readonly paymentByPlace: readonly LabelTable[];
+  /** Customers registering per day once the window is over (daily deltas). */
+  readonly newCustomersPerDay: number;
+  /** Customers this model can pick from: params.customers, plus those of later deltas. */
+  readonly customerCapacity: number;
   private readonly categoryWeights = cumulative(CATEGORIES.map((c) => c.weight));
   private readonly firstRegistrationDay: number;
   private readonly registrationSpan: number;
   private readonly registrationLabels = new Map<number, string>();
+  /** Running sum of customers' activity weights, in id (= registration) order. */
+  private readonly activity: Float64Array;
+  private readonly priceCents: Int32Array;
+  private readonly productCategory: Uint8Array;
+  /** Per category: its product indexes and the running sum of their popularity. */
+  private readonly popularity: Array<{ products: Int32Array; weights: Float64Array }>;
+  /** Order-line share per category, zero for categories without products. */
+  private readonly categoryDemand: Float64Array;
 
-  constructor(readonly params: GenerateParams) {
+  constructor(
+    readonly params: GenerateParams,
+    readonly model: GeneratorModel,
+    /** Last day the model serves (a daily delta's last day); defaults to endDate. */
+    throughDate: string = params.endDate,
+  ) {
     const first = epochDay(params.startDate);
     const last = epochDay(params.endDate);
     if (first === undefined) throw new InvalidGenerateParams(`startDate ${params.startDate} is not a valid YYYY-MM-DD date`);
@@ -50,24 +105,84 @@ export class DatasetModel {
       if (!Number.isSafeInteger(params[key]) || params[key] < 1) throw new InvalidGenerateParams(`${key} must be a positive integer, got ${params[key]}`);
     }
     if (!Number.isSafeInteger(params.seed) || params.seed < 0) throw new InvalidGenerateParams(`seed must be a non-negative integer, got ${params.seed}`);
+    const unknown = Object.keys(model.categoryDemand).filter((name) => !CATEGORIES.some((c) => c.name === name));
+    if (unknown.length > 0) {
+      throw new InvalidGenerateParams(`generator.model.categoryDemand names unknown categories: ${unknown.join(', ')} (known: ${CATEGORIES.map((c) => c.name).join(', ')})`);
+    }
 
     this.pools = wordPools(params.seed);
-    this.calendar = new OrderCalendar(first, last);
+    this.shop = new ShopCalendar(model);
+    this.calendar = new OrderCalendar(first, last, this.shop.dayWeight, (day) => this.shop.isPromotion(day));
     this.keys = {
       customers: streamKey(params.seed, 'customers'),
       products: streamKey(params.seed, 'products'),
       orders: streamKey(params.seed, 'transactions'),
+      activity: streamKey(params.seed, 'customer-activity'),
+      popularity: streamKey(params.seed, 'product-popularity'),
+      moves: streamKey(params.seed, 'customer-moves'),
+      productChanges: streamKey(params.seed, 'product-changes'),
+      deltaOrders: streamKey(params.seed, 'delta-transactions'),
     };
-    this.firstRegistrationDay = first - REGISTRATION_LEAD_DAYS;
+    this.firstRegistrationDay = first - model.registrationLeadDays;
     this.registrationSpan = last - this.firstRegistrationDay + 1;
+    this.newCustomersPerDay = Math.max(1, Math.round(params.customers / this.registrationSpan));
+    const through = epochDay(throughDate);
+    if (through === undefined) throw new InvalidGenerateParams(`${throughDate} is not a valid YYYY-MM-DD date`);
+    this.customerCapacity = Math.max(this.customersRegisteredBy(through), params.customers);
+    this.hourWeights = cumulative(model.hourWeights);
+    this.paymentByPlace = PLACES.map((place) => labelTable(model.paymentMix[place.country] ?? model.paymentMix.default));
+
+    const random = new RecordRandom();
+    this.activity = new Float64Array(this.customerCapacity);
+    let sum = 0;
+    for (let i = 0; i < this.customerCapacity; i++) {
+      // Lognormal activity: most customers buy now and then, a few buy all the time.
+      sum += Math.exp(model.customerActivitySigma * random.reseed(this.keys.activity, i).normal());
+      this.activity[i] = sum;
+    }
+
+    this.priceCents = new Int32Array(params.products);
+    this.productCategory = new Uint8Array(params.products);
+    const members: number[][] = CATEGORIES.map(() => []);
+    for (let p = 0; p < params.products; p++) {
+      const core = this.product(p, random);
+      this.priceCents[p] = core.priceCents;
+      this.productCategory[p] = core.categoryIndex;
+      members[core.categoryIndex].push(p);
+    }
+    this.popularity = members.map((products) => {
+      const weights = new Float64Array(products.length);
+      let total = 0;
+      products.forEach((p, i) => {
+        total += Math.exp(model.productPopularitySigma * random.reseed(this.keys.popularity, p).normal());
+        weights[i] = total;
+      });
+      return { products: Int32Array.from(products), weights };
+    });
+    this.categoryDemand = cumulative(CATEGORIES.map((c, i) => (members[i].length > 0 ? (model.categoryDemand[c.name] ?? 0) : 0)));
+    if (this.categoryDemand[this.categoryDemand.length - 1] <= 0) {
+      // Demand only names categories this small catalogue lacks: sell what there is, by catalogue share.
+      this.categoryDemand = cumulative(CATEGORIES.map((c, i) => (members[i].length > 0 ? c.weight : 0)));
+    }
+  }
+
+  get firstDay(): number {
+    return this.calendar.firstDay;
+  }
+
+  get lastDay(): number {
+    return this.calendar.lastDay;
   }
 
   /**
-   * Customers register in id order, spread evenly from two years before the window to its last
-   * day: registration_date never passes endDate, and "who could order on day D" is a prefix of ids.
+   * Customers register in id order, spread evenly from `registrationLeadDays` before the window
+   * to its last day, then `newCustomersPerDay` a day in daily deltas: registration_date of the
+   * base set never passes endDate, and "who could order on day D" is always a prefix of ids.
    */
   registrationDay(customerIndex: number): number {
-    return this.firstRegistrationDay + Math.floor((customerIndex * this.registrationSpan) / this.params.customers);
+    const n = this.params.customers;
+    if (customerIndex >= n) return this.lastDay + 1 + Math.floor((customerIndex - n) / this.newCustomersPerDay);
+    return this.firstRegistrationDay + Math.floor((customerIndex * this.registrationSpan) / n);
   }
 
   registrationLabel(customerIndex: number): string {
@@ -82,10 +197,60 @@ export class DatasetModel {
 
   /** How many customers (ids 0..n-1) have registered by the end of `day`; at least 1 inside the window. */
   customersRegisteredBy(day: number): number {
+    const n = this.params.customers;
+    if (day > this.lastDay) return n + (day - this.lastDay) * this.newCustomersPerDay;
     const daysIn = day - this.firstRegistrationDay + 1;
     if (daysIn <= 0) return 0;
-    const n = this.params.customers;
     return Math.min(n, Math.ceil((daysIn * n) / this.registrationSpan));
+  }
+
+  /** Orders of one day after the window (daily deltas): the base's daily mean scaled by the day's weight. */
+  ordersOnDeltaDay(day: number): number {
+    return Math.max(1, Math.round((this.params.transactions * this.shop.dayWeight(day)) / this.calendar.totalWeight));
+  }
+
+  /** A customer among the first `eligible`, by activity weight: heavy buyers come back often. */
+  pickCustomer(random: RecordRandom, eligible: number): number {
+    if (eligible > this.customerCapacity) throw new InvalidGenerateParams(`customer ${eligible} is beyond the model's ${this.customerCapacity}`);
+    return random.weightedPrefix(this.activity, 0, eligible);
+  }
+
+  /** A category by demand, then a product of it by popularity: best sellers sell most. */
+  pickProduct(random: RecordRandom): number {
+    const { products, weights } = this.popularity[random.weighted(this.categoryDemand)];
+    return products[random.weighted(weights)];
+  }
+
+  /** Second of the day an order is placed, following the hourly curve. */
+  pickSecondOfDay(random: RecordRandom): number {
+    return random.weighted(this.hourWeights) * 3600 + random.below(3600);
+  }
+
+  /** Payment method: the mix of the payer's country. */
+  pickPayment(random: RecordRandom, placeIndex: number): string {
+    const table = this.paymentByPlace[placeIndex];
+    return table.labels[random.weighted(table.weights)];
+  }
+
+  /** Whole-percent discount of one order line: frequent and deep in promotions, rare otherwise. */
+  pickDiscount(random: RecordRandom, promotion: boolean): number {
+    if (promotion) {
+      return random.float() < this.model.promotionDiscountShare ? PROMOTION_DISCOUNTS[random.weighted(this.promotionDiscounts)][0] : 0;
+    }
+    return random.float() < this.model.regularDiscountShare ? REGULAR_DISCOUNTS[random.weighted(this.regularDiscounts)][0] : 0;
+  }
+
+  /** Inside the window from the precomputed calendar; after it (deltas) from the shop's rules. */
+  isPromotionDay(day: number): boolean {
+    return day >= this.firstDay && day <= this.lastDay ? this.calendar.isPromotion(day) : this.shop.isPromotion(day);
+  }
+
+  basePriceCents(productIndex: number): number {
+    return this.priceCents[productIndex];
+  }
+
+  categoryIndexOf(productIndex: number): number {
+    return this.productCategory[productIndex];
   }
 
   /** The customer's home: the first draws of the customer's own record stream. */
@@ -95,8 +260,8 @@ export class DatasetModel {
   }
 
   drawHome(random: RecordRandom): Home {
-    const place = PLACES[random.weighted(this.placeWeights)];
-    return { place, houseNumber: random.between(1, 9999), street: random.pick(this.pools.streets) };
+    const placeIndex = random.weighted(this.placeWeights);
+    return { place: PLACES[placeIndex], placeIndex, houseNumber: random.between(1, 9999), street: random.pick(this.pools.streets) };
   }
 
   /** Category and price: the first draws of the product's own record stream. */
@@ -109,26 +274,35 @@ export class DatasetModel {
     const categoryIndex = random.weighted(this.categoryWeights);
     const category = CATEGORIES[categoryIndex];
     const subCategory = random.pick(category.subCategories);
+    return { category, categoryIndex, subCategory, priceCents: this.drawPriceCents(random, subCategory) };
+  }
+
+  drawPriceCents(random: RecordRandom, subCategory: SubCategory): number {
     // Squaring the draw skews prices towards the cheap end of the range, as real catalogues are.
     const u = random.float();
     const dollars = subCategory.minPrice + Math.floor(u * u * (subCategory.maxPrice - subCategory.minPrice + 1));
     const cents = random.pick(PRICE_CENTS);
-    return { category, categoryIndex, subCategory, priceCents: Math.max(100, dollars * 100 + cents - (cents === 0 ? 0 : 100)) };
+    return Math.max(100, dollars * 100 + cents - (cents === 0 ? 0 : 100));
+  }
+
+  /** The stream of one day's draws for one record (moves, price changes), keyed by (seed, day). */
+  dayKey(streamKeyOfKind: number, day: number): number {
+    return mix32(streamKeyOfKind ^ mix32(day + 0x632be5ab));
   }
 }
 
 const models = new Map<string, DatasetModel>();
 
-/** One model per parameter set per process: pools and calendars are built once, not per part. */
-export function datasetModel(params: GenerateParams): DatasetModel {
-  const key = JSON.stringify([params.seed, params.customers, params.products, params.transactions, params.startDate, params.endDate]);
-  let model = models.get(key);
-  if (!model) {
+/** One model per parameter set per process: pools, calendars and tables are built once, not per part. */
+export function datasetModel(params: GenerateParams, model: GeneratorModel, throughDate: string = params.endDate): DatasetModel {
+  const key = JSON.stringify([params.seed, params.customers, params.products, params.transactions, params.startDate, params.endDate, throughDate, model]);
+  let built = models.get(key);
+  if (!built) {
     if (models.size > 8) models.clear();
-    model = new DatasetModel(params);
-    models.set(key, model);
+    built = new DatasetModel(params, model, throughDate);
+    models.set(key, built);
   }
-  return model;
+  return built;
 }
 
 export function customerId(index: number): string {

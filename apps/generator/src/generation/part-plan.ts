@@ -1,5 +1,4 @@
 import { partFileName, type Entity } from '@ecom/contracts';
-import type { GenerateParams } from '@ecom/contracts';
 
 /** The generator writes these; transaction_items are written by the transactions parts. */
 export const GENERATED_ENTITIES = ['customers', 'products', 'transactions'] as const;
@@ -15,26 +14,20 @@ export interface GeneratePart {
   count: number;
 }
 
-const COUNT_PARAM: Record<GeneratedEntity, keyof Pick<GenerateParams, 'customers' | 'products' | 'transactions'>> = {
-  customers: 'customers',
-  products: 'products',
-  transactions: 'transactions',
-};
-
 /**
- * Splits every entity into parts of `partSize` records. Part boundaries only decide file names:
- * each record's content depends on its index alone.
+ * Splits every entity's record range into parts of `partSize` records. Part boundaries only
+ * decide file names: each record's content depends on its index alone.
  */
-export function planParts(params: GenerateParams, partSize: number): GeneratePart[] {
+export function planParts(ranges: Record<GeneratedEntity, { first: number; count: number }>, partSize: number): GeneratePart[] {
   return GENERATED_ENTITIES.flatMap((entity) => {
-    const total = params[COUNT_PARAM[entity]];
-    const parts = Math.max(1, Math.ceil(total / partSize));
+    const { first, count } = ranges[entity];
+    const parts = Math.max(1, Math.ceil(count / partSize));
     return Array.from({ length: parts }, (_, part) => ({
       entity,
       part,
       parts,
-      first: part * partSize,
-      count: Math.min(partSize, total - part * partSize),
+      first: first + part * partSize,
+      count: Math.max(0, Math.min(partSize, count - part * partSize)),
     }));
   });
 }

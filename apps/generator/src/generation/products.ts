@@ -1,19 +1,24 @@
 import { costCents, formatCents } from './money';
-import { productId, type DatasetModel } from './model';
+import { productId, type DatasetModel, type ProductCore } from './model';
 import type { RecordRandom } from './random';
 
 const SUPPLIERS_PER_PRODUCT = 1 / 20;
 
-/** One products.csv row, in ENTITY_SPECS column order. */
-export function productRecord(model: DatasetModel, index: number, random: RecordRandom): string[] {
+/**
+ * One products.csv row, in ENTITY_SPECS column order. `changed` is the product's category and
+ * price after changes (daily deltas); cost keeps the product's own share of the new price.
+ */
+export function productRecord(model: DatasetModel, index: number, random: RecordRandom, changed?: ProductCore): string[] {
   random.reseed(model.keys.products, index);
-  // Category and price come first: transaction parts replay these draws to price order lines.
-  const core = model.drawProductCore(random);
+  // Category and price come first: the model replays these draws to price order lines.
+  const drawn = model.drawProductCore(random);
+  const core = changed ?? drawn;
   const { productAdjectives, productMaterials, brands } = model.pools;
-  const brand = random.pick(brands[core.categoryIndex]);
+  // Brand and name stay those the product was made with, whatever it is filed under later.
+  const brand = random.pick(brands[drawn.categoryIndex]);
   const adjective = random.pick(productAdjectives);
   const material = random.below(3) === 0 ? `${random.pick(productMaterials)} ` : '';
-  const noun = random.pick(core.subCategory.nouns);
+  const noun = random.pick(drawn.subCategory.nouns);
   const cost = costCents(core.priceCents, random.between(4000, 8500));
   // A few products are out of stock; the rest hold up to a thousand units.
   const stock = random.below(20) === 0 ? 0 : random.between(1, 1000);

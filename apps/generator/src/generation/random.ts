@@ -80,12 +80,27 @@ export class RecordRandom {
     return items[this.below(items.length)];
   }
 
+  /** A standard normal draw (Box-Muller; one of the pair is dropped to keep draws per record fixed). */
+  normal(): number {
+    const u = 1 - this.float(); // (0, 1]: log never sees 0
+    const v = this.float();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
   /** Index drawn from a cumulative weight table (see cumulative()). */
   weighted(cumulativeWeights: Float64Array | readonly number[]): number {
-    const total = cumulativeWeights[cumulativeWeights.length - 1];
-    const u = this.float() * total;
-    let lo = 0;
-    let hi = cumulativeWeights.length - 1;
+    return this.weightedPrefix(cumulativeWeights, 0, cumulativeWeights.length);
+  }
+
+  /**
+   * Index in [from, to) drawn by weight from a cumulative table: the slice's mass is
+   * cum[to-1] - cum[from-1], so a prefix or any window of a table built once can be sampled.
+   */
+  weightedPrefix(cumulativeWeights: Float64Array | readonly number[], from: number, to: number): number {
+    const base = from > 0 ? cumulativeWeights[from - 1] : 0;
+    const u = base + this.float() * (cumulativeWeights[to - 1] - base);
+    let lo = from;
+    let hi = to - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cumulativeWeights[mid] > u) hi = mid;

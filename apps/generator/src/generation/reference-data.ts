@@ -71,16 +71,6 @@ export const AGE_GROUP_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ['60+', 9],
 ];
 
-/** Cash on Delivery stays a minority, as on most marketplaces. */
-export const PAYMENT_METHOD_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
-  ['Credit Card', 30],
-  ['Debit Card', 20],
-  ['UPI', 18],
-  ['Net Banking', 10],
-  ['Digital Wallet', 14],
-  ['Cash on Delivery', 8],
-];
-
 export interface SubCategory {
   name: string;
   /** What the product is called at the end of its name. */
@@ -92,6 +82,7 @@ export interface SubCategory {
 
 export interface Category {
   name: string;
+  /** Share of the catalogue (products) in this category. */
   weight: number;
   subCategories: readonly SubCategory[];
 }
@@ -124,7 +115,7 @@ export const CATEGORIES: readonly Category[] = [
     weight: 15,
     subCategories: [
       { name: 'Cookware', nouns: ['Frying Pan', 'Saucepan', 'Knife Set'], minPrice: 12, maxPrice: 320 },
-      { name: 'Furniture', nouns: ['Chair', 'Desk', 'Bookshelf', 'Sofa'], minPrice: 45, maxPrice: 1600 },
+      { name: 'Furniture', nouns: ['Chair', 'Desk', 'Bookshelf', 'Sofa'], minPrice: 45, maxPrice: 1200 },
       { name: 'Bedding', nouns: ['Duvet', 'Pillow', 'Sheet Set'], minPrice: 15, maxPrice: 260 },
       { name: 'Appliances', nouns: ['Blender', 'Coffee Maker', 'Toaster', 'Air Fryer'], minPrice: 25, maxPrice: 850 },
       { name: 'Decor', nouns: ['Lamp', 'Vase', 'Wall Clock', 'Rug'], minPrice: 8, maxPrice: 180 },
@@ -134,19 +125,19 @@ export const CATEGORIES: readonly Category[] = [
     name: 'Books',
     weight: 10,
     subCategories: [
-      { name: 'Fiction', nouns: ['Novel', 'Thriller', 'Anthology'], minPrice: 5, maxPrice: 35 },
-      { name: 'Non-Fiction', nouns: ['Biography', 'History', 'Guide'], minPrice: 8, maxPrice: 50 },
-      { name: "Children's Books", nouns: ['Picture Book', 'Story Collection'], minPrice: 4, maxPrice: 25 },
-      { name: 'Textbooks', nouns: ['Textbook', 'Workbook'], minPrice: 25, maxPrice: 190 },
+      { name: 'Fiction', nouns: ['Novel', 'Thriller', 'Anthology'], minPrice: 5, maxPrice: 25 },
+      { name: 'Non-Fiction', nouns: ['Biography', 'History', 'Guide'], minPrice: 8, maxPrice: 35 },
+      { name: "Children's Books", nouns: ['Picture Book', 'Story Collection'], minPrice: 4, maxPrice: 20 },
+      { name: 'Textbooks', nouns: ['Textbook', 'Workbook'], minPrice: 18, maxPrice: 75 },
     ],
   },
   {
     name: 'Sports & Outdoors',
     weight: 10,
     subCategories: [
-      { name: 'Fitness Equipment', nouns: ['Dumbbell Set', 'Yoga Mat', 'Treadmill'], minPrice: 12, maxPrice: 950 },
+      { name: 'Fitness Equipment', nouns: ['Dumbbell Set', 'Yoga Mat', 'Treadmill'], minPrice: 12, maxPrice: 700 },
       { name: 'Camping', nouns: ['Tent', 'Sleeping Bag', 'Backpack'], minPrice: 18, maxPrice: 420 },
-      { name: 'Cycling', nouns: ['Bicycle', 'Helmet', 'Bike Light'], minPrice: 15, maxPrice: 1500 },
+      { name: 'Cycling', nouns: ['Bicycle', 'Helmet', 'Bike Light'], minPrice: 15, maxPrice: 1100 },
       { name: 'Team Sports', nouns: ['Football', 'Cricket Bat', 'Basketball'], minPrice: 10, maxPrice: 160 },
     ],
   },
@@ -174,10 +165,10 @@ export const CATEGORIES: readonly Category[] = [
     name: 'Grocery',
     weight: 7,
     subCategories: [
-      { name: 'Snacks', nouns: ['Chips', 'Cookies', 'Trail Mix'], minPrice: 1, maxPrice: 15 },
-      { name: 'Beverages', nouns: ['Coffee', 'Tea', 'Juice'], minPrice: 2, maxPrice: 35 },
-      { name: 'Pantry Staples', nouns: ['Olive Oil', 'Rice', 'Pasta'], minPrice: 2, maxPrice: 40 },
-      { name: 'Organic Foods', nouns: ['Granola', 'Honey', 'Nut Butter'], minPrice: 3, maxPrice: 45 },
+      { name: 'Snacks', nouns: ['Chips Multipack', 'Cookie Tin', 'Trail Mix Box'], minPrice: 8, maxPrice: 45 },
+      { name: 'Beverages', nouns: ['Coffee Beans', 'Tea Collection', 'Juice Case'], minPrice: 10, maxPrice: 60 },
+      { name: 'Pantry Staples', nouns: ['Olive Oil Tin', 'Rice Sack', 'Pasta Bundle'], minPrice: 8, maxPrice: 50 },
+      { name: 'Organic Foods', nouns: ['Granola Pack', 'Honey Set', 'Nut Butter Duo'], minPrice: 10, maxPrice: 60 },
     ],
   },
 ];
@@ -185,21 +176,27 @@ export const CATEGORIES: readonly Category[] = [
 /** Price endings shoppers actually see. */
 export const PRICE_CENTS = [99, 99, 99, 49, 95, 0, 50] as const;
 
-/** Items in one order: 1..6, mean about 2.5. */
+/** Lines in one order: 1..6, mean about 2.5. */
 export const BASKET_SIZE_WEIGHTS = [32, 26, 19, 12, 7, 4] as const;
 
 /** Units of one product in one order line (1..5). */
 export const QUANTITY_WEIGHTS = [62, 24, 9, 3, 2] as const;
 
-/** Most lines sell at full price; discounts are whole percentages up to 50. */
-export const DISCOUNT_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
-  [0, 60],
-  [5, 10],
-  [10, 11],
-  [15, 6],
-  [20, 6],
-  [25, 3],
-  [30, 2],
-  [40, 1],
-  [50, 1],
+/**
+ * Discount depths (whole percentages) with their weights: promotions cut deeper than the odd
+ * coupon outside them. Whether a line is discounted at all is the model's promotion/regular share.
+ */
+export const PROMOTION_DISCOUNTS: ReadonlyArray<readonly [number, number]> = [
+  [10, 20],
+  [15, 20],
+  [20, 25],
+  [25, 12],
+  [30, 12],
+  [40, 6],
+  [50, 5],
+];
+export const REGULAR_DISCOUNTS: ReadonlyArray<readonly [number, number]> = [
+  [5, 45],
+  [10, 40],
+  [15, 15],
 ];

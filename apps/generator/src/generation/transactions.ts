@@ -1,72 +1,75 @@
 import { clockTime } from './calendar';
 import { formatCents, lineTotalCents } from './money';
-import { customerId, itemId, productId, transactionId, type DatasetModel } from './model';
+import { customerId, itemId, productId, transactionId, type DatasetModel, type Home } from './model';
 import { cumulative, type RecordRandom } from './random';
-import { BASKET_SIZE_WEIGHTS, DISCOUNT_WEIGHTS, PAYMENT_METHOD_WEIGHTS, PLACES, QUANTITY_WEIGHTS } from './reference-data';
+import { BASKET_SIZE_WEIGHTS, PLACES, QUANTITY_WEIGHTS } from './reference-data';
 
 const basketSizes = cumulative(BASKET_SIZE_WEIGHTS);
 const quantities = cumulative(QUANTITY_WEIGHTS);
-const discounts = cumulative(DISCOUNT_WEIGHTS.map(([, w]) => w));
-const paymentMethods = cumulative(PAYMENT_METHOD_WEIGHTS.map(([, w]) => w));
 
 /** Share of orders shipped somewhere other than the customer's home (gifts, offices). */
 const AWAY_SHIPMENT_SHARE = 0.1;
 
 /**
- * Which of the `eligible` customers (those registered by the order day) places an order.
- * Uniform for now; heavy-tailed loyalty plugs in here.
+ * What an order needs to know about the world it is placed in. The base data set draws the day
+ * from the seasonal calendar and sees customers and products as generated; a daily delta fixes
+ * the day by the transaction's number and sees moves and price changes made since.
  */
-export function pickCustomer(random: RecordRandom, eligible: number): number {
-  return random.below(eligible);
+export interface OrderWorld {
+  readonly model: DatasetModel;
+  /** Positions `random` on the transaction's own stream and returns its day. */
+  startOrder(index: number, random: RecordRandom): number;
+  homeOf(customer: number, day: number, lookup: RecordRandom): Home;
+  priceOf(product: number, day: number, lookup: RecordRandom): number;
 }
 
-/** Which product an order line sells. Uniform for now; popularity plugs in here. */
-export function pickProduct(random: RecordRandom, products: number): number {
-  return random.below(products);
-}
-
-/** Second of the day an order is placed. Uniform for now; daily rhythm plugs in here. */
-export function pickSecondOfDay(random: RecordRandom): number {
-  return random.below(86_400);
+/** The base data set: every order inside [startDate, endDate], customers and products as first generated. */
+export function baseWorld(model: DatasetModel): OrderWorld {
+  return {
+    model,
+    startOrder: (index, random) => model.calendar.orderDay(random.reseed(model.keys.orders, index)),
+    homeOf: (customer, _day, lookup) => model.home(customer, lookup),
+    priceOf: (product) => model.basePriceCents(product),
+  };
 }
 
 /**
- * One transaction and its order lines. `random` is positioned on the transaction's own stream;
- * `lookup` is a second generator used to replay customer and product streams.
- * Item rows are pushed onto `items`; the transaction row is returned.
+ * One transaction and its order lines. `lookup` is a second generator used to replay customer
+ * and product streams. Item rows are pushed onto `items`; the transaction row is returned.
  */
 export function transactionRecords(
-  model: DatasetModel,
+  world: OrderWorld,
   index: number,
   random: RecordRandom,
   lookup: RecordRandom,
   items: string[][],
 ): string[] {
-  random.reseed(model.keys.orders, index);
-  const day = model.calendar.orderDay(random);
-  const customer = pickCustomer(random, model.customersRegisteredBy(day));
-  const time = clockTime(pickSecondOfDay(random));
-  const payment = PAYMENT_METHOD_WEIGHTS[random.weighted(paymentMethods)][0];
+  const { model } = world;
+  const day = world.startOrder(index, random);
+  const customer = model.pickCustomer(random, model.customersRegisteredBy(day));
+  const time = clockTime(model.pickSecondOfDay(random));
+  const home = world.homeOf(customer, day, lookup);
+  const payment = model.pickPayment(random, home.placeIndex);
 
   const shipsAway = random.float() < AWAY_SHIPMENT_SHARE;
-  const home = model.home(customer, lookup);
   const place = shipsAway ? PLACES[random.weighted(model.placeWeights)] : home.place;
   const houseNumber = shipsAway ? random.between(1, 9999) : home.houseNumber;
   const street = shipsAway ? random.pick(model.pools.streets) : home.street;
   const address = `${houseNumber} ${street}, ${place.city}, ${place.state}, ${place.country}`;
 
+  const promotion = model.isPromotionDay(day);
   const txnId = transactionId(index);
   const lines = random.weighted(basketSizes) + 1;
   const chosen: number[] = [];
   let totalCents = 0;
   for (let line = 0; line < lines; line++) {
-    let product = pickProduct(random, model.params.products);
+    let product = model.pickProduct(random);
     // A basket lists each product once; small catalogues may have to repeat one.
-    for (let retry = 0; retry < 4 && chosen.includes(product); retry++) product = pickProduct(random, model.params.products);
+    for (let retry = 0; retry < 4 && chosen.includes(product); retry++) product = model.pickProduct(random);
     chosen.push(product);
     const quantity = random.weighted(quantities) + 1;
-    const discount = DISCOUNT_WEIGHTS[random.weighted(discounts)][0];
-    const unitCents = model.product(product, lookup).priceCents;
+    const discount = model.pickDiscount(random, promotion);
+    const unitCents = world.priceOf(product, day, lookup);
     const lineCents = lineTotalCents(quantity, unitCents, discount);
     totalCents += lineCents;
     items.push([

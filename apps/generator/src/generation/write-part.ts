@@ -1,10 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { ENTITY_SPECS } from '@ecom/contracts';
 import { CsvPartFile } from './csv-part-file';
-import { customerRecord } from './customers';
-import type { DatasetModel } from './model';
+import type { DatasetSource } from './dataset-source';
 import { partFiles, type GeneratePart } from './part-plan';
-import { productRecord } from './products';
 import { RecordRandom } from './random';
 import { transactionRecords } from './transactions';
 
@@ -20,7 +18,7 @@ const PROGRESS_EVERY = 100_000;
 
 /** Writes one part's files into `dir`, streaming with backpressure; memory stays flat. */
 export async function writeGeneratedPart(
-  model: DatasetModel,
+  source: DatasetSource,
   dir: string,
   part: GeneratePart,
   onProgress?: PartProgress,
@@ -34,14 +32,16 @@ export async function writeGeneratedPart(
   try {
     const end = part.first + part.count;
     for (let index = part.first; index < end; index++) {
-      let flowing: boolean;
+      let flowing = true;
       if (part.entity === 'customers') {
-        flowing = main.write(customerRecord(model, index, random));
+        const row = source.customerRow(index, random, lookup);
+        if (row) flowing = main.write(row);
       } else if (part.entity === 'products') {
-        flowing = main.write(productRecord(model, index, random));
+        const row = source.productRow(index, random, lookup);
+        if (row) flowing = main.write(row);
       } else {
         itemRows.length = 0;
-        flowing = main.write(transactionRecords(model, index, random, lookup, itemRows));
+        flowing = main.write(transactionRecords(source.world, index, random, lookup, itemRows));
         for (const row of itemRows) flowing = items.write(row) && flowing;
       }
       if (!flowing) for (const file of files) await file.drained();

@@ -1,0 +1,34 @@
+-- Revenue per product category of a run's landed order lines, highest first, with each
+-- category's product count and mean list price among the run's products. A line's product is
+-- looked up in the run's own products first, then in production (a delta sells products
+-- delivered by earlier runs). $1 run id.
+WITH run_products AS (
+  SELECT DISTINCT ON (product_id) product_id, category, ops.safe_numeric(price) AS price
+    FROM staging.products
+   WHERE run_id = $1
+   ORDER BY product_id, source_file DESC, source_line DESC
+), catalogue AS (
+  SELECT product_id, category FROM run_products
+  UNION ALL
+  SELECT p.product_id, p.category
+    FROM production.products p
+   WHERE NOT EXISTS (SELECT 1 FROM run_products r WHERE r.product_id = p.product_id)
+), sales AS (
+  SELECT coalesce(c.category, '(unknown)') AS category, coalesce(sum(ops.safe_numeric(i.line_total)), 0) AS revenue
+    FROM staging.transaction_items i
+    LEFT JOIN catalogue c ON c.product_id = i.product_id
+   WHERE i.run_id = $1
+   GROUP BY 1
+), prices AS (
+  SELECT category, count(*) AS products, avg(price) AS avg_price
+    FROM run_products
+   GROUP BY category
+)
+SELECT s.category,
+       round(s.revenue, 2) AS revenue,
+       round(s.revenue / nullif(sum(s.revenue) OVER (), 0), 4) AS share,
+       coalesce(p.products, 0) AS products,
+       round(coalesce(p.avg_price, 0), 2) AS avg_price
+  FROM sales s
+  LEFT JOIN prices p ON p.category = s.category
+ ORDER BY s.revenue DESC, s.category

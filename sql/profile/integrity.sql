@@ -1,0 +1,37 @@
+-- Two counts that must be 0 in generated data. Orders dated before their customer registered
+-- (the run's own customer rows first, then production's for customers of earlier runs). And
+-- geography mismatches: customer rows and shipping addresses (their last three parts) whose city
+-- appears with another (state, country) than the city's usual one. $1 run id.
+WITH run_customers AS (
+  SELECT DISTINCT ON (customer_id) customer_id, ops.safe_date(registration_date) AS registered
+    FROM staging.customers
+   WHERE run_id = $1
+   ORDER BY customer_id, source_file DESC, source_line DESC
+), registrations AS (
+  SELECT customer_id, registered FROM run_customers
+  UNION ALL
+  SELECT c.customer_id, c.registration_date
+    FROM production.customers c
+   WHERE NOT EXISTS (SELECT 1 FROM run_customers r WHERE r.customer_id = c.customer_id)
+), early AS (
+  SELECT count(*) AS orders
+    FROM staging.transactions t
+    JOIN registrations r ON r.customer_id = t.customer_id
+   WHERE t.run_id = $1 AND ops.safe_date(t.transaction_date) < r.registered
+), places AS (
+  SELECT btrim(city) AS city, btrim(state) AS state, btrim(country) AS country
+    FROM staging.customers
+   WHERE run_id = $1
+  UNION ALL
+  SELECT btrim(m[1]), btrim(m[2]), btrim(m[3])
+    FROM staging.transactions t,
+         regexp_match(t.shipping_address, ',([^,]+),([^,]+),([^,]+)$') AS m
+   WHERE t.run_id = $1
+), pairings AS (
+  SELECT city, state, country, count(*) AS rows FROM places GROUP BY city, state, country
+), cities AS (
+  SELECT city, sum(rows) AS rows, max(rows) AS usual FROM pairings GROUP BY city
+)
+SELECT (SELECT orders FROM early) AS orders_before_registration,
+       coalesce(sum(rows - usual), 0) AS geography_mismatches
+  FROM cities

@@ -1,0 +1,21 @@
+-- Revenue per weekend calendar day over revenue per weekday calendar day, across the span of the
+-- run's order dates (CONTRACT.md section 4: days without orders count too). $1 run id.
+WITH orders AS (
+  SELECT ops.safe_date(transaction_date) AS day, ops.safe_numeric(total_amount) AS revenue
+    FROM staging.transactions
+   WHERE run_id = $1
+), days AS (
+  SELECT d::date AS day, extract(isodow FROM d) >= 6 AS weekend
+    FROM (SELECT min(day) AS first_day, max(day) AS last_day FROM orders) span,
+         generate_series(span.first_day, span.last_day, interval '1 day') AS d
+), per_kind AS (
+  SELECT days.weekend,
+         count(DISTINCT days.day) AS calendar_days,
+         coalesce(sum(orders.revenue), 0) AS revenue
+    FROM days
+    LEFT JOIN orders ON orders.day = days.day
+   GROUP BY days.weekend
+)
+SELECT round((we.revenue / we.calendar_days) / nullif(wd.revenue / wd.calendar_days, 0), 4) AS weekend_weekday_ratio
+  FROM per_kind we, per_kind wd
+ WHERE we.weekend AND NOT wd.weekend

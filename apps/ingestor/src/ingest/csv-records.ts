@@ -22,9 +22,21 @@ export type CsvItem = ParsedRecord | UnparsableRecord;
 
 /**
  * A record this large means a quote was never closed in a big file: the rest of the file cannot
- * be told apart, so the file fails instead of holding it in memory.
+ * be told apart, so the file fails instead of holding it in memory. Single fields of a few MiB
+ * (long descriptions) still land.
  */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+/** The record starting at `line` grew past MAX_RECORD_BYTES: the file cannot be landed. */
+export class RecordTooLarge extends Error {
+  constructor(readonly line: number) {
+    super(
+      `line ${line}: the record starting here is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB, ` +
+        'most likely a quote that is never closed',
+    );
+    this.name = 'RecordTooLarge';
+  }
+}
 
 interface RawRecord {
   record: string[];
@@ -32,7 +44,7 @@ interface RawRecord {
 }
 
 /** Line breaks in `text`; CRLF counts once. */
-function lineBreaks(text: string): number {
+export function lineBreaks(text: string): number {
   if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) return 0;
   let breaks = 0;
   for (let i = 0; i < text.length; i++) {
@@ -69,12 +81,17 @@ export class CsvRecordParser extends Parser {
   /** CRLFs inside records that csv-parse counted as two lines. */
   private crlfOvercount = 0;
   private lastErrorLine = 0;
+  /** Where the record being read starts: what a record-size failure names. */
+  private nextRecordLine = 1;
 
   constructor() {
     // on_skip is handed to csv-parse before `this` exists.
     const self: { parser?: CsvRecordParser } = {};
     super({
       bom: true,
+      // Every line ending, in any mix: left to itself csv-parse picks the first one it meets and
+      // then reads a CRLF file with LF lines (or the reverse) as records merged across lines.
+      record_delimiter: ['\r\n', '\n', '\r'],
       raw: true,
       relax_column_count: true,
       skip_empty_lines: false,
@@ -94,15 +111,18 @@ export class CsvRecordParser extends Parser {
     const text = withoutTerminator(raw);
     this.crlfOvercount += crlfPairs(text);
     const endLine = this.info.lines - this.crlfOvercount;
+    this.nextRecordLine = endLine + 1;
     const item: ParsedRecord = { kind: 'record', fields: record, raw: text, line: endLine - lineBreaks(text) };
     return super.push(item);
   }
 
   private pushUnparsable(error: CsvError, raw: string): void {
-    if (error.code === 'CSV_MAX_RECORD_SIZE') throw error;
+    // Thrown from on_skip, csv-parse ends the stream with this error.
+    if (error.code === 'CSV_MAX_RECORD_SIZE') throw new RecordTooLarge(this.nextRecordLine);
     const text = withoutTerminator(raw);
     const errorLine = typeof error.lines === 'number' ? error.lines : this.info.lines;
     const line = errorLine - this.crlfOvercount - crlfPairs(text) - lineBreaks(text);
+    this.nextRecordLine = line + lineBreaks(text) + 1;
     // One bad record can raise several errors (each later quote); it is one quarantined record.
     if (line === this.lastErrorLine) return;
     this.lastErrorLine = line;

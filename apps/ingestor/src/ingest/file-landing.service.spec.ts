@@ -226,19 +226,77 @@ describe('FileLandingService: one input file into staging, every record landed o
     expect(await accounting(runId)).toEqual([expect.objectContaining({ extra_columns: ['gift_wrap', 'channel'] })]);
   });
 
-  it('refuses a file whose header lacks a required column or repeats one, naming file and column', async () => {
+  it('refuses a file whose header lacks a required column or repeats one, naming line and column', async () => {
     const runId = await newRun();
     writeInput(runId, 'transactions.csv', 'transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address\nT1,C1,2024-01-05,10:00:00,UPI,x\n');
     writeInput(runId, 'customers.part-0001.csv', 'customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group,Email\n');
     writeInput(runId, 'products.csv', '');
 
+    // No file name: the runtime prefixes the task key, which is the file name.
+    await expect(land(runId, 'transactions', 'transactions.csv')).rejects.toThrow(new StageFailure('line 1: missing column total_amount'));
+    await expect(land(runId, 'customers', 'customers.part-0001.csv')).rejects.toThrow('line 1: duplicated column email');
+    await expect(land(runId, 'products', 'products.csv')).rejects.toThrow(new StageFailure('line 1: the file is empty (no header line)'));
+    expect(await staged(runId)).toEqual([]);
+    expect(await accounting(runId)).toEqual([]);
+  });
+
+  it('reads LF, CRLF and lone CR line endings mixed in one file, with the right source lines', async () => {
+    const runId = await newRun();
+    const rows = ['T1,C1,2024-01-05,10:00:00,UPI,a,1.00', 'T2,C2,2024-01-05,10:00:00,UPI,b,2.00', 'T3,C3,2024-01-05,10:00:00,UPI,c,3.00'];
+    writeInput(runId, 'transactions.csv', `${TX_HEADER}\r\n${rows[0]}\n${rows[1]}\r${rows[2]}\r\n`);
+
+    const counts = await land(runId, 'transactions', 'transactions.csv');
+
+    expect(counts).toMatchObject({ rowsIn: 3, rowsOut: 3, rowsRejected: 0 });
+    expect((await staged(runId)).map((r) => [r.transaction_id, r.source_line, r.total_amount])).toEqual([
+      ['T1', '2', '1.00'],
+      ['T2', '3', '2.00'],
+      ['T3', '4', '3.00'],
+    ]);
+  });
+
+  it('quarantines a record holding bytes that are not UTF-8 as invalid_utf8 and lands the rest unchanged', async () => {
+    const runId = await newRun();
+    const good = Buffer.from(`${TX_HEADER}\nT1,C1,2024-01-05,10:00:00,UPI,São Paulo \uFFFD ok,1.00\n`);
+    const bad = Buffer.concat([Buffer.from('T2,C2,2024-01-05,10:00:00,UPI,S'), Buffer.from([0xe3, 0x6f]), Buffer.from(' Paulo,2.00\n')]);
+    writeInput(runId, 'transactions.csv', Buffer.concat([good, bad, Buffer.from('T3,C3,2024-01-05,10:00:00,UPI,c,3.00\n')]));
+
+    const counts = await land(runId, 'transactions', 'transactions.csv');
+
+    expect(counts).toMatchObject({ rowsIn: 3, rowsOut: 2, rowsRejected: 1, detail: expect.objectContaining({ quarantined: { invalid_utf8: 1 } }) });
+    // A real U+FFFD in the file is valid UTF-8 and lands as it is.
+    expect((await staged(runId)).map((r) => [r.transaction_id, r.shipping_address])).toEqual([
+      ['T1', 'São Paulo \uFFFD ok'],
+      ['T3', 'c'],
+    ]);
+    expect(await quarantined(runId)).toEqual([
+      expect.objectContaining({
+        line: 3,
+        record_key: 'T2',
+        reason_code: 'invalid_utf8',
+        raw_record: 'T2,C2,2024-01-05,10:00:00,UPI,S\uFFFDo Paulo,2.00',
+        message: 'line 3 holds bytes that are not UTF-8 (shown as U+FFFD)',
+      }),
+    ]);
+  });
+
+  it('fails a file whose record runs past 8 MiB, naming the line where it starts', async () => {
+    const runId = await newRun();
+    const open = 'T2,C2,2024-01-05,10:00:00,UPI,"never closed,2.00\n';
+    writeInput(runId, 'transactions.csv', `${TX_HEADER}\nT1,C1,2024-01-05,10:00:00,UPI,a,1.00\n${open}${'T9,C9,2024-01-05,10:00:00,UPI,x,9.00\n'.repeat(260_000)}`);
+
     await expect(land(runId, 'transactions', 'transactions.csv')).rejects.toThrow(
-      new StageFailure('transactions.csv: missing column total_amount'),
+      new StageFailure('line 3: the record starting here is longer than 8 MiB, most likely a quote that is never closed'),
     );
-    await expect(land(runId, 'customers', 'customers.part-0001.csv')).rejects.toThrow(
-      'customers.part-0001.csv: duplicated column email',
-    );
-    await expect(land(runId, 'products', 'products.csv')).rejects.toBeInstanceOf(StageFailure);
+    expect(await staged(runId)).toEqual([]);
+  });
+
+  it('rolls a file back when its run failed while it was landing, so no row outlives a failed run', async () => {
+    const runId = await newRun();
+    writeInput(runId, 'transactions.csv', `${TX_HEADER}\nT1,C1,2024-01-05,10:00:00,UPI,a,1.00\n`);
+    await ledger.failStage(runId, 'ingest', 'ingest customers.csv: line 1: missing column email');
+
+    await expect(land(runId, 'transactions', 'transactions.csv')).rejects.toThrow('discarded: the run failed while this file was landing');
     expect(await staged(runId)).toEqual([]);
     expect(await accounting(runId)).toEqual([]);
   });

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { CsvError } from 'csv-parse';
-import { ENTITY_SPECS, type Entity } from '@ecom/contracts';
+import type { Entity } from '@ecom/contracts';
 import { StageFailure, type StageCounts, type StageContext } from '@ecom/pipeline';
-import { CsvRecordParser, type CsvItem, type ParsedRecord } from './csv-records';
+import { CsvRecordParser, RecordTooLarge, lineBreaks, type CsvItem } from './csv-records';
+import { checkHeader, type HeaderLayout } from './header';
 import { LandingRepository, type QuarantinedRecord, type StagingRow } from './landing.repository';
+import { Utf8LineCheck } from './utf8-lines';
 
 export interface InputFileRef {
   entity: Entity;
@@ -19,49 +21,18 @@ const QUARANTINE_BATCH = 2000;
 const PROGRESS_EVERY = 100_000;
 const READ_CHUNK_BYTES = 1 << 20;
 
-/** How a file's header maps onto the entity's staging columns. */
-interface HeaderLayout {
-  width: number;
-  /** For each contract column (in ENTITY_SPECS order), its position in the file. */
-  positions: number[];
-  extras: Array<{ name: string; position: number }>;
-  keyPosition: number;
-}
-
-function readHeader(header: ParsedRecord, file: InputFileRef): HeaderLayout {
-  const spec = ENTITY_SPECS[file.entity];
-  const names = header.fields.map((f) => f.trim());
-  const normalised = names.map((n) => n.toLowerCase());
-
-  const duplicated = [...new Set(normalised.filter((n, i) => n !== '' && normalised.indexOf(n) !== i))];
-  if (duplicated.length > 0) {
-    throw new StageFailure(`${file.sourceFile}: duplicated column${duplicated.length > 1 ? 's' : ''} ${duplicated.join(', ')}`);
-  }
-  const missing = spec.columns.filter((c) => !normalised.includes(c));
-  if (missing.length > 0) {
-    throw new StageFailure(`${file.sourceFile}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-  }
-  const known = new Set<string>(spec.columns);
-  return {
-    width: names.length,
-    positions: spec.columns.map((c) => normalised.indexOf(c)),
-    extras: names
-      .map((name, position) => ({ name: name === '' ? `column_${position + 1}` : name, position }))
-      .filter(({ position }) => !known.has(normalised[position])),
-    keyPosition: normalised.indexOf(spec.key),
-  };
-}
-
-/** A read or parse failure that retrying cannot fix fails the file, naming it and the line. */
-function readFailure(error: unknown, file: InputFileRef): Error {
+/** A read or parse failure that retrying cannot fix fails the file, naming the line. */
+function readFailure(error: unknown): Error {
   if (error instanceof StageFailure) return error;
+  if (error instanceof RecordTooLarge) return new StageFailure(error.message);
   if (error instanceof CsvError) {
     const line = typeof error.lines === 'number' ? `line ${error.lines}: ` : '';
-    return new StageFailure(`${file.sourceFile}: ${line}cannot be parsed: ${error.message}`);
+    return new StageFailure(`${line}cannot be parsed: ${error.message}`);
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-    return new StageFailure(`${file.sourceFile}: cannot read ${file.path}: ${(error as Error).message}`);
+    // The plan read this file; it has gone or changed since.
+    return new StageFailure(`cannot be read any more (${code})`);
   }
   return error as Error;
 }
@@ -75,6 +46,11 @@ function readFailure(error: unknown, file: InputFileRef): Error {
  * a quoted field with line breaks makes one record of several lines (its source_line is where it
  * starts), and a record with broken quoting is one quarantined record however many lines it
  * swallowed. Blank lines are quarantined as `empty_line`, so every line is accounted for.
+ *
+ * Quarantine reasons: parse_error (broken quoting), invalid_utf8 (bytes that are not UTF-8),
+ * empty_line, field_count (more or fewer fields than the header), nul_character (PostgreSQL text
+ * cannot hold NUL). Fatal for the file, and so for the run: a header that does not fit the
+ * contract, and a record longer than MAX_RECORD_BYTES (a quote never closed in a big file).
  */
 @Injectable()
 export class FileLandingService {
@@ -85,29 +61,41 @@ export class FileLandingService {
     await this.repository.clearFile(client, runId, file.sourceFile);
 
     const source = createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES });
+    const utf8 = new Utf8LineCheck();
     const parser = new CsvRecordParser();
     source.on('error', (error) => parser.destroy(error));
-    source.pipe(parser);
+    utf8.on('error', (error) => parser.destroy(error));
+    source.pipe(utf8).pipe(parser);
     const items = parser[Symbol.asyncIterator]() as AsyncIterator<CsvItem>;
     const next = async (): Promise<CsvItem | undefined> => {
       try {
         const result = await items.next();
         return result.done ? undefined : (result.value as CsvItem);
       } catch (error) {
-        throw readFailure(error, file);
+        throw readFailure(error);
       }
     };
 
     try {
+      // The plan checked this header already (input-inspection.ts); checked again in case the
+      // file changed since. Messages leave the file name out: the runtime prefixes the task key.
       const header = await next();
-      if (!header) throw new StageFailure(`${file.sourceFile}: the file is empty (no header line)`);
-      if (header.kind === 'parse_error') {
-        throw new StageFailure(`${file.sourceFile}: line 1: the header cannot be parsed: ${header.message}`);
+      if (!header) throw new StageFailure('line 1: the file is empty (no header line)');
+      if (header.kind === 'parse_error') throw new StageFailure(`line 1: the header cannot be parsed: ${header.message}`);
+      if (utf8.takeInvalidLines(1, 1 + lineBreaks(header.raw)).length > 0) {
+        throw new StageFailure('line 1: the header is not valid UTF-8: not a CSV text file');
       }
-      const layout = readHeader(header, file);
-      return await this.landRecords(ctx, file, layout, next);
+      const checked = checkHeader(header.fields, file.entity);
+      if (!checked.layout) throw new StageFailure(checked.problem);
+      const counts = await this.landRecords(ctx, file, checked.layout, next, utf8);
+      if (!(await this.repository.lockRunForLanding(client, runId))) {
+        // Another file failed the run meanwhile: this file's rows must not outlive it.
+        throw new StageFailure('discarded: the run failed while this file was landing');
+      }
+      return counts;
     } finally {
       source.destroy();
+      utf8.destroy();
       parser.destroy();
     }
   }
@@ -117,6 +105,7 @@ export class FileLandingService {
     file: InputFileRef,
     layout: HeaderLayout,
     next: () => Promise<CsvItem | undefined>,
+    utf8: Utf8LineCheck,
   ): Promise<StageCounts> {
     const { runId, client } = ctx;
     const { positions, extras, width, keyPosition } = layout;
@@ -161,12 +150,22 @@ export class FileLandingService {
         linesRead++;
         if (linesRead % PROGRESS_EVERY === 0) await ctx.progress({ sourceFile: file.sourceFile, rows: linesRead });
 
+        const invalidUtf8 = utf8.takeInvalidLines(item.line, item.line + lineBreaks(item.raw));
         if (item.kind === 'parse_error') {
           quarantine({
             sourceLine: item.line,
             rawRecord: printable(item.raw),
             reasonCode: 'parse_error',
             message: `record starting at line ${item.line} cannot be parsed: ${item.message}`,
+          });
+        } else if (invalidUtf8.length > 0) {
+          // csv-parse turned the bad bytes into U+FFFD: landing that would silently change the data.
+          quarantine({
+            sourceLine: item.line,
+            recordKey: printable(item.fields[keyPosition]),
+            rawRecord: printable(item.raw),
+            reasonCode: 'invalid_utf8',
+            message: `${invalidUtf8.length > 1 ? 'lines' : 'line'} ${invalidUtf8.join(', ')} ${invalidUtf8.length > 1 ? 'hold' : 'holds'} bytes that are not UTF-8 (shown as U+FFFD)`,
           });
         } else if (item.fields.length === 1 && item.raw.trim() === '') {
           quarantine({ sourceLine: item.line, rawRecord: item.raw, reasonCode: 'empty_line', message: `line ${item.line} is blank` });

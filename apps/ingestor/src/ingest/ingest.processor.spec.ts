@@ -142,7 +142,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect((await failedRun('ingest-no-folder')).error).toBe(`ingest: input folder ${dir} does not exist`);
   });
 
-  it('fails the run at once when a file lacks a required column, naming file and column', async () => {
+  it('fails the run at plan time when a file lacks a required column, before any file lands', async () => {
     const broken = csvFile('transactions', 2).replace(',total_amount', '');
     const dir = inputFolder('batch-no-column', {
       'customers.csv': csvFile('customers', 1),
@@ -154,10 +154,58 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     await runtime.launchRun('ingest-no-column', { mode: 'source', inputDir: dir });
 
     const run = await failedRun('ingest-no-column');
-    expect(run.error).toContain('transactions.csv: missing column total_amount');
-    const task = await runtime.ledger.getTask('ingest-no-column', 'ingest', 'transactions.csv');
-    expect(task?.status).toBe('failed');
-    const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.transactions WHERE run_id = 'ingest-no-column'");
+    expect(run.error).toBe('ingest: transactions.csv: line 1: missing column total_amount');
+    // The plan refused the folder: no task was registered, so no part could land a row.
+    expect(await runtime.ledger.listTasks('ingest-no-column', 'ingest')).toEqual([]);
+    const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'ingest-no-column'");
     expect(staged.rows[0].n).toBe(0);
+  });
+
+  it('names every bad file of a folder in one message', async () => {
+    const dir = inputFolder('batch-two-bad', {
+      'customers.csv': '',
+      'products.csv': csvFile('products', 1).replaceAll(',', ';'),
+      'transactions.csv': csvFile('transactions', 1),
+      'transaction_items.csv': csvFile('transaction_items', 1),
+    });
+
+    await runtime.launchRun('ingest-two-bad', { mode: 'source', inputDir: dir });
+
+    expect((await failedRun('ingest-two-bad')).error).toBe(
+      'ingest: customers.csv: line 1: the file is empty (no header line); ' +
+        "products.csv: line 1: the header is one column separated by ';': input files must be comma-separated",
+    );
+  });
+
+  it('discards every file of the run when one fails while landing (a quote never closed in a big file)', async () => {
+    const open = 'T2,C2,2024-01-05,10:00:00,UPI,"never closed,2.00\n';
+    const dir = inputFolder('batch-late-failure', {
+      'customers.csv': csvFile('customers', 50),
+      'products.csv': csvFile('products', 50),
+      'transactions.csv': csvFile('transactions', 1) + open + 'T9,C9,2024-01-05,10:00:00,UPI,x,9.00\n'.repeat(260_000),
+      'transaction_items.csv': csvFile('transaction_items', 50),
+    });
+
+    await runtime.launchRun('ingest-late-failure', { mode: 'source', inputDir: dir });
+
+    const run = await failedRun('ingest-late-failure');
+    expect(run.error).toBe(
+      'ingest transactions.csv: line 3: the record starting here is longer than 8 MiB, most likely a quote that is never closed',
+    );
+    // Small files landed before the big one failed (their tasks succeeded); failing the run removed their rows.
+    const left = await waitFor(async () => {
+      const { rows } = await env.pool.query(
+        `SELECT (SELECT count(*) FROM staging.customers WHERE run_id = $1)
+              + (SELECT count(*) FROM staging.products WHERE run_id = $1)
+              + (SELECT count(*) FROM staging.transactions WHERE run_id = $1)
+              + (SELECT count(*) FROM staging.transaction_items WHERE run_id = $1)
+              + (SELECT count(*) FROM ops.file_accounting WHERE run_id = $1) AS n`,
+        ['ingest-late-failure'],
+      );
+      return Number(rows[0].n) === 0 ? 0 : undefined;
+    }, 'the failed run to be discarded');
+    expect(left).toBe(0);
+    const tasks = await runtime.ledger.listTasks('ingest-late-failure', 'ingest');
+    expect(tasks.some((t) => t.status === 'succeeded')).toBe(true);
   });
 });

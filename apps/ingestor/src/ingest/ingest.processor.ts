@@ -4,10 +4,13 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { IsNotEmpty, IsString } from 'class-validator';
 import { AppConfig } from '@ecom/config';
 import { IngestPartPayload, JOB_NAMES, QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
-import { StageRuntime, StageWorker, type PlannedTask } from '@ecom/pipeline';
+import { StageFailure, StageRuntime, StageWorker, type PlannedTask } from '@ecom/pipeline';
 import { FileLandingService } from './file-landing.service';
-import { readInputFolder } from './input-folder';
+import { readInputFolder, type InputFile } from './input-folder';
+import { inspectInputFile } from './input-inspection';
 import { LandingRepository } from './landing.repository';
+
+const INSPECT_AT_ONCE = 16;
 
 /** A part job carries its file plus the task key the runtime planned it under. */
 class IngestTaskPayload extends IngestPartPayload {
@@ -19,6 +22,12 @@ class IngestTaskPayload extends IngestPartPayload {
 /**
  * The ingest stage: `plan` turns the run's input folder into one task per file; each `part`
  * lands one file in staging. The runtime closes the stage when every file has landed.
+ *
+ * A run that fails at ingest keeps nothing (never a partial load): the plan checks every file's
+ * header, encoding and delimiter before any part lands a row, and the few failures only reading
+ * the whole file can find (a record past MAX_RECORD_BYTES) discard every file's rows of the run
+ * when the run fails. Parts still committing then are ordered by a lock on the run row: see
+ * sql/ingest/lock_run_for_landing.sql.
  */
 @Processor(QUEUES.ingest)
 export class IngestProcessor extends StageWorker {
@@ -43,6 +52,7 @@ export class IngestProcessor extends StageWorker {
     await this.runtime.planStage(job, 'ingest', runId, async (run): Promise<PlannedTask[]> => {
       const folder = await readInputFolder(run.params.inputDir);
       await this.repository.noteIgnoredFiles(this.pool, runId, folder.ignored);
+      await this.inspectFiles(folder.files);
       return folder.files.map((f) => ({
         key: f.sourceFile,
         payload: { entity: f.entity, sourceFile: f.sourceFile, path: f.path },
@@ -50,8 +60,31 @@ export class IngestProcessor extends StageWorker {
     });
   }
 
+  /** Every file's problem in one message, so one look fixes the whole folder. */
+  private async inspectFiles(files: readonly InputFile[]): Promise<void> {
+    const found: string[] = [];
+    // A few files at a time: a big batch has hundreds of parts, and each inspection opens one.
+    for (let i = 0; i < files.length; i += INSPECT_AT_ONCE) {
+      const problems = await Promise.all(
+        files.slice(i, i + INSPECT_AT_ONCE).map(async (f) => {
+          const problem = await inspectInputFile(f.path, f.entity);
+          return problem && `${f.sourceFile}: ${problem}`;
+        }),
+      );
+      found.push(...problems.filter((p): p is string => p !== undefined));
+    }
+    if (found.length > 0) throw new StageFailure(found.join('; '));
+  }
+
   private async landFile(job: Job): Promise<void> {
     const part = parsePayload(IngestTaskPayload, job.data, `ingest part job ${job.id}`);
-    await this.runtime.runTask(job, 'ingest', part.runId, part.taskKey, (ctx) => this.landing.landFile(ctx, part));
+    try {
+      await this.runtime.runTask(job, 'ingest', part.runId, part.taskKey, (ctx) => this.landing.landFile(ctx, part));
+    } catch (error) {
+      // Once the runtime has failed the run (this error, or the last attempt), nothing it landed stays.
+      const run = await this.runtime.ledger.getRun(part.runId);
+      if (run?.status === 'failed') await this.repository.discardRunLanding(this.pool, part.runId);
+      throw error;
+    }
   }
 }

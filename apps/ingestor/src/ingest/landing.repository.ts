@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { copyRows, runSqlFile, type Queryable } from '@ecom/db';
+import { copyRows, runSqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { LedgerRepository } from '@ecom/pipeline';
 
 /** A staging row in COPY order: the entity's columns, then extra, run_id, source_file, source_line. */
@@ -11,7 +11,7 @@ export interface QuarantinedRecord {
   sourceLine: number;
   recordKey?: string;
   rawRecord: string;
-  reasonCode: 'field_count' | 'parse_error' | 'empty_line' | 'nul_character';
+  reasonCode: 'field_count' | 'parse_error' | 'empty_line' | 'invalid_utf8' | 'nul_character';
   message: string;
 }
 
@@ -64,6 +64,23 @@ export class LandingRepository {
       a.rowsQuarantined,
       a.extraColumns,
     ]);
+  }
+
+  /**
+   * Locks the run row until the caller's transaction ends and says whether the run is still
+   * going; see sql/ingest/lock_run_for_landing.sql.
+   */
+  async lockRunForLanding(client: PoolClient, runId: string): Promise<boolean> {
+    const { rows } = await runSqlFile<{ status: string }>(client, 'ingest/lock_run_for_landing', [runId]);
+    return rows[0] !== undefined && rows[0].status !== 'failed';
+  }
+
+  /** Removes everything the ingest stage wrote for a failed run (after parts committing now). */
+  async discardRunLanding(pool: Pool, runId: string): Promise<void> {
+    await withTransaction(pool, async (client) => {
+      await runSqlFile(client, 'ingest/lock_run_for_discard', [runId]);
+      await runSqlFile(client, 'ingest/discard_run_landing', [runId]);
+    });
   }
 
   async noteIgnoredFiles(db: Queryable, runId: string, fileNames: readonly string[]): Promise<void> {

@@ -4,3 +4,4 @@ export * from './stage-runtime';
 export * from './pipeline.module';
 export * from './bootstrap';
 export * from './stage-worker';
+export * from './quality';

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
-import { withTransaction } from '@ecom/db';
-import { StageFailure, type StageContext, type StageCounts } from '@ecom/pipeline';
-import { QUALITY_CHECKS, type QualityCheck } from './quality-checks';
-import { QualityRepository, type CheckResult } from './quality.repository';
+import { QualityChecksConfig, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
+import { QualityRepository } from './quality.repository';
 
 /**
- * Scores a run's staging rows against the check registry. It flags, it does not drop: every
- * staged row passes on to the transformer, or the whole run stops here below the threshold.
+ * Scores a run's staging rows against the validate-stage checks of config/quality-checks.yaml.
+ * It flags, it does not drop: every staged row passes on to the transformer, or the whole run
+ * stops here, before production is touched, when an error check exceeds its threshold or the
+ * score is below config.quality.threshold.
  */
 @Injectable()
 export class QualityService {
@@ -16,27 +16,16 @@ export class QualityService {
     private readonly repository: QualityRepository,
     private readonly pool: Pool,
     private readonly config: AppConfig,
+    private readonly checks: QualityChecksConfig,
   ) {}
 
-  async validateRun(ctx: StageContext, checks: readonly QualityCheck[] = QUALITY_CHECKS): Promise<StageCounts> {
-    const results: CheckResult[] = [];
-    for (const check of checks) {
-      results.push(await this.repository.measure(ctx.client, ctx.runId, check));
-      await ctx.progress({ checksDone: results.length, checksTotal: checks.length, lastCheck: check.name });
-    }
-    const verdict = await this.repository.score(ctx.client, results, this.config.quality.threshold);
-
-    if (!verdict.passed) {
-      // Throwing rolls ctx.client back; the results commit on their own so the run report can
-      // still show why the run failed.
-      await withTransaction(this.pool, (client) => this.repository.replaceResults(client, ctx.runId, results, verdict));
-      throw new StageFailure(
-        `quality score ${Number(verdict.score)} (${verdict.grade}) is below the threshold ${Number(verdict.threshold)}; ` +
-          `worst checks: ${verdict.worstChecks.join(', ')}`,
-      );
-    }
-
-    await this.repository.replaceResults(ctx.client, ctx.runId, results, verdict);
+  /** `checks` lets a test run another set than the configured one. */
+  async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
+    const { verdict } = await runQualityChecks(ctx.client, this.pool, ctx.runId, 'validate', {
+      checks,
+      scoreThreshold: this.config.quality.threshold,
+      progress: (update) => ctx.progress(update),
+    });
     const staged = await this.repository.countStagedRows(ctx.client, ctx.runId);
     return {
       rowsIn: staged,

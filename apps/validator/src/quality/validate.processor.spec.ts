@@ -1,16 +1,22 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { stageJobId, type RunParams } from '@ecom/contracts';
-import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
+import { StageRuntime, createWorkerContext, loadQualityChecks } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { ValidatorAppModule } from '../app.module';
-import { QUALITY_CHECKS } from './quality-checks';
 import { CLEAN_BATCH, DEFECT_BATCH, seedProduction, stageBatch } from './quality.fixtures';
+
+const VALIDATE_CHECKS = loadQualityChecks().forStage('validate');
 
 describe('the validate stage on BullMQ: hands a good run to transform, stops a poor one', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   let runtime: StageRuntime;
-  const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+  // Generated as of the batches' last day, so the freshness check judges them fresh.
+  const params: RunParams = {
+    mode: 'generate',
+    inputDir: '/nowhere',
+    generate: { customers: 3, products: 2, transactions: 2, seed: 1, startDate: '2024-05-01', endDate: '2024-05-03' },
+  };
 
   beforeAll(async () => {
     // A strict threshold: the clean batch (100) passes it, the defect batch (89.53) does not.
@@ -43,7 +49,7 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
     }, 'validate to succeed');
     expect(stage).toMatchObject({ attempts: 1, rows_in: '10', rows_out: '10', rows_rejected: '0' });
     expect(stage.detail).toMatchObject({ score: 100, grade: 'A', threshold: 95, passed: true, failedChecks: [] });
-    expect(stage.detail.progress).toMatchObject({ checksDone: QUALITY_CHECKS.length, checksTotal: QUALITY_CHECKS.length });
+    expect(stage.detail.progress).toMatchObject({ checksDone: VALIDATE_CHECKS.length, checksTotal: VALIDATE_CHECKS.length });
 
     const transform = await waitFor(
       async () => (await runtime.queue('transform').getJob(stageJobId('run-clean', 'transform'))) ?? undefined,
@@ -53,7 +59,7 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
     const stored = await env.pool.query(
       "SELECT count(*)::int AS checks, (SELECT passed FROM ops.quality_scores WHERE run_id = 'run-clean') AS passed FROM ops.quality_checks WHERE run_id = 'run-clean'",
     );
-    expect(stored.rows[0]).toEqual({ checks: QUALITY_CHECKS.length, passed: true });
+    expect(stored.rows[0]).toEqual({ checks: VALIDATE_CHECKS.length, passed: true });
   });
 
   it('fails a run below the threshold at once, says why, keeps its checks and does not hand it on', async () => {
@@ -81,7 +87,7 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
               s.score, s.grade, s.passed
          FROM ops.quality_scores s WHERE s.run_id = 'run-poor'`,
     );
-    expect(stored.rows[0]).toEqual({ checks: QUALITY_CHECKS.length, failed_checks: 13, score: '89.53', grade: 'B', passed: false });
+    expect(stored.rows[0]).toEqual({ checks: VALIDATE_CHECKS.length, failed_checks: 13, score: '89.53', grade: 'B', passed: false });
     expect(await runtime.queue('transform').getJob(stageJobId('run-poor', 'transform'))).toBeUndefined();
   });
 });

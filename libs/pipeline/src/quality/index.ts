@@ -1,0 +1,2 @@
+export * from './quality-checks';
+export * from './quality-gate';

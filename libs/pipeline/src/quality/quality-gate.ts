@@ -1,0 +1,251 @@
+import { escapeIdentifier, type Pool } from 'pg';
+import { ENTITY_SPECS } from '@ecom/contracts';
+import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { StageFailure } from '../stage-runtime';
+import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
+
+/** What one check found in one run. Numbers stay as pg returns them: exact decimal strings. */
+export interface QualityCheckResult {
+  check: QualityCheck;
+  rowsChecked: string;
+  violations: string;
+  sampleIds: string[];
+}
+
+/** One stage's verdict as PostgreSQL computed it (sql/quality/run_score.sql). */
+export interface QualityVerdict {
+  score: string;
+  grade: string;
+  threshold: string;
+  /** The score is at or above the threshold. */
+  scorePassed: boolean;
+  /** scorePassed and no error-severity check over its threshold. */
+  passed: boolean;
+  /** Error checks over their threshold, as "name violations/rows (threshold t)". */
+  errorChecks: string[];
+  /** Every check with a violation, by name. */
+  failedChecks: string[];
+  /** The three checks that cost the most score, as "name violations/rows". */
+  worstChecks: string[];
+}
+
+export interface QualityGateOptions {
+  checks: QualityChecksConfig | readonly QualityCheck[];
+  /** The run fails below this score; only the validate stage scores (config.quality.threshold). */
+  scoreThreshold?: number;
+  /** Called after each check, e.g. StageContext.progress. */
+  progress?: (update: Record<string, unknown>) => Promise<void>;
+}
+
+export interface QualityGateOutcome {
+  results: QualityCheckResult[];
+  verdict: QualityVerdict;
+}
+
+/**
+ * Runs the stage's declared checks on the run inside the stage's transaction (`client`) and stores
+ * the results with it. When an error-severity check exceeds its threshold, or (validate) the score
+ * is below config.quality.threshold, the results are committed on their own through `pool`, so the
+ * run report can show why, and a StageFailure stops the run; the stage's own work rolls back.
+ * A stage with no checks declared does nothing, so transform and warehouse can call it always.
+ */
+export async function runQualityChecks(
+  client: Queryable,
+  pool: Pool,
+  runId: string,
+  stage: QualityStage,
+  options: QualityGateOptions,
+): Promise<QualityGateOutcome> {
+  const all = options.checks instanceof QualityChecksConfig ? options.checks.checks : options.checks;
+  const checks = all.filter((check) => check.stage === stage);
+  const results: QualityCheckResult[] = [];
+  for (const check of checks) {
+    results.push(await measureCheck(client, runId, check));
+    await options.progress?.({ checksDone: results.length, checksTotal: checks.length, lastCheck: check.name });
+  }
+  const scoring = stage === 'validate';
+  if (!scoring && checks.length === 0) {
+    return { results, verdict: await scoreChecks(client, results, 0) };
+  }
+  const verdict = await scoreChecks(client, results, scoring ? (options.scoreThreshold ?? 0) : 0);
+
+  if (!verdict.passed) {
+    // Throwing rolls the stage's transaction back; the results commit on their own.
+    await withTransaction(pool, (own) => storeResults(own, runId, stage, results, scoring ? verdict : undefined));
+    throw new StageFailure(failureMessage(verdict));
+  }
+  await storeResults(client, runId, stage, results, scoring ? verdict : undefined);
+  return { results, verdict };
+}
+
+function failureMessage(verdict: QualityVerdict): string {
+  const parts: string[] = [];
+  if (verdict.errorChecks.length > 0) parts.push(`error checks over their threshold: ${verdict.errorChecks.join(', ')}`);
+  if (!verdict.scorePassed) {
+    parts.push(
+      `quality score ${Number(verdict.score)} (${verdict.grade}) is below the threshold ${Number(verdict.threshold)}; ` +
+        `worst checks: ${verdict.worstChecks.join(', ')}`,
+    );
+  }
+  return parts.join('; ');
+}
+
+/** Runs one check's SQL for the run. Errors name the check and its file. */
+export async function measureCheck(db: Queryable, runId: string, check: QualityCheck): Promise<QualityCheckResult> {
+  const statement = checkStatement(check);
+  let rows: Array<{ rows_checked: string; violations: string; sample_ids: string[] }>;
+  try {
+    ({ rows } = await db.query(statement.text, [runId, ...statement.params]));
+  } catch (error) {
+    const e = error as Error;
+    e.message = `quality check '${check.name}' (sql/${statement.file}.sql): ${e.message}`;
+    throw e;
+  }
+  const row = rows[0];
+  if (!row) throw new Error(`quality check '${check.name}' (sql/${statement.file}.sql) returned no row for run ${runId}`);
+  return { check, rowsChecked: String(row.rows_checked), violations: String(row.violations), sampleIds: row.sample_ids };
+}
+
+/** Score, grade and failing checks of a set of results (sql/quality/run_score.sql). */
+export async function scoreChecks(db: Queryable, results: readonly QualityCheckResult[], threshold: number): Promise<QualityVerdict> {
+  const { rows } = await runSqlFile<{
+    score: string;
+    grade: string;
+    threshold: string;
+    score_passed: boolean;
+    passed: boolean;
+    error_checks: string[];
+    failed_checks: string[];
+    worst_checks: string[];
+  }>(db, 'quality/run_score', [JSON.stringify(results.map(toRecord)), threshold]);
+  const row = rows[0];
+  return {
+    score: row.score,
+    grade: row.grade,
+    threshold: row.threshold,
+    scorePassed: row.score_passed,
+    passed: row.passed,
+    errorChecks: row.error_checks,
+    failedChecks: row.failed_checks,
+    worstChecks: row.worst_checks,
+  };
+}
+
+/** Replaces the run's results of this stage (and, for validate, its score) through `db`. */
+async function storeResults(
+  db: Queryable,
+  runId: string,
+  stage: QualityStage,
+  results: readonly QualityCheckResult[],
+  verdict: QualityVerdict | undefined,
+): Promise<void> {
+  await runSqlFile(db, 'quality/clear_quality_checks', [runId, stage]);
+  await runSqlFile(db, 'quality/store_quality_checks', [runId, JSON.stringify(results.map(toRecord))]);
+  if (verdict) {
+    await runSqlFile(db, 'quality/store_quality_score', [runId, verdict.score, verdict.grade, verdict.threshold, verdict.passed]);
+  }
+}
+
+function toRecord(result: QualityCheckResult) {
+  const { check } = result;
+  return {
+    check_name: check.name,
+    check_type: check.type,
+    stage: check.stage,
+    family: check.family,
+    entity: check.entity,
+    severity: check.severity,
+    threshold: check.threshold.text,
+    threshold_count: check.threshold.count ?? null,
+    threshold_rate: check.threshold.rate ?? null,
+    weight: check.weight,
+    description: check.description,
+    rows_checked: result.rowsChecked,
+    violations: result.violations,
+    sample_ids: result.sampleIds,
+  };
+}
+
+/** How each range type parses raw text and which SQL type its bounds take. Fixed here, never from YAML. */
+const RANGE_CASTS: Record<RangeValueType, { parse: string; valueType: string }> = {
+  number: { parse: 'ops.safe_numeric', valueType: 'numeric' },
+  integer: { parse: 'ops.safe_int', valueType: 'numeric' },
+  date: { parse: 'ops.safe_date', valueType: 'date' },
+  time: { parse: 'ops.safe_time', valueType: 'time' },
+};
+
+interface CheckStatement {
+  file: string;
+  text: string;
+  /** Bind parameters after $1, the run id. */
+  params: unknown[];
+}
+
+const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
+const columnList = (columns: readonly string[]) => columns.map(escapeIdentifier).join(', ');
+
+/**
+ * The check's SQL: its type's template from sql/quality with identifiers filled in. Every
+ * identifier was checked against ENTITY_SPECS when the YAML was loaded and is escaped here;
+ * values travel as bind parameters.
+ */
+export function checkStatement(check: QualityCheck): CheckStatement {
+  const spec = ENTITY_SPECS[check.entity];
+  const table = qualified('staging', check.entity);
+  const key = escapeIdentifier(spec.key);
+  switch (check.type) {
+    case 'not_null':
+      return render('quality/not_null', { table, key, columns: columnList(check.columns) }, []);
+    case 'unique':
+      return render('quality/unique', { table, key, column: escapeIdentifier(check.column) }, [check.ignoreCase, check.column === spec.key]);
+    case 'relationships':
+      return render(
+        'quality/relationships',
+        {
+          table,
+          key,
+          column: escapeIdentifier(check.column),
+          parent_table: qualified('staging', check.to.entity),
+          parent_production_table: qualified('production', check.to.entity),
+          parent_column: escapeIdentifier(check.to.column),
+        },
+        [],
+      );
+    case 'accepted_values':
+      return render('quality/accepted_values', { table, key, columns: columnList(check.columns) }, [check.values]);
+    case 'range': {
+      const cast = RANGE_CASTS[check.valueType];
+      return render(
+        'quality/range',
+        { table, key, columns: columnList(check.columns), parse: cast.parse, value_type: cast.valueType },
+        [check.min ?? null, check.max ?? null, check.inclusive],
+      );
+    }
+    case 'regex':
+      return render('quality/regex', { table, key, columns: columnList(check.columns) }, [check.pattern]);
+    case 'row_count_change':
+      return render('quality/row_count_change', { table }, [check.entity, check.maxChangePct]);
+    case 'freshness':
+      return render('quality/freshness', { table, column: escapeIdentifier(check.column) }, [check.maxAgeDays]);
+    case 'reconciliation': {
+      const file = `quality/reconcile_${check.from}_${check.to}_${check.measure}`;
+      if (check.from === 'staging' && check.measure === 'row_count') {
+        return render(file, { table, production_table: qualified('production', check.entity), key }, [check.entity]);
+      }
+      return render(file, {}, []);
+    }
+    case 'sql':
+      return render(`quality/custom/${check.file}`, {}, []);
+  }
+}
+
+const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
+
+function render(file: string, fill: Record<string, string>, params: unknown[]): CheckStatement {
+  const text = sqlFile(file).replace(PLACEHOLDER, (_, name: string) => {
+    const value = fill[name];
+    if (value === undefined) throw new Error(`sql/${file}.sql: no value for placeholder {{${name}}}`);
+    return value;
+  });
+  return { file, text, params };
+}

@@ -1,0 +1,30 @@
+-- row_count_change: this run's staged rows of one entity against the rows the previous succeeded
+-- run of the same mode landed (ops.file_accounting keeps that count after staging is cleaned).
+-- One comparison: rows_checked 1, violations 1 when the change exceeds $3 percent (any rows after
+-- an empty previous run count as a change). No previous run: nothing to compare, rows_checked 0.
+-- Template: {{table}} the staging table. $1 run id, $2 entity, $3 max change in percent.
+WITH this_run AS (
+  SELECT r.mode, r.created_at, (SELECT count(*) FROM {{table}} WHERE run_id = $1) AS row_count
+    FROM ops.runs r
+   WHERE r.run_id = $1
+), previous AS (
+  SELECT p.run_id, sum(f.rows_landed) AS row_count
+    FROM this_run t
+    JOIN ops.runs p ON p.mode = t.mode AND p.status = 'succeeded' AND p.created_at < t.created_at
+    JOIN ops.file_accounting f ON f.run_id = p.run_id AND f.entity = $2
+   GROUP BY p.run_id, p.created_at
+   ORDER BY p.created_at DESC, p.run_id DESC
+   LIMIT 1
+), compared AS (
+  SELECT p.run_id AS previous_run, p.row_count AS previous_count, t.row_count AS current_count,
+         CASE WHEN p.row_count > 0 THEN round(100.0 * (t.row_count - p.row_count) / p.row_count, 2) END AS change_pct
+    FROM this_run t CROSS JOIN previous p
+), judged AS (
+  SELECT *, coalesce(abs(change_pct) > $3::numeric, current_count > 0) AS violated FROM compared
+)
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE violated) AS violations,
+       coalesce(array_agg(format('%s: %s -> %s rows (%s%%)', previous_run, previous_count, current_count,
+                                 coalesce(change_pct::text, 'new')))
+                  FILTER (WHERE violated), '{}') AS sample_ids
+  FROM judged;

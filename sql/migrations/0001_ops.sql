@@ -4,7 +4,7 @@ CREATE SCHEMA IF NOT EXISTS ops;
 
 CREATE TABLE ops.runs (
   run_id       text PRIMARY KEY,
-  mode         text NOT NULL CHECK (mode IN ('generate', 'source')),
+  mode         text NOT NULL CHECK (mode IN ('generate', 'source', 'incremental', 'rebuild')),
   params       jsonb NOT NULL,
   status       text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
   failed_stage text,

@@ -1,12 +1,12 @@
--- agg_customer_metrics: per customer version, recomputed from fact_sales for the customers this
--- run's lines touch (now and before), so the table always equals a full recompute.
+-- agg_customer_metrics: per customer version (the key facts carry), recomputed from fact_sales for
+-- the customer versions this load touched (pg_temp.warehouse_touched), or for all when $1
+-- (rebuild) is true, so the table always equals a full recompute.
 --   total_transactions = distinct transactions; total_spent = sum of line totals;
 --   avg_order_value = total_spent / distinct transactions (an order's value, not a line's).
--- Unchanged customers are not rewritten; a customer left without facts loses its row.
+-- A transaction has one date, so it belongs to one version: summing versions counts it once.
+-- Unchanged rows are not rewritten; a version left without facts loses its row.
 WITH touched AS (
-  SELECT customer_key FROM pg_temp.warehouse_sales_lines WHERE customer_key IS NOT NULL
-  UNION
-  SELECT previous_customer_key FROM pg_temp.warehouse_sales_lines WHERE previous_customer_key IS NOT NULL
+  SELECT DISTINCT customer_key FROM pg_temp.warehouse_touched WHERE customer_key IS NOT NULL
 ),
 fresh AS (
   SELECT f.customer_key,
@@ -17,18 +17,19 @@ fresh AS (
          max(d.full_date) AS last_purchase_date
     FROM warehouse.fact_sales f
     JOIN warehouse.dim_date d ON d.date_key = f.date_key
-   WHERE f.customer_key IN (SELECT customer_key FROM touched)
+   WHERE $1::boolean OR f.customer_key IN (SELECT customer_key FROM touched)
    GROUP BY f.customer_key
 ),
 emptied AS (
   DELETE FROM warehouse.agg_customer_metrics a
-   WHERE a.customer_key IN (SELECT customer_key FROM touched)
+   WHERE ($1::boolean OR a.customer_key IN (SELECT customer_key FROM touched))
      AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.customer_key = a.customer_key)
 )
 INSERT INTO warehouse.agg_customer_metrics AS a
   (customer_key, total_transactions, total_spent, avg_order_value, first_purchase_date, last_purchase_date)
 SELECT customer_key, total_transactions, total_spent, avg_order_value, first_purchase_date, last_purchase_date
   FROM fresh
+ ORDER BY customer_key
 ON CONFLICT (customer_key) DO UPDATE
    SET total_transactions = EXCLUDED.total_transactions,
        total_spent = EXCLUDED.total_spent,
@@ -38,4 +39,4 @@ ON CONFLICT (customer_key) DO UPDATE
  WHERE (a.total_transactions, a.total_spent, a.avg_order_value, a.first_purchase_date, a.last_purchase_date)
        IS DISTINCT FROM
        (EXCLUDED.total_transactions, EXCLUDED.total_spent, EXCLUDED.avg_order_value, EXCLUDED.first_purchase_date,
-        EXCLUDED.last_purchase_date);
+        EXCLUDED.last_purchase_date)

@@ -1,54 +1,36 @@
--- dim_customers: one current version per customer_id (full SCD type 2 comes later).
--- A new customer's first version has effective_date 1900-01-01: it stands for the customer's
--- whole history, so every fact, however old, finds the version valid on its date.
--- A changed customer is updated in place (type 1), and only when some attribute IS DISTINCT
--- FROM the stored one, so reloading the same data writes nothing.
---
--- customer_segment, from what the customer has spent across all production transactions:
---   'New'        no purchase yet
---   'VIP'        top 10% of buying customers by total spent   (cume_dist > 0.9)
---   'Regular'    the next 40%                                  (cume_dist > 0.5)
---   'Occasional' the lower half of buying customers
--- Quantiles follow the data's scale, so the bands never collapse into one.
--- Every production customer is considered, because one customer's new orders shift the
--- quantiles of everyone else; hence no run parameter.
-WITH spend AS (
-  SELECT customer_id, sum(total_amount) AS total_spent
-    FROM production.transactions
-   GROUP BY customer_id
+-- dim_customers (SCD type 2): applies warehouse_customer_versions (customer_versions.sql).
+--   - a version whose values or validity changed is updated in place (closing the current version
+--     sets end_date and is_current = false; a same-day change rewrites that day's version);
+--   - a missing version is inserted, in (customer_id, effective_date) order;
+--   - a version the history no longer has (a same-day change reverted) is deleted; its facts are
+--     re-pointed later in the transaction, which the deferred foreign keys allow.
+-- Unchanged versions are not written. One current row per customer is checked at commit.
+WITH removed AS (
+  DELETE FROM warehouse.dim_customers d
+   USING pg_temp.warehouse_customer_versions v
+   WHERE d.customer_key = v.existing_key AND NOT v.desired
+  RETURNING 1
 ),
-ranked AS (
-  SELECT customer_id, cume_dist() OVER (ORDER BY total_spent) AS spend_rank
-    FROM spend
+updated AS (
+  UPDATE warehouse.dim_customers d
+     SET full_name = v.full_name, email = v.email, city = v.city, state = v.state, country = v.country,
+         age_group = v.age_group, registration_date = v.registration_date,
+         end_date = v.end_date, is_current = v.is_current
+    FROM pg_temp.warehouse_customer_versions v
+   WHERE d.customer_key = v.existing_key AND v.desired AND v.changed
+  RETURNING 1
 ),
-source AS (
-  SELECT c.customer_id,
-         c.first_name || ' ' || c.last_name AS full_name,
-         c.email, c.city, c.state, c.country, c.age_group,
-         CASE WHEN r.spend_rank IS NULL THEN 'New'
-              WHEN r.spend_rank > 0.9 THEN 'VIP'
-              WHEN r.spend_rank > 0.5 THEN 'Regular'
-              ELSE 'Occasional' END AS customer_segment,
-         c.registration_date
-    FROM production.customers c
-    LEFT JOIN ranked r ON r.customer_id = c.customer_id
+inserted AS (
+  INSERT INTO warehouse.dim_customers
+    (customer_id, full_name, email, city, state, country, age_group, registration_date,
+     effective_date, end_date, is_current)
+  SELECT v.customer_id, v.full_name, v.email, v.city, v.state, v.country, v.age_group, v.registration_date,
+         v.effective_date, v.end_date, v.is_current
+    FROM pg_temp.warehouse_customer_versions v
+   WHERE v.desired AND v.existing_key IS NULL
+   ORDER BY v.customer_id, v.effective_date
+  RETURNING 1
 )
-INSERT INTO warehouse.dim_customers AS d
-  (customer_id, full_name, email, city, state, country, age_group, customer_segment, registration_date,
-   effective_date, end_date, is_current)
-SELECT customer_id, full_name, email, city, state, country, age_group, customer_segment, registration_date,
-       DATE '1900-01-01', DATE '9999-12-31', true
-  FROM source
-ON CONFLICT (customer_id) WHERE is_current DO UPDATE
-   SET full_name = EXCLUDED.full_name,
-       email = EXCLUDED.email,
-       city = EXCLUDED.city,
-       state = EXCLUDED.state,
-       country = EXCLUDED.country,
-       age_group = EXCLUDED.age_group,
-       customer_segment = EXCLUDED.customer_segment,
-       registration_date = EXCLUDED.registration_date
- WHERE (d.full_name, d.email, d.city, d.state, d.country, d.age_group, d.customer_segment, d.registration_date)
-       IS DISTINCT FROM
-       (EXCLUDED.full_name, EXCLUDED.email, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.age_group,
-        EXCLUDED.customer_segment, EXCLUDED.registration_date);
+SELECT (SELECT count(*) FROM removed)::int AS removed,
+       (SELECT count(*) FROM updated)::int AS updated,
+       (SELECT count(*) FROM inserted)::int AS inserted

@@ -1,20 +1,18 @@
 -- dim_date: one row per calendar day, kept contiguous from the earliest to the latest sale date
 -- the warehouse has seen (per-weekday averages divide by the number of such days, so gaps would
--- skew them). Existing days are never touched. $1 = run id.
-WITH run_days AS (
-  SELECT min(t.transaction_date) AS first_day, max(t.transaction_date) AS last_day
-    FROM production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-   WHERE i.last_run_id = $1
+-- skew them). Extended from the lines this load reads; existing days are never touched.
+WITH load_days AS (
+  SELECT min(transaction_date) AS first_day, max(transaction_date) AS last_day
+    FROM pg_temp.warehouse_sales_lines
 ),
 known_days AS (
   SELECT min(full_date) AS first_day, max(full_date) AS last_day FROM warehouse.dim_date
 ),
 span AS (
-  -- least/greatest ignore NULLs: an empty warehouse or an empty run leaves the other's bounds.
-  SELECT least(r.first_day, k.first_day) AS first_day, greatest(r.last_day, k.last_day) AS last_day
-    FROM run_days r CROSS JOIN known_days k
-   WHERE r.first_day IS NOT NULL
+  -- least/greatest ignore NULLs: an empty warehouse or an empty load leaves the other's bounds.
+  SELECT least(l.first_day, k.first_day) AS first_day, greatest(l.last_day, k.last_day) AS last_day
+    FROM load_days l CROSS JOIN known_days k
+   WHERE l.first_day IS NOT NULL
 ),
 days AS (
   SELECT g.day::date AS day
@@ -34,4 +32,4 @@ SELECT to_char(day, 'YYYYMMDD')::int,
        extract(week FROM day)::smallint,
        extract(isodow FROM day) IN (6, 7)
   FROM days
-ON CONFLICT (date_key) DO NOTHING;
+ON CONFLICT (date_key) DO NOTHING

@@ -2,60 +2,192 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { runSqlFile } from '@ecom/db';
 
-/** The models of sql/warehouse, in the order a load must build them. */
-export type WarehouseModel =
-  | 'dim_date'
-  | 'dim_payment_method'
-  | 'dim_customers'
-  | 'dim_products'
-  | 'fact_sales'
-  | 'agg_daily_sales'
-  | 'agg_product_performance'
-  | 'agg_customer_metrics';
+/** How a load reads production: only what changed since the last load, or everything. */
+export type LoadMode = 'incremental' | 'rebuild';
 
-export interface SalesLinesOutcome {
-  linesIn: number;
-  factsLoaded: number;
-  linesRejected: number;
+/**
+ * A (from, to] window of production updated_at, as PostgreSQL text (a Date would lose the
+ * microseconds). `from` is null for the first load, `to` while production is empty.
+ */
+export interface Window {
+  from: string | null;
+  to: string | null;
 }
 
-/** Models that rebuild from all of production rather than from one run's lines. */
-const WHOLE_PRODUCTION_MODELS: ReadonlySet<WarehouseModel> = new Set(['dim_customers', 'dim_products']);
-/** Models that read only the run's resolved lines (pg_temp.warehouse_sales_lines). */
-const LINE_SCOPED_MODELS: ReadonlySet<WarehouseModel> = new Set([
-  'agg_daily_sales',
-  'agg_product_performance',
-  'agg_customer_metrics',
-]);
+/** What one load reads (ops.warehouse_loads). */
+export interface LoadWindow {
+  /** True when this run already loaded: the window is the one it recorded. */
+  recorded: boolean;
+  /** The business date changes delivered by this load take effect from (YYYY-MM-DD). */
+  asOfDate: string;
+  customers: Window;
+  products: Window;
+  transactions: Window;
+  items: Window;
+}
+
+export interface VersionsWritten {
+  removed: number;
+  updated: number;
+  inserted: number;
+}
+
+export interface FactsWritten {
+  /** Lines that found a fact (every line read, unless a payment method went missing). */
+  lines: number;
+  /** Facts inserted or changed. */
+  written: number;
+  /** Lines parked on the unknown customer / product. */
+  unknownCustomer: number;
+  unknownProduct: number;
+}
+
+export type AggregateModel = 'agg_daily_sales' | 'agg_product_performance' | 'agg_customer_metrics';
+
+interface WindowRow {
+  recorded: boolean;
+  as_of_date: string;
+  customers_from: string | null;
+  customers_to: string | null;
+  products_from: string | null;
+  products_to: string | null;
+  transactions_from: string | null;
+  transactions_to: string | null;
+  items_from: string | null;
+  items_to: string | null;
+}
 
 /** The only place that knows the warehouse SQL files and which parameters each takes. */
 @Injectable()
 export class WarehouseRepository {
-  /** Builds one model; returns the rows it inserted or changed (0 when nothing changed). */
-  async buildModel(client: PoolClient, model: WarehouseModel, runId: string): Promise<number> {
-    const params = WHOLE_PRODUCTION_MODELS.has(model) || LINE_SCOPED_MODELS.has(model) ? [] : [runId];
-    const result = await runSqlFile(client, `warehouse/${model}`, params);
-    return result.rowCount ?? 0;
+  async lockLoads(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/load_lock');
   }
 
-  /** Resolves the run's order lines against the dimensions, for this transaction only. */
-  async resolveSalesLines(client: PoolClient, runId: string): Promise<number> {
-    const result = await runSqlFile(client, 'warehouse/sales_lines', [runId]);
-    return result.rowCount ?? 0;
+  async loadWindow(client: PoolClient, runId: string, runAsOfDate: string | null): Promise<LoadWindow> {
+    const { rows } = await runSqlFile<WindowRow>(client, 'warehouse/load_window', [runId, runAsOfDate]);
+    const row = rows[0];
+    return {
+      recorded: row.recorded,
+      asOfDate: row.as_of_date,
+      customers: { from: row.customers_from, to: row.customers_to },
+      products: { from: row.products_from, to: row.products_to },
+      transactions: { from: row.transactions_from, to: row.transactions_to },
+      items: { from: row.items_from, to: row.items_to },
+    };
   }
 
-  async quarantineUnresolvedLines(client: PoolClient, runId: string): Promise<number> {
-    const result = await runSqlFile(client, 'warehouse/quarantine_missing_dimension', [runId]);
-    return result.rowCount ?? 0;
+  async recordLoad(
+    client: PoolClient,
+    runId: string,
+    mode: LoadMode,
+    window: LoadWindow,
+    counts: { customerChanges: number; productChanges: number; lines: number },
+  ): Promise<void> {
+    const { customers, products, transactions, items } = window;
+    await runSqlFile(client, 'warehouse/record_load', [
+      runId,
+      mode,
+      window.asOfDate,
+      customers.from,
+      customers.to,
+      products.from,
+      products.to,
+      transactions.from,
+      transactions.to,
+      items.from,
+      items.to,
+      counts.customerChanges,
+      counts.productChanges,
+      counts.lines,
+    ]);
   }
 
-  async salesLinesOutcome(client: PoolClient, runId: string): Promise<SalesLinesOutcome> {
-    const { rows } = await runSqlFile<{ lines_in: number; facts_loaded: number; lines_rejected: number }>(
+  /** Appends the changed customers of the window to their history; returns the states written. */
+  async recordCustomerChanges(client: PoolClient, runId: string, window: LoadWindow): Promise<number> {
+    const params = [runId, window.customers.from, window.customers.to, window.asOfDate];
+    return (await runSqlFile(client, 'warehouse/customer_changes', params)).rowCount ?? 0;
+  }
+
+  async recordProductChanges(client: PoolClient, runId: string, window: LoadWindow): Promise<number> {
+    const params = [runId, window.products.from, window.products.to, window.asOfDate];
+    return (await runSqlFile(client, 'warehouse/product_changes', params)).rowCount ?? 0;
+  }
+
+  async truncateForRebuild(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/rebuild_truncate');
+  }
+
+  async ensureUnknownMembers(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/unknown_members');
+  }
+
+  /** Plans, then applies, the SCD2 versions of the customers and products whose history this load wrote. */
+  async mergeCustomerVersions(client: PoolClient, runId: string, mode: LoadMode): Promise<VersionsWritten> {
+    await runSqlFile(client, 'warehouse/customer_versions', [runId, mode === 'rebuild']);
+    return (await runSqlFile<VersionsWritten>(client, 'warehouse/dim_customers')).rows[0];
+  }
+
+  async mergeProductVersions(client: PoolClient, runId: string, mode: LoadMode): Promise<VersionsWritten> {
+    await runSqlFile(client, 'warehouse/product_versions', [runId, mode === 'rebuild']);
+    return (await runSqlFile<VersionsWritten>(client, 'warehouse/dim_products')).rows[0];
+  }
+
+  /** Temporary tables get no statistics of their own; the plans that follow need them. */
+  async analyzeVersionPlans(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/analyze_versions');
+  }
+
+  async createTouchedKeys(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/touched_keys');
+  }
+
+  /** Facts whose version changed under them, or that wait on the unknown member; returns facts re-pointed. */
+  async repointFacts(client: PoolClient): Promise<number> {
+    return (await runSqlFile<{ repointed: number }>(client, 'warehouse/fact_sales_repoint')).rows[0].repointed;
+  }
+
+  /** The order lines this load reads; returns how many. */
+  async readSalesLines(client: PoolClient, window: LoadWindow, mode: LoadMode): Promise<number> {
+    const params = [window.items.from, window.items.to, window.transactions.from, window.transactions.to, mode === 'rebuild'];
+    const lines = (await runSqlFile(client, 'warehouse/sales_lines', params)).rowCount ?? 0;
+    await runSqlFile(client, 'warehouse/analyze_sales_lines');
+    return lines;
+  }
+
+  async extendDates(client: PoolClient): Promise<number> {
+    return (await runSqlFile(client, 'warehouse/dim_date')).rowCount ?? 0;
+  }
+
+  async addPaymentMethods(client: PoolClient): Promise<number> {
+    return (await runSqlFile(client, 'warehouse/dim_payment_method')).rowCount ?? 0;
+  }
+
+  async ensureFactPartitions(client: PoolClient): Promise<number> {
+    return (await runSqlFile<{ created: number }>(client, 'warehouse/fact_sales_partitions')).rows[0]?.created ?? 0;
+  }
+
+  /** Moves lines whose date changed out of their old month; returns facts moved. */
+  async removeMovedFacts(client: PoolClient): Promise<number> {
+    return (await runSqlFile(client, 'warehouse/fact_sales_moved')).rowCount ?? 0;
+  }
+
+  /** Upserts a fact for every line read, joined point-in-time. */
+  async writeFacts(client: PoolClient, runId: string): Promise<FactsWritten> {
+    const { rows } = await runSqlFile<{ lines: number; written: number; unknown_customer: number; unknown_product: number }>(
       client,
-      'warehouse/sales_lines_outcome',
+      'warehouse/fact_sales',
       [runId],
     );
     const row = rows[0];
-    return { linesIn: row.lines_in, factsLoaded: row.facts_loaded, linesRejected: row.lines_rejected };
+    return { lines: row.lines, written: row.written, unknownCustomer: row.unknown_customer, unknownProduct: row.unknown_product };
+  }
+
+  async refreshAggregate(client: PoolClient, model: AggregateModel, mode: LoadMode): Promise<number> {
+    return (await runSqlFile(client, `warehouse/${model}`, [mode === 'rebuild'])).rowCount ?? 0;
+  }
+
+  async refreshSegments(client: PoolClient): Promise<number> {
+    return (await runSqlFile(client, 'warehouse/customer_segments')).rowCount ?? 0;
   }
 }

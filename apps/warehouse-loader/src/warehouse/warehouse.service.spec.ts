@@ -3,20 +3,32 @@ import type { Pool } from 'pg';
 import { stageJobId, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { createWorkerContext, StageRuntime, type StageCounts } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
 import { WarehouseService } from './warehouse.service';
 
 /**
- * The warehouse stage on real PostgreSQL and Redis. Production rows are inserted directly (the
- * transformer is not part of this suite), tagged with the run that delivers them.
+ * The warehouse stage keeping history, on real PostgreSQL and Redis. Production rows are written
+ * directly, the way the transformer writes them (updated_at moves only when a business column
+ * changes), tagged with the run that delivers them. Each run is a daily delivery whose as-of date
+ * is its generate.endDate:
  *
- * Run 1 (2024-01-05 Fri .. 2024-01-08 Mon):
- *   T1  C1  Fri 05  Credit Card       I1 P1 2 x 100.00 -10%  = 180.00   I2 P2 1 x 20.00 = 20.00
- *   T2  C2  Fri 05  Cash on Delivery  I3 P2 3 x  19.99  -5%  =  56.97
- *   T4  C3  Sat 06  Credit Card       I5 P1 1 x 100.00       = 100.00
- *   T3  C1  Mon 08  UPI               I4 P3 1 x 800.00 -12.5% = 700.00
- * P1 costs 60.00, P2 12.00, P3 500.00. C4 has bought nothing.
+ *   run 1 (as of 2024-01-08) base: C1..C4, P1..P3, orders T1..T4
+ *        T1 C1 Fri 05 Credit Card  I1 P1 2 x 100.00 -10% = 180.00   I2 P2 1 x 20.00 = 20.00
+ *        T2 C2 Fri 05 Cash on Del. I3 P2 3 x  19.99  -5% =  56.97
+ *        T4 C3 Sat 06 Credit Card  I5 P1 1 x 100.00      = 100.00
+ *        T3 C1 Mon 08 UPI          I4 P3 1 x 800.00 -12.5% = 700.00      (P1 cost 60, P2 12, P3 500)
+ *   run 2 (as of 2024-01-10) C1 moves Maharashtra -> Karnataka; P1's cost 60 -> 70; C2 re-delivered
+ *        unchanged; T5 C1 Wed 10 I6 P1 1 x 100.00
+ *   run 3 (as of 2024-01-12) a late order T6 of C1 dated Sun 07 (I7 P1 1 x 100.00) and one T8 of C4
+ *        dated 2023-10-02 (I9 P2 1 x 20.00); C3's age group changes, then changes again in run 3b
+ *        with the same as-of date
+ *   run 4 (as of 2024-01-14) T7 of C5 (I8 P4) whose customer and product rows have not reached the
+ *        warehouse (their production rows sit behind the watermark); T2 moves to 2024-02-02;
+ *        part of it was delivered by run 4a, whose warehouse stage never ran
+ *   run 5 (as of 2024-01-15) C5 and P4 arrive (a change each): T7's fact leaves the unknown members
+ *   runs 5b, 5c (as of 2024-01-15) C1 moves to Tamil Nadu and buys (T9, I10), then moves back the same day
+ *   rebuild: the warehouse rebuilt from the change logs and production equals the one the loads built
  */
 interface CustomerRow {
   customer_id: string;
@@ -52,133 +64,337 @@ interface ItemRow {
   discount_percentage: string;
   line_total: string;
 }
+interface Delivery {
+  customers?: CustomerRow[];
+  products?: ProductRow[];
+  transactions?: TransactionRow[];
+  items?: ItemRow[];
+}
 
-const customer = (id: string, first: string, last: string, city: string): CustomerRow => ({
+const customer = (id: string, first: string, city: string, state = 'Maharashtra'): CustomerRow => ({
   customer_id: id,
   first_name: first,
-  last_name: last,
+  last_name: 'Test',
   email: `${id.toLowerCase()}@example.com`,
   registration_date: '2023-03-01',
   city,
-  state: 'Maharashtra',
+  state,
   country: 'India',
   age_group: '26-35',
 });
+const product = (id: string, name: string, price: string, cost: string): ProductRow => ({
+  product_id: id,
+  product_name: name,
+  category: 'Home',
+  price,
+  cost,
+});
+const order = (id: string, customerId: string, date: string, method: string, total: string): TransactionRow => ({
+  transaction_id: id,
+  customer_id: customerId,
+  transaction_date: date,
+  payment_method: method,
+  total_amount: total,
+});
+const line = (id: string, txn: string, productId: string, qty: number, price: string, discount: string, total: string): ItemRow => ({
+  item_id: id,
+  transaction_id: txn,
+  product_id: productId,
+  quantity: qty,
+  unit_price: price,
+  discount_percentage: discount,
+  line_total: total,
+});
 
-const RUN_1_CUSTOMERS = [
-  customer('C1', 'Alice', 'Smith', 'Mumbai'),
-  customer('C2', 'Bob', 'Jones', 'Nagpur'),
-  customer('C3', 'Cara', 'Diaz', 'Nashik'),
-  customer('C4', 'Dev', 'Patel', 'Thane'),
-];
-const RUN_1_PRODUCTS: ProductRow[] = [
-  { product_id: 'P1', product_name: 'Widget', category: 'Home', price: '100.00', cost: '60.00' },
-  { product_id: 'P2', product_name: 'Gadget', category: 'Electronics', price: '20.00', cost: '12.00' },
-  { product_id: 'P3', product_name: 'Sofa', category: 'Home', price: '800.00', cost: '500.00' },
-];
-const RUN_1_TRANSACTIONS: TransactionRow[] = [
-  { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-01-05', payment_method: 'Credit Card', total_amount: '200.00' },
-  { transaction_id: 'T2', customer_id: 'C2', transaction_date: '2024-01-05', payment_method: 'Cash on Delivery', total_amount: '56.97' },
-  { transaction_id: 'T3', customer_id: 'C1', transaction_date: '2024-01-08', payment_method: 'UPI', total_amount: '700.00' },
-  { transaction_id: 'T4', customer_id: 'C3', transaction_date: '2024-01-06', payment_method: 'Credit Card', total_amount: '100.00' },
-];
-const RUN_1_ITEMS: ItemRow[] = [
-  { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: 2, unit_price: '100.00', discount_percentage: '10.00', line_total: '180.00' },
-  { item_id: 'I2', transaction_id: 'T1', product_id: 'P2', quantity: 1, unit_price: '20.00', discount_percentage: '0.00', line_total: '20.00' },
-  { item_id: 'I3', transaction_id: 'T2', product_id: 'P2', quantity: 3, unit_price: '19.99', discount_percentage: '5.00', line_total: '56.97' },
-  { item_id: 'I4', transaction_id: 'T3', product_id: 'P3', quantity: 1, unit_price: '800.00', discount_percentage: '12.50', line_total: '700.00' },
-  { item_id: 'I5', transaction_id: 'T4', product_id: 'P1', quantity: 1, unit_price: '100.00', discount_percentage: '0.00', line_total: '100.00' },
-];
+const C1 = customer('C1', 'Alice', 'Mumbai');
+const C2 = customer('C2', 'Bob', 'Nagpur');
+const C3 = customer('C3', 'Cara', 'Nashik');
+const C4 = customer('C4', 'Dev', 'Thane');
+const C5 = customer('C5', 'Eve', 'Pune');
+const P1 = product('P1', 'Widget', '100.00', '60.00');
+const P2 = product('P2', 'Gadget', '20.00', '12.00');
+const P3 = product('P3', 'Sofa', '800.00', '500.00');
+const P4 = product('P4', 'Lamp', '50.00', '30.00');
+const T2 = order('T2', 'C2', '2024-01-05', 'Cash on Delivery', '56.97');
 
-const WAREHOUSE_TABLES: ReadonlyArray<[table: string, orderBy: string]> = [
-  ['dim_date', 'date_key'],
-  ['dim_payment_method', 'payment_method_key'],
-  ['dim_customers', 'customer_key'],
-  ['dim_products', 'product_key'],
-  ['fact_sales', 'sales_key'],
-  ['agg_daily_sales', 'date_key'],
-  ['agg_product_performance', 'product_key'],
-  ['agg_customer_metrics', 'customer_key'],
-];
+const RUN_1: Delivery = {
+  customers: [C1, C2, C3, C4],
+  products: [P1, P2, P3],
+  transactions: [
+    order('T1', 'C1', '2024-01-05', 'Credit Card', '200.00'),
+    T2,
+    order('T3', 'C1', '2024-01-08', 'UPI', '700.00'),
+    order('T4', 'C3', '2024-01-06', 'Credit Card', '100.00'),
+  ],
+  items: [
+    line('I1', 'T1', 'P1', 2, '100.00', '10.00', '180.00'),
+    line('I2', 'T1', 'P2', 1, '20.00', '0.00', '20.00'),
+    line('I3', 'T2', 'P2', 3, '19.99', '5.00', '56.97'),
+    line('I4', 'T3', 'P3', 1, '800.00', '12.50', '700.00'),
+    line('I5', 'T4', 'P1', 1, '100.00', '0.00', '100.00'),
+  ],
+};
 
-async function deliverProduction(
-  pool: Pool,
-  runId: string,
-  data: { customers?: CustomerRow[]; products?: ProductRow[]; transactions?: TransactionRow[]; items?: ItemRow[] },
-): Promise<void> {
+/**
+ * Upserts production rows as the transformer does: last_run_id always, updated_at only when a
+ * business column changed. `behindWatermark` back-dates the rows' timestamps, standing for rows
+ * committed late by a writer that started before the last load.
+ */
+async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermark = false): Promise<void> {
+  const stamp = behindWatermark ? "'2000-01-01'::timestamptz" : 'now()';
   await pool.query(
-    `INSERT INTO production.customers
-       (customer_id, first_name, last_name, email, registration_date, city, state, country, age_group, last_run_id)
-     SELECT c.*, $2 FROM jsonb_to_recordset($1::jsonb) AS c(customer_id text, first_name text, last_name text,
-            email text, registration_date date, city text, state text, country text, age_group text)
-     ON CONFLICT (customer_id) DO UPDATE SET city = EXCLUDED.city, last_run_id = EXCLUDED.last_run_id, updated_at = now()`,
+    `INSERT INTO production.customers AS p
+       (customer_id, first_name, last_name, email, registration_date, city, state, country, age_group, last_run_id,
+        created_at, updated_at)
+     SELECT c.*, $2, ${stamp}, ${stamp} FROM jsonb_to_recordset($1::jsonb) AS c(customer_id text, first_name text,
+            last_name text, email text, registration_date date, city text, state text, country text, age_group text)
+     ON CONFLICT (customer_id) DO UPDATE
+        SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
+            city = EXCLUDED.city, state = EXCLUDED.state, country = EXCLUDED.country, age_group = EXCLUDED.age_group,
+            last_run_id = EXCLUDED.last_run_id,
+            updated_at = CASE WHEN (p.first_name, p.last_name, p.email, p.city, p.state, p.country, p.age_group)
+                                   IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email,
+                                   EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.age_group)
+                              THEN now() ELSE p.updated_at END`,
     [JSON.stringify(data.customers ?? []), runId],
   );
   await pool.query(
-    `INSERT INTO production.products (product_id, product_name, category, price, cost, profit_margin, price_category, last_run_id)
-     SELECT p.product_id, p.product_name, p.category, p.price, p.cost,
-            round((p.price - p.cost) / p.price * 100, 2), 'Standard', $2
-       FROM jsonb_to_recordset($1::jsonb) AS p(product_id text, product_name text, category text, price numeric, cost numeric)`,
+    `INSERT INTO production.products AS p
+       (product_id, product_name, category, price, cost, profit_margin, price_category, last_run_id, created_at, updated_at)
+     SELECT x.product_id, x.product_name, x.category, x.price, x.cost,
+            round((x.price - x.cost) / x.price * 100, 2), 'Standard', $2, ${stamp}, ${stamp}
+       FROM jsonb_to_recordset($1::jsonb) AS x(product_id text, product_name text, category text, price numeric, cost numeric)
+     ON CONFLICT (product_id) DO UPDATE
+        SET product_name = EXCLUDED.product_name, category = EXCLUDED.category, price = EXCLUDED.price,
+            cost = EXCLUDED.cost, profit_margin = EXCLUDED.profit_margin, last_run_id = EXCLUDED.last_run_id,
+            updated_at = CASE WHEN (p.product_name, p.category, p.price, p.cost)
+                                   IS DISTINCT FROM (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.price, EXCLUDED.cost)
+                              THEN now() ELSE p.updated_at END`,
     [JSON.stringify(data.products ?? []), runId],
   );
   await pool.query(
-    `INSERT INTO production.transactions (transaction_id, customer_id, transaction_date, payment_method, total_amount, last_run_id)
+    `INSERT INTO production.transactions AS p (transaction_id, customer_id, transaction_date, payment_method, total_amount, last_run_id)
      SELECT t.*, $2 FROM jsonb_to_recordset($1::jsonb) AS t(transaction_id text, customer_id text,
-            transaction_date date, payment_method text, total_amount numeric)`,
+            transaction_date date, payment_method text, total_amount numeric)
+     ON CONFLICT (transaction_id) DO UPDATE
+        SET transaction_date = EXCLUDED.transaction_date, last_run_id = EXCLUDED.last_run_id,
+            updated_at = CASE WHEN p.transaction_date IS DISTINCT FROM EXCLUDED.transaction_date
+                              THEN now() ELSE p.updated_at END`,
     [JSON.stringify(data.transactions ?? []), runId],
   );
   await pool.query(
     `INSERT INTO production.transaction_items
        (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
      SELECT i.*, $2 FROM jsonb_to_recordset($1::jsonb) AS i(item_id text, transaction_id text, product_id text,
-            quantity int, unit_price numeric, discount_percentage numeric, line_total numeric)`,
+            quantity int, unit_price numeric, discount_percentage numeric, line_total numeric)
+     ON CONFLICT (item_id) DO UPDATE SET last_run_id = EXCLUDED.last_run_id`,
     [JSON.stringify(data.items ?? []), runId],
   );
 }
 
-describe('warehouse-loader: production order lines into the star schema', () => {
+/** The warehouse by business keys and validity ranges: what a rebuild must reproduce exactly. */
+const CONTENT_QUERIES: ReadonlyArray<[name: string, sql: string]> = [
+  ['dim_date', 'SELECT * FROM warehouse.dim_date ORDER BY date_key'],
+  ['dim_payment_method', 'SELECT * FROM warehouse.dim_payment_method ORDER BY payment_method_key'],
+  [
+    'dim_customers',
+    `SELECT customer_id, full_name, email, city, state, country, age_group, customer_segment, registration_date::text,
+            effective_date::text, end_date::text, is_current
+       FROM warehouse.dim_customers ORDER BY customer_id, effective_date`,
+  ],
+  [
+    'dim_products',
+    `SELECT product_id, product_name, category, sub_category, brand, price, cost, price_range,
+            effective_date::text, end_date::text, is_current
+       FROM warehouse.dim_products ORDER BY product_id, effective_date`,
+  ],
+  [
+    'fact_sales',
+    `SELECT f.item_id, f.date_key, f.transaction_id, c.customer_id, c.effective_date::text AS customer_version,
+            p.product_id, p.effective_date::text AS product_version, f.customer_id AS line_customer_id,
+            f.product_id AS line_product_id, m.payment_method_name, f.quantity, f.unit_price, f.discount_percentage,
+            f.discount_amount, f.line_total, f.profit, f.tableoid::regclass::text AS partition
+       FROM warehouse.fact_sales f
+       JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+       JOIN warehouse.dim_products p ON p.product_key = f.product_key
+       JOIN warehouse.dim_payment_method m ON m.payment_method_key = f.payment_method_key
+      ORDER BY f.item_id`,
+  ],
+  ['agg_daily_sales', 'SELECT * FROM warehouse.agg_daily_sales ORDER BY date_key'],
+  [
+    'agg_product_performance',
+    `SELECT p.product_id, p.effective_date::text, a.total_quantity_sold, a.total_transactions, a.total_revenue,
+            a.total_profit, a.avg_discount_percentage
+       FROM warehouse.agg_product_performance a JOIN warehouse.dim_products p USING (product_key) ORDER BY 1, 2`,
+  ],
+  [
+    'agg_customer_metrics',
+    `SELECT c.customer_id, c.effective_date::text, a.total_transactions, a.total_spent, a.avg_order_value,
+            a.first_purchase_date::text, a.last_purchase_date::text
+       FROM warehouse.agg_customer_metrics a JOIN warehouse.dim_customers c USING (customer_key) ORDER BY 1, 2`,
+  ],
+];
+
+/** Every physical row with its xmin: equal snapshots mean nothing was even rewritten. */
+const PHYSICAL_TABLES = [
+  'dim_date',
+  'dim_payment_method',
+  'dim_customers',
+  'dim_products',
+  'fact_sales',
+  'agg_daily_sales',
+  'agg_product_performance',
+  'agg_customer_metrics',
+  'customer_changes',
+  'product_changes',
+];
+
+describe('warehouse-loader: a star schema that keeps history and loads incrementally', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   let runtime: StageRuntime;
-  const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
 
   const query = async <R extends Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<R[]> =>
     (await env.pool.query<R>(sql, values)).rows;
 
-  const snapshotWarehouse = async (): Promise<Record<string, unknown[]>> => {
+  const content = async (): Promise<Record<string, unknown[]>> => {
     const snapshot: Record<string, unknown[]> = {};
-    for (const [table, orderBy] of WAREHOUSE_TABLES) {
-      // Identifiers come from the constant list above, never from input.
-      snapshot[table] = await query(`SELECT * FROM warehouse.${table} ORDER BY ${orderBy}`);
+    // Queries come from the constant list above, never from input.
+    for (const [name, sql] of CONTENT_QUERIES) snapshot[name] = await query(sql);
+    return snapshot;
+  };
+
+  const physical = async (): Promise<Record<string, unknown[]>> => {
+    const snapshot: Record<string, unknown[]> = {};
+    for (const table of PHYSICAL_TABLES) {
+      snapshot[table] = await query(`SELECT xmin::text AS row_version, t.* FROM warehouse.${table} t ORDER BY 1, 2`);
     }
     return snapshot;
   };
 
+  const generatedRun = (endDate: string): RunParams => ({
+    mode: 'generate',
+    inputDir: '/nowhere',
+    generate: { customers: 1, products: 1, transactions: 1, seed: 1, startDate: endDate, endDate },
+  });
+
   /** Launches the stage through BullMQ, as the transformer's hand-off would, and waits for it. */
-  const loadThroughQueue = async (runId: string) => {
+  const loadThroughQueue = async (runId: string, params: RunParams) => {
     await runtime.ledger.createRun(runId, params);
     await runtime.enqueueStage(runId, 'warehouse');
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+    return waitFor(async () => {
       const [stage] = await query<{ status: string; rows_in: string; rows_out: string; rows_rejected: string; error: string | null; detail: Record<string, unknown> }>(
         `SELECT status, rows_in, rows_out, rows_rejected, error, detail FROM ops.run_stages WHERE run_id = $1 AND stage = 'warehouse'`,
         [runId],
       );
-      if (stage.status === 'succeeded' || stage.status === 'failed') return stage;
-      if (Date.now() > deadline) throw new Error(`warehouse stage of ${runId} still ${stage.status}: ${stage.error}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      if (stage.status === 'failed') throw new Error(`warehouse stage of ${runId} failed: ${stage.error}`);
+      return stage.status === 'succeeded' ? stage : undefined;
+    }, `the warehouse stage of ${runId}`);
   };
 
-  /** The stage's work once more, as a retry after a crash between commit and ack would do it. */
-  const loadAgain = async (runId: string): Promise<StageCounts> => {
+  /** The stage's work called directly in one transaction, as runStage does (faster than the queue). */
+  const load = async (runId: string, params?: RunParams): Promise<StageCounts> => {
+    if (params) await runtime.ledger.createRun(runId, params);
     const run = await runtime.ledger.getRun(runId);
     if (!run) throw new Error(`no run ${runId}`);
     const service = app.get(WarehouseService);
-    return withTransaction(env.pool, (client) =>
-      service.loadRun({ runId, run, client, progress: async () => undefined }),
-    );
+    return withTransaction(env.pool, (client) => service.loadRun({ runId, run, client, progress: async () => undefined }));
   };
+
+  const versions = (table: 'dim_customers' | 'dim_products', idColumn: 'customer_id' | 'product_id', id: string) =>
+    query(
+      `SELECT ${idColumn === 'customer_id' ? 'city, state, age_group, customer_segment' : 'price, cost'},
+              effective_date::text, end_date::text, is_current
+         FROM warehouse.${table} WHERE ${idColumn} = $1 ORDER BY effective_date`,
+      [id],
+    );
+
+  /** SCD invariants per business key: one current row, versions abutting from 1900 to 9999. */
+  const historyViolations = async () =>
+    query(
+      `WITH versions AS (
+         SELECT 'customer' AS dim, customer_id AS id, effective_date, end_date, is_current
+           FROM warehouse.dim_customers WHERE customer_key <> -1
+         UNION ALL
+         SELECT 'product', product_id, effective_date, end_date, is_current
+           FROM warehouse.dim_products WHERE product_key <> -1
+       ),
+       ordered AS (
+         SELECT v.*, lag(end_date) OVER w AS previous_end, lead(effective_date) OVER w AS next_start,
+                row_number() OVER w AS n
+           FROM versions v WINDOW w AS (PARTITION BY dim, id ORDER BY effective_date)
+       )
+       SELECT dim, id, 'gap or overlap' AS problem FROM ordered WHERE n > 1 AND previous_end <> effective_date
+       UNION ALL SELECT dim, id, 'starts after 1900' FROM ordered WHERE n = 1 AND effective_date <> DATE '1900-01-01'
+       UNION ALL SELECT dim, id, 'open version not last' FROM ordered WHERE end_date = DATE '9999-12-31' AND next_start IS NOT NULL
+       UNION ALL SELECT dim, id, 'last version closed' FROM ordered WHERE next_start IS NULL AND end_date <> DATE '9999-12-31'
+       UNION ALL SELECT dim, id, 'current rows: ' || count(*) FILTER (WHERE is_current) FROM versions
+                  GROUP BY dim, id HAVING count(*) FILTER (WHERE is_current) <> 1
+       UNION ALL SELECT dim, id, 'is_current disagrees with end_date' FROM versions
+                  WHERE is_current <> (end_date = DATE '9999-12-31')`,
+    );
+
+  /** Facts whose versions are not the ones valid on their date, or whose profit is not that version's. */
+  const pointInTimeViolations = async () =>
+    query(
+      `SELECT f.item_id FROM warehouse.fact_sales f
+         JOIN warehouse.dim_date d ON d.date_key = f.date_key
+         JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+         JOIN warehouse.dim_products p ON p.product_key = f.product_key
+        WHERE (c.customer_key <> -1 AND NOT (c.customer_id = f.customer_id AND c.effective_date <= d.full_date AND d.full_date < c.end_date))
+           OR (p.product_key <> -1 AND NOT (p.product_id = f.product_id AND p.effective_date <= d.full_date AND d.full_date < p.end_date))
+           OR f.profit IS DISTINCT FROM round(f.line_total - p.cost * f.quantity, 2)`,
+    );
+
+  /** The aggregates minus a full recompute from fact_sales, both ways. */
+  const aggregateMismatches = async () =>
+    query(
+      `WITH daily AS (
+         SELECT date_key, count(DISTINCT transaction_id)::int AS total_transactions, count(*)::int AS total_items,
+                sum(line_total) AS total_revenue, coalesce(sum(profit), 0) AS total_profit,
+                sum(discount_amount) AS total_discount, count(DISTINCT customer_id)::int AS unique_customers
+           FROM warehouse.fact_sales GROUP BY date_key),
+       products AS (
+         SELECT product_key, sum(quantity)::bigint AS total_quantity_sold, count(DISTINCT transaction_id)::int AS total_transactions,
+                sum(line_total) AS total_revenue, coalesce(sum(profit), 0) AS total_profit,
+                round(avg(discount_percentage), 2) AS avg_discount_percentage
+           FROM warehouse.fact_sales GROUP BY product_key),
+       customers AS (
+         SELECT f.customer_key, count(DISTINCT f.transaction_id)::int AS total_transactions, sum(f.line_total) AS total_spent,
+                round(sum(f.line_total) / count(DISTINCT f.transaction_id), 2) AS avg_order_value,
+                min(d.full_date) AS first_purchase_date, max(d.full_date) AS last_purchase_date
+           FROM warehouse.fact_sales f JOIN warehouse.dim_date d USING (date_key) GROUP BY f.customer_key)
+       SELECT 'daily' AS agg, count(*) AS n FROM
+         ((SELECT * FROM daily EXCEPT SELECT * FROM warehouse.agg_daily_sales)
+          UNION ALL (SELECT * FROM warehouse.agg_daily_sales EXCEPT SELECT * FROM daily)) x HAVING count(*) > 0
+       UNION ALL
+       SELECT 'products', count(*) FROM
+         ((SELECT * FROM products EXCEPT SELECT * FROM warehouse.agg_product_performance)
+          UNION ALL (SELECT * FROM warehouse.agg_product_performance EXCEPT SELECT * FROM products)) x HAVING count(*) > 0
+       UNION ALL
+       SELECT 'customers', count(*) FROM
+         ((SELECT * FROM customers EXCEPT SELECT * FROM warehouse.agg_customer_metrics)
+          UNION ALL (SELECT * FROM warehouse.agg_customer_metrics EXCEPT SELECT * FROM customers)) x HAVING count(*) > 0`,
+    );
+
+  const expectWarehouseConsistent = async () => {
+    expect(await historyViolations()).toEqual([]);
+    expect(await pointInTimeViolations()).toEqual([]);
+    expect(await aggregateMismatches()).toEqual([]);
+  };
+
+  const factOf = async (itemId: string) =>
+    (
+      await query(
+        `SELECT c.customer_id, c.state, c.effective_date::text AS customer_version, p.product_id,
+                p.effective_date::text AS product_version, p.cost, f.profit, f.date_key
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_products p ON p.product_key = f.product_key
+          WHERE f.item_id = $1`,
+        [itemId],
+      )
+    )[0];
 
   beforeAll(async () => {
     env = await createTestEnv('warehouse_loader');
@@ -190,286 +406,271 @@ describe('warehouse-loader: production order lines into the star schema', () => 
     await env?.teardown();
   });
 
-  describe('run 1: a first delivery', () => {
+  describe('run 1: the base load', () => {
     let stage: Awaited<ReturnType<typeof loadThroughQueue>>;
 
     beforeAll(async () => {
-      await deliverProduction(env.pool, 'wh-run-1', {
-        customers: RUN_1_CUSTOMERS,
-        products: RUN_1_PRODUCTS,
-        transactions: RUN_1_TRANSACTIONS,
-        items: RUN_1_ITEMS,
-      });
-      stage = await loadThroughQueue('wh-run-1');
+      await deliver(env.pool, 'wh-1', RUN_1);
+      stage = await loadThroughQueue('wh-1', generatedRun('2024-01-08'));
     });
 
     it('loads one fact per order line and accounts for every line', async () => {
       expect(stage).toMatchObject({ status: 'succeeded', rows_in: '5', rows_out: '5', rows_rejected: '0', error: null });
       expect(stage.detail).toMatchObject({
+        mode: 'incremental',
+        asOfDate: '2024-01-08',
+        customerChanges: 4,
+        productChanges: 3,
+        dimCustomers: { inserted: 4, updated: 0, removed: 0 },
+        dimProducts: { inserted: 3, updated: 0, removed: 0 },
         dimDates: 4,
         dimPaymentMethods: 3,
-        dimCustomers: 4,
-        dimProducts: 3,
+        partitionsCreated: 1,
         facts: 5,
-        quarantined: 0,
-        aggregates: { dailySales: 3, productPerformance: 3, customerMetrics: 3 },
+        onUnknownCustomer: 0,
+        onUnknownProduct: 0,
       });
-      const facts = await query<{ n: number }>('SELECT count(*)::int AS n FROM warehouse.fact_sales');
-      expect(facts[0].n).toBe(RUN_1_ITEMS.length);
+      const job = await runtime.queue('analytics').getJob(stageJobId('wh-1', 'analytics'));
+      expect(job?.data).toEqual({ runId: 'wh-1' });
     });
 
-    it('points each fact at the customer, product, day and payment method its line names', async () => {
-      const facts = await query(
-        `SELECT f.item_id, f.transaction_id, c.customer_id, p.product_id, d.full_date::text AS day, m.payment_method_name
-           FROM warehouse.fact_sales f
-           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
-           JOIN warehouse.dim_products p ON p.product_key = f.product_key
-           JOIN warehouse.dim_date d ON d.date_key = f.date_key
-           JOIN warehouse.dim_payment_method m ON m.payment_method_key = f.payment_method_key
-          ORDER BY f.item_id`,
-      );
-      expect(facts).toEqual([
-        { item_id: 'I1', transaction_id: 'T1', customer_id: 'C1', product_id: 'P1', day: '2024-01-05', payment_method_name: 'Credit Card' },
-        { item_id: 'I2', transaction_id: 'T1', customer_id: 'C1', product_id: 'P2', day: '2024-01-05', payment_method_name: 'Credit Card' },
-        { item_id: 'I3', transaction_id: 'T2', customer_id: 'C2', product_id: 'P2', day: '2024-01-05', payment_method_name: 'Cash on Delivery' },
-        { item_id: 'I4', transaction_id: 'T3', customer_id: 'C1', product_id: 'P3', day: '2024-01-08', payment_method_name: 'UPI' },
-        { item_id: 'I5', transaction_id: 'T4', customer_id: 'C3', product_id: 'P1', day: '2024-01-06', payment_method_name: 'Credit Card' },
+    it('gives every customer and product one version, effective from 1900 so any sale finds it', async () => {
+      expect(await versions('dim_customers', 'customer_id', 'C1')).toEqual([
+        { city: 'Mumbai', state: 'Maharashtra', age_group: '26-35', customer_segment: 'New', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
       ]);
-    });
-
-    it('computes discount_amount and profit exactly, in numeric, from the product cost of the day', async () => {
-      const lines = await query(
-        `SELECT item_id, date_key, quantity, unit_price, discount_amount, line_total, profit
-           FROM warehouse.fact_sales ORDER BY item_id`,
-      );
-      expect(lines).toEqual([
-        { item_id: 'I1', date_key: 20240105, quantity: 2, unit_price: '100.00', discount_amount: '20.00', line_total: '180.00', profit: '60.00' },
-        { item_id: 'I2', date_key: 20240105, quantity: 1, unit_price: '20.00', discount_amount: '0.00', line_total: '20.00', profit: '8.00' },
-        // 3 x 19.99 x 5% = 2.9985 -> 3.00; profit 56.97 - 3 x 12.00 = 20.97
-        { item_id: 'I3', date_key: 20240105, quantity: 3, unit_price: '19.99', discount_amount: '3.00', line_total: '56.97', profit: '20.97' },
-        { item_id: 'I4', date_key: 20240108, quantity: 1, unit_price: '800.00', discount_amount: '100.00', line_total: '700.00', profit: '200.00' },
-        { item_id: 'I5', date_key: 20240106, quantity: 1, unit_price: '100.00', discount_amount: '0.00', line_total: '100.00', profit: '40.00' },
+      expect(await versions('dim_products', 'product_id', 'P1')).toEqual([
+        { price: '100.00', cost: '60.00', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
       ]);
-    });
-
-    it('types cash on delivery as Offline and every other method as Online', async () => {
-      expect(await query('SELECT payment_method_name, payment_type FROM warehouse.dim_payment_method ORDER BY 1')).toEqual([
-        { payment_method_name: 'Cash on Delivery', payment_type: 'Offline' },
-        { payment_method_name: 'Credit Card', payment_type: 'Online' },
-        { payment_method_name: 'UPI', payment_type: 'Online' },
+      expect(await query(`SELECT customer_key, customer_id, full_name, is_current FROM warehouse.dim_customers WHERE customer_key = -1`)).toEqual([
+        { customer_key: '-1', customer_id: '', full_name: 'Unknown', is_current: false },
       ]);
-    });
-
-    it('covers every day from the first to the last sale, Sunday without sales included', async () => {
-      expect(
-        await query(
-          `SELECT date_key, year, quarter, month, day, month_name, day_name, day_of_week, week_of_year, is_weekend
-             FROM warehouse.dim_date ORDER BY date_key`,
-        ),
-      ).toEqual([
-        { date_key: 20240105, year: 2024, quarter: 1, month: 1, day: 5, month_name: 'January', day_name: 'Friday', day_of_week: 5, week_of_year: 1, is_weekend: false },
-        { date_key: 20240106, year: 2024, quarter: 1, month: 1, day: 6, month_name: 'January', day_name: 'Saturday', day_of_week: 6, week_of_year: 1, is_weekend: true },
-        { date_key: 20240107, year: 2024, quarter: 1, month: 1, day: 7, month_name: 'January', day_name: 'Sunday', day_of_week: 7, week_of_year: 1, is_weekend: true },
-        { date_key: 20240108, year: 2024, quarter: 1, month: 1, day: 8, month_name: 'January', day_name: 'Monday', day_of_week: 1, week_of_year: 2, is_weekend: false },
-      ]);
-    });
-
-    it('gives every customer and product one current version valid for all history', async () => {
-      expect(
-        await query(
-          `SELECT customer_id, full_name, city, customer_segment, effective_date::text, end_date::text, is_current
-             FROM warehouse.dim_customers ORDER BY customer_id`,
-        ),
-      ).toEqual([
-        // Spent: C1 900.00 (top of 3 buyers), C3 100.00, C2 56.97; C4 nothing yet.
-        { customer_id: 'C1', full_name: 'Alice Smith', city: 'Mumbai', customer_segment: 'VIP', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
-        { customer_id: 'C2', full_name: 'Bob Jones', city: 'Nagpur', customer_segment: 'Occasional', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
-        { customer_id: 'C3', full_name: 'Cara Diaz', city: 'Nashik', customer_segment: 'Regular', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
-        { customer_id: 'C4', full_name: 'Dev Patel', city: 'Thane', customer_segment: 'New', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true },
-      ]);
-      expect(
-        await query('SELECT product_id, product_name, price, cost, price_range, is_current FROM warehouse.dim_products ORDER BY product_id'),
-      ).toEqual([
-        { product_id: 'P1', product_name: 'Widget', price: '100.00', cost: '60.00', price_range: 'Premium', is_current: true },
-        { product_id: 'P2', product_name: 'Gadget', price: '20.00', cost: '12.00', price_range: 'Budget', is_current: true },
-        { product_id: 'P3', product_name: 'Sofa', price: '800.00', cost: '500.00', price_range: 'Luxury', is_current: true },
-      ]);
+      await expectWarehouseConsistent();
     });
 
     it('aggregates per day, product and customer, with order value = revenue / distinct orders', async () => {
-      expect(
-        await query(
-          `SELECT date_key, total_transactions, total_items, total_revenue, total_profit, total_discount, unique_customers
-             FROM warehouse.agg_daily_sales ORDER BY date_key`,
-        ),
-      ).toEqual([
-        { date_key: 20240105, total_transactions: 2, total_items: 3, total_revenue: '256.97', total_profit: '88.97', total_discount: '23.00', unique_customers: 2 },
-        { date_key: 20240106, total_transactions: 1, total_items: 1, total_revenue: '100.00', total_profit: '40.00', total_discount: '0.00', unique_customers: 1 },
-        { date_key: 20240108, total_transactions: 1, total_items: 1, total_revenue: '700.00', total_profit: '200.00', total_discount: '100.00', unique_customers: 1 },
+      expect(await query(`SELECT date_key, total_transactions, total_items, total_revenue, total_profit, unique_customers FROM warehouse.agg_daily_sales ORDER BY 1`)).toEqual([
+        { date_key: 20240105, total_transactions: 2, total_items: 3, total_revenue: '256.97', total_profit: '88.97', unique_customers: 2 },
+        { date_key: 20240106, total_transactions: 1, total_items: 1, total_revenue: '100.00', total_profit: '40.00', unique_customers: 1 },
+        { date_key: 20240108, total_transactions: 1, total_items: 1, total_revenue: '700.00', total_profit: '200.00', unique_customers: 1 },
       ]);
       expect(
-        await query(
-          `SELECT p.product_id, a.total_quantity_sold, a.total_transactions, a.total_revenue, a.total_profit, a.avg_discount_percentage
-             FROM warehouse.agg_product_performance a JOIN warehouse.dim_products p USING (product_key) ORDER BY 1`,
-        ),
-      ).toEqual([
-        { product_id: 'P1', total_quantity_sold: '3', total_transactions: 2, total_revenue: '280.00', total_profit: '100.00', avg_discount_percentage: '5.00' },
-        { product_id: 'P2', total_quantity_sold: '4', total_transactions: 2, total_revenue: '76.97', total_profit: '28.97', avg_discount_percentage: '2.50' },
-        { product_id: 'P3', total_quantity_sold: '1', total_transactions: 1, total_revenue: '700.00', total_profit: '200.00', avg_discount_percentage: '12.50' },
-      ]);
-      expect(
-        await query(
-          `SELECT c.customer_id, a.total_transactions, a.total_spent, a.avg_order_value,
-                  a.first_purchase_date::text, a.last_purchase_date::text
-             FROM warehouse.agg_customer_metrics a JOIN warehouse.dim_customers c USING (customer_key) ORDER BY 1`,
-        ),
-      ).toEqual([
-        // Three lines over two orders: 900.00 / 2 orders = 450.00, not 900.00 / 3 lines.
-        { customer_id: 'C1', total_transactions: 2, total_spent: '900.00', avg_order_value: '450.00', first_purchase_date: '2024-01-05', last_purchase_date: '2024-01-08' },
-        { customer_id: 'C2', total_transactions: 1, total_spent: '56.97', avg_order_value: '56.97', first_purchase_date: '2024-01-05', last_purchase_date: '2024-01-05' },
-        { customer_id: 'C3', total_transactions: 1, total_spent: '100.00', avg_order_value: '100.00', first_purchase_date: '2024-01-06', last_purchase_date: '2024-01-06' },
-      ]);
+        await query(`SELECT a.total_transactions, a.total_spent, a.avg_order_value FROM warehouse.agg_customer_metrics a
+                      JOIN warehouse.dim_customers c USING (customer_key) WHERE c.customer_id = 'C1'`),
+      ).toEqual([{ total_transactions: 2, total_spent: '900.00', avg_order_value: '450.00' }]);
     });
 
-    it('hands the run on to analytics once the warehouse is loaded', async () => {
-      const job = await runtime.queue('analytics').getJob(stageJobId('wh-run-1', 'analytics'));
-      expect(job?.name).toBe('run');
-      expect(job?.data).toEqual({ runId: 'wh-run-1' });
-    });
-
-    it('leaves every warehouse table identical when the same run is loaded again', async () => {
-      const before = await snapshotWarehouse();
-      const counts = await loadAgain('wh-run-1');
-      expect(await snapshotWarehouse()).toEqual(before);
-      expect(counts).toEqual({
+    it('records its watermarks in the ledger and, loaded again, writes nothing at all', async () => {
+      expect(
+        await query(`SELECT mode, as_of_date::text, customers_from, customers_to IS NOT NULL AS has_to, lines FROM ops.warehouse_loads WHERE run_id = 'wh-1'`),
+      ).toEqual([{ mode: 'incremental', as_of_date: '2024-01-08', customers_from: null, has_to: true, lines: 5 }]);
+      const before = await physical();
+      const counts = await load('wh-1');
+      expect(await physical()).toEqual(before);
+      expect(counts).toMatchObject({
         rowsIn: 5,
         rowsOut: 5,
         rowsRejected: 0,
-        detail: {
-          dimDates: 0,
-          dimPaymentMethods: 0,
-          dimCustomers: 0,
-          dimProducts: 0,
-          facts: 0,
-          quarantined: 0,
-          aggregates: { dailySales: 0, productPerformance: 0, customerMetrics: 0 },
-        },
+        detail: { reloaded: true, customerChanges: 0, facts: 0, factsRepointed: 0, segmentsChanged: 0, aggregates: { dailySales: 0, productPerformance: 0, customerMetrics: 0 } },
       });
     });
   });
 
-  describe('run 2: a customer moves, new sales arrive, one line has no valid customer version', () => {
-    let stage: Awaited<ReturnType<typeof loadThroughQueue>>;
-    let keysBefore: Array<{ customer_id: string; customer_key: string }>;
+  describe('run 2: a customer moves and a cost changes', () => {
+    let counts: StageCounts;
+    let untouchedBefore: unknown[];
 
     beforeAll(async () => {
-      keysBefore = await query('SELECT customer_id, customer_key FROM warehouse.dim_customers ORDER BY customer_id');
-      // C9's only version starts mid-2024 (as a later SCD2 history would leave it): a January sale
-      // of C9 has no version valid on its date.
-      await deliverProduction(env.pool, 'wh-run-2', { customers: [customer('C9', 'Eve', 'Khan', 'Pune')] });
-      await env.pool.query(
-        `INSERT INTO warehouse.dim_customers (customer_id, full_name, effective_date, is_current)
-         VALUES ('C9', 'Eve Khan', '2024-06-01', true)`,
+      untouchedBefore = await query(
+        `SELECT xmin::text, * FROM warehouse.dim_customers WHERE customer_id IN ('C2', 'C3', 'C4') ORDER BY customer_id`,
       );
-      await deliverProduction(env.pool, 'wh-run-2', {
-        customers: [{ ...RUN_1_CUSTOMERS[0], city: 'Pune' }],
-        transactions: [
-          { transaction_id: 'T5', customer_id: 'C9', transaction_date: '2024-01-10', payment_method: 'Cash', total_amount: '50.00' },
-          { transaction_id: 'T6', customer_id: 'C2', transaction_date: '2024-01-10', payment_method: 'Net Banking', total_amount: '20.00' },
-        ],
-        items: [
-          { item_id: 'I6', transaction_id: 'T5', product_id: 'P2', quantity: 1, unit_price: '50.00', discount_percentage: '0.00', line_total: '50.00' },
-          { item_id: 'I7', transaction_id: 'T6', product_id: 'P2', quantity: 1, unit_price: '20.00', discount_percentage: '0.00', line_total: '20.00' },
-        ],
+      await deliver(env.pool, 'wh-2', {
+        customers: [{ ...C1, city: 'Bengaluru', state: 'Karnataka' }, C2],
+        products: [{ ...P1, cost: '70.00' }],
+        transactions: [order('T5', 'C1', '2024-01-10', 'UPI', '100.00')],
+        items: [line('I6', 'T5', 'P1', 1, '100.00', '0.00', '100.00')],
       });
-      stage = await loadThroughQueue('wh-run-2');
+      counts = await load('wh-2', generatedRun('2024-01-10'));
     });
 
-    it('loads the resolvable line and quarantines the other as missing_dimension', async () => {
-      expect(stage).toMatchObject({ status: 'succeeded', rows_in: '2', rows_out: '1', rows_rejected: '1' });
-      expect(
-        await query(
-          `SELECT stage, entity, record_key, reason_code, message, raw_record::jsonb ->> 'line_total' AS line_total
-             FROM ops.quarantine WHERE run_id = 'wh-run-2'`,
-        ),
-      ).toEqual([
-        {
-          stage: 'warehouse',
-          entity: 'transaction_items',
-          record_key: 'I6',
-          reason_code: 'missing_dimension',
-          message: 'order line I6 of transaction T5: no dimension row valid on 2024-01-10 for customer C9',
-          line_total: '50.00',
-        },
+    it('closes the old version and opens one effective from the as-of date', async () => {
+      expect(await versions('dim_customers', 'customer_id', 'C1')).toEqual([
+        { city: 'Mumbai', state: 'Maharashtra', age_group: '26-35', customer_segment: expect.any(String), effective_date: '1900-01-01', end_date: '2024-01-10', is_current: false },
+        { city: 'Bengaluru', state: 'Karnataka', age_group: '26-35', customer_segment: expect.any(String), effective_date: '2024-01-10', end_date: '9999-12-31', is_current: true },
       ]);
-      expect(await query(`SELECT item_id FROM warehouse.fact_sales WHERE last_run_id = 'wh-run-2'`)).toEqual([{ item_id: 'I7' }]);
+      expect(await versions('dim_products', 'product_id', 'P1')).toEqual([
+        { price: '100.00', cost: '60.00', effective_date: '1900-01-01', end_date: '2024-01-10', is_current: false },
+        { price: '100.00', cost: '70.00', effective_date: '2024-01-10', end_date: '9999-12-31', is_current: true },
+      ]);
+      expect(counts.detail).toMatchObject({ customerChanges: 1, productChanges: 1, dimCustomers: { inserted: 1, updated: 1, removed: 0 } });
     });
 
-    it("updates the moved customer's current row in place: same key, one current row per customer", async () => {
-      expect(await query('SELECT customer_id, customer_key FROM warehouse.dim_customers WHERE customer_id <> $1 ORDER BY customer_id', ['C9'])).toEqual(
-        keysBefore,
-      );
-      expect(
-        await query(`SELECT city, is_current FROM warehouse.dim_customers WHERE customer_id = 'C1'`),
-      ).toEqual([{ city: 'Pune', is_current: true }]);
-      expect(
-        await query(
-          `SELECT customer_id, count(*)::int AS current_rows FROM warehouse.dim_customers
-            WHERE is_current GROUP BY customer_id HAVING count(*) <> 1`,
-        ),
-      ).toEqual([]);
+    it("keeps last week's revenue in the old state and the old cost; the new sale gets the new ones", async () => {
+      expect(await factOf('I1')).toMatchObject({ state: 'Maharashtra', customer_version: '1900-01-01', cost: '60.00', profit: '60.00' });
+      expect(await factOf('I4')).toMatchObject({ state: 'Maharashtra', customer_version: '1900-01-01' });
+      expect(await factOf('I6')).toMatchObject({ state: 'Karnataka', customer_version: '2024-01-10', product_version: '2024-01-10', cost: '70.00', profit: '30.00' });
+      await expectWarehouseConsistent();
     });
 
-    it('extends dim_date without gaps and adds the new payment methods', async () => {
-      const days = await query<{ date_key: number }>('SELECT date_key FROM warehouse.dim_date ORDER BY date_key');
-      expect(days.map((d) => d.date_key)).toEqual([20240105, 20240106, 20240107, 20240108, 20240109, 20240110]);
+    it('leaves a re-delivered unchanged record and every other customer untouched', async () => {
       expect(
-        await query(`SELECT payment_method_name, payment_type FROM warehouse.dim_payment_method WHERE payment_method_name IN ('Cash', 'Net Banking') ORDER BY 1`),
-      ).toEqual([
-        { payment_method_name: 'Cash', payment_type: 'Offline' },
-        { payment_method_name: 'Net Banking', payment_type: 'Online' },
+        await query(`SELECT xmin::text, * FROM warehouse.dim_customers WHERE customer_id IN ('C2', 'C3', 'C4') ORDER BY customer_id`),
+      ).toEqual(untouchedBefore);
+      expect(await query(`SELECT customer_id FROM warehouse.customer_changes WHERE run_id = 'wh-2'`)).toEqual([{ customer_id: 'C1' }]);
+      // Only the new line was read: C2's re-delivery did not move its updated_at.
+      expect(counts).toMatchObject({ rowsIn: 1, rowsOut: 1, rowsRejected: 0 });
+    });
+  });
+
+  describe('run 3: a late-arriving order and two changes on one day', () => {
+    let aggregatesBefore: Array<{ date_key: number; row_version: string }>;
+    let versionCountBefore: number;
+    let segmentBefore: unknown;
+
+    beforeAll(async () => {
+      aggregatesBefore = await query(`SELECT date_key, xmin::text AS row_version FROM warehouse.agg_daily_sales ORDER BY 1`);
+      segmentBefore = (await query(`SELECT customer_segment FROM warehouse.dim_customers WHERE customer_id = 'C4'`))[0];
+      versionCountBefore = (await query<{ n: number }>(`SELECT count(*)::int AS n FROM warehouse.dim_customers`))[0].n;
+      await deliver(env.pool, 'wh-3', {
+        customers: [{ ...C3, age_group: '36-45' }],
+        transactions: [order('T6', 'C1', '2024-01-07', 'UPI', '100.00'), order('T8', 'C4', '2023-10-02', 'UPI', '20.00')],
+        items: [line('I7', 'T6', 'P1', 1, '100.00', '0.00', '100.00'), line('I9', 'T8', 'P2', 1, '20.00', '0.00', '20.00')],
+      });
+      await load('wh-3', generatedRun('2024-01-12'));
+      await deliver(env.pool, 'wh-3b', { customers: [{ ...C3, age_group: '46-60' }] });
+      await load('wh-3b', generatedRun('2024-01-12'));
+    });
+
+    it("joins the late order to the version valid on its date, with that version's cost", async () => {
+      expect(await factOf('I7')).toMatchObject({ state: 'Maharashtra', customer_version: '1900-01-01', product_version: '1900-01-01', cost: '60.00', profit: '40.00' });
+    });
+
+    it('refreshes only the aggregates of the day it touched, which still equal a full recompute', async () => {
+      const after = await query<{ date_key: number; row_version: string }>(`SELECT date_key, xmin::text AS row_version FROM warehouse.agg_daily_sales ORDER BY 1`);
+      const changed = after.filter((row) => aggregatesBefore.find((b) => b.date_key === row.date_key)?.row_version !== row.row_version);
+      expect(changed.map((row) => row.date_key)).toEqual([20231002, 20240107]);
+      expect(await query(`SELECT tableoid::regclass::text AS p FROM warehouse.fact_sales WHERE item_id = 'I9'`)).toEqual([
+        { p: 'warehouse.fact_sales_2023_10' },
+      ]);
+      await expectWarehouseConsistent();
+    });
+
+    it('updates the same-day version in place instead of opening a zero-length one', async () => {
+      expect(await versions('dim_customers', 'customer_id', 'C3')).toEqual([
+        expect.objectContaining({ age_group: '26-35', effective_date: '1900-01-01', end_date: '2024-01-12', is_current: false }),
+        expect.objectContaining({ age_group: '46-60', effective_date: '2024-01-12', end_date: '9999-12-31', is_current: true }),
+      ]);
+      expect(await query(`SELECT effective_date::text, age_group FROM warehouse.customer_changes WHERE customer_id = 'C3' ORDER BY 1`)).toEqual([
+        { effective_date: '1900-01-01', age_group: '26-35' },
+        { effective_date: '2024-01-12', age_group: '46-60' },
       ]);
     });
 
-    it('refreshes only the touched aggregates, which then equal a full recompute over both runs', async () => {
-      expect(
-        await query(`SELECT date_key, total_transactions, total_revenue, unique_customers FROM warehouse.agg_daily_sales WHERE date_key = 20240110`),
-      ).toEqual([{ date_key: 20240110, total_transactions: 1, total_revenue: '20.00', unique_customers: 1 }]);
-      expect(
-        await query(
-          `SELECT c.customer_id, a.total_transactions, a.total_spent, a.avg_order_value, a.last_purchase_date::text
-             FROM warehouse.agg_customer_metrics a JOIN warehouse.dim_customers c USING (customer_key)
-            WHERE c.customer_id = 'C2'`,
-        ),
-      ).toEqual([
-        // 76.97 over two orders = 38.485, rounded half up in numeric.
-        { customer_id: 'C2', total_transactions: 2, total_spent: '76.97', avg_order_value: '38.49', last_purchase_date: '2024-01-10' },
+    it('changes a segment in place without opening a version', async () => {
+      // C4 had bought nothing ('New'); its late order is over 90 days before the latest sale.
+      expect(segmentBefore).toEqual({ customer_segment: 'New' });
+      expect(await versions('dim_customers', 'customer_id', 'C4')).toEqual([
+        expect.objectContaining({ customer_segment: 'At risk', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true }),
       ]);
-      const mismatches = await query(
-        `WITH full_recompute AS (
-           SELECT date_key, count(DISTINCT transaction_id)::int AS total_transactions, count(*)::int AS total_items,
-                  sum(line_total) AS total_revenue, sum(profit) AS total_profit, sum(discount_amount) AS total_discount,
-                  count(DISTINCT customer_key)::int AS unique_customers
-             FROM warehouse.fact_sales GROUP BY date_key)
-         (SELECT * FROM full_recompute EXCEPT SELECT * FROM warehouse.agg_daily_sales)
-         UNION ALL
-         (SELECT * FROM warehouse.agg_daily_sales EXCEPT SELECT * FROM full_recompute)`,
-      );
-      expect(mismatches).toEqual([]);
-      const products = await query<{ product_id: string; total_quantity_sold: string; total_revenue: string }>(
-        `SELECT p.product_id, a.total_quantity_sold, a.total_revenue
-           FROM warehouse.agg_product_performance a JOIN warehouse.dim_products p USING (product_key) WHERE p.product_id = 'P2'`,
-      );
-      expect(products).toEqual([{ product_id: 'P2', total_quantity_sold: '5', total_revenue: '96.97' }]);
+      const versionCount = (await query<{ n: number }>(`SELECT count(*)::int AS n FROM warehouse.dim_customers`))[0].n;
+      expect(versionCount).toBe(versionCountBefore + 1); // C3's one new version, none for C4
+    });
+  });
+
+  describe('runs 4 and 5: dimension rows that arrive after their sales; a sale that changes date', () => {
+    let run4: StageCounts;
+    let run5: StageCounts;
+    let afterRun4: Awaited<ReturnType<typeof factOf>>;
+    let t2PartitionBefore: unknown;
+
+    beforeAll(async () => {
+      t2PartitionBefore = (await query(`SELECT tableoid::regclass::text AS p FROM warehouse.fact_sales WHERE item_id = 'I3'`))[0];
+      // Rows the last load could not see, committed with timestamps behind its watermark.
+      await deliver(env.pool, 'wh-4', { customers: [C5], products: [P4] }, true);
+      // Run 4a delivered the moved order but its warehouse stage never ran; run 4 must still load it.
+      await deliver(env.pool, 'wh-4a', { transactions: [{ ...T2, transaction_date: '2024-02-02' }] });
+      await deliver(env.pool, 'wh-4', {
+        transactions: [order('T7', 'C5', '2024-01-13', 'Credit Card', '50.00')],
+        items: [line('I8', 'T7', 'P4', 1, '50.00', '0.00', '50.00')],
+      });
+      run4 = await load('wh-4', generatedRun('2024-01-14'));
+      afterRun4 = await factOf('I8');
+      await deliver(env.pool, 'wh-5', { customers: [{ ...C5, city: 'Kochi', state: 'Kerala' }], products: [{ ...P4, cost: '35.00' }] });
+      run5 = await load('wh-5', generatedRun('2024-01-15'));
     });
 
-    it('is a no-op when run 2 is loaded again, quarantine included', async () => {
-      const before = await snapshotWarehouse();
-      const counts = await loadAgain('wh-run-2');
-      expect(await snapshotWarehouse()).toEqual(before);
-      expect(counts).toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1, detail: { facts: 0, dimCustomers: 0 } });
-      const quarantined = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ops.quarantine WHERE run_id = 'wh-run-2'`);
-      expect(quarantined[0].n).toBe(1);
+    it('parks a sale whose customer and product have not arrived on the unknown members, rejecting nothing', () => {
+      expect(afterRun4).toMatchObject({ customer_id: '', product_id: '', profit: null });
+      expect(run4).toMatchObject({ rowsIn: 2, rowsOut: 2, rowsRejected: 0, detail: { onUnknownCustomer: 1, onUnknownProduct: 1, factsMoved: 1 } });
+    });
+
+    it('re-points the parked sale when its dimension rows arrive, to the version valid on its date', async () => {
+      // The rows arrive on 01-15 already changed: the warehouse never saw the earlier values, so the
+      // first state it records (from 1900) covers the 01-13 sale, at the cost it knows.
+      expect(await factOf('I8')).toMatchObject({ customer_id: 'C5', customer_version: '1900-01-01', product_id: 'P4', product_version: '1900-01-01', cost: '35.00', profit: '15.00' });
+      expect(await versions('dim_customers', 'customer_id', 'C5')).toEqual([
+        expect.objectContaining({ city: 'Kochi', effective_date: '1900-01-01', end_date: '9999-12-31', is_current: true }),
+      ]);
+      expect(run5).toMatchObject({ rowsIn: 0, detail: { factsRepointed: 1 } });
+      expect(await query(`SELECT count(*)::int AS n FROM warehouse.agg_customer_metrics WHERE customer_key = -1`)).toEqual([{ n: 0 }]);
+      await expectWarehouseConsistent();
+    });
+
+    it('moves a sale whose date changed into the partition of its new month', async () => {
+      expect(t2PartitionBefore).toEqual({ p: 'warehouse.fact_sales_2024_01' });
+      expect(await query(`SELECT date_key, tableoid::regclass::text AS p FROM warehouse.fact_sales WHERE item_id = 'I3'`)).toEqual([
+        { date_key: 20240202, p: 'warehouse.fact_sales_2024_02' },
+      ]);
+      expect(await query(`SELECT count(*)::int AS n FROM warehouse.fact_sales_default`)).toEqual([{ n: 0 }]);
+    });
+  });
+
+  describe('runs 5b and 5c: a move reverted on the same as-of date', () => {
+    let run5c: StageCounts;
+
+    beforeAll(async () => {
+      await deliver(env.pool, 'wh-5b', {
+        customers: [{ ...C1, city: 'Chennai', state: 'Tamil Nadu' }],
+        transactions: [order('T9', 'C1', '2024-01-15', 'UPI', '20.00')],
+        items: [line('I10', 'T9', 'P2', 1, '20.00', '0.00', '20.00')],
+      });
+      await load('wh-5b', generatedRun('2024-01-15'));
+      await deliver(env.pool, 'wh-5c', { customers: [{ ...C1, city: 'Bengaluru', state: 'Karnataka' }] });
+      run5c = await load('wh-5c', generatedRun('2024-01-15'));
+    });
+
+    it('merges the day\'s version away and re-points its sale to the version it merged into', async () => {
+      expect(await versions('dim_customers', 'customer_id', 'C1')).toEqual([
+        expect.objectContaining({ state: 'Maharashtra', effective_date: '1900-01-01', end_date: '2024-01-10', is_current: false }),
+        expect.objectContaining({ state: 'Karnataka', effective_date: '2024-01-10', end_date: '9999-12-31', is_current: true }),
+      ]);
+      expect(await factOf('I10')).toMatchObject({ state: 'Karnataka', customer_version: '2024-01-10' });
+      expect(run5c.detail).toMatchObject({ dimCustomers: { removed: 1, updated: 1, inserted: 0 }, factsRepointed: 1 });
+      await expectWarehouseConsistent();
+    });
+  });
+
+  describe('rebuild: the warehouse from production history', () => {
+    let built: Record<string, unknown[]>;
+    let stage: Awaited<ReturnType<typeof loadThroughQueue>>;
+
+    beforeAll(async () => {
+      built = await content();
+      stage = await loadThroughQueue('wh-rebuild', { mode: 'rebuild', inputDir: '' } as unknown as RunParams);
+    });
+
+    it('equals the warehouse the base load and the incremental loads built: facts, history, aggregates', async () => {
+      expect(stage).toMatchObject({ status: 'succeeded', rows_in: '10', rows_out: '10', rows_rejected: '0' });
+      expect(stage.detail).toMatchObject({ mode: 'rebuild', customerChanges: 0, productChanges: 0 });
+      const rebuilt = await content();
+      expect(rebuilt).toEqual(built);
+      expect((rebuilt.dim_customers as unknown[]).length).toBe(8); // 5 customers, 2 of them with a second version, the unknown member
+      await expectWarehouseConsistent();
+    });
+
+    it('leaves the next incremental load nothing to read', async () => {
+      const counts = await load('wh-6', generatedRun('2024-01-16'));
+      expect(counts).toMatchObject({ rowsIn: 0, detail: { customerChanges: 0, productChanges: 0, facts: 0 } });
+      expect(await content()).toEqual(built);
     });
   });
 });

@@ -1,19 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import type { StageCounts, StageContext } from '@ecom/pipeline';
-import { WarehouseRepository, type WarehouseModel } from './warehouse.repository';
+import { StageFailure } from '@ecom/pipeline';
+import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
 
-const DIMENSIONS: readonly WarehouseModel[] = ['dim_date', 'dim_payment_method', 'dim_customers', 'dim_products'];
-const AGGREGATES: readonly WarehouseModel[] = ['agg_daily_sales', 'agg_product_performance', 'agg_customer_metrics'];
+const AGGREGATES: readonly AggregateModel[] = ['agg_daily_sales', 'agg_product_performance', 'agg_customer_metrics'];
+
+/** The run parameters the warehouse reads. `mode: 'rebuild'` is not in RunParams yet (the ledger adds it). */
+interface WarehouseRunParams {
+  mode?: string;
+  generate?: { endDate?: string };
+}
 
 /**
- * Loads one run's production order lines into the star schema: dimensions first, then facts
- * joined point-in-time, then the aggregates those facts touch. Everything happens in the
- * stage's transaction, and every model writes only rows that differ, so a retry or a duplicate
- * delivery leaves the warehouse exactly as one load did.
+ * Loads production into the star schema, keeping history (docs/warehouse.md).
  *
- * Counts: rowsIn = the run's order lines, rowsOut = facts loaded for them, rowsRejected = lines
- * quarantined as `missing_dimension`. The detail figures are rows written (inserted or changed)
- * by this load, so a rerun reports zeros there.
+ * Incremental (every run but a rebuild): reads only the production rows changed since the last
+ * load's watermarks, records the customers' and products' changed states in their change logs
+ * effective from the run's as-of date, re-derives the SCD2 versions of those keys, re-points the
+ * facts whose valid version changed, upserts the lines read joined point-in-time, and recomputes
+ * the aggregates of the days and versions it touched.
+ *
+ * Rebuild (`mode: 'rebuild'`): the same capture, then dimensions, facts and aggregates are
+ * rebuilt from the change logs and all of production; the result equals what the loads built.
+ *
+ * Everything runs in the stage's transaction. Loading a run twice reuses its recorded window, and
+ * every step writes only rows that differ, so the second load writes nothing.
+ *
+ * Counts: rowsIn = order lines read, rowsOut = facts they now have (a line whose customer or
+ * product is unknown still gets a fact, on the unknown member), rowsRejected = 0. Detail figures
+ * are rows written by this load.
  */
 @Injectable()
 export class WarehouseService {
@@ -21,38 +36,65 @@ export class WarehouseService {
 
   async loadRun(ctx: StageContext): Promise<StageCounts> {
     const { client, runId } = ctx;
-    const written: Partial<Record<WarehouseModel, number>> = {};
+    const params = ctx.run.params as WarehouseRunParams;
+    const mode: LoadMode = params.mode === 'rebuild' ? 'rebuild' : 'incremental';
 
-    for (const model of DIMENSIONS) {
-      written[model] = await this.repository.buildModel(client, model, runId);
+    await this.repository.lockLoads(client);
+    const window = await this.repository.loadWindow(client, runId, params.generate?.endDate ?? null);
+    const customerChanges = await this.repository.recordCustomerChanges(client, runId, window);
+    const productChanges = await this.repository.recordProductChanges(client, runId, window);
+    if (mode === 'rebuild') await this.repository.truncateForRebuild(client);
+    await this.repository.ensureUnknownMembers(client);
+
+    const customerVersions = await this.repository.mergeCustomerVersions(client, runId, mode);
+    const productVersions = await this.repository.mergeProductVersions(client, runId, mode);
+    await this.repository.analyzeVersionPlans(client);
+    await this.repository.createTouchedKeys(client);
+    const repointed = mode === 'rebuild' ? 0 : await this.repository.repointFacts(client);
+    await ctx.progress({ step: 'dimensions', mode, asOfDate: window.asOfDate, customerChanges, productChanges });
+
+    const linesRead = await this.repository.readSalesLines(client, window, mode);
+    const dimDates = await this.repository.extendDates(client);
+    const dimPaymentMethods = await this.repository.addPaymentMethods(client);
+    const partitionsCreated = await this.repository.ensureFactPartitions(client);
+    const moved = await this.repository.removeMovedFacts(client);
+    const facts = await this.repository.writeFacts(client, runId);
+    if (facts.lines !== linesRead) {
+      throw new StageFailure(`run ${runId} warehouse: ${linesRead - facts.lines} order lines name no known payment method`);
     }
-    await ctx.progress({ step: 'dimensions', ...written });
+    await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
-    const lines = await this.repository.resolveSalesLines(client, runId);
-    const quarantined = await this.repository.quarantineUnresolvedLines(client, runId);
-    written.fact_sales = await this.repository.buildModel(client, 'fact_sales', runId);
-    await ctx.progress({ step: 'facts', lines, factsWritten: written.fact_sales, quarantined });
+    const aggregates: Partial<Record<AggregateModel, number>> = {};
+    for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, mode);
+    const segmentsChanged = await this.repository.refreshSegments(client);
 
-    for (const model of AGGREGATES) {
-      written[model] = await this.repository.buildModel(client, model, runId);
-    }
+    await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead });
 
-    const outcome = await this.repository.salesLinesOutcome(client, runId);
     return {
-      rowsIn: outcome.linesIn,
-      rowsOut: outcome.factsLoaded,
-      rowsRejected: outcome.linesRejected,
+      rowsIn: linesRead,
+      rowsOut: facts.lines,
+      rowsRejected: 0,
       detail: {
-        dimDates: written.dim_date,
-        dimPaymentMethods: written.dim_payment_method,
-        dimCustomers: written.dim_customers,
-        dimProducts: written.dim_products,
-        facts: written.fact_sales,
-        quarantined,
+        mode,
+        asOfDate: window.asOfDate,
+        reloaded: window.recorded,
+        customerChanges,
+        productChanges,
+        dimCustomers: customerVersions,
+        dimProducts: productVersions,
+        dimDates,
+        dimPaymentMethods,
+        partitionsCreated,
+        facts: facts.written,
+        factsMoved: moved,
+        factsRepointed: repointed,
+        onUnknownCustomer: facts.unknownCustomer,
+        onUnknownProduct: facts.unknownProduct,
+        segmentsChanged,
         aggregates: {
-          dailySales: written.agg_daily_sales,
-          productPerformance: written.agg_product_performance,
-          customerMetrics: written.agg_customer_metrics,
+          dailySales: aggregates.agg_daily_sales,
+          productPerformance: aggregates.agg_product_performance,
+          customerMetrics: aggregates.agg_customer_metrics,
         },
       },
     };

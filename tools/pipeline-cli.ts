@@ -5,8 +5,9 @@ import { formatRunSummary, stageProgressLine } from './report-format';
 
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
                             [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
-                            [--incremental [--days N]] [--api URL] [--json]
+                            [--incremental [--days N]] [--rebuild] [--api URL] [--json]
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
+--rebuild rebuilds the warehouse and the analyses from production history.
 Asks the running API (npm start) to start a run, shows progress per stage, prints the summary.
 Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection error.`;
 
@@ -27,6 +28,7 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
       'end-date': { type: 'string' },
       source: { type: 'string' },
       incremental: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
       days: { type: 'string' },
       api: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -45,6 +47,10 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
   if (values['end-date'] !== undefined) body.endDate = values['end-date'];
   if (values.source !== undefined) body.source = values.source;
   if (values.days !== undefined && !values.incremental) throw new UsageError('--days is only for --incremental');
+  if (values.rebuild) {
+    if (values.incremental) throw new UsageError('--rebuild and --incremental exclude each other');
+    body.mode = 'rebuild';
+  }
   if (values.incremental) {
     body.mode = 'incremental';
     if (values.days !== undefined) {

@@ -142,6 +142,19 @@ describe('pipeline end to end', () => {
     expect(second.accountingBalanced).toBe(true);
   });
 
+  it('rebuilds the warehouse from production history to the same content', async () => {
+    const before = await warehouseTotals();
+    const rebuild = await client.waitForRun((await client.startRun({ mode: 'rebuild' })).runId, undefined, { intervalMs: 200 });
+    expect(rebuild.status).toBe('succeeded');
+    expect(rebuild.stages.filter((s) => s.status === 'skipped').map((s) => s.stage)).toEqual([
+      'generate',
+      'ingest',
+      'validate',
+      'transform',
+    ]);
+    expect(await warehouseTotals()).toEqual(before);
+  });
+
   it('fails a run whose folder lacks an input file, naming the file, with nothing landed', async () => {
     const source = join(env.config.dataRoot, 'sources', 'no-products');
     mkdirSync(source, { recursive: true });

@@ -26,6 +26,11 @@ describe('npm run pipeline: arguments', () => {
     expect(() => parsePipelineArgs(['--incremental', '--days', 'two'])).toThrow("--days must be a whole number, got 'two'");
   });
 
+  it('asks for a rebuild with --rebuild', () => {
+    expect(parsePipelineArgs(['--rebuild']).body).toEqual({ mode: 'rebuild' });
+    expect(() => parsePipelineArgs(['--rebuild', '--incremental'])).toThrow('--rebuild and --incremental exclude each other');
+  });
+
   it('names the flag that is wrong', () => {
     expect(() => parsePipelineArgs(['--transactions', '1e5'])).toThrow("--transactions must be a whole number, got '1e5'");
     expect(() => parsePipelineArgs(['--transaction', '5'])).toThrow(/Unknown option '--transaction'/);

@@ -6,12 +6,13 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /**
  * Body of POST /runs. Without `source` the run generates its own data; `mode: 'incremental'`
- * generates the `days` after the last generated date instead (a daily delta).
+ * generates the `days` after the last generated date instead (a daily delta); `mode: 'rebuild'`
+ * rebuilds the warehouse (and the analyses) from production history without new input.
  */
 export class CreateRunRequest {
   @IsOptional()
-  @IsIn(['full', 'incremental'])
-  mode?: 'full' | 'incremental';
+  @IsIn(['full', 'incremental', 'rebuild'])
+  mode?: 'full' | 'incremental' | 'rebuild';
 
   /** Days a delta covers (mode incremental only). */
   @IsOptional()
@@ -84,7 +85,15 @@ export interface IncrementalParams {
   days: number;
 }
 
-export type RunMode = 'generate' | 'source' | 'incremental';
+export type RunMode = 'generate' | 'source' | 'incremental' | 'rebuild';
+
+/** Where a run of each mode enters the pipeline; the stages before it are skipped. */
+export const FIRST_STAGE: Record<RunMode, 'generate' | 'ingest' | 'warehouse'> = {
+  generate: 'generate',
+  incremental: 'generate',
+  source: 'ingest',
+  rebuild: 'warehouse',
+};
 
 export interface RunParams {
   mode: RunMode;

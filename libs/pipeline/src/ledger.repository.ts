@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import { STAGES, type RunParams, type Stage, type StageStatus, type RunStatus } from '@ecom/contracts';
+import { FIRST_STAGE, STAGES, type RunMode, type RunParams, type Stage, type StageStatus, type RunStatus } from '@ecom/contracts';
 import { withTransaction, type Queryable } from '@ecom/db';
 
 export interface RunRecord {
   run_id: string;
-  mode: 'generate' | 'source';
+  mode: RunMode;
   params: RunParams;
   status: RunStatus;
   failed_stage: string | null;
@@ -61,9 +61,9 @@ export class LedgerRepository {
       ]);
       await client.query(
         `INSERT INTO ops.run_stages (run_id, stage, seq, status)
-         SELECT $1, stage, seq::int, CASE WHEN stage = 'generate' AND $2 = 'source' THEN 'skipped' ELSE 'pending' END
+         SELECT $1, stage, seq::int, CASE WHEN seq < $2 THEN 'skipped' ELSE 'pending' END
          FROM unnest($3::text[]) WITH ORDINALITY AS s(stage, seq)`,
-        [runId, params.mode, STAGES],
+        [runId, STAGES.indexOf(FIRST_STAGE[params.mode]) + 1, STAGES],
       );
     });
   }
@@ -133,9 +133,13 @@ export class LedgerRepository {
 
   /** The stage gave up: the run fails with the stage's error. */
   async failStage(runId: string, stage: Stage, message: string): Promise<void> {
+    // The first failure explains the run; a later part's failure must not overwrite it.
     await this.pool.query(
       `WITH s AS (
-         UPDATE ops.run_stages SET status = 'failed', error = $3, finished_at = clock_timestamp()
+         UPDATE ops.run_stages
+            SET error = CASE WHEN status = 'failed' THEN error ELSE $3 END,
+                finished_at = CASE WHEN status = 'failed' THEN finished_at ELSE clock_timestamp() END,
+                status = 'failed'
           WHERE run_id = $1 AND stage = $2 RETURNING run_id)
        UPDATE ops.runs SET status = 'failed', failed_stage = $2, error = $3, finished_at = clock_timestamp()
         WHERE run_id = $1 AND status <> 'failed'`,

@@ -5,6 +5,7 @@ import { Pool, type PoolClient } from 'pg';
 import {
   DEFAULT_JOB_OPTIONS,
   ENTRY_JOB,
+  FIRST_STAGE,
   InvalidPayloadError,
   JOB_NAMES,
   QUEUES,
@@ -76,8 +77,7 @@ export class StageRuntime {
   /** Records a new run and enqueues its first stage. */
   async launchRun(runId: string, params: RunParams): Promise<void> {
     await this.ledger.createRun(runId, params);
-    const first: Stage = params.mode === 'source' ? 'ingest' : 'generate';
-    await this.enqueueStage(runId, first);
+    await this.enqueueStage(runId, FIRST_STAGE[params.mode]);
   }
 
   async enqueueStage(runId: string, stage: Stage): Promise<void> {

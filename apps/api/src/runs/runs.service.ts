@@ -81,6 +81,11 @@ export class RunsService {
   }
 
   private async resolveParams(runId: string, request: CreateRunRequest): Promise<RunParams> {
+    if (request.mode === 'rebuild') {
+      const extra = Object.entries(request).filter(([key, value]) => key !== 'mode' && value !== undefined).map(([key]) => key);
+      if (extra.length > 0) throw new BadRequestException(`mode rebuild takes no input; remove ${extra.join(', ')}`);
+      return { mode: 'rebuild', inputDir: '' };
+    }
     if (request.days !== undefined) throw new BadRequestException('days is only for mode incremental');
     if (request.source !== undefined) {
       const inputDir = await resolveSourceFolder(request.source, this.config.sourceRoots);

@@ -89,7 +89,7 @@ describe('runs API: launching runs and reading their ledger', () => {
       const tooMany = await request(http).post('/runs').send({ mode: 'incremental', days: 400 }).expect(400);
       expect(tooMany.body.message).toEqual(['days must not be greater than 366']);
       const mode = await request(http).post('/runs').send({ mode: 'delta' }).expect(400);
-      expect(mode.body.message).toEqual(['mode must be one of the following values: full, incremental']);
+      expect(mode.body.message).toEqual(['mode must be one of the following values: full, incremental, rebuild']);
       expect(await runCount()).toBe(before);
     });
   });
@@ -173,6 +173,24 @@ describe('runs API: launching runs and reading their ledger', () => {
       const job = await runtime.queue('ingest').getJob(`${runId}-ingest`);
       expect(job?.name).toBe('plan');
       expect(await runtime.queue('generate').getJob(`${runId}-generate`)).toBeUndefined();
+    });
+
+    it('starts a rebuild run at the warehouse, skipping the stages that read input', async () => {
+      const res = await request(http).post('/runs').send({ mode: 'rebuild' }).expect(202);
+      const runId: string = res.body.runId;
+      expect((await runRow(runId)).params).toEqual({ mode: 'rebuild', inputDir: '' });
+      expect((await stageStatuses(runId)).map((s) => `${s.stage}:${s.status}`)).toEqual([
+        'generate:skipped',
+        'ingest:skipped',
+        'validate:skipped',
+        'transform:skipped',
+        'warehouse:pending',
+        'analytics:pending',
+      ]);
+      expect((await runtime.queue('warehouse').getJob(`${runId}-warehouse`))?.name).toBe('run');
+
+      const refused = await request(http).post('/runs').send({ mode: 'rebuild', transactions: 5 }).expect(400);
+      expect(refused.body.message).toBe('mode rebuild takes no input; remove transactions');
     });
 
     it('resolves a relative source against the repository root', async () => {

@@ -96,6 +96,45 @@ describe('generated shop runs', () => {
         second = await run({ mode: 'incremental' });
       });
 
+      it('keep history for moved customers, and a rebuild from production gives the same warehouse', async () => {
+        const snapshot = async () => {
+          const q = async (sql: string) => (await env.pool.query(sql)).rows;
+          return {
+            customers: await q(`SELECT customer_id, email, city, state, country, age_group, customer_segment,
+                                       effective_date::text, end_date::text, is_current
+                                  FROM warehouse.dim_customers ORDER BY customer_id, effective_date`),
+            products: await q(`SELECT product_id, product_name, category, price, cost, price_range,
+                                      effective_date::text, end_date::text, is_current
+                                 FROM warehouse.dim_products ORDER BY product_id, effective_date`),
+            facts: await q(`SELECT f.item_id, f.date_key, c.customer_id, c.effective_date::text AS customer_version,
+                                   p.product_id, p.effective_date::text AS product_version, f.line_total, f.profit
+                              FROM warehouse.fact_sales f
+                              JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+                              JOIN warehouse.dim_products p ON p.product_key = f.product_key
+                             ORDER BY f.item_id`),
+            daily: await q('SELECT * FROM warehouse.agg_daily_sales ORDER BY date_key'),
+            customerMetrics: await q(`SELECT c.customer_id, c.effective_date::text, a.total_transactions, a.total_spent, a.last_purchase_date::text
+                                        FROM warehouse.agg_customer_metrics a JOIN warehouse.dim_customers c USING (customer_key)
+                                       ORDER BY 1, 2`),
+            productPerformance: await q(`SELECT p.product_id, p.effective_date::text, a.total_quantity_sold, a.total_revenue, a.total_profit
+                                           FROM warehouse.agg_product_performance a JOIN warehouse.dim_products p USING (product_key)
+                                          ORDER BY 1, 2`),
+          };
+        };
+        const loaded = await snapshot();
+        // The deltas moved customers: their history has a closed version and a current one.
+        const versions = new Map<string, number>();
+        for (const row of loaded.customers as Array<{ customer_id: string }>) {
+          versions.set(row.customer_id, (versions.get(row.customer_id) ?? 0) + 1);
+        }
+        expect([...versions.values()].filter((n) => n > 1).length).toBeGreaterThan(2);
+        expect(loaded.facts.length).toBeGreaterThan(6000);
+
+        const rebuild = await run({ mode: 'rebuild' });
+        expect(rebuild.status).toBe('succeeded');
+        expect(await snapshot()).toEqual(loaded);
+      });
+
       it('refuses sizes, seed, dates or a source with mode incremental, and days without it', async () => {
         expect(await refusal({ mode: 'incremental', transactions: 5, seed: 3 })).toMatch(/remove transactions, seed$/);
         expect(await refusal({ days: 2 })).toMatch(/days is only for mode incremental/);

@@ -22,6 +22,11 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
     expect(await migrateDatabase(env.config.databaseUrl)).toEqual([]);
   });
 
+  it('lets several apps migrate at once: the ones that find the lock taken wait for it', async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => migrateDatabase(env.config.databaseUrl)));
+    expect(results).toEqual([[], [], [], [], [], []]);
+  });
+
   it('escapes COPY text values so tabs, newlines, backslashes and NULL survive', () => {
     expect(copyTextRow(['a\tb', 'line1\nline2', 'back\\slash', null, ''])).toBe('a\\tb\tline1\\nline2\tback\\\\slash\t\\N\t\n');
   });

@@ -9,6 +9,20 @@ import { ensureDatabase } from './database';
  */
 export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<string[]> {
   await ensureDatabase(databaseUrl);
+  // node-pg-migrate refuses, rather than waits, while another process holds its lock (apps
+  // starting together, docker-compose replicas): wait for that process to finish instead.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await applyPending(databaseUrl, log);
+    } catch (error) {
+      if (!/Another migration is already running/.test((error as Error).message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
+    }
+  }
+}
+
+async function applyPending(databaseUrl: string, log: (line: string) => void): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: join(sqlDir(), 'migrations'),

@@ -5,7 +5,8 @@ import { formatRunSummary, stageProgressLine } from './report-format';
 
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
                             [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
-                            [--incremental [--days N]] [--rebuild] [--api URL] [--json]
+                            [--incremental [--days N]] [--rebuild] [--defects RATE] [--api URL] [--json]
+--defects RATE damages that share of generated records on purpose (0..0.5) and writes a manifest.
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 --rebuild rebuilds the warehouse and the analyses from production history.
 Asks the running API (npm start) to start a run, shows progress per stage, prints the summary.
@@ -30,6 +31,7 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
       incremental: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       days: { type: 'string' },
+      defects: { type: 'string' },
       api: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -46,6 +48,13 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
   if (values['start-date'] !== undefined) body.startDate = values['start-date'];
   if (values['end-date'] !== undefined) body.endDate = values['end-date'];
   if (values.source !== undefined) body.source = values.source;
+  if (values.defects !== undefined) {
+    const rate = Number(values.defects);
+    if (values.defects.trim() === '' || !(rate >= 0 && rate <= 0.5)) {
+      throw new UsageError(`--defects must be a rate between 0 and 0.5 (e.g. 0.02), got '${values.defects}'`);
+    }
+    body.defects = rate;
+  }
   if (values.days !== undefined && !values.incremental) throw new UsageError('--days is only for --incremental');
   if (values.rebuild) {
     if (values.incremental) throw new UsageError('--rebuild and --incremental exclude each other');

@@ -5,7 +5,8 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --   1 missing_required      customer_id blank (such a line cannot be de-duplicated)
---   2 duplicate_superseded  a later line of the same customer_id (by source_file, source_line) wins
+--   2 duplicate_line        an exact copy of a later line of the same customer_id
+--     duplicate_superseded  a later line of the same customer_id (by source_file, source_line) wins
 --   3 missing_required      first_name, last_name, email or registration_date blank
 --   4 invalid_email         not local@domain.tld
 --   5 invalid_date          registration_date not a real YYYY-MM-DD date
@@ -22,6 +23,8 @@ WITH staged AS (
   SELECT s AS line,
          s.source_file,
          s.source_line,
+         -- The line's values as written: tells an exact copy from a conflicting one.
+         row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text AS content,
          nullif(btrim(s.customer_id), '')                      AS customer_id,
          initcap(nullif(btrim(s.first_name), ''))              AS first_name,
          initcap(nullif(btrim(s.last_name), ''))               AS last_name,
@@ -40,9 +43,9 @@ checked AS (
   SELECT st.*,
          CASE
            WHEN st.customer_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER (PARTITION BY st.customer_id
-                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
-             THEN 'duplicate_superseded'
+           WHEN row_number() OVER latest_first > 1
+             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.first_name IS NULL OR st.last_name IS NULL OR st.email IS NULL
                 OR st.registration_date_text IS NULL THEN 'missing_required'
            WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
@@ -51,6 +54,7 @@ checked AS (
            WHEN st.age_group NOT IN ('18-25', '26-35', '36-45', '46-60', '60+') THEN 'invalid_age_group'
          END AS line_reason
     FROM staged st
+   WINDOW latest_first AS (PARTITION BY st.customer_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 email_claims AS (
   SELECT c.*,
@@ -79,6 +83,8 @@ quarantined AS (
              CASE WHEN d.last_name IS NULL THEN 'last_name' END,
              CASE WHEN d.email IS NULL THEN 'email' END,
              CASE WHEN d.registration_date_text IS NULL THEN 'registration_date' END)
+           WHEN 'duplicate_line' THEN
+             format('customer %s is repeated unchanged later in the run; the later copy is loaded', d.customer_id)
            WHEN 'duplicate_superseded' THEN
              format('customer %s appears again later in the run; the latest line wins', d.customer_id)
            WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)

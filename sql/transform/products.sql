@@ -13,18 +13,22 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --   1 missing_required      product_id blank (such a line cannot be de-duplicated)
---   2 duplicate_superseded  a later line of the same product_id (by source_file, source_line) wins
+--   2 duplicate_line        an exact copy of a later line of the same product_id
+--     duplicate_superseded  a later line of the same product_id (by source_file, source_line) wins
 --   3 missing_required      product_name, category, price or cost blank
 --   4 invalid_number        price or cost not a number; stock_quantity given but not an integer
 --   5 non_positive_price    price <= 0
 --   6 negative_value        cost < 0 or stock_quantity < 0
---   7 cost_not_below_price  cost >= price
+--   7 implausible_value     price above 1,000,000 (a slipped decimal point or a placeholder)
+--   8 cost_not_below_price  cost >= price
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 WITH staged AS (
   SELECT s AS line,
          s.source_file,
          s.source_line,
+         -- The line's values as written: tells an exact copy from a conflicting one.
+         row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text AS content,
          nullif(btrim(s.product_id), '')     AS product_id,
          nullif(btrim(s.product_name), '')   AS product_name,
          nullif(btrim(s.category), '')       AS category,
@@ -44,18 +48,20 @@ decided AS (
   SELECT st.*,
          CASE
            WHEN st.product_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER (PARTITION BY st.product_id
-                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
-             THEN 'duplicate_superseded'
+           WHEN row_number() OVER latest_first > 1
+             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.product_name IS NULL OR st.category IS NULL OR st.price_text IS NULL
                 OR st.cost_text IS NULL THEN 'missing_required'
            WHEN st.price IS NULL OR st.cost IS NULL
                 OR (st.stock_quantity_text IS NOT NULL AND st.stock_quantity IS NULL) THEN 'invalid_number'
            WHEN st.price <= 0 THEN 'non_positive_price'
            WHEN st.cost < 0 OR st.stock_quantity < 0 THEN 'negative_value'
+           WHEN st.price > 1000000 THEN 'implausible_value'
            WHEN st.cost >= st.price THEN 'cost_not_below_price'
          END AS reason_code
     FROM staged st
+   WINDOW latest_first AS (PARTITION BY st.product_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -69,6 +75,8 @@ quarantined AS (
              CASE WHEN d.category IS NULL THEN 'category' END,
              CASE WHEN d.price_text IS NULL THEN 'price' END,
              CASE WHEN d.cost_text IS NULL THEN 'cost' END)
+           WHEN 'duplicate_line' THEN
+             format('product %s is repeated unchanged later in the run; the later copy is loaded', d.product_id)
            WHEN 'duplicate_superseded' THEN
              format('product %s appears again later in the run; the latest line wins', d.product_id)
            WHEN 'invalid_number' THEN 'not a number: ' || concat_ws(', ',
@@ -80,6 +88,7 @@ quarantined AS (
            WHEN 'negative_value' THEN 'negative: ' || concat_ws(', ',
              CASE WHEN d.cost < 0 THEN format('cost %s', d.cost) END,
              CASE WHEN d.stock_quantity < 0 THEN format('stock_quantity %s', d.stock_quantity) END)
+           WHEN 'implausible_value' THEN format('price %s is above 1,000,000: a typo, not a product', d.price)
            WHEN 'cost_not_below_price' THEN format('cost %s is not below price %s', d.cost, d.price)
          END
     FROM decided d

@@ -9,24 +9,29 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --    1 missing_required       item_id blank (such a line cannot be de-duplicated)
---    2 duplicate_superseded   a later line of the same item_id (by source_file, source_line) wins
+--    2 duplicate_line         an exact copy of a later line of the same item_id
+--      duplicate_superseded   a later line of the same item_id (by source_file, source_line) wins
 --    3 missing_required       transaction_id, product_id, quantity, unit_price,
 --                             discount_percentage or line_total blank
 --    4 invalid_number         quantity not an integer; unit_price, discount_percentage or
 --                             line_total not a number
 --    5 non_positive_quantity  quantity <= 0
 --    6 negative_value         unit_price < 0
---    7 discount_out_of_range  discount_percentage outside 0..100
---    8 line_total_mismatch    line_total differs from the expected line total by more than 0.01
---    9 orphan_transaction     transaction not in production, or its line in this run was rejected
+--    7 implausible_value      quantity above 1,000 or unit_price above 1,000,000 (a typo or a
+--                             placeholder, not an order line)
+--    8 discount_out_of_range  discount_percentage outside 0..100
+--    9 line_total_mismatch    line_total differs from the expected line total by more than 0.01
+--   10 orphan_transaction     transaction not in production, or its line in this run was rejected
 --                             (the item must not attach to an older version of a rejected order)
---   10 orphan_product         product not in production
+--   11 orphan_product         product not in production
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 WITH staged AS (
   SELECT s AS line,
          s.source_file,
          s.source_line,
+         -- The line's values as written: tells an exact copy from a conflicting one.
+         row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text AS content,
          nullif(btrim(s.item_id), '')             AS item_id,
          nullif(btrim(s.transaction_id), '')      AS transaction_id,
          nullif(btrim(s.product_id), '')          AS product_id,
@@ -50,7 +55,7 @@ rejected_transactions AS (
    WHERE q.run_id = $1
      AND q.stage = 'transform'
      AND q.entity = 'transactions'
-     AND q.reason_code <> 'duplicate_superseded'
+     AND q.reason_code NOT IN ('duplicate_superseded', 'duplicate_line')
      AND q.record_key IS NOT NULL
 ),
 decided AS (
@@ -58,9 +63,9 @@ decided AS (
          calc.expected_line_total,
          CASE
            WHEN st.item_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER (PARTITION BY st.item_id
-                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
-             THEN 'duplicate_superseded'
+           WHEN row_number() OVER latest_first > 1
+             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.transaction_id IS NULL OR st.product_id IS NULL OR st.quantity_text IS NULL
                 OR st.unit_price_text IS NULL OR st.discount_text IS NULL OR st.line_total_text IS NULL
              THEN 'missing_required'
@@ -68,6 +73,7 @@ decided AS (
                 OR st.line_total IS NULL THEN 'invalid_number'
            WHEN st.quantity <= 0 THEN 'non_positive_quantity'
            WHEN st.unit_price < 0 THEN 'negative_value'
+           WHEN st.quantity > 1000 OR st.unit_price > 1000000 THEN 'implausible_value'
            WHEN st.discount_percentage NOT BETWEEN 0 AND 100 THEN 'discount_out_of_range'
            WHEN abs(st.line_total - calc.expected_line_total) > 0.01 THEN 'line_total_mismatch'
            WHEN txn.transaction_id IS NULL OR rejected.transaction_id IS NOT NULL THEN 'orphan_transaction'
@@ -81,6 +87,7 @@ decided AS (
     LEFT JOIN production.transactions txn ON txn.transaction_id = st.transaction_id
     LEFT JOIN rejected_transactions rejected ON rejected.transaction_id = st.transaction_id
     LEFT JOIN production.products product ON product.product_id = st.product_id
+   WINDOW latest_first AS (PARTITION BY st.item_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -96,6 +103,8 @@ quarantined AS (
              CASE WHEN d.unit_price_text IS NULL THEN 'unit_price' END,
              CASE WHEN d.discount_text IS NULL THEN 'discount_percentage' END,
              CASE WHEN d.line_total_text IS NULL THEN 'line_total' END)
+           WHEN 'duplicate_line' THEN
+             format('item %s is repeated unchanged later in the run; the later copy is loaded', d.item_id)
            WHEN 'duplicate_superseded' THEN
              format('item %s appears again later in the run; the latest line wins', d.item_id)
            WHEN 'invalid_number' THEN 'not a number: ' || concat_ws(', ',
@@ -105,6 +114,9 @@ quarantined AS (
              CASE WHEN d.line_total IS NULL THEN format('line_total %L', d.line_total_text) END)
            WHEN 'non_positive_quantity' THEN format('quantity %s is not above zero', d.quantity)
            WHEN 'negative_value' THEN format('unit_price %s is negative', d.unit_price)
+           WHEN 'implausible_value' THEN
+             format('quantity %s x unit_price %s is beyond any real order line (quantity up to 1,000, unit_price up to 1,000,000)',
+                    d.quantity, d.unit_price)
            WHEN 'discount_out_of_range' THEN
              format('discount_percentage %s is outside 0..100', d.discount_percentage)
            WHEN 'line_total_mismatch' THEN

@@ -10,7 +10,8 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --    1 missing_required       transaction_id blank (such a line cannot be de-duplicated)
---    2 duplicate_superseded   a later line of the same transaction_id (by source_file, source_line) wins
+--    2 duplicate_line         an exact copy of a later line of the same transaction_id
+--      duplicate_superseded   a later line of the same transaction_id (by source_file, source_line) wins
 --    3 missing_required       customer_id, transaction_date, payment_method or total_amount blank
 --    4 invalid_date           transaction_date not a real YYYY-MM-DD date
 --    5 future_date            transaction_date after today (UTC)
@@ -19,12 +20,15 @@
 --    8 negative_value         total_amount < 0
 --    9 total_amount_mismatch  total_amount differs from the items' total by more than 0.01
 --   10 orphan_customer        customer_id not in production.customers
+--   11 before_registration    transaction_date before the customer's registration_date
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 WITH staged AS (
   SELECT s AS line,
          s.source_file,
          s.source_line,
+         -- The line's values as written: tells an exact copy from a conflicting one.
+         row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text AS content,
          nullif(btrim(s.transaction_id), '')   AS transaction_id,
          nullif(btrim(s.customer_id), '')      AS customer_id,
          nullif(btrim(s.transaction_date), '') AS transaction_date_text,
@@ -58,11 +62,12 @@ items_total AS (
 decided AS (
   SELECT st.*,
          it.items_total,
+         customer.registration_date,
          CASE
            WHEN st.transaction_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER (PARTITION BY st.transaction_id
-                                   ORDER BY st.source_file DESC, st.source_line DESC) > 1
-             THEN 'duplicate_superseded'
+           WHEN row_number() OVER latest_first > 1
+             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.customer_id IS NULL OR st.transaction_date_text IS NULL
                 OR st.payment_method IS NULL OR st.total_amount_text IS NULL THEN 'missing_required'
            WHEN st.transaction_date IS NULL THEN 'invalid_date'
@@ -72,10 +77,12 @@ decided AS (
            WHEN st.total_amount < 0 THEN 'negative_value'
            WHEN abs(st.total_amount - it.items_total) > 0.01 THEN 'total_amount_mismatch'
            WHEN customer.customer_id IS NULL THEN 'orphan_customer'
+           WHEN st.transaction_date < customer.registration_date THEN 'before_registration'
          END AS reason_code
     FROM staged st
     LEFT JOIN items_total it ON it.transaction_id = st.transaction_id
     LEFT JOIN production.customers customer ON customer.customer_id = st.customer_id
+   WINDOW latest_first AS (PARTITION BY st.transaction_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -89,6 +96,8 @@ quarantined AS (
              CASE WHEN d.transaction_date_text IS NULL THEN 'transaction_date' END,
              CASE WHEN d.payment_method IS NULL THEN 'payment_method' END,
              CASE WHEN d.total_amount_text IS NULL THEN 'total_amount' END)
+           WHEN 'duplicate_line' THEN
+             format('transaction %s is repeated unchanged later in the run; the later copy is loaded', d.transaction_id)
            WHEN 'duplicate_superseded' THEN
              format('transaction %s appears again later in the run; the latest line wins', d.transaction_id)
            WHEN 'invalid_date' THEN
@@ -101,6 +110,9 @@ quarantined AS (
            WHEN 'total_amount_mismatch' THEN
              format('total_amount %s differs from the sum of its items'' line_total %s', d.total_amount, d.items_total)
            WHEN 'orphan_customer' THEN format('customer %s does not exist', d.customer_id)
+           WHEN 'before_registration' THEN
+             format('transaction_date %s is before customer %s registered on %s',
+                    d.transaction_date, d.customer_id, d.registration_date)
          END
     FROM decided d
    WHERE d.reason_code IS NOT NULL

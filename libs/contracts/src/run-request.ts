@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -62,6 +62,17 @@ export class CreateRunRequest {
   @IsString()
   @MinLength(1)
   source?: string;
+
+  /**
+   * Share of generated records given a realistic defect (0 to 0.5), listed in a manifest beside
+   * the data (defects/<file>.json): for testing what the pipeline catches. Generated runs only.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'defects must be a number between 0 and 0.5' })
+  @Min(0)
+  @Max(0.5)
+  defects?: number;
 }
 
 /** What the generator stage is asked to produce; stored in ops.runs.params. */
@@ -72,6 +83,8 @@ export interface GenerateParams {
   seed: number;
   startDate: string;
   endDate: string;
+  /** Defect rate (0..0.5); absent or 0 writes clean data. */
+  defects?: number;
 }
 
 /** A daily delta: the days after the last generated date of the data set of `baseRunId`. */

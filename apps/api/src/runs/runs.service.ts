@@ -55,7 +55,7 @@ export class RunsService {
    * newest generate or incremental run that has not failed, with that data set's parameters.
    */
   private async resolveIncremental(runId: string, request: CreateRunRequest): Promise<RunParams> {
-    const fixed = (['customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source'] as const).filter(
+    const fixed = (['customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source', 'defects'] as const).filter(
       (key) => request[key] !== undefined,
     );
     if (fixed.length > 0) {
@@ -88,6 +88,7 @@ export class RunsService {
     }
     if (request.days !== undefined) throw new BadRequestException('days is only for mode incremental');
     if (request.source !== undefined) {
+      if (request.defects !== undefined) throw new BadRequestException('defects is only for generated runs; remove source or defects');
       const inputDir = await resolveSourceFolder(request.source, this.config.sourceRoots);
       return { mode: 'source', inputDir };
     }
@@ -99,6 +100,7 @@ export class RunsService {
       seed: request.seed ?? defaults.seed,
       startDate: request.startDate ?? defaults.startDate,
       endDate: request.endDate ?? defaults.endDate,
+      ...(request.defects ? { defects: request.defects } : {}),
     };
     // ISO dates compare correctly as strings.
     if (generate.startDate > generate.endDate) {

@@ -5,7 +5,7 @@ import { epochDay } from '../generation/calendar';
 
 export const GENERATE_USAGE =
   'usage: generate --out DIR [--customers N] [--products N] [--transactions N] [--seed S] ' +
-  '[--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--part-size N] [--threads N]';
+  '[--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--part-size N] [--threads N] [--defects RATE]';
 
 /** A wrong command line; the message is one line, fit to print as is. */
 export class GenerateArgsError extends Error {
@@ -20,8 +20,8 @@ export interface GenerateCommand {
   threads?: number;
 }
 
-type Flag = 'out' | 'customers' | 'products' | 'transactions' | 'seed' | 'start-date' | 'end-date' | 'part-size' | 'threads';
-const FLAGS: readonly Flag[] = ['out', 'customers', 'products', 'transactions', 'seed', 'start-date', 'end-date', 'part-size', 'threads'];
+type Flag = 'out' | 'customers' | 'products' | 'transactions' | 'seed' | 'start-date' | 'end-date' | 'part-size' | 'threads' | 'defects';
+const FLAGS: readonly Flag[] = ['out', 'customers', 'products', 'transactions', 'seed', 'start-date', 'end-date', 'part-size', 'threads', 'defects'];
 
 /** Same bounds as POST /runs, so a data set the CLI writes could also be asked of the API. */
 const INTEGER_BOUNDS: Partial<Record<Flag, readonly [number, number]>> = {
@@ -38,6 +38,13 @@ function integer(flag: Flag, raw: string): number {
   if (!/^\d+$/.test(raw)) throw new GenerateArgsError(`--${flag} must be a whole number, got '${raw}'`);
   const value = Number(raw);
   if (value < min || value > max) throw new GenerateArgsError(`--${flag} must be between ${min} and ${max}, got ${raw}`);
+  return value;
+}
+
+/** Same bound as POST /runs: past half the records damaged, a test data set stops being one. */
+function defectRate(raw: string): number {
+  const value = /^(0|1)?(\.\d+)?$/.test(raw) && raw !== '' && raw !== '.' ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= 0.5)) throw new GenerateArgsError(`--defects must be a rate between 0 and 0.5 (e.g. 0.02), got '${raw}'`);
   return value;
 }
 
@@ -87,6 +94,7 @@ export function parseGenerateArgs(argv: readonly string[], defaults: GeneratorDe
       seed: pick('seed', defaults.seed),
       startDate,
       endDate,
+      ...(given.has('defects') ? { defects: defectRate(given.get('defects') ?? '') } : {}),
     },
     partSize: pick('part-size', defaults.partSize),
     ...(given.has('threads') ? { threads: pick('threads', 1) } : {}),

@@ -47,6 +47,8 @@ describe('generate command', () => {
       partSize: 5000,
     });
     expect(parseGenerateArgs(['--help'], defaults)).toBe('help');
+    const damaged = parseGenerateArgs(['--out', '/tmp/o', '--defects', '0.02'], defaults);
+    expect(damaged !== 'help' && damaged.params.defects).toBe(0.02);
   });
 
   it('refuses bad arguments with a one-line message naming the culprit', () => {
@@ -63,6 +65,8 @@ describe('generate command', () => {
     expect(errorOf(['--customers', '5'])).toMatch(/^--out DIR is required/);
     expect(errorOf(['--out', 'x', '--seed', '1', '--seed', '2'])).toBe('--seed is given twice');
     expect(errorOf(['--out', 'x', 'stray'])).toMatch(/^unexpected argument 'stray'/);
+    expect(errorOf(['--out', 'x', '--defects', '0.6'])).toBe("--defects must be a rate between 0 and 0.5 (e.g. 0.02), got '0.6'");
+    expect(errorOf(['--out', 'x', '--defects', '2%'])).toBe("--defects must be a rate between 0 and 0.5 (e.g. 0.02), got '2%'");
     for (const argv of [['--out', 'x', '--colour', 'red'], ['--out', 'x', '--end-date', '2020-01-01']]) {
       expect(errorOf(argv)).not.toContain('\n');
     }

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { GeneratorDefaults } from '@ecom/config';
+import { MANIFEST_DIR, readDefectManifests } from '../generation/defect-writer';
 import { generateToFolder } from '../generation/generate-to-folder';
 import { GENERATE_USAGE, GenerateArgsError, parseGenerateArgs } from './generate-args';
 
@@ -29,11 +31,21 @@ export async function runGenerateCli(argv: readonly string[], defaults: Generato
   const threads = command.threads ?? availableParallelism();
   io.out(
     `generating ${params.customers} customers, ${params.products} products, ${params.transactions} transactions ` +
-      `(seed ${params.seed}, ${params.startDate}..${params.endDate}) into ${outDir}`,
+      `(seed ${params.seed}, ${params.startDate}..${params.endDate}${params.defects ? `, defects ${params.defects}` : ''}) into ${outDir}`,
   );
   try {
     const result = await generateToFolder(outDir, params, { partSize, shop: defaults.model, threads });
     for (const part of result.parts) for (const file of part.files) io.out(`  ${file.name}  ${file.rows} rows`);
+    if (params.defects) {
+      const manifests = await readDefectManifests(outDir);
+      const rejects = manifests.flatMap((m) => m.rejects);
+      const injected = rejects.filter((r) => r.kind !== 'consequence').length;
+      const tricky = manifests.reduce((sum, m) => sum + m.tricky.length, 0);
+      io.out(
+        `injected ${injected} defects (${rejects.length - injected} more lines rejected as their consequence) ` +
+          `and ${tricky} tricky valid values; manifest in ${join(outDir, MANIFEST_DIR)}`,
+      );
+    }
     const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
     io.out(`wrote ${result.rows} rows in ${result.seconds.toFixed(2)} s (${rate} rows/s, ${result.threads} thread${result.threads === 1 ? '' : 's'})`);
     return 0;

@@ -10,9 +10,13 @@ const QUOTE = /"/g;
 export function csvLine(fields: readonly string[]): string {
   let line = '';
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i];
     if (i > 0) line += ',';
-    line += NEEDS_QUOTES.test(field) ? `"${field.replace(QUOTE, '""')}"` : field;
+    line += csvField(fields[i]);
   }
   return line + '\n';
+}
+
+/** One field as csvLine writes it. */
+export function csvField(field: string): string {
+  return NEEDS_QUOTES.test(field) ? `"${field.replace(QUOTE, '""')}"` : field;
 }

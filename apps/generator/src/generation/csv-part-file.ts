@@ -47,6 +47,13 @@ export class CsvPartFile {
     return this.chunk.length < CHUNK_CHARS || this.flush();
   }
 
+  /** A line written as given (a deliberately malformed record), with its line break added. */
+  writeRaw(line: string): boolean {
+    this.rows++;
+    this.chunk += line + '\n';
+    return this.chunk.length < CHUNK_CHARS || this.flush();
+  }
+
   async drained(): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.out.writableNeedDrain) return;

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { ENTITY_SPECS } from '@ecom/contracts';
 import { CsvPartFile } from './csv-part-file';
 import type { DatasetSource } from './dataset-source';
+import { DefectWriter } from './defect-writer';
 import { partFiles, type GeneratePart } from './part-plan';
 import { RecordRandom } from './random';
 import { transactionRecords } from './transactions';
@@ -24,8 +25,11 @@ export async function writeGeneratedPart(
   onProgress?: PartProgress,
 ): Promise<WrittenPart> {
   await mkdir(dir, { recursive: true });
-  const files = partFiles(part).map((f) => new CsvPartFile(dir, f.name, ENTITY_SPECS[f.entity].columns));
+  const specs = partFiles(part);
+  const files = specs.map((f) => new CsvPartFile(dir, f.name, ENTITY_SPECS[f.entity].columns));
   const [main, items] = files;
+  // With --defects, rows go through the injector, which also keeps each file's manifest.
+  const defects = source.defects && new DefectWriter(source.defects, source.model, files.map((file, i) => ({ file, entity: specs[i].entity })));
   const random = new RecordRandom();
   const lookup = new RecordRandom();
   const itemRows: string[][] = [];
@@ -35,14 +39,19 @@ export async function writeGeneratedPart(
       let flowing = true;
       if (part.entity === 'customers') {
         const row = source.customerRow(index, random, lookup);
-        if (row) flowing = main.write(row);
+        if (row) flowing = defects ? defects.customer(index, row) : main.write(row);
       } else if (part.entity === 'products') {
         const row = source.productRow(index, random, lookup);
-        if (row) flowing = main.write(row);
+        if (row) flowing = defects ? defects.product(index, row) : main.write(row);
       } else {
         itemRows.length = 0;
-        flowing = main.write(transactionRecords(source.world, index, random, lookup, itemRows));
-        for (const row of itemRows) flowing = items.write(row) && flowing;
+        const order = transactionRecords(source.world, index, random, lookup, itemRows);
+        if (defects) {
+          flowing = defects.transaction(index, order, itemRows);
+        } else {
+          flowing = main.write(order);
+          for (const row of itemRows) flowing = items.write(row) && flowing;
+        }
       }
       if (!flowing) for (const file of files) await file.drained();
       if (onProgress && (index - part.first + 1) % PROGRESS_EVERY === 0) {
@@ -50,6 +59,7 @@ export async function writeGeneratedPart(
       }
     }
     await Promise.all(files.map((file) => file.commit()));
+    await defects?.writeManifests(dir);
   } catch (error) {
     await Promise.all(files.map((file) => file.discard()));
     throw error;

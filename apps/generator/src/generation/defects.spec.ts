@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@ecom/config';
+import { ENTITIES, type GenerateParams } from '@ecom/contracts';
+import { entityText } from './dataset-files.testing';
+import { MANIFEST_DIR, readDefectManifests } from './defect-writer';
+import type { FileManifest } from './defects';
+import { generateToFolder } from './generate-to-folder';
+
+/** What a manifest says per entity, without the line numbers that depend on the part layout. */
+function byEntity(manifests: FileManifest[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of manifests) {
+    out[m.entity] ??= [];
+    for (const r of m.rejects) out[m.entity].push(`${r.key} ${r.kind} ${r.stage}/${r.reason}${r.causedBy ? ` <- ${r.causedBy}` : ''}`);
+    for (const t of m.tricky) out[m.entity].push(`${t.key} ${t.column}=${JSON.stringify(t.value)}`);
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+describe('defect injection', () => {
+  const params: GenerateParams = {
+    customers: 1500,
+    products: 200,
+    transactions: 2500,
+    seed: 5,
+    startDate: '2024-01-01',
+    endDate: '2024-03-31',
+    defects: 0.05,
+  };
+  const shop = loadConfig({ env: {} }).generator.model;
+  const root = mkdtempSync(join(tmpdir(), 'ecom-defects-'));
+  const dirs = { whole: join(root, 'whole'), parts: join(root, 'parts'), clean: join(root, 'clean'), zero: join(root, 'zero') };
+
+  beforeAll(async () => {
+    await generateToFolder(dirs.whole, params, { partSize: 1_000_000, shop });
+    await generateToFolder(dirs.parts, params, { partSize: 1000, concurrency: 3, shop });
+    await generateToFolder(dirs.clean, { ...params, defects: undefined }, { partSize: 1_000_000, shop });
+    await generateToFolder(dirs.zero, { ...params, defects: 0 }, { partSize: 1_000_000, shop });
+  });
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('damages the same records the same way however the files are split', async () => {
+    for (const entity of ENTITIES) expect(entityText(dirs.parts, entity).body).toBe(entityText(dirs.whole, entity).body);
+    const whole = await readDefectManifests(dirs.whole);
+    const parts = await readDefectManifests(dirs.parts);
+    expect(parts.length).toBeGreaterThan(whole.length);
+    expect(byEntity(parts)).toEqual(byEntity(whole));
+  });
+
+  it('writes a line where the manifest says, with the damage it names', async () => {
+    const [customers] = await readDefectManifests(dirs.whole);
+    const lines = readFileSync(join(dirs.whole, customers.file), 'utf8').split('\n');
+    const byKind = (kind: string) => customers.rejects.filter((r) => r.kind === kind);
+    // No tricky customer value spans lines, so physical line N is lines[N - 1].
+    for (const r of byKind('stray_quote')) expect(lines[r.line - 1]).toMatch(/^CUST\d+,[^,"]+"[^,"]+,/);
+    for (const r of byKind('exact_duplicate')) expect(lines[r.line]).toBe(lines[r.line - 1]);
+    for (const r of byKind('future_date')) expect(lines[r.line - 1].split(',')[5]).toMatch(/^2099-/);
+    expect(byKind('stray_quote').length + byKind('exact_duplicate').length + byKind('future_date').length).toBeGreaterThan(5);
+    expect(customers.records).toBe(lines.length - 2);
+  });
+
+  it('changes nothing without a rate: rate 0 writes the clean data set and no manifest', () => {
+    for (const entity of ENTITIES) expect(entityText(dirs.zero, entity).body).toBe(entityText(dirs.clean, entity).body);
+    expect(existsSync(join(dirs.zero, MANIFEST_DIR))).toBe(false);
+    expect(entityText(dirs.whole, 'customers').body).not.toBe(entityText(dirs.clean, 'customers').body);
+  });
+});

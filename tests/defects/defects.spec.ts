@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { ENTITY_SPECS, type Entity, type RunReport } from '@ecom/contracts';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { readDefectManifests } from '../../apps/generator/src/generation/defect-writer';
+import { DEFECT_REASONS, type FileManifest } from '../../apps/generator/src/generation/defects';
+import { PipelineApiClient } from '../../tools/api-client';
+import { startPipeline, type RunningPipeline } from '../../tools/in-process';
+
+/** A quarantined (or expected) line: where it is and why it was kept out. */
+const lineKey = (file: string, line: number, stage: string, reason: string): string => `${file}:${line} ${stage}/${reason}`;
+
+/**
+ * The generator damages a data set on purpose (`defects`) and writes down every damage and its
+ * consequences; the pipeline must find exactly those lines, under exactly those reasons, and
+ * nothing else, while hard-but-valid values arrive byte for byte.
+ */
+describe('injected defects against their manifest', () => {
+  let env: TestEnv;
+  let pipeline: RunningPipeline;
+  let report: RunReport;
+  let manifests: FileManifest[];
+
+  beforeAll(async () => {
+    env = await createTestEnv('defects', { generator: { partSize: 1500 } });
+    pipeline = await startPipeline(env.config);
+    const client = new PipelineApiClient(pipeline.baseUrl);
+    const { runId } = await client.startRun({ customers: 2000, products: 600, transactions: 3000, seed: 11, defects: 0.05 });
+    report = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
+    manifests = await readDefectManifests(join(env.config.dataRoot, 'raw', runId));
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.teardown();
+  });
+
+  it('runs the damaged batch to the end', () => {
+    expect(report.error).toBeNull();
+    expect(report.status).toBe('succeeded');
+    // Two customer parts, one product part, two transaction parts with their item parts.
+    expect(manifests.map((m) => m.file)).toEqual([
+      'customers.part-0001.csv',
+      'customers.part-0002.csv',
+      'products.csv',
+      'transaction_items.part-0001.csv',
+      'transaction_items.part-0002.csv',
+      'transactions.part-0001.csv',
+      'transactions.part-0002.csv',
+    ]);
+  });
+
+  it('injects every kind of defect the issue lists, on every entity', () => {
+    for (const [entity, kinds] of Object.entries(DEFECT_REASONS)) {
+      const injected = new Set(manifests.filter((m) => m.entity === entity).flatMap((m) => m.rejects.map((r) => r.kind)));
+      expect({ entity, kinds: Object.keys(kinds).filter((k) => !injected.has(k)) }).toEqual({ entity, kinds: [] });
+    }
+    const consequences = manifests.flatMap((m) => m.rejects).filter((r) => r.kind === 'consequence');
+    expect(new Set(consequences.map((r) => r.reason))).toEqual(new Set(['orphan_customer', 'orphan_transaction', 'orphan_product']));
+  });
+
+  it('quarantines exactly the manifest: 100% precision and 100% recall, each under its reason', async () => {
+    const expected = new Map<string, string>();
+    for (const m of manifests) for (const r of m.rejects) expected.set(lineKey(m.file, r.line, r.stage, r.reason), r.kind);
+    const { rows } = await env.pool.query<{ source_file: string; source_line: string; stage: string; reason_code: string }>(
+      'SELECT source_file, source_line, stage, reason_code FROM ops.quarantine WHERE run_id = $1',
+      [report.runId],
+    );
+    const actual = new Set(rows.map((q) => lineKey(q.source_file, Number(q.source_line), q.stage, q.reason_code)));
+    const found = [...actual].filter((k) => expected.has(k)).length;
+    const precision = found / actual.size;
+    const recall = found / expected.size;
+    const missed = [...expected.keys()].filter((k) => !actual.has(k)).map((k) => `${k} (${expected.get(k)})`);
+    const unexpected = [...actual].filter((k) => !expected.has(k));
+    expect({ missed: missed.slice(0, 20), unexpected: unexpected.slice(0, 20) }).toEqual({ missed: [], unexpected: [] });
+    expect({ precision, recall }).toEqual({ precision: 1, recall: 1 });
+    expect(actual.size).toBe(rows.length);
+    expect(expected.size).toBeGreaterThan(300);
+    process.stdout.write(`defects: ${expected.size} expected rejects (${[...expected.values()].filter((k) => k !== 'consequence').length} injected), ${rows.length} quarantined, precision ${precision}, recall ${recall}\n`);
+  });
+
+  it('carries the tricky valid values into production byte for byte', async () => {
+    const tables: Partial<Record<Entity, string>> = {
+      customers: 'production.customers',
+      products: 'production.products',
+      transactions: 'production.transactions',
+    };
+    let checked = 0;
+    for (const m of manifests) {
+      const table = tables[m.entity];
+      if (!table) continue;
+      const keyColumn = ENTITY_SPECS[m.entity].columns[0];
+      for (const t of m.tricky) {
+        // Identifiers come from the contract's column list, never from input.
+        const { rows } = await env.pool.query<{ value: string }>(
+          `SELECT ${t.column} AS value FROM ${table} WHERE ${keyColumn} = $1`,
+          [t.key],
+        );
+        expect({ key: t.key, column: t.column, value: rows[0]?.value }).toEqual({ key: t.key, column: t.column, value: t.value });
+        checked++;
+      }
+    }
+    const values = manifests.flatMap((m) => m.tricky.map((t) => t.value));
+    expect(checked).toBeGreaterThan(100);
+    // The hard cases are all there: a line break, a quote and a comma together, emoji, a long name.
+    expect(values.some((v) => v.includes('\n') && v.includes('"') && v.includes(','))).toBe(true);
+    expect(values.some((v) => /\p{Extended_Pictographic}/u.test(v))).toBe(true);
+    expect(values.some((v) => v.length > 400)).toBe(true);
+  });
+
+  it('adds up for every file and every stage (CONTRACT.md section 3)', () => {
+    expect(report.accountingBalanced).toBe(true);
+    for (const m of manifests) {
+      const file = report.files.find((f) => f.sourceFile === m.file);
+      const ingestRejects = m.rejects.filter((r) => r.stage === 'ingest').length;
+      expect({ file: m.file, read: file?.linesRead, quarantined: file?.rowsQuarantined }).toEqual({
+        file: m.file,
+        read: m.records,
+        quarantined: ingestRejects,
+      });
+    }
+    for (const stage of report.stages) expect(stage.rowsIn).toBe((stage.rowsOut ?? 0) + (stage.rowsRejected ?? 0));
+    const transform = report.stages.find((s) => s.stage === 'transform');
+    const staged = manifests.reduce((sum, m) => sum + m.records - m.rejects.filter((r) => r.stage === 'ingest').length, 0);
+    expect(transform?.rowsIn).toBe(staged);
+    expect(transform?.rowsRejected).toBe(manifests.flatMap((m) => m.rejects).filter((r) => r.stage === 'transform').length);
+  });
+});

@@ -1,25 +1,36 @@
 -- Reconciliation after transform: the revenue of the order lines the transform accepted (staged
 -- lines it did not quarantine, line_total as production stores it, numeric(12,2)) equals the
--- line_total sum of the production lines the run delivered. Violations = the absolute difference
--- in money; rows_checked = delivered lines; samples name lines whose amounts differ or are missing.
+-- line_total of the production lines the run delivered (last_run_id = the run).
+-- Compared per item_id, so amounts cannot cancel out: violations = sum of |accepted - delivered|
+-- per line, in money (a line on one side only counts its whole amount); rows_checked = lines
+-- compared; expected = accepted revenue, actual = delivered revenue; samples name lines whose
+-- amounts differ or are missing on one side. A run that staged no order lines checks 0 rows.
 -- $1 run id.
 WITH accepted AS (
-  SELECT btrim(s.item_id) AS item_id, ops.safe_numeric(s.line_total)::numeric(12,2) AS line_total
+  SELECT nullif(btrim(s.item_id), '') AS item_id,
+         sum(CASE WHEN abs(ops.safe_numeric(s.line_total)) < 1e10
+                  THEN ops.safe_numeric(s.line_total)::numeric(12,2) END) AS line_total
     FROM staging.transaction_items s
    WHERE s.run_id = $1
      AND NOT EXISTS (SELECT 1 FROM ops.quarantine q
                       WHERE q.run_id = $1 AND q.stage = 'transform' AND q.entity = 'transaction_items'
                         AND q.source_file = s.source_file AND q.source_line = s.source_line)
+   GROUP BY 1
 ), delivered AS (
   SELECT item_id, line_total FROM production.transaction_items WHERE last_run_id = $1
-), differing AS (
-  SELECT coalesce(a.item_id, d.item_id) AS item_id
+), compared AS (
+  SELECT coalesce(a.item_id, d.item_id, '(blank item_id)') AS item_id,
+         coalesce(a.line_total, 0) AS expected,
+         coalesce(d.line_total, 0) AS actual,
+         a.item_id IS NULL OR d.item_id IS NULL AS one_sided
     FROM accepted a
     FULL JOIN delivered d ON d.item_id = a.item_id
-   WHERE a.line_total IS DISTINCT FROM d.line_total
 )
-SELECT (SELECT count(*) FROM delivered) AS rows_checked,
-       abs(coalesce((SELECT sum(line_total) FROM accepted), 0) - coalesce((SELECT sum(line_total) FROM delivered), 0)) AS violations,
+SELECT count(*) AS rows_checked,
+       coalesce(sum(abs(expected - actual)), 0) AS violations,
+       coalesce(sum(expected), 0) AS expected,
+       coalesce(sum(actual), 0) AS actual,
        coalesce((SELECT array_agg(item_id ORDER BY item_id)
-                   FROM (SELECT DISTINCT item_id FROM differing ORDER BY item_id LIMIT 10) s),
-                '{}') AS sample_ids;
+                   FROM (SELECT item_id FROM compared WHERE expected <> actual OR one_sided ORDER BY item_id LIMIT 10) s),
+                '{}') AS sample_ids
+  FROM compared;

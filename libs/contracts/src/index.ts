@@ -6,3 +6,4 @@ export * from './analyses';
 export * from './run-report';
 export * from './analysis-format';
 export * from './run-profile';
+export * from './rejects';

@@ -1,3 +1,4 @@
+import type { RejectTotals } from './rejects';
 import type { RunProfile } from './run-profile';
 import type { RunMode } from './run-request';
 import type { RunStatus, Stage, StageStatus } from './stages';
@@ -18,6 +19,8 @@ export interface RunReport {
   files: FileReport[];
   quality: QualitySummary | null;
   rejectsByReason: Array<{ stage: string; reasonCode: string; count: number }>;
+  /** The run's rejects, how many a replay has resolved since, and for a replay run what it resolved. */
+  rejectTotals?: RejectTotals;
   /** CONTRACT.md section 3: true when every file and every finished stage adds up. */
   accountingBalanced: boolean;
   /** The data's measured shape (GET /runs/:id/profile), once the validate stage has profiled it. */
@@ -56,18 +59,44 @@ export interface QualitySummary {
   passed: boolean;
 }
 
-/** GET /runs/:id/quality */
-export interface QualityReport extends QualitySummary {
+/** Where a check ran: the validator on staging, transform and warehouse on the layer they wrote. */
+export type QualityCheckStage = 'validate' | 'transform' | 'warehouse';
+
+/** ops.quality_checks.status: fail = an error check over its threshold; warn = any other violation. */
+export type QualityCheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface QualityCheckReport {
+  checkName: string;
+  /** The check's type in config/quality-checks.yaml: not_null, unique, ..., reconciliation, sql. */
+  checkType: string;
+  stage: QualityCheckStage;
+  family: string;
+  entity: string;
+  severity: 'warn' | 'error';
+  /** As declared: a count ('0') or a rate of the rows checked ('2%'). */
+  threshold: string;
+  /** The threshold as a number of violations for this run's rowsChecked. */
+  allowedViolations: number;
+  weight: number;
+  rowsChecked: number;
+  /** Rows, except for revenue reconciliations: money that does not match. */
+  violations: number;
+  sampleIds: string[];
+  passed: boolean;
+  status: QualityCheckStatus;
+  description: string;
+}
+
+/**
+ * GET /runs/:id/quality. score, grade and threshold are the validator's; null for a run it never
+ * checked (a rebuild enters at the warehouse). passed: the validator passed the run (when it
+ * scored it) and no check of any stage failed.
+ */
+export interface QualityReport {
   runId: string;
-  checks: Array<{
-    checkName: string;
-    family: string;
-    entity: string;
-    weight: number;
-    rowsChecked: number;
-    violations: number;
-    sampleIds: string[];
-    passed: boolean;
-    description: string;
-  }>;
+  score: number | null;
+  grade: string | null;
+  threshold: number | null;
+  passed: boolean;
+  checks: QualityCheckReport[];
 }

@@ -115,4 +115,10 @@ export interface RunParams {
   incremental?: IncrementalParams;
   /** Absolute folder the ingestor reads: data/raw/<run> when generated, the user's folder otherwise. */
   inputDir: string;
+  /**
+   * A replay (POST /runs/:id/replay): the run whose rejects this source run brings corrected rows
+   * for. Its folder may hold only some of the four files, and its transform marks the replayed
+   * run's rejects it delivered as resolved.
+   */
+  replayOf?: string;
 }

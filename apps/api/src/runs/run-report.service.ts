@@ -1,6 +1,18 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { FileReport, QualityReport, QualitySummary, RunProfile, RunReport, StageReport } from '@ecom/contracts';
-import { RunsRepository, type ProfileRow, type QualityScoreRow, type StageRow } from './runs.repository';
+import type {
+  FileReport,
+  QualityCheckReport,
+  QualityCheckStage,
+  QualityCheckStatus,
+  QualityReport,
+  QualitySummary,
+  RunProfile,
+  RunReport,
+  StageReport,
+} from '@ecom/contracts';
+import { RejectsRepository } from './rejects.repository';
+import { rejectTotals } from './rejects.service';
+import { RunsRepository, type ProfileRow, type QualityCheckRow, type QualityScoreRow, type StageRow } from './runs.repository';
 
 function toNumber(value: string | number): number;
 function toNumber(value: string | number | null): number | null;
@@ -23,6 +35,26 @@ function runProfile(runId: string, row: ProfileRow): RunProfile {
 
 function qualitySummary(row: QualityScoreRow): QualitySummary {
   return { score: Number(row.score), grade: row.grade.trim(), threshold: Number(row.threshold), passed: row.passed };
+}
+
+function qualityCheckReport(row: QualityCheckRow): QualityCheckReport {
+  return {
+    checkName: row.check_name,
+    checkType: row.check_type,
+    stage: row.stage as QualityCheckStage,
+    family: row.family,
+    entity: row.entity,
+    severity: row.severity as QualityCheckReport['severity'],
+    threshold: row.threshold,
+    allowedViolations: Number(row.allowed_violations),
+    weight: Number(row.weight),
+    rowsChecked: Number(row.rows_checked),
+    violations: Number(row.violations),
+    sampleIds: row.sample_ids,
+    passed: row.passed,
+    status: row.status as QualityCheckStatus,
+    description: row.description,
+  };
 }
 
 /** A succeeded stage must account for every row it took in (CONTRACT.md section 3). */
@@ -54,17 +86,21 @@ function stageReport(row: StageRow): StageReport {
 /** What GET /runs/:id and /runs/:id/quality say about one run, built from the ledger tables. */
 @Injectable()
 export class RunReportService {
-  constructor(private readonly runs: RunsRepository) {}
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly rejects: RejectsRepository,
+  ) {}
 
   async report(runId: string): Promise<RunReport> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    const [stageRows, fileRows, rejectRows, scoreRow, profileRow] = await Promise.all([
+    const [stageRows, fileRows, rejectRows, scoreRow, profileRow, totalsRow] = await Promise.all([
       this.runs.stagesOf(runId),
       this.runs.fileAccountingOf(runId),
       this.runs.rejectsByReasonOf(runId),
       this.runs.qualityScoreOf(runId),
       this.runs.profileOf(runId),
+      this.rejects.totals(runId),
     ]);
     const stages = stageRows.map(stageReport);
     const files: FileReport[] = fileRows.map((row) => ({
@@ -90,6 +126,7 @@ export class RunReportService {
       files,
       quality: scoreRow ? qualitySummary(scoreRow) : null,
       rejectsByReason: rejectRows.map((row) => ({ stage: row.stage, reasonCode: row.reason_code, count: Number(row.count) })),
+      rejectTotals: rejectTotals(totalsRow),
       accountingBalanced: filesBalance && stages.every(stageBalances),
       profile: profileRow ? runProfile(runId, profileRow) : null,
     };
@@ -105,27 +142,28 @@ export class RunReportService {
     return runProfile(runId, row);
   }
 
+  /** Every stored check of every stage; 404 until some stage has checked the run. */
   async quality(runId: string): Promise<QualityReport> {
-    const [run, scoreRow] = await Promise.all([this.runs.findRun(runId), this.runs.qualityScoreOf(runId)]);
+    const [run, scoreRow, checkRows] = await Promise.all([
+      this.runs.findRun(runId),
+      this.runs.qualityScoreOf(runId),
+      this.runs.qualityChecksOf(runId),
+    ]);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    if (!scoreRow) {
-      throw new NotFoundException(`run ${runId} has no quality report yet (status ${run.status}); the validate stage writes it`);
+    if (!scoreRow && checkRows.length === 0) {
+      throw new NotFoundException(
+        `run ${runId} has no quality report yet (status ${run.status}); the validate stage writes it (a rebuild: the warehouse stage)`,
+      );
     }
-    const checks = await this.runs.qualityChecksOf(runId);
+    const checks = checkRows.map(qualityCheckReport);
+    const summary = scoreRow ? qualitySummary(scoreRow) : undefined;
     return {
       runId,
-      ...qualitySummary(scoreRow),
-      checks: checks.map((row) => ({
-        checkName: row.check_name,
-        family: row.family,
-        entity: row.entity,
-        weight: Number(row.weight),
-        rowsChecked: Number(row.rows_checked),
-        violations: Number(row.violations),
-        sampleIds: row.sample_ids,
-        passed: row.passed,
-        description: row.description,
-      })),
+      score: summary?.score ?? null,
+      grade: summary?.grade ?? null,
+      threshold: summary?.threshold ?? null,
+      passed: (summary?.passed ?? true) && checks.every((check) => check.status !== 'fail'),
+      checks,
     };
   }
 }

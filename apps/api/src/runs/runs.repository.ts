@@ -54,13 +54,19 @@ export interface QualityScoreRow {
 
 export interface QualityCheckRow {
   check_name: string;
+  check_type: string;
+  stage: string;
   family: string;
   entity: string;
+  severity: string;
+  threshold: string;
+  allowed_violations: string;
   weight: string;
   rows_checked: string;
   violations: string;
   sample_ids: string[];
   passed: boolean;
+  status: string;
   description: string;
 }
 

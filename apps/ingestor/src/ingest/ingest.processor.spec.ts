@@ -134,6 +134,29 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect(await runtime.queue('validate').getJob(stageJobId('ingest-missing-file', 'validate'))).toBeUndefined();
   });
 
+  it('lands a replay folder holding only the files with corrections', async () => {
+    const dir = inputFolder('batch-corrections', { 'transaction_items.csv': csvFile('transaction_items', 2, 'I') });
+
+    await runtime.launchRun('ingest-replay', { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
+    const stage = await waitFor(async () => {
+      const s = await ingestStage('ingest-replay');
+      return s?.status === 'succeeded' ? s : undefined;
+    }, 'the replay ingest to succeed');
+
+    expect(stage).toMatchObject({ rows_in: 2, rows_out: 2, rows_rejected: 0, tasks_total: 1, tasks_done: 1 });
+    expect((await runtime.ledger.listTasks('ingest-replay', 'ingest')).map((t) => t.task_key)).toEqual(['transaction_items.csv']);
+  });
+
+  it('fails a replay whose folder holds no input file at all', async () => {
+    const dir = inputFolder('batch-no-corrections', { 'notes.txt': 'nothing to replay' });
+
+    await runtime.launchRun('ingest-replay-empty', { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
+
+    expect((await failedRun('ingest-replay-empty')).error).toBe(
+      `ingest: no input file in ${dir}: a replay needs at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv`,
+    );
+  });
+
   it('fails the run when the input folder does not exist, naming the path', async () => {
     const dir = join(env.config.dataRoot, 'no-such-folder');
 

@@ -32,12 +32,21 @@ async function isRegularFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
+export interface InputFolderOptions {
+  /**
+   * A replay brings corrections for only some entities (say just transaction_items.csv): it needs
+   * at least one input file, not all four. A normal batch missing a file is refused, since its
+   * rows would otherwise land without their parents or children.
+   */
+  subsetAllowed?: boolean;
+}
+
 /**
  * The input files of one batch folder (not recursive), in entity order then part order.
- * Every entity needs a file; a folder holding both `x.csv` and `x.part-NNNN.csv` is refused,
- * since loading both would land the same rows twice.
+ * Every entity needs a file (unless `subsetAllowed`); a folder holding both `x.csv` and
+ * `x.part-NNNN.csv` is refused, since loading both would land the same rows twice.
  */
-export async function readInputFolder(inputDir: string): Promise<InputFolder> {
+export async function readInputFolder(inputDir: string, options: InputFolderOptions = {}): Promise<InputFolder> {
   const dir = resolve(inputDir);
   const files: InputFile[] = [];
   const ignored: string[] = [];
@@ -52,7 +61,10 @@ export async function readInputFolder(inputDir: string): Promise<InputFolder> {
   }
 
   const missing = ENTITIES.filter((entity) => !files.some((f) => f.entity === entity));
-  if (missing.length > 0) {
+  if (options.subsetAllowed && files.length === 0) {
+    throw new StageFailure(`no input file in ${dir}: a replay needs at least one of ${ENTITIES.map((e) => ENTITY_SPECS[e].fileName).join(', ')}`);
+  }
+  if (!options.subsetAllowed && missing.length > 0) {
     throw new StageFailure(`missing ${missing.map((e) => ENTITY_SPECS[e].fileName).join(', ')} in ${dir}`);
   }
   for (const entity of ENTITIES) {

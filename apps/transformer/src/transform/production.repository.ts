@@ -35,4 +35,10 @@ export class ProductionRepository {
       byReason: Object.fromEntries(Object.entries(row.by_reason).map(([reason, n]) => [reason, Number(n)])),
     };
   }
+
+  /** Marks the rejects of `replayOf` that replay run `runId` delivered as resolved; how many it marked. */
+  async resolveReplayedRejects(db: Queryable, replayOf: string, runId: string): Promise<number> {
+    const { rows } = await runSqlFile<{ resolved: string }>(db, 'transform/resolve_replayed_rejects', [replayOf, runId]);
+    return Number(rows[0].resolved);
+  }
 }

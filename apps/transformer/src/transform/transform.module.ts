@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
+import { QualityChecksConfig, loadQualityChecks } from '@ecom/pipeline';
 import { ProductionRepository } from './production.repository';
 import { TransformProcessor } from './transform.processor';
 import { TransformService } from './transform.service';
 
 @Module({
-  providers: [ProductionRepository, TransformService, TransformProcessor],
+  providers: [
+    // Read and checked at start-up, like the validator's: a mistake in config/quality-checks.yaml
+    // stops the worker before it takes a job.
+    { provide: QualityChecksConfig, useFactory: () => loadQualityChecks() },
+    ProductionRepository,
+    TransformService,
+    TransformProcessor,
+  ],
   exports: [TransformService],
 })
 export class TransformModule {}

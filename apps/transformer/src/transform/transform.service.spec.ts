@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
+import { StageFailure, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 import { LOAD_ORDER, TransformService, type TransformDetail } from './transform.service';
@@ -38,6 +38,8 @@ const batch: Record<Entity, StagedLine[]> = {
     { product_id: 'P8', product_name: 'Loss', category: 'X', sub_category: 'X', price: '20', cost: '30', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // cost_not_below_price
     { product_id: 'P9', product_name: 'Owed', category: 'X', sub_category: 'X', price: '20', cost: '10', brand: 'X', stock_quantity: '-5', supplier_id: 'S' }, // negative_value
     { product_id: 'P10', product_name: null, category: 'X', sub_category: 'X', price: '20', cost: '10', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // missing_required
+    { product_id: 'P11', product_name: 'Typo', category: 'X', sub_category: 'X', price: '1999999.00', cost: '10', brand: 'X', stock_quantity: '1', supplier_id: 'S' }, // implausible_value
+    { product_id: 'P5', product_name: 'Rug', category: 'Home', sub_category: 'Living', price: '99.99', cost: '50', brand: 'Lux', stock_quantity: '3', supplier_id: 'S2' }, // the line of P5 above: duplicate_line
   ],
   transactions: [
     { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-03-01', transaction_time: '09:00:00', payment_method: 'UPI', shipping_address: 'old', total_amount: '1.00' }, // duplicate_superseded
@@ -51,7 +53,8 @@ const batch: Record<Entity, StagedLine[]> = {
     { transaction_id: 'T8', customer_id: 'C1', transaction_date: '2024-03-08', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'h', total_amount: 'ten' }, // invalid_number
     { transaction_id: 'T9', customer_id: 'C1', transaction_date: '2024-03-09', transaction_time: '12:00:00', payment_method: '', shipping_address: 'i', total_amount: '0' }, // missing_required
     { transaction_id: 'T10', customer_id: 'C1', transaction_date: '2024-03-10', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'j', total_amount: '-5' }, // negative_value
-    { transaction_id: 'T11', customer_id: 'C3', transaction_date: '2024-03-11', transaction_time: '', payment_method: 'Net Banking', shipping_address: 'k', total_amount: '267.00' },
+    { transaction_id: 'T11', customer_id: 'C3', transaction_date: '2024-03-11', transaction_time: '', payment_method: 'Net Banking', shipping_address: 'k', total_amount: '5267.00' },
+    { transaction_id: 'T12', customer_id: 'C3', transaction_date: '2022-12-30', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'l', total_amount: '0' }, // before_registration (C3 registered 2022-12-31)
   ],
   transaction_items: [
     { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: '9', unit_price: '19.99', discount_percentage: '0', line_total: '179.91' }, // duplicate_superseded
@@ -69,6 +72,7 @@ const batch: Record<Entity, StagedLine[]> = {
     { item_id: 'I12', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '-1', discount_percentage: '0', line_total: '1.00' }, // negative_value
     { item_id: 'I13', transaction_id: 'T11', product_id: 'P2', quantity: '1', unit_price: '250', discount_percentage: '0', line_total: '250.00' },
     { item_id: 'I14', transaction_id: 'T99', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (never seen)
+    { item_id: 'I15', transaction_id: 'T11', product_id: 'P1', quantity: '5000', unit_price: '1', discount_percentage: '0', line_total: '5000.00' }, // implausible_value
   ],
 };
 
@@ -82,12 +86,15 @@ const expectedRejects: Array<[Entity, string | null, string]> = [
   ['customers', 'C7', 'invalid_age_group'],
   ['customers', 'C8', 'duplicate_email'],
   ['products', 'P10', 'missing_required'],
+  ['products', 'P11', 'implausible_value'],
+  ['products', 'P5', 'duplicate_line'],
   ['products', 'P6', 'invalid_number'],
   ['products', 'P7', 'non_positive_price'],
   ['products', 'P8', 'cost_not_below_price'],
   ['products', 'P9', 'negative_value'],
   ['transactions', 'T1', 'duplicate_superseded'],
   ['transactions', 'T10', 'negative_value'],
+  ['transactions', 'T12', 'before_registration'],
   ['transactions', 'T3', 'orphan_customer'],
   ['transactions', 'T4', 'total_amount_mismatch'],
   ['transactions', 'T5', 'invalid_date'],
@@ -100,6 +107,7 @@ const expectedRejects: Array<[Entity, string | null, string]> = [
   ['transaction_items', 'I11', 'missing_required'],
   ['transaction_items', 'I12', 'negative_value'],
   ['transaction_items', 'I14', 'orphan_transaction'],
+  ['transaction_items', 'I15', 'implausible_value'],
   ['transaction_items', 'I4', 'orphan_transaction'],
   ['transaction_items', 'I5', 'orphan_transaction'],
   ['transaction_items', 'I6', 'orphan_product'],
@@ -141,12 +149,12 @@ describe('TransformService: staging → production, one transaction per run', ()
     for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) await stage(runId, entity, rows);
   }
 
-  /** Runs the stage's work in its own transaction, as StageRuntime.runStage does. */
-  async function transform(runId: string): Promise<StageCounts & { detail: TransformDetail }> {
+  /** Runs the stage's work in its own transaction, as StageRuntime.runStage does; `progress` collects its updates. */
+  async function transform(runId: string, progress: Array<Record<string, unknown>> = []): Promise<StageCounts & { detail: TransformDetail }> {
     const run = await runtime.ledger.getRun(runId);
     if (!run) throw new Error(`no run ${runId}`);
     const counts = await withTransaction(env.pool, (client) =>
-      service.transformRun({ runId, run, client, progress: async () => undefined }),
+      service.transformRun({ runId, run, client, progress: async (update) => void progress.push(update) }),
     );
     return counts as StageCounts & { detail: TransformDetail };
   }
@@ -171,13 +179,24 @@ describe('TransformService: staging → production, one transaction per run', ()
       )
     ).rows;
 
+  /** The stored transform-stage checks: [name, stage, rows checked, violations, status, sample ids]. */
+  const reconciliationOf = async (runId: string) =>
+    (
+      await env.pool.query(
+        `SELECT check_name, check_type, stage, rows_checked, violations, status, sample_ids
+           FROM ops.quality_checks WHERE run_id = $1 AND stage = 'transform' ORDER BY check_name`,
+        [runId],
+      )
+    ).rows.map((r) => [r.check_name, `${r.check_type}@${r.stage}`, Number(r.rows_checked), r.violations, r.status, r.sample_ids]);
+
   describe('a batch with one bad line per rule', () => {
     const runId = 'r-rules';
     let counts: StageCounts & { detail: TransformDetail };
+    const progress: Array<Record<string, unknown>> = [];
 
     beforeAll(async () => {
       await createRunWith(runId, batch);
-      counts = await transform(runId);
+      counts = await transform(runId, progress);
     });
 
     it('quarantines each bad line with exactly its reason, and no good line', async () => {
@@ -197,6 +216,8 @@ describe('TransformService: staging → production, one transaction per run', ()
         'line_total 12.00 differs from quantity x unit_price x (1 - discount/100) = 10.00',
       );
       expect(rows.find((q) => q.record_key === 'P10')?.message).toBe('required value blank: product_name');
+      expect(rows.find((q) => q.record_key === 'P5')?.message).toBe('product P5 is repeated unchanged later in the run; the later copy is loaded');
+      expect(rows.find((q) => q.record_key === 'T12')?.message).toBe('transaction_date 2022-12-30 is before customer C3 registered on 2022-12-31');
       for (const q of rows) expect(q.reason_code).toMatch(/^[a-z]+(_[a-z]+)*$/);
     });
 
@@ -252,12 +273,25 @@ describe('TransformService: staging → production, one transaction per run', ()
       };
       expect(counts.detail).toEqual({
         customers: { in: 10, out: 3, rejected: 7, byReason: byEntity('customers', ['missing_required', 'duplicate_superseded', 'invalid_email', 'invalid_date', 'future_date', 'invalid_age_group', 'duplicate_email']) },
-        products: { in: 10, out: 5, rejected: 5, byReason: byEntity('products', ['missing_required', 'invalid_number', 'non_positive_price', 'cost_not_below_price', 'negative_value']) },
-        transactions: { in: 12, out: 3, rejected: 9, byReason: byEntity('transactions', ['duplicate_superseded', 'negative_value', 'orphan_customer', 'total_amount_mismatch', 'invalid_date', 'future_date', 'invalid_time', 'invalid_number', 'missing_required']) },
-        transaction_items: { in: 15, out: 4, rejected: 11, byReason: byEntity('transaction_items', ['duplicate_superseded', 'line_total_mismatch', 'missing_required', 'negative_value', 'orphan_transaction', 'non_positive_quantity', 'invalid_number', 'discount_out_of_range', 'orphan_product']) },
+        products: { in: 12, out: 5, rejected: 7, byReason: byEntity('products', ['missing_required', 'duplicate_line', 'invalid_number', 'non_positive_price', 'implausible_value', 'cost_not_below_price', 'negative_value']) },
+        transactions: { in: 13, out: 3, rejected: 10, byReason: byEntity('transactions', ['duplicate_superseded', 'negative_value', 'orphan_customer', 'before_registration', 'total_amount_mismatch', 'invalid_date', 'future_date', 'invalid_time', 'invalid_number', 'missing_required']) },
+        transaction_items: { in: 16, out: 4, rejected: 12, byReason: byEntity('transaction_items', ['duplicate_superseded', 'line_total_mismatch', 'missing_required', 'negative_value', 'implausible_value', 'orphan_transaction', 'non_positive_quantity', 'invalid_number', 'discount_out_of_range', 'orphan_product']) },
       });
-      expect(counts).toMatchObject({ rowsIn: 47, rowsOut: 15, rowsRejected: 32 });
+      expect(counts).toMatchObject({ rowsIn: 51, rowsOut: 15, rowsRejected: 36 });
       expect(counts.rowsIn).toBe(counts.rowsOut + counts.rowsRejected);
+    });
+
+    it('reconciles staging with production: staged = delivered + quarantined per entity, and the accepted revenue arrives', async () => {
+      const kept = (entity: Entity) => counts.detail[entity].out;
+      expect(await reconciliationOf(runId)).toEqual([
+        ['reconcile_customers_staging_production', 'reconciliation@transform', batch.customers.length, '0', 'pass', []],
+        ['reconcile_products_staging_production', 'reconciliation@transform', batch.products.length, '0', 'pass', []],
+        // Lines compared: the accepted ones, each delivered with its line_total.
+        ['reconcile_revenue_staging_production', 'reconciliation@transform', kept('transaction_items'), '0.00', 'pass', []],
+        ['reconcile_transaction_items_staging_production', 'reconciliation@transform', batch.transaction_items.length, '0', 'pass', []],
+        ['reconcile_transactions_staging_production', 'reconciliation@transform', batch.transactions.length, '0', 'pass', []],
+      ]);
+      expect(progress.at(-1)).toEqual({ step: 'reconciliation', checksDone: 5, checksTotal: 5, lastCheck: 'reconcile_revenue_staging_production' });
     });
 
     it('leaves production and quarantine identical when the same run is transformed again', async () => {
@@ -311,6 +345,54 @@ describe('TransformService: staging → production, one transaction per run', ()
       ]);
       // The earlier run's rejects are its own and stay.
       expect(await quarantineOf('r-rules')).toHaveLength(expectedRejects.length);
+    });
+  });
+  describe('a reconciliation that does not add up', () => {
+    it('fails the stage naming the checks, what staging and production hold, and commits nothing of the stage', async () => {
+      await createRunWith('r-broken', {
+        customers: [
+          { ...batch.customers[9], customer_id: 'C20', email: 'c20@x.com' },
+          { ...batch.customers[3], customer_id: 'C21' }, // invalid_email
+        ],
+      });
+      // A production line stamped with the run that the run never staged: what a transform writing
+      // the wrong rows would leave behind.
+      await env.pool.query(
+        `INSERT INTO production.transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
+         VALUES ('I99', 'T1', 'P1', 1, 19.99, 0, 19.99, 'r-broken')`,
+      );
+
+      const failure = await transform('r-broken').catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(StageFailure);
+      expect((failure as StageFailure).message).toBe(
+        'error checks over their threshold: reconcile_revenue_staging_production 19.99/1 (threshold 0), ' +
+          'reconcile_transaction_items_staging_production 1/0 (threshold 0); ' +
+          'reconcile_transaction_items_staging_production: expected 0, actual 1 (I99); ' +
+          'reconcile_revenue_staging_production: expected 0, actual 19.99 (I99)',
+      );
+      // The stage rolled back: neither the good customer nor the bad one's reject landed.
+      expect((await env.pool.query(`SELECT customer_id FROM production.customers WHERE customer_id IN ('C20', 'C21')`)).rows).toEqual([]);
+      expect(await quarantineOf('r-broken')).toEqual([]);
+      // The verdicts are committed on their own, so the run report shows why.
+      expect(await reconciliationOf('r-broken')).toEqual([
+        ['reconcile_customers_staging_production', 'reconciliation@transform', 2, '0', 'pass', []],
+        ['reconcile_products_staging_production', 'reconciliation@transform', 0, '0', 'pass', []],
+        ['reconcile_revenue_staging_production', 'reconciliation@transform', 1, '19.99', 'fail', ['I99']],
+        ['reconcile_transaction_items_staging_production', 'reconciliation@transform', 0, '1', 'fail', ['I99']],
+        ['reconcile_transactions_staging_production', 'reconciliation@transform', 0, '0', 'pass', []],
+      ]);
+
+      // Repaired, the same run transforms and its verdicts are replaced.
+      await env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'I99'`);
+      await expect(transform('r-broken')).resolves.toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1 });
+      expect((await reconciliationOf('r-broken')).map(([name, , , , status]) => [name, status])).toEqual([
+        ['reconcile_customers_staging_production', 'pass'],
+        ['reconcile_products_staging_production', 'pass'],
+        ['reconcile_revenue_staging_production', 'pass'],
+        ['reconcile_transaction_items_staging_production', 'pass'],
+        ['reconcile_transactions_staging_production', 'pass'],
+      ]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import type { Entity } from '@ecom/contracts';
-import { StageFailure, type StageContext, type StageCounts } from '@ecom/pipeline';
+import { QualityChecksConfig, StageFailure, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
 import { ProductionRepository, type EntityOutcome } from './production.repository';
 
 /** Parents before children: referential checks read production after the parents were upserted. */
@@ -10,13 +11,20 @@ export type TransformDetail = Record<Entity, EntityOutcome>;
 
 @Injectable()
 export class TransformService {
-  constructor(private readonly production: ProductionRepository) {}
+  constructor(
+    private readonly production: ProductionRepository,
+    private readonly pool: Pool,
+    private readonly checks: QualityChecksConfig,
+  ) {}
 
   /**
    * Staging → production for one run, inside the stage's transaction. Safe to repeat: the run's
    * earlier transform rejects are cleared first and the upserts leave identical rows untouched.
+   * Ends with the transform-stage checks of config/quality-checks.yaml (staging → production
+   * reconciliation); an error check over its threshold fails the stage and nothing of it commits.
+   * `checks` lets a test run another set than the configured one.
    */
-  async transformRun(ctx: StageContext): Promise<StageCounts> {
+  async transformRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
     await this.production.clearRunQuarantine(ctx.client, ctx.runId);
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {
@@ -30,7 +38,13 @@ export class TransformService {
       }
       detail[entity] = outcome;
     }
+    await runQualityChecks(ctx.client, this.pool, ctx.runId, 'transform', {
+      checks,
+      progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
+    });
     const outcomes = Object.values(detail);
+    // Same transaction as the upserts: a replay's rejects are resolved exactly when its rows land.
+    if (ctx.run.params.replayOf) await this.production.resolveReplayedRejects(ctx.client, ctx.run.params.replayOf, ctx.runId);
     return {
       rowsIn: outcomes.reduce((sum, o) => sum + o.in, 0),
       rowsOut: outcomes.reduce((sum, o) => sum + o.out, 0),

@@ -179,20 +179,30 @@ describe('check types: each SQL template on crafted staging rows', () => {
     it('staging -> production: staged rows = delivered + rejected, per entity; accepted revenue = delivered revenue', async () => {
       expect(await measure('customers_reach_production', 'rec')).toEqual([4, '1', ['C3']]);
       expect(await measure('revenue_reaches_production', 'rec')).toEqual([2, '1.00', ['I2']]);
+      // What each layer holds, for the failure message: 4 staged; 2 delivered + 1 rejected.
+      expect(await measureCheck(env.pool, 'rec', check('customers_reach_production'))).toMatchObject({ expected: '4', actual: '3' });
+      expect(await measureCheck(env.pool, 'rec', check('revenue_reaches_production'))).toMatchObject({ expected: '15.00', actual: '14.00' });
     });
 
-    it('production -> warehouse: one fact per delivered line, and the same revenue', async () => {
+    it('production -> warehouse (incremental): one fact per line the run delivered, and the same revenue', async () => {
+      // Facts sit at their order's date: T900 is production's order of 2023-12-01.
       await env.pool.query(`INSERT INTO warehouse.dim_date (date_key, full_date, year, quarter, month, day, month_name, day_name, day_of_week, week_of_year, is_weekend)
-                            VALUES (20240520, '2024-05-20', 2024, 2, 5, 20, 'May', 'Monday', 1, 21, false) ON CONFLICT DO NOTHING`);
+                            VALUES (20231201, '2023-12-01', 2023, 4, 12, 1, 'December', 'Friday', 5, 48, false) ON CONFLICT DO NOTHING`);
       await env.pool.query(`INSERT INTO warehouse.dim_customers (customer_key, customer_id, full_name, effective_date) VALUES (9001, 'C900', 'Old Timer', '1900-01-01')`);
       await env.pool.query(`INSERT INTO warehouse.dim_products (product_key, product_id, product_name, category, effective_date) VALUES (9001, 'P900', 'Old Chair', 'Furniture', '1900-01-01')`);
       await env.pool.query(`INSERT INTO warehouse.dim_payment_method (payment_method_key, payment_method_name, payment_type) VALUES (9001, 'Cash', 'Offline')`);
-      // I1's fact carries 10.00; I2 never reached the warehouse; I9 is another run's line.
+      // The run's load: an empty window, so the lines checked are the ones the run delivered (up to
+      // the watermark); I9 is another run's line, outside the window.
+      await env.pool.query(
+        `INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, items_from, items_to, transactions_from, transactions_to)
+         VALUES ('rec', 'incremental', '2024-05-20', now(), now(), now(), now())`,
+      );
+      // I1's fact carries 10.00; I2 never reached the warehouse.
       await env.pool.query(
         `INSERT INTO warehouse.fact_sales (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id,
                                            quantity, unit_price, discount_percentage, discount_amount, line_total, profit, last_run_id)
-         VALUES ('I1', 20240520, 9001, 9001, 9001, 'T900', 1, 10.00, 0, 0, 10.00, 5.00, 'rec'),
-                ('I9', 20240520, 9001, 9001, 9001, 'T900', 1, 7.00, 0, 0, 7.00, 3.00, 'earlier')`,
+         VALUES ('I1', 20231201, 9001, 9001, 9001, 'T900', 1, 10.00, 0, 0, 10.00, 5.00, 'rec'),
+                ('I9', 20231201, 9001, 9001, 9001, 'T900', 1, 7.00, 0, 0, 7.00, 3.00, 'earlier')`,
       );
 
       expect(await measure('lines_reach_warehouse', 'rec')).toEqual([2, '1', ['I2']]);
@@ -201,10 +211,40 @@ describe('check types: each SQL template on crafted staging rows', () => {
       await env.pool.query(
         `INSERT INTO warehouse.fact_sales (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id,
                                            quantity, unit_price, discount_percentage, discount_amount, line_total, profit, last_run_id)
-         VALUES ('I2', 20240520, 9001, 9001, 9001, 'T900', 1, 4.00, 0, 0, 4.00, 1.00, 'rec')`,
+         VALUES ('I2', 20231201, 9001, 9001, 9001, 'T900', 1, 4.00, 0, 0, 4.00, 1.00, 'rec')`,
       );
       expect(await measure('lines_reach_warehouse', 'rec')).toEqual([2, '0', []]);
       expect(await measure('revenue_reaches_warehouse', 'rec')).toEqual([2, '0.00', []]);
+    });
+
+    it('production -> warehouse (rebuild): the whole warehouse against all of production, stray facts included', async () => {
+      await ledger.createRun('rec-rebuild', { mode: 'rebuild', inputDir: '' });
+      await env.pool.query(
+        `INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, items_to, transactions_to)
+         VALUES ('rec-rebuild', 'rebuild', '2024-05-20', now(), now())`,
+      );
+      // Every production line (I1, I2 and the other run's I9) has its fact.
+      expect(await measure('lines_reach_warehouse', 'rec-rebuild')).toEqual([3, '0', []]);
+      expect(await measure('revenue_reaches_warehouse', 'rec-rebuild')).toEqual([3, '0.00', []]);
+
+      // A fact whose line production does not hold.
+      await env.pool.query(
+        `INSERT INTO warehouse.fact_sales (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id,
+                                           quantity, unit_price, discount_percentage, discount_amount, line_total, profit, last_run_id)
+         VALUES ('I404', 20231201, 9001, 9001, 9001, 'T900', 1, 3.00, 0, 0, 3.00, 1.00, 'rec-rebuild')`,
+      );
+      expect(await measure('lines_reach_warehouse', 'rec-rebuild')).toEqual([3, '1', ['I404']]);
+      expect(await measure('revenue_reaches_warehouse', 'rec-rebuild')).toEqual([3, '3.00', ['I404']]);
+      // The incremental run checks only its own lines: the stray fact is not its business.
+      expect(await measure('lines_reach_warehouse', 'rec')).toEqual([2, '0', []]);
+
+      // A fact left at another date than its order's: still one fact for the line, but its revenue
+      // is in the wrong place, missing at the order's date and extra at the other.
+      await env.pool.query(`INSERT INTO warehouse.dim_date (date_key, full_date, year, quarter, month, day, month_name, day_name, day_of_week, week_of_year, is_weekend)
+                            VALUES (20240520, '2024-05-20', 2024, 2, 5, 20, 'May', 'Monday', 1, 21, false) ON CONFLICT DO NOTHING`);
+      await env.pool.query(`UPDATE warehouse.fact_sales SET date_key = 20240520 WHERE item_id = 'I9'`);
+      expect(await measure('lines_reach_warehouse', 'rec-rebuild')).toEqual([3, '1', ['I404']]);
+      expect(await measure('revenue_reaches_warehouse', 'rec-rebuild')).toEqual([3, '17.00', ['I404', 'I9']]);
     });
   });
 });

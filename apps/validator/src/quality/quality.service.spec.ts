@@ -312,7 +312,10 @@ checks:
         runQualityChecks(client, env.pool, 'severity-pass', 'transform', { checks: reconcile }),
       ).catch((error: unknown) => error);
 
-      expect((failure as StageFailure).message).toBe('error checks over their threshold: customers_reach_production 6/6 (threshold 0)');
+      expect((failure as StageFailure).message).toBe(
+        'error checks over their threshold: customers_reach_production 6/6 (threshold 0); ' +
+          'customers_reach_production: expected 6, actual 0 (C1, C2, C3, C4, C5)',
+      );
       expect(await statuses('severity-pass')).toEqual([
         ['transform', 'customers_reach_production', '6/0.00', 'fail'],
         ['validate', 'customers_known', '1/1.00', 'warn'],

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { stageJobId, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { createWorkerContext, StageRuntime, type StageCounts } from '@ecom/pipeline';
+import { createWorkerContext, StageFailure, StageRuntime, type StageCounts } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
 import { WarehouseService } from './warehouse.service';
@@ -383,6 +383,17 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
     expect(await aggregateMismatches()).toEqual([]);
   };
 
+  /** The stored warehouse-stage checks: [name, rows checked, violations, status, sample ids]. */
+  const reconciliationOf = async (runId: string) =>
+    (
+      await query<{ check_name: string; rows_checked: string; violations: string; status: string; sample_ids: string[] }>(
+        `SELECT check_name, rows_checked, violations, status, sample_ids
+           FROM ops.quality_checks WHERE run_id = $1 AND stage = 'warehouse' AND check_type = 'reconciliation'
+          ORDER BY check_name`,
+        [runId],
+      )
+    ).map((r) => [r.check_name, Number(r.rows_checked), r.violations, r.status, r.sample_ids]);
+
   const factOf = async (itemId: string) =>
     (
       await query(
@@ -457,6 +468,13 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         await query(`SELECT a.total_transactions, a.total_spent, a.avg_order_value FROM warehouse.agg_customer_metrics a
                       JOIN warehouse.dim_customers c USING (customer_key) WHERE c.customer_id = 'C1'`),
       ).toEqual([{ total_transactions: 2, total_spent: '900.00', avg_order_value: '450.00' }]);
+    });
+
+    it('reconciles production with the warehouse: one fact per line, the same revenue', async () => {
+      expect(await reconciliationOf('wh-1')).toEqual([
+        ['reconcile_revenue_production_warehouse', 5, '0.00', 'pass', []],
+        ['reconcile_transaction_items_production_warehouse', 5, '0', 'pass', []],
+      ]);
     });
 
     it('records its watermarks in the ledger and, loaded again, writes nothing at all', async () => {
@@ -667,10 +685,82 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
       await expectWarehouseConsistent();
     });
 
+    it('reconciles the whole warehouse against all of production', async () => {
+      expect(await reconciliationOf('wh-rebuild')).toEqual([
+        ['reconcile_revenue_production_warehouse', 10, '0.00', 'pass', []],
+        ['reconcile_transaction_items_production_warehouse', 10, '0', 'pass', []],
+      ]);
+    });
+
     it('leaves the next incremental load nothing to read', async () => {
       const counts = await load('wh-6', generatedRun('2024-01-16'));
       expect(counts).toMatchObject({ rowsIn: 0, detail: { customerChanges: 0, productChanges: 0, facts: 0 } });
       expect(await content()).toEqual(built);
+    });
+  });
+  describe('reconciliation: production and warehouse must agree when a load ends', () => {
+    it('fails a load whose facts disagree with the lines its run delivered, naming both sides, and commits nothing of it', async () => {
+      // wh-7 brings a new order and re-delivers I1 unchanged (outside its window, but its run's line).
+      await deliver(env.pool, 'wh-7', {
+        transactions: [order('T10', 'C2', '2024-01-16', 'UPI', '20.00')],
+        items: [line('I11', 'T10', 'P2', 1, '20.00', '0.00', '20.00'), RUN_1.items?.[0] as ItemRow],
+      });
+      const before = await content();
+      // I1's fact goes missing behind the loader's back.
+      const [lostFact] = await query(`DELETE FROM warehouse.fact_sales WHERE item_id = 'I1' RETURNING *`);
+
+      const failure = await load('wh-7', generatedRun('2024-01-16')).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(StageFailure);
+      expect((failure as StageFailure).message).toBe(
+        'error checks over their threshold: reconcile_revenue_production_warehouse 180.00/2 (threshold 0), ' +
+          'reconcile_transaction_items_production_warehouse 1/2 (threshold 0); ' +
+          'reconcile_transaction_items_production_warehouse: expected 2, actual 1 (I1); ' +
+          'reconcile_revenue_production_warehouse: expected 200.00, actual 20.00 (I1)',
+      );
+      expect(await reconciliationOf('wh-7')).toEqual([
+        ['reconcile_revenue_production_warehouse', 2, '180.00', 'fail', ['I1']],
+        ['reconcile_transaction_items_production_warehouse', 2, '1', 'fail', ['I1']],
+      ]);
+      // Rolled back: no fact for the new line, no load record, no new date; with I1's fact put
+      // back the warehouse is exactly what it was.
+      expect(await query(`SELECT item_id FROM warehouse.fact_sales WHERE item_id = 'I11'`)).toEqual([]);
+      expect(await query(`SELECT run_id FROM ops.warehouse_loads WHERE run_id = 'wh-7'`)).toEqual([]);
+      await env.pool.query(`INSERT INTO warehouse.fact_sales SELECT * FROM jsonb_populate_record(NULL::warehouse.fact_sales, $1::jsonb)`, [
+        JSON.stringify(lostFact),
+      ]);
+      expect(await content()).toEqual(before);
+
+      // Repaired, the same run loads.
+      await expect(load('wh-7')).resolves.toMatchObject({ rowsIn: 1, rowsOut: 1 });
+      expect(await reconciliationOf('wh-7')).toEqual([
+        ['reconcile_revenue_production_warehouse', 2, '0.00', 'pass', []],
+        ['reconcile_transaction_items_production_warehouse', 2, '0', 'pass', []],
+      ]);
+      await expectWarehouseConsistent();
+    });
+
+    it("leaves a line its watermark holds back (a writer still open elsewhere) to the next load, which checks it", async () => {
+      const openWriter = await env.pool.connect();
+      try {
+        await openWriter.query('BEGIN');
+        await openWriter.query('SELECT 1');
+        // Stamped after the open transaction began: behind no watermark yet, so not this load's.
+        await deliver(env.pool, 'wh-8', { items: [line('I12', 'T10', 'P1', 1, '100.00', '0.00', '100.00')] });
+        await expect(load('wh-8', generatedRun('2024-01-17'))).resolves.toMatchObject({ rowsIn: 0 });
+        expect(await reconciliationOf('wh-8')).toEqual([
+          ['reconcile_revenue_production_warehouse', 0, '0', 'pass', []],
+          ['reconcile_transaction_items_production_warehouse', 0, '0', 'pass', []],
+        ]);
+      } finally {
+        await openWriter.query('ROLLBACK');
+        openWriter.release();
+      }
+      await expect(load('wh-9', generatedRun('2024-01-17'))).resolves.toMatchObject({ rowsIn: 1 });
+      expect(await reconciliationOf('wh-9')).toEqual([
+        ['reconcile_revenue_production_warehouse', 1, '0.00', 'pass', []],
+        ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
+      ]);
     });
   });
 });

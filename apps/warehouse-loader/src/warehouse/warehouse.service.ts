@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import type { StageCounts, StageContext } from '@ecom/pipeline';
-import { StageFailure } from '@ecom/pipeline';
+import { QualityChecksConfig, StageFailure, runQualityChecks } from '@ecom/pipeline';
 import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
 
 const AGGREGATES: readonly AggregateModel[] = ['agg_daily_sales', 'agg_product_performance', 'agg_customer_metrics'];
@@ -24,7 +25,10 @@ interface WarehouseRunParams {
  * rebuilt from the change logs and all of production; the result equals what the loads built.
  *
  * Everything runs in the stage's transaction. Loading a run twice reuses its recorded window, and
- * every step writes only rows that differ, so the second load writes nothing.
+ * every step writes only rows that differ, so the second load writes nothing. It ends with the
+ * warehouse-stage checks of config/quality-checks.yaml (production → warehouse reconciliation of
+ * the lines the load answers for; the whole warehouse after a rebuild): an error check over its
+ * threshold fails the stage and nothing of the load commits.
  *
  * Counts: rowsIn = order lines read, rowsOut = facts they now have (a line whose customer or
  * product is unknown still gets a fact, on the unknown member), rowsRejected = 0. Detail figures
@@ -32,9 +36,14 @@ interface WarehouseRunParams {
  */
 @Injectable()
 export class WarehouseService {
-  constructor(private readonly repository: WarehouseRepository) {}
+  constructor(
+    private readonly repository: WarehouseRepository,
+    private readonly pool: Pool,
+    private readonly checks: QualityChecksConfig,
+  ) {}
 
-  async loadRun(ctx: StageContext): Promise<StageCounts> {
+  /** `checks` lets a test run another set than the configured one. */
+  async loadRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
     const { client, runId } = ctx;
     const params = ctx.run.params as WarehouseRunParams;
     const mode: LoadMode = params.mode === 'rebuild' ? 'rebuild' : 'incremental';
@@ -69,6 +78,11 @@ export class WarehouseService {
     const segmentsChanged = await this.repository.refreshSegments(client);
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead });
+    // After recordLoad: the checks read the load's mode and window from its record.
+    await runQualityChecks(client, this.pool, runId, 'warehouse', {
+      checks,
+      progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
+    });
 
     return {
       rowsIn: linesRead,

@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import type { RejectPage } from '@ecom/contracts';
+import { RunIdPipe } from './run-id';
+import { RejectsQuery } from './rejects.dto';
+import { RejectsService } from './rejects.service';
+
+@Controller('runs')
+export class RejectsController {
+  constructor(private readonly rejects: RejectsService) {}
+
+  /** One page of the run's rejects; `?format=csv` exports every match instead (as rejects.csv). */
+  @Get(':id/rejects')
+  list(@Param('id', RunIdPipe) runId: string, @Query() query: RejectsQuery): Promise<RejectPage | StreamableFile> {
+    return query.format === 'csv' ? this.csvFile(runId, query) : this.rejects.page(runId, query);
+  }
+
+  /** Every reject matching the filters (paging parameters do not apply), streamed. */
+  @Get(':id/rejects.csv')
+  csv(@Param('id', RunIdPipe) runId: string, @Query() query: RejectsQuery): Promise<StreamableFile> {
+    return this.csvFile(runId, query);
+  }
+
+  private async csvFile(runId: string, query: RejectsQuery): Promise<StreamableFile> {
+    return new StreamableFile(await this.rejects.csv(runId, query), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${runId}-rejects.csv"`,
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import type { RunReport } from '@ecom/contracts';
+import { RUN_TRIGGER_HEADER, type RunReport, type RunTrigger } from '@ecom/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -14,6 +14,8 @@ export class PipelineApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey?: string,
+    /** Who starts runs through this client: a run refused as a duplicate is recorded under it. */
+    private readonly trigger?: RunTrigger,
   ) {}
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -24,6 +26,7 @@ export class PipelineApiClient {
         headers: {
           'content-type': 'application/json',
           ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
+          ...(this.trigger ? { [RUN_TRIGGER_HEADER]: this.trigger } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     if (!(error instanceof ConfigError)) throw error;
   }
   const baseUrl = parsed.api ?? process.env.API_URL ?? `http://127.0.0.1:${port}`;
-  const client = new PipelineApiClient(baseUrl, process.env.API_KEY);
+  const client = new PipelineApiClient(baseUrl, process.env.API_KEY, 'cli');
   try {
     const idle = await client.idleStages();
     if (idle.length > 0) {

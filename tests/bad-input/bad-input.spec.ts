@@ -247,6 +247,10 @@ async function runCase(h: Harness, c: CorpusCase): Promise<void> {
     return;
   }
 
+  // One run at a time: an earlier case's run waits at validate, which has no worker in the ingest-only suite.
+  await h.env.pool.query(
+    `UPDATE ops.runs SET status = 'failed', error = 'left at its later stages by the bad-input suite' WHERE status IN ('queued', 'running')`,
+  );
   const { runId } = await h.client.startRun({ source: caseFolder(h, c) });
   if (e.outcome === 'fails') {
     const report = await waitForCase(h, c, runId, (r) => r.status === 'failed' || r.status === 'succeeded' || ingestOver(r));

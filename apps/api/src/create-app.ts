@@ -1,12 +1,12 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@ecom/config';
-import { nestLogLevels } from '@ecom/pipeline';
+import { appLogger } from '@ecom/pipeline';
 import { ApiAppModule } from './app.module';
 
 /** The HTTP app, initialised by the caller (main.ts listens, tests call init()). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiAppModule.forRoot(config), { logger: nestLogLevels(config) });
+  const app = await NestFactory.create(ApiAppModule.forRoot(config), { logger: appLogger(config) });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

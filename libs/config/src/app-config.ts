@@ -5,6 +5,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -19,6 +20,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { parseExpression as parseCronExpression } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from './paths';
 
@@ -118,6 +120,143 @@ export class QualityConfig {
   @IsNumber() @Min(0) @Max(100) threshold!: number;
 }
 
+/** Why a string is not a cron pattern BullMQ's job schedulers can run, or undefined when it is one. */
+export function cronPatternProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string' || pattern.trim() === '') return 'must be a cron pattern such as "0 2 * * *"';
+  const fields = pattern.trim().split(/\s+/).length;
+  if (fields < 5 || fields > 6) return `must have 5 fields (minute hour day month weekday) or 6 with seconds first, has ${fields}`;
+  try {
+    parseCronExpression(pattern, { tz: 'UTC' });
+    return undefined;
+  } catch (error) {
+    return `is not a valid cron pattern (${(error as Error).message})`;
+  }
+}
+
+function IsCronPattern(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCronPattern',
+    validator: {
+      validate: (value: unknown) => cronPatternProblem(value) === undefined,
+      defaultMessage: (args) => `${args?.property} ${cronPatternProblem(args?.value)}`,
+    },
+  });
+}
+
+/** One BullMQ job scheduler; patterns are cron in UTC. PUT /schedules/:name overrides both at run time. */
+export class ScheduleConfig {
+  @IsCronPattern() pattern!: string;
+  @IsBoolean() enabled!: boolean;
+}
+
+export class PipelineScheduleConfig extends ScheduleConfig {
+  /** Days each scheduled incremental run generates. */
+  @IsInt() @Min(1) @Max(366) days!: number;
+}
+
+/** The pipeline's daily delta, the monitoring checks, and the retention job. */
+export class SchedulesConfig {
+  @ValidateNested() @Type(() => PipelineScheduleConfig) pipeline!: PipelineScheduleConfig;
+  @ValidateNested() @Type(() => ScheduleConfig) monitoring!: ScheduleConfig;
+  @ValidateNested() @Type(() => ScheduleConfig) retention!: ScheduleConfig;
+}
+
+/** Hours after which a layer's latest load counts as stale. */
+export class LayerFreshnessConfig {
+  @IsNumber() @Min(0) staging!: number;
+  @IsNumber() @Min(0) production!: number;
+  @IsNumber() @Min(0) warehouse!: number;
+}
+
+/** Thresholds of the monitoring checks (docs/operations.md, "Monitoring"). */
+export class MonitoringConfig {
+  /** Hours since the last successful run before it is an alert. */
+  @IsNumber() @Min(0) lastSuccessMaxHours!: number;
+  @ValidateNested() @Type(() => LayerFreshnessConfig) freshnessMaxHours!: LayerFreshnessConfig;
+  /** Daily transaction counts the volume check compares the latest day with. */
+  @IsInt() @Min(3) @Max(366) volumeLookbackDays!: number;
+  /** Fewer days of history than this and the volume check says nothing. */
+  @IsInt() @Min(3) volumeMinDays!: number;
+  /** |robust z| (0.6745 (x - median) / MAD) above this is an anomaly. */
+  @IsNumber() @Min(0) volumeZThreshold!: number;
+  /** A stage slower than this many times the median of its own last successful runs is slow. */
+  @IsNumber() @Min(1) stageDurationFactor!: number;
+  /** ...and slower than this many seconds: tiny runs vary too much to judge. */
+  @IsNumber() @Min(0) stageDurationMinSeconds!: number;
+  /** Successful earlier runs of a stage needed before its duration is judged. */
+  @IsInt() @Min(1) stageDurationMinHistory!: number;
+  /** A queued or running run with no progress in its ledger for this long is stalled (it blocks new runs). */
+  @IsNumber() @Min(1) stalledRunMinutes!: number;
+  /** A job active for longer than this is stuck. */
+  @IsNumber() @Min(1) stalledJobMinutes!: number;
+  /** Failed jobs counted over this window. */
+  @IsNumber() @Min(1) failedJobsWindowMinutes!: number;
+  /** Waiting jobs in one queue above this is a backlog. */
+  @IsInt() @Min(0) queueBacklogMax!: number;
+  /** PostgreSQL or Redis answering slower than this is degraded. */
+  @IsInt() @Min(1) latencyWarnMs!: number;
+}
+
+/** Optional e-mail of alerts over SMTP (nodemailer). */
+export class AlertEmailConfig {
+  @Matches(/^smtps?:\/\//, { message: 'smtpUrl must be an smtp:// or smtps:// URL' }) smtpUrl!: string;
+  @IsString() @MinLength(3) from!: string;
+  @ArrayMinSize(1, { message: 'to must list at least one address' }) @IsString({ each: true }) to!: string[];
+}
+
+/** Where alerts go; without a webhook or e-mail they are only stored (ops.alerts, GET /monitoring). */
+export class AlertsConfig {
+  /** Slack-compatible incoming webhook: receives {text, blocks} per opened or resolved alert. */
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'webhookUrl must be an http:// or https:// URL' }) webhookUrl?: string;
+  @IsOptional() @ValidateNested() @Type(() => AlertEmailConfig) email?: AlertEmailConfig;
+  /** Tries per alert message and channel, with exponential backoff from deliveryBackoffMs. */
+  @IsInt() @Min(1) @Max(20) deliveryAttempts!: number;
+  @IsInt() @Min(10) deliveryBackoffMs!: number;
+  /** Web address of the api in alert messages (links to /monitoring and /runs/:id). */
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'publicUrl must be an http:// or https:// URL' }) publicUrl?: string;
+}
+
+/** A map of app name to TCP port (0 picks a free port). */
+function IsPortTable(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPortTable',
+    validator: {
+      validate: (value: unknown) =>
+        !!value &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        Object.values(value as object).every((port) => Number.isInteger(port) && port >= 0 && port <= 65535),
+      defaultMessage: (args) => `${args?.property} must map app names to ports between 0 and 65535`,
+    },
+  });
+}
+
+/** Prometheus /metrics. The api serves it on its HTTP port; each worker runs a small server of its own. */
+export class MetricsConfig {
+  /** This process's worker metrics port (METRICS_PORT), over workerPorts; 0 picks a free port. */
+  @IsOptional() @IsInt() @Min(0) @Max(65535) port?: number;
+  /** One port per worker app, so that `npm start` can run them all on one host. */
+  @IsPortTable() workerPorts!: Record<string, number>;
+}
+
+/**
+ * How long each kind of data is kept (see docs/operations.md, "Retention"). A kind left out or
+ * null is kept forever; the warehouse is kept unless warehousePartitionMonths is set.
+ */
+export class RetentionConfig {
+  /** Generated input folders under <dataRoot>/raw, by the newest file in them. */
+  @IsOptional() @IsInt() @Min(1) rawFilesDays?: number | null;
+  /** Staging rows of runs that finished this long ago. */
+  @IsOptional() @IsInt() @Min(1) stagingDays?: number | null;
+  @IsOptional() @IsInt() @Min(1) quarantineDays?: number | null;
+  /** Finished runs in the ledger (with their stages, tasks, accounting, quality and profiles). */
+  @IsOptional() @IsInt() @Min(1) runHistoryDays?: number | null;
+  /** Analysis export files and ops.analysis_results rows. */
+  @IsOptional() @IsInt() @Min(1) analysesDays?: number | null;
+  /** Whole monthly partitions of warehouse.fact_sales whose month ended this many months ago. */
+  @IsOptional() @IsInt() @Min(1) warehousePartitionMonths?: number | null;
+}
+
 export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
   databaseUrl!: string;
@@ -144,8 +283,18 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel!: string;
 
+  /** json: one JSON object per line; pretty: readable lines; auto: pretty on a terminal, else json. */
+  @IsIn(['auto', 'json', 'pretty']) logFormat!: 'auto' | 'json' | 'pretty';
+
+  @ValidateNested() @Type(() => MetricsConfig) metrics!: MetricsConfig;
+  @ValidateNested() @Type(() => RetentionConfig) retention!: RetentionConfig;
+
   @ValidateNested() @Type(() => GeneratorDefaults) generator!: GeneratorDefaults;
   @ValidateNested() @Type(() => QualityConfig) quality!: QualityConfig;
+
+  @ValidateNested() @Type(() => SchedulesConfig) schedules!: SchedulesConfig;
+  @ValidateNested() @Type(() => MonitoringConfig) monitoring!: MonitoringConfig;
+  @ValidateNested() @Type(() => AlertsConfig) alerts!: AlertsConfig;
 }
 
 /** Environment variables and the config keys they override. */
@@ -159,8 +308,20 @@ export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' 
   { env: 'SOURCE_ROOTS', key: 'sourceRoots', kind: 'list' },
   { env: 'WORKER_CONCURRENCY', key: 'workerConcurrency', kind: 'int' },
   { env: 'LOG_LEVEL', key: 'logLevel', kind: 'string' },
+  { env: 'LOG_FORMAT', key: 'logFormat', kind: 'string' },
+  { env: 'METRICS_PORT', key: 'metrics.port', kind: 'int' },
+  { env: 'RETENTION_RAW_FILES_DAYS', key: 'retention.rawFilesDays', kind: 'int' },
+  { env: 'RETENTION_STAGING_DAYS', key: 'retention.stagingDays', kind: 'int' },
+  { env: 'RETENTION_QUARANTINE_DAYS', key: 'retention.quarantineDays', kind: 'int' },
+  { env: 'RETENTION_RUN_HISTORY_DAYS', key: 'retention.runHistoryDays', kind: 'int' },
+  { env: 'RETENTION_ANALYSES_DAYS', key: 'retention.analysesDays', kind: 'int' },
+  { env: 'RETENTION_WAREHOUSE_PARTITION_MONTHS', key: 'retention.warehousePartitionMonths', kind: 'int' },
   { env: 'GENERATOR_PART_SIZE', key: 'generator.partSize', kind: 'int' },
   { env: 'QUALITY_THRESHOLD', key: 'quality.threshold', kind: 'number' },
+  { env: 'PIPELINE_SCHEDULE', key: 'schedules.pipeline.pattern', kind: 'string' },
+  { env: 'ALERT_WEBHOOK_URL', key: 'alerts.webhookUrl', kind: 'string' },
+  { env: 'ALERT_SMTP_URL', key: 'alerts.email.smtpUrl', kind: 'string' },
+  { env: 'ALERT_PUBLIC_URL', key: 'alerts.publicUrl', kind: 'string' },
 ];
 
 export class ConfigError extends Error {

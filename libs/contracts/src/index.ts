@@ -7,3 +7,4 @@ export * from './run-report';
 export * from './analysis-format';
 export * from './run-profile';
 export * from './rejects';
+export * from './operations';

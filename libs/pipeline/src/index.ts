@@ -5,3 +5,5 @@ export * from './pipeline.module';
 export * from './bootstrap';
 export * from './stage-worker';
 export * from './quality';
+export * from './metrics';
+export * from './logging';

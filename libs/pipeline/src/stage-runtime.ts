@@ -14,16 +14,32 @@ import {
   partJobId,
   stageJobId,
   type RunParams,
+  type RunStatus,
+  type RunTrigger,
   type Stage,
 } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
+import { runSqlFile, withTransaction } from '@ecom/db';
 import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
+import { recordStageCounts } from './metrics/stage-counts';
 
 /** A failure that retrying cannot fix (bad input, quality below threshold): the run fails now. */
 export class StageFailure extends UnrecoverableError {
   constructor(message: string) {
     super(message);
     this.name = 'StageFailure';
+  }
+}
+
+/** A launch refused because another run is queued or running; recorded in ops.skipped_triggers. */
+export class RunAlreadyActiveError extends Error {
+  override name = 'RunAlreadyActiveError';
+  constructor(
+    readonly activeRunId: string,
+    readonly activeStatus: RunStatus,
+    readonly trigger: RunTrigger,
+    readonly skippedId: string,
+  ) {
+    super(`run ${activeRunId} is still ${activeStatus}; only one run at a time, so this ${trigger} trigger started nothing (skip ${skippedId})`);
   }
 }
 
@@ -74,10 +90,52 @@ export class StageRuntime {
     return Object.fromEntries(counts) as Record<Stage, number>;
   }
 
-  /** Records a new run and enqueues its first stage. */
+  /**
+   * Records a new run and enqueues its first stage, whatever else is running. Stage specs use it
+   * to set up runs; every trigger of a real run (REST, CLI, schedule) goes through launchExclusiveRun.
+   */
   async launchRun(runId: string, params: RunParams): Promise<void> {
     await this.ledger.createRun(runId, params);
     await this.enqueueStage(runId, FIRST_STAGE[params.mode]);
+  }
+
+  /**
+   * Starts a run unless another is queued or running. The check and the insert happen under one
+   * PostgreSQL advisory lock, so the guard holds across any number of api replicas. A refused
+   * trigger is recorded in ops.skipped_triggers and thrown as RunAlreadyActiveError.
+   */
+  async launchExclusiveRun(runId: string, params: RunParams, trigger: RunTrigger): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await runSqlFile(client, 'schedules/run_launch_lock');
+      try {
+        const active = (await runSqlFile<{ run_id: string; status: RunStatus }>(client, 'schedules/active_run')).rows[0];
+        if (active) {
+          const reason = `run ${active.run_id} is ${active.status}`;
+          const skipped = await runSqlFile<{ skipped_id: string }>(client, 'schedules/record_skipped_trigger', [
+            trigger,
+            params.mode,
+            reason,
+            active.run_id,
+            JSON.stringify(params),
+          ]);
+          throw new RunAlreadyActiveError(active.run_id, active.status, trigger, skipped.rows[0].skipped_id);
+        }
+        await this.ledger.createRun(runId, params);
+      } finally {
+        await runSqlFile(client, 'schedules/run_launch_unlock');
+      }
+    } finally {
+      client.release();
+    }
+    const first = FIRST_STAGE[params.mode];
+    try {
+      await this.enqueueStage(runId, first);
+    } catch (error) {
+      // A run nobody will ever pick up would block every later trigger: fail it now.
+      await this.ledger.failStage(runId, first, `${first}: could not queue the run's first job: ${(error as Error).message}`);
+      throw error;
+    }
   }
 
   async enqueueStage(runId: string, stage: Stage): Promise<void> {
@@ -106,10 +164,12 @@ export class StageRuntime {
     await this.ledger.markStageRunning(runId, stage);
     await this.guard(job, runId, stage, undefined, async () => {
       const started = Date.now();
-      await withTransaction(this.pool, async (client) => {
+      const counts = await withTransaction(this.pool, async (client) => {
         const counts = await work(this.context(job, run, stage, client));
         await this.ledger.completeStage(client, runId, stage, counts);
+        return counts;
       });
+      recordStageCounts(stage, counts);
       this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
     });
     await this.handOff(runId, stage);
@@ -157,12 +217,14 @@ export class StageRuntime {
     const task = await this.ledger.getTask(runId, stage, taskKey);
     if (!task) throw new StageFailure(`run ${runId} ${stage}: unknown task ${taskKey}`);
     if (task.status !== 'succeeded') {
-      await this.guard(job, runId, stage, taskKey, () =>
+      const counts = await this.guard(job, runId, stage, taskKey, () =>
         withTransaction(this.pool, async (client) => {
           const counts = await work(this.context(job, run, stage, client));
           await this.ledger.completeTask(client, runId, stage, taskKey, counts);
+          return counts;
         }),
       );
+      recordStageCounts(stage, counts);
     }
     await this.fanIn(runId, stage);
   }

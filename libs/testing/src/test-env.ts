@@ -37,6 +37,8 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
       dataRoot,
       port: 0,
       logLevel: 'warn',
+      // A suite that happens to run at 02:00 UTC must not get a scheduled run it did not ask for.
+      schedules: { pipeline: { enabled: false } },
       ...overrides,
       sourceRoots: [dataRoot, ...((overrides.sourceRoots as string[] | undefined) ?? [])],
     },

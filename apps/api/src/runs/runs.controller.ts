@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { CreateRunRequest, type QualityReport, type RunProfile, type RunReport } from '@ecom/contracts';
+import { Body, ConflictException, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { CreateRunRequest, RUN_TRIGGER_HEADER, type QualityReport, type RunProfile, type RunReport, type RunTrigger } from '@ecom/contracts';
+import { RunAlreadyActiveError } from '@ecom/pipeline';
 import { RunReportService } from './run-report.service';
 import { RunIdPipe } from './run-id';
 import { ListRunsQuery, type RunAccepted, type RunList } from './runs.dto';
@@ -12,11 +13,23 @@ export class RunsController {
     private readonly reports: RunReportService,
   ) {}
 
-  /** 202: the run is recorded and queued; the workers do the rest. */
+  /** 202: the run is recorded and queued; the workers do the rest. 409 while another run is active. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  launch(@Body() request: CreateRunRequest): Promise<RunAccepted> {
-    return this.runs.launchRun(request);
+  async launch(@Body() request: CreateRunRequest, @Headers(RUN_TRIGGER_HEADER) triggerHeader?: string): Promise<RunAccepted> {
+    const trigger: RunTrigger = triggerHeader === 'cli' ? 'cli' : 'api';
+    try {
+      return await this.runs.launchRun(request, trigger);
+    } catch (error) {
+      if (!(error instanceof RunAlreadyActiveError)) throw error;
+      throw new ConflictException({
+        statusCode: HttpStatus.CONFLICT,
+        error: 'Conflict',
+        message: `run ${error.activeRunId} is still ${error.activeStatus}; one run at a time, so nothing was started (recorded as skipped trigger ${error.skippedId}). Try again when it has finished: GET /runs/${error.activeRunId}`,
+        activeRunId: error.activeRunId,
+        skippedId: error.skippedId,
+      });
+    }
   }
 
   @Get()

@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
+import { RejectsController } from './rejects.controller';
+import { RejectsRepository } from './rejects.repository';
+import { RejectsService } from './rejects.service';
+import { ReplayController } from './replay.controller';
+import { ReplayService } from './replay.service';
 import { RunReportService } from './run-report.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 
 @Module({
-  controllers: [RunsController],
-  providers: [RunsService, RunReportService, RunsRepository],
+  controllers: [RunsController, RejectsController, ReplayController],
+  providers: [RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService],
+  // The pipeline schedule launches its runs through the same service as POST /runs.
+  exports: [RunsService],
 })
 export class RunsModule {}

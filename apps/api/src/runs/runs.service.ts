@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
-import type { CreateRunRequest, GenerateParams, RunParams } from '@ecom/contracts';
+import type { CreateRunRequest, GenerateParams, RunParams, RunTrigger } from '@ecom/contracts';
 import { addDays } from './dates';
 import { StageRuntime } from '@ecom/pipeline';
 import { newRunId } from './run-id';
@@ -21,14 +21,19 @@ export class RunsService {
     private readonly runs: RunsRepository,
   ) {}
 
-  /** Records the run with its resolved parameters and queues its first stage. */
-  async launchRun(request: CreateRunRequest): Promise<RunAccepted> {
+  /**
+   * Records the run with its resolved parameters and queues its first stage. Throws
+   * RunAlreadyActiveError (recorded as a skipped trigger) while another run is queued or running.
+   */
+  async launchRun(request: CreateRunRequest, trigger: RunTrigger = 'api'): Promise<RunAccepted> {
     const runId = newRunId();
     if (request.mode === 'incremental') {
       // Resolve and record under one lock: the next delta must see this one as the last.
-      await this.runs.withIncrementalLock(async () => this.runtime.launchRun(runId, await this.resolveIncremental(runId, request)));
+      await this.runs.withIncrementalLock(async () =>
+        this.runtime.launchExclusiveRun(runId, await this.resolveIncremental(runId, request), trigger),
+      );
     } else {
-      await this.runtime.launchRun(runId, await this.resolveParams(runId, request));
+      await this.runtime.launchExclusiveRun(runId, await this.resolveParams(runId, request), trigger);
     }
     return { runId, status: 'queued', links: runLinks(runId) };
   }

@@ -42,8 +42,12 @@ describe('runs API: launching runs and reading their ledger', () => {
       .query<{ stage: string; status: string }>('SELECT stage, status FROM ops.run_stages WHERE run_id = $1 ORDER BY seq', [runId])
       .then((r) => r.rows);
   const runCount = () => env.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ops.runs').then((r) => r.rows[0].n);
+  // POST /runs answers 409 while a run is active and no worker runs these: finish them by hand.
+  const finishActiveRuns = () => env.pool.query(`UPDATE ops.runs SET status = 'succeeded' WHERE status IN ('queued', 'running')`);
 
   describe('POST /runs with mode incremental (daily deltas)', () => {
+    afterEach(() => finishActiveRuns());
+
     it('refuses a delta while no generated run exists, and records nothing', async () => {
       const res = await request(http).post('/runs').send({ mode: 'incremental', days: 1 }).expect(400);
       expect(res.body.message).toBe('mode incremental needs an earlier generated run to continue; start one first (POST /runs without a mode)');
@@ -52,6 +56,7 @@ describe('runs API: launching runs and reading their ledger', () => {
 
     it('continues the days after the newest generated run that has not failed, with its data set', async () => {
       const base = (await request(http).post('/runs').send({ customers: 50, products: 20, transactions: 300, seed: 9 }).expect(202)).body.runId;
+      await finishActiveRuns();
       const first = (await request(http).post('/runs').send({ mode: 'incremental', days: 2 }).expect(202)).body.runId;
       const run = await runRow(first);
       expect(run.mode).toBe('incremental');
@@ -63,6 +68,7 @@ describe('runs API: launching runs and reading their ledger', () => {
       });
       expect((await runtime.queue('generate').getJob(`${first}-generate`))?.name).toBe('plan');
 
+      await finishActiveRuns();
       const second = (await request(http).post('/runs').send({ mode: 'incremental' }).expect(202)).body.runId;
       expect((await runRow(second)).params.incremental).toEqual({
         baseRunId: base,
@@ -95,6 +101,8 @@ describe('runs API: launching runs and reading their ledger', () => {
   });
 
   describe('POST /runs', () => {
+    afterEach(() => finishActiveRuns());
+
     it('records a generate run with the configured defaults and queues the generator plan', async () => {
       const res = await request(http).post('/runs').send({}).expect(202);
       const runId: string = res.body.runId;
@@ -240,7 +248,8 @@ describe('runs API: launching runs and reading their ledger', () => {
       expect(all.body.runs[0]).toEqual({
         runId: ids[0],
         mode: expect.stringMatching(/^(generate|source)$/),
-        status: 'queued',
+        // Finished by hand after each POST spec (one run at a time).
+        status: 'succeeded',
         createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         finishedAt: null,
         failedStage: null,
@@ -397,7 +406,7 @@ describe('runs API: launching runs and reading their ledger', () => {
   describe('GET /runs/:id/quality', () => {
     const runId = 'quality-run';
 
-    it('answers 404 until the validator has scored the run, then the checks with numbers', async () => {
+    it('answers 404 until a stage has checked the run, then every check of every stage with its verdict', async () => {
       await request(http).get('/runs/nobody/quality').expect(404, { statusCode: 404, message: 'run nobody not found', error: 'Not Found' });
 
       await ledger.createRun(runId, { mode: 'source', inputDir: '/data/batch' });
@@ -408,9 +417,14 @@ describe('runs API: launching runs and reading their ledger', () => {
         runId,
       ]);
       await env.pool.query(
-        `INSERT INTO ops.quality_checks (run_id, check_name, family, entity, weight, rows_checked, violations, sample_ids, passed, description)
-         VALUES ($1, 'customers_email_unique', 'uniqueness', 'customers', 2, 1000, 3, '{C1,C2,C3}', false, 'emails are unique'),
-                ($1, 'items_product_exists', 'referential_integrity', 'transaction_items', 3, 5000, 0, '{}', true, 'items point at products')`,
+        `INSERT INTO ops.quality_checks (run_id, check_name, check_type, stage, family, entity, severity, threshold,
+                                         allowed_violations, weight, rows_checked, violations, sample_ids, passed, description)
+         VALUES ($1, 'customers_email_unique', 'unique', 'validate', 'uniqueness', 'customers', 'warn', '0',
+                 0, 2, 1000, 3, '{C1,C2,C3}', false, 'emails are unique'),
+                ($1, 'items_product_exists', 'relationships', 'validate', 'referential_integrity', 'transaction_items', 'error', '50%',
+                 2500, 3, 5000, 0, '{}', true, 'items point at products'),
+                ($1, 'reconcile_revenue_staging_production', 'reconciliation', 'transform', 'consistency', 'transaction_items', 'error', '0',
+                 0, 1, 4900, 0, '{}', true, 'accepted staged revenue = delivered revenue')`,
         [runId],
       );
       const res = await request(http).get(`/runs/${runId}/quality`).expect(200);
@@ -420,31 +434,87 @@ describe('runs API: launching runs and reading their ledger', () => {
         grade: 'A',
         threshold: 70,
         passed: true,
+        // Warnings first, then passes; within them the validator's checks before the later stages'.
         checks: [
           {
             checkName: 'customers_email_unique',
+            checkType: 'unique',
+            stage: 'validate',
             family: 'uniqueness',
             entity: 'customers',
+            severity: 'warn',
+            threshold: '0',
+            allowedViolations: 0,
             weight: 2,
             rowsChecked: 1000,
             violations: 3,
             sampleIds: ['C1', 'C2', 'C3'],
             passed: false,
+            status: 'warn',
             description: 'emails are unique',
           },
           {
             checkName: 'items_product_exists',
+            checkType: 'relationships',
+            stage: 'validate',
             family: 'referential_integrity',
             entity: 'transaction_items',
+            severity: 'error',
+            threshold: '50%',
+            allowedViolations: 2500,
             weight: 3,
             rowsChecked: 5000,
             violations: 0,
             sampleIds: [],
             passed: true,
+            status: 'pass',
             description: 'items point at products',
+          },
+          {
+            checkName: 'reconcile_revenue_staging_production',
+            checkType: 'reconciliation',
+            stage: 'transform',
+            family: 'consistency',
+            entity: 'transaction_items',
+            severity: 'error',
+            threshold: '0',
+            allowedViolations: 0,
+            weight: 1,
+            rowsChecked: 4900,
+            violations: 0,
+            sampleIds: [],
+            passed: true,
+            status: 'pass',
+            description: 'accepted staged revenue = delivered revenue',
           },
         ],
       });
+    });
+
+    it('reports a rebuild, which only the warehouse checks, without a score; a failed reconciliation fails it', async () => {
+      const rebuild = 'quality-rebuild';
+      await ledger.createRun(rebuild, { mode: 'rebuild', inputDir: '' });
+      await env.pool.query(
+        `INSERT INTO ops.quality_checks (run_id, check_name, check_type, stage, family, entity, severity, threshold,
+                                         allowed_violations, weight, rows_checked, violations, sample_ids, passed, description)
+         VALUES ($1, 'reconcile_transaction_items_production_warehouse', 'reconciliation', 'warehouse', 'consistency',
+                 'transaction_items', 'error', '0', 0, 1, 10, 0, '{}', true, 'one fact per line'),
+                ($1, 'reconcile_revenue_production_warehouse', 'reconciliation', 'warehouse', 'consistency',
+                 'transaction_items', 'error', '0', 0, 1, 10, 180.00, '{I1}', false, 'fact revenue = production revenue')`,
+        [rebuild],
+      );
+      const res = await request(http).get(`/runs/${rebuild}/quality`).expect(200);
+      expect(res.body).toMatchObject({ runId: rebuild, score: null, grade: null, threshold: null, passed: false });
+      expect(res.body.checks.map((c: { checkName: string; stage: string; status: string; violations: number; sampleIds: string[] }) => [
+        c.checkName,
+        c.stage,
+        c.status,
+        c.violations,
+        c.sampleIds,
+      ])).toEqual([
+        ['reconcile_revenue_production_warehouse', 'warehouse', 'fail', 180, ['I1']],
+        ['reconcile_transaction_items_production_warehouse', 'warehouse', 'pass', 0, []],
+      ]);
     });
   });
   describe('GET /runs/:id/profile', () => {

@@ -1,0 +1,17 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { pipelineMetrics } from '@ecom/pipeline';
+
+@Controller('metrics')
+export class MetricsController {
+  /**
+   * Prometheus text format: this process's job and row counters, quality score, Node process
+   * metrics, and the depth of every queue read from Redis now.
+   */
+  @Get()
+  async metrics(@Res() response: Response): Promise<void> {
+    const metrics = pipelineMetrics();
+    const body = await metrics.text();
+    response.set('cache-control', 'no-store').type(metrics.contentType).send(body);
+  }
+}

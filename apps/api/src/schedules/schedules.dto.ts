@@ -1,0 +1,57 @@
+import { IsBoolean, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { cronPatternProblem } from '@ecom/config';
+import type { RunTrigger, ScheduleName } from '@ecom/contracts';
+
+function IsCronPattern(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCronPattern',
+    validator: {
+      validate: (value: unknown) => cronPatternProblem(value) === undefined,
+      defaultMessage: (args) => `${args?.property} ${cronPatternProblem(args?.value)}`,
+    },
+  });
+}
+
+/** Body of PUT /schedules/:name; a field left out keeps its current value. */
+export class UpdateScheduleRequest {
+  @IsOptional()
+  @IsString()
+  @IsCronPattern()
+  pattern?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export interface ScheduleView {
+  name: ScheduleName;
+  /** The queue its jobs land on; the schedule's name is the job name. */
+  queue: string;
+  description: string;
+  /** Cron, UTC. */
+  pattern: string;
+  enabled: boolean;
+  /** config: as in config/config.yaml; api: changed by PUT /schedules/:name (kept in ops.schedules). */
+  source: 'config' | 'api';
+  /** When BullMQ will fire it next; null while disabled. */
+  nextRunAt: string | null;
+  lastFiredAt: string | null;
+  lastOutcome: string | null;
+  lastRunId: string | null;
+}
+
+export interface SkippedTriggerView {
+  skippedId: string;
+  trigger: RunTrigger;
+  mode: string | null;
+  reason: string;
+  activeRunId: string | null;
+  skippedAt: string;
+}
+
+export interface ScheduleList {
+  schedules: ScheduleView[];
+  /** Newest first: triggers that started nothing, and why. */
+  recentSkippedTriggers: SkippedTriggerView[];
+}

@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PipelineMetrics } from './pipeline-metrics';
+
+export interface MetricsServer {
+  /** The port it listens on (the chosen one when started on port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A worker's GET /metrics: workers are Nest application contexts without HTTP, so a bare
+ * node:http server serves the registry. Anything else is 404.
+ */
+export async function startMetricsServer(metrics: PipelineMetrics, port: number, host?: string): Promise<MetricsServer> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      return;
+    }
+    metrics.text().then(
+      (body) => response.writeHead(200, { 'content-type': metrics.contentType }).end(body),
+      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${error.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`metrics server cannot listen on port ${port}: ${error.code ?? error.message} (set METRICS_PORT)`)),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,1 @@
+SELECT pg_advisory_unlock(hashtext('ecom.retention')) AS unlocked

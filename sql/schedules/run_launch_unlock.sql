@@ -1,0 +1,2 @@
+-- Releases sql/schedules/run_launch_lock.sql.
+SELECT pg_advisory_unlock(hashtext('ecom:run-launch'))

@@ -1,0 +1,85 @@
+import { Controller, Get, Header, NotFoundException, Param, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@ecom/config';
+import { analysisToCsv } from '@ecom/contracts';
+import type { DashboardData, DashboardStatus, FilterOptions } from './dashboard.contract';
+import { DashboardFiltersQuery } from './dashboard.dto';
+import { DashboardService } from './dashboard.service';
+
+/** Where `npm run build:dashboard` writes the browser bundle (built, never committed). */
+export function dashboardBundleDir(): string {
+  return join(repoRoot(), 'dist', 'dashboard-web');
+}
+
+const ASSETS: Record<string, string> = {
+  'dashboard.js': 'text/javascript; charset=utf-8',
+  'dashboard.css': 'text/css; charset=utf-8',
+};
+
+// Every page is the same shell; the bundle reads the path and the filters from the URL.
+const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ecom-pipeline dashboard</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+</head>
+<body>
+<main id="app" data-state="loading"></main>
+<script src="/dashboard/assets/dashboard.js"></script>
+</body>
+</html>
+`;
+
+/**
+ * The BI dashboard: four pages, their static assets and the data endpoints they draw from. All are
+ * GETs, open like every other read of this API (the API key guards writes only).
+ */
+@Controller('dashboard')
+export class DashboardController {
+  constructor(private readonly dashboard: DashboardService) {}
+
+  @Get(['', 'products', 'customers', 'geography'])
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  page(): string {
+    return PAGE_HTML;
+  }
+
+  @Get('assets/:file')
+  asset(@Param('file') file: string, @Res() response: Response): void {
+    const type = ASSETS[file];
+    if (!type) throw new NotFoundException(`dashboard asset ${file} does not exist`);
+    const path = join(dashboardBundleDir(), file);
+    if (!existsSync(path)) throw new ServiceUnavailableException(`the dashboard bundle is not built (${path}); run: npm run build:dashboard`);
+    response.setHeader('Content-Type', type);
+    response.setHeader('Cache-Control', 'no-cache');
+    response.send(readFileSync(path));
+  }
+
+  @Get('api/status')
+  status(): Promise<DashboardStatus> {
+    return this.dashboard.status();
+  }
+
+  @Get('api/options')
+  options(): Promise<FilterOptions> {
+    return this.dashboard.options();
+  }
+
+  @Get('api/:endpoint')
+  async data(
+    @Param('endpoint') endpoint: string,
+    @Query() query: DashboardFiltersQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DashboardData | string> {
+    const data = await this.dashboard.data(endpoint, query);
+    if (query.format === 'json') return data;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="dashboard-${data.endpoint}.csv"`);
+    return analysisToCsv(data);
+  }
+}

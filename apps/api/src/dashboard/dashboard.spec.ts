@@ -1,0 +1,184 @@
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { PipelineApiClient } from '../../../../tools/api-client';
+import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
+import { DASHBOARD_ENDPOINTS, type DashboardData } from './dashboard.contract';
+
+/**
+ * The dashboard's data endpoints on a real seeded run: every figure equals the same question asked
+ * of the warehouse's star schema directly, whatever the filters.
+ */
+describe('dashboard API: live figures from the warehouse', () => {
+  let env: TestEnv;
+  let pipeline: RunningPipeline;
+  let http: App;
+  let runId: string;
+
+  const sql = async <T extends object>(text: string, params: unknown[] = []) => (await env.pool.query<T>(text, params)).rows;
+  const data = async (endpoint: string, query: Record<string, string> = {}): Promise<DashboardData> =>
+    (await request(http).get(`/dashboard/api/${endpoint}`).query(query).expect(200)).body as DashboardData;
+
+  /** Revenue, transactions, profit of fact lines matching the filters, straight from the star schema. */
+  const warehouseTotals = async (f: { from?: string; to?: string; category?: string; country?: string; payment?: string }) =>
+    (
+      await sql<{ revenue: string; transactions: string; profit: string }>(
+        `SELECT coalesce(sum(f.line_total), 0) AS revenue, count(DISTINCT f.transaction_id) AS transactions, coalesce(sum(f.profit), 0) AS profit
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_products p ON p.product_key = f.product_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE ($1::date IS NULL OR d.full_date >= $1) AND ($2::date IS NULL OR d.full_date <= $2)
+            AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR c.country = $4)
+            AND ($5::text IS NULL OR pm.payment_method_name = $5)`,
+        [f.from ?? null, f.to ?? null, f.category ?? null, f.country ?? null, f.payment ?? null],
+      )
+    )[0];
+
+  const kpi = (d: DashboardData, metric: string) => d.rows.find((r) => r.metric === metric)!;
+
+  beforeAll(async () => {
+    env = await createTestEnv('api_dashboard', { generator: { partSize: 1000 } });
+    pipeline = await startPipeline(env.config);
+    http = pipeline.api.getHttpServer() as App;
+    const client = new PipelineApiClient(pipeline.baseUrl);
+    ({ runId } = await client.startRun({ customers: 300, products: 60, transactions: 2000, seed: 11, startDate: '2024-01-01', endDate: '2024-12-31' }));
+    const report = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
+    expect(report.status).toBe('succeeded');
+  }, 180_000);
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.teardown();
+  });
+
+  it('serves the four pages and the built bundle to a browser, without a key', async () => {
+    for (const path of ['/dashboard', '/dashboard/products', '/dashboard/customers', '/dashboard/geography']) {
+      const page = await request(http).get(path).expect(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('/dashboard/assets/dashboard.js');
+    }
+    const js = await request(http).get('/dashboard/assets/dashboard.js').expect(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.text.length).toBeGreaterThan(10_000);
+    await request(http).get('/dashboard/assets/dashboard.css').expect(200);
+    await request(http).get('/dashboard/assets/secrets.txt').expect(404);
+  });
+
+  it('shows the last successful run on the badge', async () => {
+    const status = (await request(http).get('/dashboard/api/status').expect(200)).body;
+    expect(status.lastSuccessfulRun).toMatchObject({ runId, mode: 'generate' });
+    expect(Date.parse(status.lastSuccessfulRun.finishedAt)).not.toBeNaN();
+  });
+
+  it('offers filter values from the dimensions', async () => {
+    const options = (await request(http).get('/dashboard/api/options').expect(200)).body;
+    const categories = (await sql<{ category: string }>('SELECT DISTINCT category FROM warehouse.dim_products ORDER BY 1')).map((r) => r.category);
+    expect(options.categories).toEqual(categories);
+    expect(options.firstDate >= '2024-01-01' && options.lastDate <= '2024-12-31').toBe(true);
+    expect(options.places.length).toBeGreaterThan(0);
+  });
+
+  it('computes the KPI tiles as the warehouse does: AOV = revenue / distinct transactions', async () => {
+    const all = await data('kpis');
+    const expected = await warehouseTotals({});
+    expect(kpi(all, 'revenue').current_value).toBe(Number(expected.revenue));
+    expect(kpi(all, 'transactions').current_value).toBe(Number(expected.transactions));
+    expect(kpi(all, 'avg_order_value').current_value).toBe(Number((Number(expected.revenue) / Number(expected.transactions)).toFixed(2)));
+    expect(kpi(all, 'profit_margin_pct').current_value).toBe(Number(((100 * Number(expected.profit)) / Number(expected.revenue)).toFixed(2)));
+    // The whole span has nothing before it to compare with.
+    expect(kpi(all, 'revenue').change_pct).toBeNull();
+  });
+
+  it('applies every filter, and compares with the previous period of equal length', async () => {
+    const { category } = (await sql<{ category: string }>(
+      `SELECT p.category FROM warehouse.fact_sales f JOIN warehouse.dim_products p USING (product_key) GROUP BY 1 ORDER BY sum(f.line_total) DESC LIMIT 1`,
+    ))[0];
+    const { country } = (await sql<{ country: string }>(
+      `SELECT c.country FROM warehouse.fact_sales f JOIN warehouse.dim_customers c USING (customer_key) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    ))[0];
+    const filters = { from: '2024-07-01', to: '2024-12-31', category, country };
+    const filtered = await data('kpis', filters);
+    const current = await warehouseTotals(filters);
+    const previous = await warehouseTotals({ ...filters, from: '2024-01-01', to: '2024-06-30' });
+    expect(kpi(filtered, 'revenue')).toMatchObject({
+      current_value: Number(current.revenue),
+      previous_value: Number(previous.revenue),
+      current_from: '2024-07-01',
+      previous_from: '2023-12-30', // 184 days (Jul-Dec) before 2024-07-01
+    });
+    expect(kpi(filtered, 'transactions').current_value).toBe(Number(current.transactions));
+    expect(kpi(filtered, 'transactions').current_value).toBeLessThan(kpi(await data('kpis'), 'transactions').current_value as number);
+  });
+
+  it('groups products by product_id and customers by customer_id, matching the star schema', async () => {
+    const top = await data('top-products');
+    const expected = await sql<{ product_id: string; revenue: string }>(
+      `SELECT p.product_id, sum(f.line_total) AS revenue FROM warehouse.fact_sales f JOIN warehouse.dim_products p USING (product_key)
+        GROUP BY p.product_id ORDER BY revenue DESC, p.product_id LIMIT 20`,
+    );
+    expect(top.rows.map((r) => [r.product_id, r.revenue])).toEqual(expected.map((r) => [r.product_id, Number(r.revenue)]));
+
+    const segments = await data('spending-segments');
+    const customers = (await sql<{ n: string }>('SELECT count(DISTINCT customer_id) AS n FROM warehouse.fact_sales'))[0].n;
+    expect(segments.rows.map((r) => r.segment)).toEqual(['low', 'medium', 'high', 'top']);
+    expect(segments.rows.reduce((sum, r) => sum + Number(r.customers), 0)).toBe(Number(customers));
+
+    const geography = await data('geography');
+    const perCountry = await sql<{ country: string; customers: string; revenue: string }>(
+      `SELECT c.country, count(DISTINCT c.customer_id) AS customers, sum(f.line_total) AS revenue
+         FROM warehouse.fact_sales f JOIN warehouse.dim_customers c USING (customer_key) GROUP BY 1`,
+    );
+    for (const row of perCountry) {
+      const served = geography.rows.find((r) => r.level === 'country' && r.country === row.country);
+      expect(served).toMatchObject({ customers: Number(row.customers), revenue: Number(row.revenue) });
+    }
+  });
+
+  it('divides day-of-week figures by the calendar days of each weekday in the range', async () => {
+    const days = await data('day-of-week', { from: '2024-03-01', to: '2024-03-31' });
+    // March 2024 starts on a Friday: five Fridays, Saturdays and Sundays, four of the rest.
+    expect(days.rows.map((r) => r.calendar_days)).toEqual([4, 4, 4, 4, 5, 5, 5]);
+    const monday = await sql<{ revenue: string }>(
+      `SELECT coalesce(sum(f.line_total), 0) AS revenue FROM warehouse.fact_sales f JOIN warehouse.dim_date d USING (date_key)
+        WHERE d.full_date BETWEEN '2024-03-01' AND '2024-03-31' AND d.day_of_week = 1`,
+    );
+    expect(days.rows[0].avg_revenue_per_day).toBe(Number((Number(monday[0].revenue) / 4).toFixed(2)));
+    const split = await data('weekday-weekend', { from: '2024-03-01', to: '2024-03-31' });
+    expect(split.rows.map((r) => [r.day_type, r.calendar_days])).toEqual([['Weekday', 21], ['Weekend', 10]]);
+  });
+
+  it('answers every endpoint for every filter, and empty (not broken) where nothing matches', async () => {
+    for (const endpoint of DASHBOARD_ENDPOINTS) {
+      const all = await data(endpoint);
+      expect({ endpoint, rows: all.rows.length > 0 }).toEqual({ endpoint, rows: true });
+      const none = await data(endpoint, { category: 'No such category' });
+      const empty = endpoint === 'kpis' ? none.rows.every((r) => r.current_value === 0 || r.current_value === null) : none.rows.length === 0;
+      expect({ endpoint, empty }).toEqual({ endpoint, empty: true });
+    }
+  });
+
+  it('downloads any chart as CSV with the same filters', async () => {
+    const res = await request(http).get('/dashboard/api/payment-methods').query({ format: 'csv', from: '2024-01-01' }).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="dashboard-payment-methods.csv"');
+    const json = await data('payment-methods', { from: '2024-01-01' });
+    const lines = res.text.trim().split('\n');
+    expect(lines[0]).toBe(json.columns.join(','));
+    expect(lines).toHaveLength(json.rows.length + 1);
+  });
+
+  it('refuses bad filters with 400 naming the field, and unknown endpoints with 404', async () => {
+    const date = await request(http).get('/dashboard/api/kpis?from=2024-02-30').expect(400);
+    expect(date.body.message).toEqual(['from must be a date as YYYY-MM-DD']);
+    const order = await request(http).get('/dashboard/api/kpis?from=2024-05-01&to=2024-04-01').expect(400);
+    expect(order.body.message).toEqual(['from (2024-05-01) must not be after to (2024-04-01)']);
+    const unknown = await request(http).get('/dashboard/api/kpis?region=EU').expect(400);
+    expect(unknown.body.message).toEqual(['property region should not exist']);
+    await request(http).get('/dashboard/api/kpis?format=xml').expect(400);
+    await request(http).get(`/dashboard/api/kpis?category=${'x'.repeat(101)}`).expect(400);
+    const missing = await request(http).get('/dashboard/api/best-sellers').expect(404);
+    expect(missing.body.message).toMatch(/^dashboard endpoint best-sellers does not exist/);
+  });
+});

@@ -1,0 +1,2 @@
+ANALYZE dashboard.categories, dashboard.places, dashboard.products, dashboard.customers,
+        dashboard.sales_cells, dashboard.customer_days, dashboard.product_days, dashboard.discount_cells

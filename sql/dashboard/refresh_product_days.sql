@@ -1,0 +1,8 @@
+INSERT INTO dashboard.product_days
+  (date_key, product_no, category_id, geo_id, payment_method_key, transactions, quantity, revenue_cents, profit_cents, discount_cents)
+SELECT l.date_key, l.product_no, l.category_id, l.geo_id, l.payment_method_key,
+       count(DISTINCT l.transaction_id), sum(l.quantity), sum(l.revenue_cents), sum(l.profit_cents), sum(l.discount_cents)
+  FROM pg_temp.dashboard_lines l
+ WHERE l.product_no IS NOT NULL
+ GROUP BY l.date_key, l.product_no, l.category_id, l.geo_id, l.payment_method_key
+ ORDER BY 1, 2

@@ -1,0 +1,34 @@
+-- Parameters (every dashboard query): $1 from date, $2 to date, $3 category, $4 country,
+-- $5 state, $6 payment method name; NULL means "not filtered".
+-- Top 20 products by revenue, grouped by product_id (names repeat) and shown with the current
+-- name and category. orders = transactions containing the product.
+WITH products AS (
+  SELECT s.product_no,
+         sum(s.transactions) AS orders,
+         sum(s.quantity) AS units_sold,
+         sum(s.revenue_cents) / 100.0 AS revenue,
+         sum(s.profit_cents) / 100.0 AS profit,
+         sum(s.discount_cents) / 100.0 AS discount_amount
+    FROM dashboard.product_days s
+   WHERE ($3::text IS NULL OR s.category_id IN (SELECT category_id FROM dashboard.categories WHERE category = $3))
+     AND s.date_key BETWEEN coalesce(to_char($1::date, 'YYYYMMDD')::int, 0) AND coalesce(to_char($2::date, 'YYYYMMDD')::int, 99999999)
+     AND (($4::text IS NULL AND $5::text IS NULL)
+        OR s.geo_id IN (SELECT geo_id FROM dashboard.places WHERE ($4::text IS NULL OR country = $4) AND ($5::text IS NULL OR state = $5)))
+     AND ($6::text IS NULL
+        OR s.payment_method_key IN (SELECT payment_method_key FROM warehouse.dim_payment_method WHERE payment_method_name = $6))
+   GROUP BY s.product_no
+   ORDER BY revenue DESC, s.product_no
+   LIMIT 20
+)
+SELECT row_number() OVER (ORDER BY t.revenue DESC, p.product_id) AS rank,
+       p.product_id,
+       p.product_name,
+       p.category,
+       t.units_sold,
+       t.orders,
+       round(t.revenue, 2) AS revenue,
+       round(t.profit, 2) AS profit,
+       round(100 * t.profit / nullif(t.revenue, 0), 2) AS profit_margin_pct
+  FROM products t
+  JOIN dashboard.products p ON p.product_no = t.product_no
+ ORDER BY rank

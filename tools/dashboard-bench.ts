@@ -1,0 +1,200 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { loadConfig, repoRoot } from '@ecom/config';
+import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
+import { clearQueuePrefix } from '@ecom/pipeline';
+import { DASHBOARD_ENDPOINTS } from '../apps/api/src/dashboard/dashboard.contract';
+import { PipelineApiClient } from './api-client';
+import { startPipeline, type RunningPipeline } from './in-process';
+
+/**
+ * `npm run bench:dashboard -- --transactions N [--reuse] [--rounds R]`: loads a warehouse of N
+ * transactions into `<db>_dashbench` through the real pipeline (in-process), then times every
+ * dashboard endpoint over a fixed set of filter combinations and prints p50 / p95 per endpoint.
+ * `--reuse` keeps a warehouse an earlier call loaded with the same parameters (the load of
+ * 1,000,000 transactions takes many minutes; the measurement takes one).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      transactions: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '42' },
+      rounds: { type: 'string', default: '3' },
+      reuse: { type: 'boolean', default: false },
+    },
+  });
+  const transactions = Number(values.transactions);
+  if (!Number.isInteger(transactions) || transactions < 1) throw new Error('--transactions must be a positive whole number');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive whole number');
+  const body = {
+    transactions,
+    customers: Math.max(100, Math.round(transactions / 10)),
+    products: 500,
+    seed: Number(values.seed),
+    startDate: '2024-01-01',
+    endDate: '2024-12-31',
+  };
+
+  const base = loadConfig();
+  const url = new URL(base.databaseUrl);
+  url.pathname = `${url.pathname}_dashbench`;
+  const databaseUrl = url.toString();
+  const dataRoot = join(repoRoot(), 'data', 'dashbench');
+  const config = loadConfig({
+    overrides: { databaseUrl, dataRoot, port: 0, queuePrefix: `dashbench-${process.pid}`, logLevel: 'warn' },
+  });
+
+  const reusable = values.reuse && (await loadedWith(databaseUrl, body));
+  if (!reusable) {
+    rmSync(dataRoot, { recursive: true, force: true });
+    await dropDatabase(databaseUrl);
+  }
+  await migrateDatabase(databaseUrl);
+  const pipeline = await startPipeline(config);
+  const pool = createPool(databaseUrl, { max: 2 });
+  try {
+    if (!reusable) {
+      await loadWarehouse(pipeline, body);
+      // The warehouse is what is measured; the generated CSVs (hundreds of MB) are not needed again.
+      rmSync(dataRoot, { recursive: true, force: true });
+    }
+    const facts = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM warehouse.fact_sales')).rows[0].n);
+    const result = await measure(pipeline.baseUrl, pool, rounds);
+    const out = {
+      warehouse: { ...body, factLines: facts },
+      rounds,
+      filterSets: result.filterSets,
+      endpoints: result.endpoints,
+    };
+    process.stdout.write(`\n${formatTable(result.endpoints)}\n\n${JSON.stringify(out, null, 2)}\n`);
+    const outDir = join(repoRoot(), 'bench-results');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `dashboard-${transactions}.json`), JSON.stringify(out, null, 2));
+  } finally {
+    await pool.end();
+    await pipeline.close();
+    await clearQueuePrefix(config.redisUrl, config.queuePrefix);
+  }
+}
+
+async function loadedWith(databaseUrl: string, body: Record<string, unknown>): Promise<boolean> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const { rows } = await pool.query<{ params: { generate?: Record<string, unknown> } }>(
+      `SELECT params FROM ops.runs WHERE status = 'succeeded' ORDER BY created_at DESC LIMIT 1`,
+    );
+    const params = rows[0]?.params.generate;
+    return !!params && Object.entries(body).every(([key, value]) => params[key] === value);
+  } catch {
+    return false; // no such database or schema yet
+  } finally {
+    await pool.end();
+  }
+}
+
+async function loadWarehouse(pipeline: RunningPipeline, body: Record<string, unknown>): Promise<void> {
+  const client = new PipelineApiClient(pipeline.baseUrl);
+  const started = Date.now();
+  const { runId } = await client.startRun(body);
+  process.stdout.write(`loading run ${runId}: ${JSON.stringify(body)}\n`);
+  const report = await client.waitForRun(runId, (r) => {
+    const running = r.stages.filter((s) => s.status === 'running').map((s) => s.stage);
+    process.stdout.write(`  [${((Date.now() - started) / 1000).toFixed(0)}s] ${running.join(', ') || r.status}\n`);
+  });
+  if (report.status !== 'succeeded') throw new Error(`run ${runId} failed in ${report.failedStage}: ${report.error}`);
+  process.stdout.write(`loaded in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
+}
+
+interface FilterSet {
+  name: string;
+  query: Record<string, string>;
+}
+
+/** Filter combinations over the loaded data: none, each filter alone, and all of them at once. */
+async function filterSets(pool: Pool): Promise<FilterSet[]> {
+  const pick = async (sql: string): Promise<string> => String((await pool.query<{ v: string }>(sql)).rows[0].v);
+  const category = await pick(`SELECT category AS v FROM warehouse.dim_products WHERE product_key > 0 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+  const country = await pick(`SELECT country AS v FROM warehouse.dim_customers WHERE customer_key > 0 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+  const state = String(
+    (
+      await pool.query<{ v: string }>(
+        'SELECT state AS v FROM warehouse.dim_customers WHERE country = $1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1',
+        [country],
+      )
+    ).rows[0].v,
+  );
+  const payment = await pick(`SELECT payment_method_name AS v FROM warehouse.dim_payment_method ORDER BY payment_method_key LIMIT 1`);
+  const quarter = { from: '2024-04-01', to: '2024-06-30' };
+  return [
+    { name: 'none', query: {} },
+    { name: 'one quarter', query: quarter },
+    { name: 'one week', query: { from: '2024-11-25', to: '2024-12-01' } },
+    { name: 'category', query: { category } },
+    { name: 'country', query: { country } },
+    { name: 'country+state', query: { country, state } },
+    { name: 'payment', query: { payment } },
+    { name: 'category+payment', query: { category, payment } },
+    { name: 'all filters', query: { ...quarter, category, country, state, payment } },
+  ];
+}
+
+interface EndpointTiming {
+  endpoint: string;
+  samples: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Number(sorted[Math.max(0, index)].toFixed(1));
+}
+
+async function measure(baseUrl: string, pool: Pool, rounds: number): Promise<{ filterSets: FilterSet[]; endpoints: EndpointTiming[] }> {
+  const sets = await filterSets(pool);
+  // The first read after a load rebuilds the dashboard's summaries (timed apart); not a sample.
+  const refreshStarted = performance.now();
+  const warm = await fetch(`${baseUrl}/dashboard/api/options`);
+  if (!warm.ok) throw new Error(`GET /dashboard/api/options answered ${warm.status}`);
+  process.stdout.write(`summaries refreshed in ${((performance.now() - refreshStarted) / 1000).toFixed(1)}s\n`);
+  const timings = new Map<string, number[]>(DASHBOARD_ENDPOINTS.map((e) => [e, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const set of sets) {
+      for (const endpoint of DASHBOARD_ENDPOINTS) {
+        const qs = new URLSearchParams(set.query).toString();
+        const started = performance.now();
+        const response = await fetch(`${baseUrl}/dashboard/api/${endpoint}${qs ? `?${qs}` : ''}`);
+        await response.arrayBuffer();
+        const elapsed = performance.now() - started;
+        if (!response.ok) throw new Error(`GET /dashboard/api/${endpoint}?${qs} answered ${response.status}`);
+        timings.get(endpoint)!.push(elapsed);
+      }
+    }
+  }
+  return {
+    filterSets: sets,
+    endpoints: DASHBOARD_ENDPOINTS.map((endpoint) => {
+      const sorted = [...timings.get(endpoint)!].sort((a, b) => a - b);
+      return { endpoint, samples: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: percentile(sorted, 100) };
+    }),
+  };
+}
+
+function formatTable(rows: EndpointTiming[]): string {
+  const header = ['endpoint', 'samples', 'p50 ms', 'p95 ms', 'max ms'];
+  const cells = rows.map((r) => [r.endpoint, String(r.samples), r.p50Ms.toFixed(1), r.p95Ms.toFixed(1), r.maxMs.toFixed(1)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+void main().catch((error: Error) => {
+  process.stderr.write(`bench:dashboard: ${error.message}\n`);
+  process.exit(1);
+});

@@ -41,9 +41,12 @@ async function main(): Promise<void> {
     }, 15000).unref();
   };
 
+  // The children write into pipes, so they cannot see the terminal themselves: pass on whether
+  // a person is reading, or every line arrives as JSON.
+  const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
   for (const app of APPS) {
     const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
-      env: process.env,
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(app, child);

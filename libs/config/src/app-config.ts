@@ -133,7 +133,8 @@ export function cronPatternProblem(pattern: unknown): string | undefined {
   }
 }
 
-function IsCronPattern(): PropertyDecorator {
+/** A cron pattern BullMQ's job schedulers accept; the message says what is wrong with it. */
+export function IsCronPattern(): PropertyDecorator {
   return ValidateBy({
     name: 'isCronPattern',
     validator: {

@@ -8,3 +8,4 @@ export * from './analysis-format';
 export * from './run-profile';
 export * from './rejects';
 export * from './operations';
+export * from './csv-lines';

@@ -1,16 +1,6 @@
-import { IsBoolean, IsOptional, IsString, ValidateBy } from 'class-validator';
-import { cronPatternProblem } from '@ecom/config';
+import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import { IsCronPattern } from '@ecom/config';
 import type { RunTrigger, ScheduleName } from '@ecom/contracts';
-
-function IsCronPattern(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isCronPattern',
-    validator: {
-      validate: (value: unknown) => cronPatternProblem(value) === undefined,
-      defaultMessage: (args) => `${args?.property} ${cronPatternProblem(args?.value)}`,
-    },
-  });
-}
 
 /** Body of PUT /schedules/:name; a field left out keeps its current value. */
 export class UpdateScheduleRequest {

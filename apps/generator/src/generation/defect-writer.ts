@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENTITY_SPECS, type Entity } from '@ecom/contracts';
+import { ENTITY_SPECS, lineBreaks, type Entity } from '@ecom/contracts';
 import { csvField, csvLine } from './csv-line';
 import type { CsvPartFile } from './csv-part-file';
 import {
@@ -25,17 +25,6 @@ export const MANIFEST_DIR = 'defects';
 const BAD_DATES = ['2023-02-30', '15/03/2023', '2023-13-01', 'yesterday', '2023-3-5', '20230315'];
 const BAD_PRICES = ['N/A', '12,99', '$19.99', '1.2.3', 'TBD'];
 const BAD_QUANTITIES = ['two', '1.5', '3 units', 'x'];
-
-/** Line breaks as the ingestor counts them: CRLF once, a lone CR or LF once. */
-function lineBreaks(text: string): number {
-  let breaks = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) breaks++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) breaks++;
-  }
-  return breaks;
-}
 
 function idIndex(id: string): number {
   return Number(id.replace(/^\D+/, '')) - 1;

@@ -1,4 +1,5 @@
 import { Parser, type CsvError } from 'csv-parse';
+import { lineBreaks } from '@ecom/contracts';
 
 /** A record csv-parse delimited: its fields, its text as read, and the physical line it starts on. */
 export interface ParsedRecord {
@@ -43,17 +44,6 @@ interface RawRecord {
   raw: string;
 }
 
-/** Line breaks in `text`; CRLF counts once. */
-export function lineBreaks(text: string): number {
-  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) return 0;
-  let breaks = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) breaks++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) breaks++;
-  }
-  return breaks;
-}
 
 function crlfPairs(text: string): number {
   let pairs = 0;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { CsvError } from 'csv-parse';
-import type { Entity } from '@ecom/contracts';
+import { lineBreaks, type Entity } from '@ecom/contracts';
 import { StageFailure, type StageCounts, type StageContext } from '@ecom/pipeline';
-import { CsvRecordParser, RecordTooLarge, lineBreaks, type CsvItem } from './csv-records';
+import { CsvRecordParser, RecordTooLarge, type CsvItem } from './csv-records';
 import { checkHeader, type HeaderLayout } from './header';
 import { LandingRepository, type QuarantinedRecord, type StagingRow } from './landing.repository';
 import { Utf8LineCheck } from './utf8-lines';

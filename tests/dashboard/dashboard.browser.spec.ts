@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@ecom/config';
@@ -74,6 +74,7 @@ describe('dashboard in a browser', () => {
     });
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run bash tools/setup.sh (it installs Debian's chromium)`);
     env = await createTestEnv('e2e_dashboard_browser', { generator: { partSize: 1000 } });
     pipeline = await startPipeline(env.config);
     const client = new PipelineApiClient(pipeline.baseUrl);

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@ecom/config';
@@ -31,7 +32,8 @@ const PAGES = [
 /**
  * The dashboard as a person sees it: Debian's Chromium opens each page on a seeded run, the charts
  * draw, the KPI tiles show the warehouse's own figures, and a filter changes them accordingly.
- * Screenshots of the four pages land in docs/screenshots/.
+ * Screenshots of the four pages land in a temporary folder, or in docs/screenshots/ with
+ * UPDATE_SCREENSHOTS=1 (they are committed there; a plain test run leaves the tree clean).
  */
 describe('dashboard in a browser', () => {
   let env: TestEnv;
@@ -39,7 +41,7 @@ describe('dashboard in a browser', () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
-  const shots = join(repoRoot(), 'docs', 'screenshots');
+  const shots = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot(), 'docs', 'screenshots') : join(tmpdir(), `ecom-dashboard-shots-${process.pid}`);
 
   const warehouseKpis = async (category: string | null) => {
     const row = (
@@ -94,6 +96,7 @@ describe('dashboard in a browser', () => {
     await browser?.close();
     await pipeline?.close();
     await env?.teardown();
+    if (process.env.UPDATE_SCREENSHOTS !== '1') rmSync(shots, { recursive: true, force: true });
   });
 
   afterEach(() => {

@@ -7,10 +7,11 @@ WITH staged_parents AS (
   SELECT DISTINCT btrim({{parent_column}}) AS id FROM {{parent_table}} WHERE run_id = $1
 ), checked AS (
   SELECT coalesce(nullif(btrim(c.{{key}}), ''), c.source_file || ':' || c.source_line) AS record_id,
-         s.id IS NULL AND p.{{parent_column}} IS NULL AS violated
+         -- AND stops at a parent staged in the run: production is probed only for the others.
+         s.id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM {{parent_production_table}} p WHERE p.{{parent_column}} = btrim(c.{{column}})) AS violated
     FROM {{table}} c
     LEFT JOIN staged_parents s ON s.id = btrim(c.{{column}})
-    LEFT JOIN {{parent_production_table}} p ON p.{{parent_column}} = btrim(c.{{column}})
    WHERE c.run_id = $1 AND coalesce(btrim(c.{{column}}), '') <> ''
 )
 SELECT count(*) AS rows_checked,

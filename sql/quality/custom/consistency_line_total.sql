@@ -10,6 +10,9 @@ WITH parsed AS (
          ops.safe_numeric(line_total) AS line_total
     FROM staging.transaction_items
    WHERE run_id = $1
+  -- A plan node of its own (OFFSET 0): otherwise each parse is inlined, and run, in both the
+  -- filter and the comparison below.
+  OFFSET 0
 ), checked AS (
   SELECT record_id,
          abs(line_total - round(quantity * unit_price * (1 - discount_percentage / 100), 2)) > 0.01 AS violated

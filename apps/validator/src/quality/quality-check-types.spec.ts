@@ -1,4 +1,12 @@
-import { LedgerRepository, measureCheck, parseQualityChecks, type QualityCheck } from '@ecom/pipeline';
+import {
+  LedgerRepository,
+  measureCheck,
+  measureRowChecks,
+  parseQualityChecks,
+  rowCheckGroups,
+  type QualityCheck,
+  type RowCheck,
+} from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { seedProduction, stageBatch, type StagedBatch } from './quality.fixtures';
 
@@ -102,6 +110,42 @@ describe('check types: each SQL template on crafted staging rows', () => {
     expect(await measure('price_strictly_between', 'crafted')).toEqual([5, '3', ['I1', 'I2', 'I4']]); // 0, 100 exclusive; abc
     expect(await measure('quantity_positive', 'crafted')).toEqual([5, '2', ['I2', 'I3']]); // 1.5 not whole; 0
     expect(await measure('time_of_day', 'crafted')).toEqual([2, '1', ['T2']]); // 25:00
+  });
+
+  it('row checks of one entity share one scan and give each check its own answer', async () => {
+    // Two checks on one column and one check on two columns, so trimmed and parsed values are shared.
+    const { checks } = parseQualityChecks(`
+checks:
+  - { name: amounts_present, type: not_null, entity: transaction_items, columns: [unit_price, quantity], family: completeness, weight: 1, description: d }
+  - { name: price_low, type: range, entity: transaction_items, columns: [unit_price, quantity], params: { type: number, max: 60 }, family: range, weight: 1, description: d }
+  - { name: price_in_list, type: accepted_values, entity: transaction_items, column: unit_price, params: { values: ['0', '50'] }, family: range, weight: 1, description: d }
+  - { name: price_digits, type: regex, entity: transaction_items, column: unit_price, params: { pattern: '^[0-9]+$' }, family: range, weight: 1, description: d }
+`);
+    const rowChecks = [...CHECKS.checks, ...checks].filter((c): c is RowCheck => ['not_null', 'accepted_values', 'range', 'regex'].includes(c.type));
+    const groups = rowCheckGroups(rowChecks);
+    expect(groups.map((group) => group[0].entity)).toEqual(['customers', 'transaction_items', 'transactions']);
+    for (const group of groups) {
+      const shared = await measureRowChecks(env.pool, 'crafted', group);
+      expect(shared.map((r) => r.check.name)).toEqual(group.map((c) => c.name));
+      for (const result of shared) {
+        const alone = await measureCheck(env.pool, 'crafted', result.check);
+        expect([result.check.name, result.rowsChecked, result.violations, result.sampleIds]).toEqual([
+          result.check.name,
+          alone.rowsChecked,
+          alone.violations,
+          alone.sampleIds,
+        ]);
+      }
+    }
+    const byName = async (name: string) => {
+      const group = groups.find((g) => g.some((c) => c.name === name)) as RowCheck[];
+      const result = (await measureRowChecks(env.pool, 'crafted', group)).find((r) => r.check.name === name);
+      return [Number(result?.rowsChecked), result?.violations, result?.sampleIds];
+    };
+    expect(await byName('amounts_present')).toEqual([5, '1', ['I5']]);
+    expect(await byName('price_low')).toEqual([5, '2', ['I2', 'I4']]); // 100; abc (quantities are all low)
+    expect(await byName('price_in_list')).toEqual([5, '2', ['I2', 'I4']]);
+    expect(await byName('price_digits')).toEqual([5, '1', ['I4']]);
   });
 
   it('relationships: the parent may be staged in the run or already in production', async () => {

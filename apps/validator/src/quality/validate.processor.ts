@@ -22,9 +22,13 @@ export class ValidateProcessor extends StageWorker {
   async process(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `validate job ${job.id}`);
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
-      // Measured first and stored on its own: a run the quality gate stops keeps its profile.
-      await this.profile.profileRun(runId);
-      return this.quality.validateRun(ctx);
+      // The profile reads staging through the pool while the checks run in the stage's transaction:
+      // on separate connections they overlap. It is stored on its own, and awaited even when the
+      // gate stops the run, so a stopped run keeps its profile. A profile error wins, as when it ran first.
+      const [profiled, validated] = await Promise.allSettled([this.profile.profileRun(runId), this.quality.validateRun(ctx)]);
+      if (profiled.status === 'rejected') throw profiled.reason;
+      if (validated.status === 'rejected') throw validated.reason;
+      return validated.value;
     });
   }
 }

@@ -67,10 +67,20 @@ export async function runQualityChecks(
   // (docs/quality.md). Restored only on success: after an error the transaction is aborted, and
   // its rollback reverts the setting anyway.
   const jit = checks.length > 0 ? await setJit(client, 'off') : undefined;
-  for (const check of checks) {
-    results.push(await measureCheck(client, runId, check));
-    await options.progress?.({ checksDone: results.length, checksTotal: checks.length, lastCheck: check.name });
+  // The row checks of one entity share one scan (measureRowChecks); results keep the YAML's order.
+  const measured = new Map<QualityCheck, QualityCheckResult>();
+  const report = async (lastCheck: QualityCheck) =>
+    options.progress?.({ checksDone: measured.size, checksTotal: checks.length, lastCheck: lastCheck.name });
+  for (const group of rowCheckGroups(checks)) {
+    for (const result of await measureRowChecks(client, runId, group)) measured.set(result.check, result);
+    await report(group[group.length - 1]);
   }
+  for (const check of checks) {
+    if (measured.has(check)) continue;
+    measured.set(check, await measureCheck(client, runId, check));
+    await report(check);
+  }
+  for (const check of checks) results.push(measured.get(check) as QualityCheckResult);
   if (jit !== undefined) await setJit(client, jit);
   const scoring = stage === 'validate';
   if (!scoring && checks.length === 0) {
@@ -135,6 +145,141 @@ export async function measureCheck(db: Queryable, runId: string, check: QualityC
       ? { expected: String(expected), actual: String(actual) }
       : {}),
   };
+}
+
+const ROW_CHECK_TYPES = ['not_null', 'accepted_values', 'range', 'regex'] as const;
+/** A check that judges each staging row on its own: several of one entity can share one scan. */
+export type RowCheck = Extract<QualityCheck, { type: (typeof ROW_CHECK_TYPES)[number] }>;
+
+const isRowCheck = (check: QualityCheck): check is RowCheck => (ROW_CHECK_TYPES as readonly string[]).includes(check.type);
+
+/** The validate stage's row checks grouped by entity, in the order their entities first appear. */
+export function rowCheckGroups(checks: readonly QualityCheck[]): RowCheck[][] {
+  const groups = new Map<string, RowCheck[]>();
+  for (const check of checks) {
+    if (check.stage !== 'validate' || !isRowCheck(check)) continue;
+    const group = groups.get(check.entity) ?? [];
+    group.push(check);
+    groups.set(check.entity, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Runs several row checks of one entity in one scan (sql/quality/row_checks.sql); each result is
+ * what measureCheck returns for that check alone. Errors name the checks and the file.
+ */
+export async function measureRowChecks(db: Queryable, runId: string, checks: readonly RowCheck[]): Promise<QualityCheckResult[]> {
+  const statement = rowChecksStatement(checks);
+  const names = checks.map((check) => check.name).join(', ');
+  let rows: Array<Record<string, string | string[]>>;
+  try {
+    ({ rows } = await db.query(statement.text, [runId, ...statement.params]));
+  } catch (error) {
+    const e = error as Error;
+    e.message = `quality checks ${names} (sql/${statement.file}.sql): ${e.message}`;
+    throw e;
+  }
+  const row = rows[0];
+  if (!row) throw new Error(`quality checks ${names} (sql/${statement.file}.sql) returned no row for run ${runId}`);
+  return checks.map((check, n) => ({
+    check,
+    rowsChecked: String(row.rows_checked),
+    violations: String(row[`violations_${n}`]),
+    sampleIds: row[`sample_ids_${n}`] as string[],
+  }));
+}
+
+/**
+ * One statement for row checks of one entity. Like checkStatement, identifiers come only from the
+ * checked YAML through escapeIdentifier, and names generated here (trimmed_0, violated_1); every
+ * value from the YAML is a bind parameter. Each check's condition is its type's file in
+ * sql/quality/row_checks/.
+ */
+export function rowChecksStatement(checks: readonly RowCheck[]): CheckStatement {
+  const entity = checks[0]?.entity;
+  if (entity === undefined || checks.some((check) => check.entity !== entity)) {
+    throw new Error(`row checks must be of one entity: ${checks.map((c) => `${c.name} (${c.entity})`).join(', ')}`);
+  }
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length + 1}`;
+  };
+  const values: string[] = [];
+  const trimmed = new Map<string, string>();
+  const parsed = new Map<string, string>();
+  const trimmedOf = (column: string) => {
+    let alias = trimmed.get(column);
+    if (alias === undefined) {
+      alias = `trimmed_${trimmed.size}`;
+      trimmed.set(column, alias);
+      values.push(`btrim(${escapeIdentifier(column)}) AS ${alias}`);
+    }
+    return alias;
+  };
+  const parsedOf = (column: string, parse: string) => {
+    let alias = parsed.get(`${parse}(${column})`);
+    if (alias === undefined) {
+      alias = `parsed_${parsed.size}`;
+      parsed.set(`${parse}(${column})`, alias);
+      values.push(`${parse}(${escapeIdentifier(column)}) AS ${alias}`);
+    }
+    return alias;
+  };
+  const verdicts: string[] = [];
+  const measures: string[] = [];
+  checks.forEach((check, n) => {
+    const file = `quality/row_checks/${check.type}`;
+    let fill: (column: string) => Record<string, string>;
+    switch (check.type) {
+      case 'not_null':
+        fill = (column) => ({ trimmed: trimmedOf(column) });
+        break;
+      case 'accepted_values': {
+        const accepted = param(check.values);
+        fill = (column) => ({ trimmed: trimmedOf(column), values: accepted });
+        break;
+      }
+      case 'regex': {
+        const pattern = param(check.pattern);
+        fill = (column) => ({ trimmed: trimmedOf(column), pattern });
+        break;
+      }
+      case 'range': {
+        const cast = RANGE_CASTS[check.valueType];
+        const bounds = { min: param(check.min ?? null), max: param(check.max ?? null), inclusive: param(check.inclusive) };
+        fill = (column) => ({ trimmed: trimmedOf(column), parsed: parsedOf(column, cast.parse), value_type: cast.valueType, ...bounds });
+        break;
+      }
+    }
+    // Any listed column flagging the row flags it, as the single-check templates' EXISTS does.
+    const conditions = check.columns.map((column) => `(${fragment(file, fill(column))}) IS TRUE`);
+    verdicts.push(`${conditions.join(' OR ')} AS violated_${n}`);
+    measures.push(fragment('quality/row_checks/measure', { violated: `violated_${n}`, n: String(n) }));
+  });
+  const spec = ENTITY_SPECS[entity];
+  const statement = render(
+    'quality/row_checks',
+    {
+      table: qualified('staging', entity),
+      key: escapeIdentifier(spec.key),
+      values: values.join(',\n         '),
+      verdicts: verdicts.join(',\n         '),
+      measures: measures.join(',\n       '),
+    },
+    params,
+  );
+  return statement;
+}
+
+/** A condition file of sql/quality/row_checks/ filled in; its comment lines stay out of the statement. */
+function fragment(file: string, fill: Record<string, string>): string {
+  const text = sqlFile(file)
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--') && line.trim() !== '')
+    .join('\n');
+  return fillPlaceholders(file, text, fill);
 }
 
 /** Score, grade and failing checks of a set of results (sql/quality/run_score.sql). */
@@ -273,10 +418,13 @@ export function checkStatement(check: QualityCheck): CheckStatement {
 const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
 
 function render(file: string, fill: Record<string, string>, params: unknown[]): CheckStatement {
-  const text = sqlFile(file).replace(PLACEHOLDER, (_, name: string) => {
+  return { file, text: fillPlaceholders(file, sqlFile(file), fill), params };
+}
+
+function fillPlaceholders(file: string, text: string, fill: Record<string, string>): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => {
     const value = fill[name];
     if (value === undefined) throw new Error(`sql/${file}.sql: no value for placeholder {{${name}}}`);
     return value;
   });
-  return { file, text, params };
 }

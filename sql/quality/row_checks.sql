@@ -1,0 +1,28 @@
+-- Every row-level check of one entity (not_null, accepted_values, range, regex) in one scan of the
+-- run's staging rows, instead of one scan per check: the same answers as the single-check
+-- templates (not_null.sql, accepted_values.sql, range.sql, regex.sql), each trimmed or parsed
+-- column computed once per row. rows_checked is every row of the run, as for those templates.
+-- Template, filled by libs/pipeline quality-gate.ts (rowChecksStatement) with identifiers only from
+-- the contract, escaped, and every value as a bind parameter. Placeholders (named here without
+-- their braces, which would be filled inside this comment too): table, the staging table; key, its
+-- key column; values, "btrim(col) AS trimmed_i" and "ops.safe_*(col) AS parsed_j" for each column
+-- the checks read; verdicts, "<condition> AS violated_n" per check, the condition from the
+-- sql/quality/row_checks/ file of its type; measures, violations_n and sample_ids_n per check
+-- (sql/quality/row_checks/measure.sql). $1 run id; $2... the checks' parameters.
+WITH scanned AS (
+  SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
+         {{values}}
+    FROM {{table}}
+   WHERE run_id = $1
+  -- OFFSET 0 keeps each subquery a plan node of its own, so a parsed value or a verdict read by
+  -- several expressions is computed once per row rather than once per reference.
+  OFFSET 0
+), judged AS (
+  SELECT record_id,
+         {{verdicts}}
+    FROM scanned
+  OFFSET 0
+)
+SELECT count(*) AS rows_checked,
+       {{measures}}
+  FROM judged;

@@ -223,6 +223,70 @@ describe('analytics stage: the CONTRACT.md section 4 analyses over the warehouse
     expect(csv.split('\n')[1]).toBe('1,P2,Desk Lamp,Home,36,8,1422,882,62.03');
   });
 
+  it('refreshes the dashboard summaries in the same transaction, recording the run they reflect', async () => {
+    const { rows: state } = await env.pool.query('SELECT run_id FROM dashboard.refresh_state');
+    expect(state).toEqual([{ run_id: runId }]);
+    const { rows: stage } = await env.pool.query("SELECT detail FROM ops.run_stages WHERE run_id = $1 AND stage = 'analytics'", [runId]);
+    expect(stage[0].detail.dashboardRefreshMs).toEqual(expect.any(Number));
+    // All categories, all places and methods, per customer and year: the whole warehouse once.
+    const { rows: years } = await env.pool.query(
+      `SELECT sum(transactions)::int AS orders, sum(revenue_cents)::int AS revenue_cents, count(*)::int AS customers
+         FROM dashboard.customer_years WHERE category_id = 0 AND geo_id = 0`,
+    );
+    expect(years[0]).toEqual({ orders: 11, revenue_cents: 194450, customers: expect.any(Number) });
+    const { rows: products } = await env.pool.query(
+      'SELECT sum(transactions)::int AS orders, sum(revenue_cents)::int AS revenue_cents FROM dashboard.product_years WHERE geo_id = 0',
+    );
+    // A transaction with lines of two products counts once per product (T01 and T03).
+    expect(products[0]).toEqual({ orders: 13, revenue_cents: 194450 });
+  });
+
+  it.each([
+    ['no dates', null, null],
+    ['a whole year', '2024-01-01', '2024-12-31'],
+    ['a whole month', '2024-02-01', '2024-02-29'],
+    ['edge days only', '2024-01-30', '2024-02-10'],
+    ['edge days and a whole month', '2024-01-15', '2024-02-29'],
+    ['a month and edge days after it', '2024-02-01', '2024-02-20'],
+  ])('dashboard.range_parts covers %s exactly once: years + months + days = the per-day summary', async (_name, from, to) => {
+    const { rows } = await env.pool.query(
+      `WITH parts AS (SELECT * FROM dashboard.range_parts($1::date, $2::date)),
+            split AS (
+              SELECT y.customer_no, y.transactions, y.revenue_cents FROM dashboard.customer_years y, parts p
+               WHERE y.category_id = 0 AND y.geo_id = 0 AND y.year BETWEEN p.years_lo AND p.years_hi
+              UNION ALL
+              SELECT m.customer_no, m.transactions, m.revenue_cents FROM dashboard.customer_months m, parts p
+               WHERE m.category_id = 0
+                 AND (m.month_key BETWEEN p.months_before_lo AND p.months_before_hi OR m.month_key BETWEEN p.months_after_lo AND p.months_after_hi)
+              UNION ALL
+              SELECT d.customer_no, d.transactions, d.revenue_cents FROM dashboard.customer_days d, parts p
+               WHERE d.category_id = 0
+                 AND (d.date_key BETWEEN p.days_before_lo AND p.days_before_hi OR d.date_key BETWEEN p.days_after_lo AND p.days_after_hi)),
+            -- What payment-filtered queries read: place rows of the whole years, every other day.
+            years_and_rest AS (
+              SELECT y.customer_no, y.transactions, y.revenue_cents FROM dashboard.customer_years y, parts p
+               WHERE y.category_id = 0 AND y.geo_id > 0 AND y.year BETWEEN p.years_lo AND p.years_hi
+              UNION ALL
+              SELECT d.customer_no, d.transactions, d.revenue_cents FROM dashboard.customer_days d, parts p
+               WHERE d.category_id = 0
+                 AND (d.date_key BETWEEN p.rest_before_lo AND p.rest_before_hi OR d.date_key BETWEEN p.rest_after_lo AND p.rest_after_hi))
+       SELECT (SELECT json_agg(t ORDER BY customer_no) FROM (SELECT customer_no, sum(transactions) AS orders, sum(revenue_cents) AS cents
+                                                              FROM split GROUP BY 1) t) AS split,
+              (SELECT json_agg(t ORDER BY customer_no) FROM (SELECT customer_no, sum(transactions) AS orders, sum(revenue_cents) AS cents
+                                                              FROM years_and_rest GROUP BY 1) t) AS years_and_rest,
+              (SELECT json_agg(t ORDER BY customer_no) FROM (SELECT customer_no, sum(transactions) AS orders, sum(revenue_cents) AS cents
+                                                              FROM dashboard.customer_days
+                                                             WHERE category_id = 0
+                                                               AND date_key BETWEEN coalesce(to_char($1::date, 'YYYYMMDD')::int, 0)
+                                                                                AND coalesce(to_char($2::date, 'YYYYMMDD')::int, 99999999)
+                                                             GROUP BY 1) t) AS direct`,
+      [from, to],
+    );
+    expect(rows[0].direct).not.toBeNull();
+    expect(rows[0].split).toEqual(rows[0].direct);
+    expect(rows[0].years_and_rest).toEqual(rows[0].direct);
+  });
+
   it('a rerun of the same run replaces its results: same rows, no duplicates', async () => {
     const before = await env.pool.query('SELECT analysis, rows FROM ops.analysis_results WHERE run_id = $1 ORDER BY analysis', [runId]);
     const service = app.get(AnalysesService);
@@ -234,5 +298,8 @@ describe('analytics stage: the CONTRACT.md section 4 analyses over the warehouse
     const after = await env.pool.query('SELECT analysis, rows FROM ops.analysis_results WHERE run_id = $1 ORDER BY analysis', [runId]);
     expect(after.rows).toEqual(before.rows);
     expect(after.rows).toHaveLength(ANALYSES.length);
+    // The dashboard summaries are rebuilt, not added to.
+    const { rows: summary } = await env.pool.query('SELECT sum(transactions)::int AS orders FROM dashboard.customer_years WHERE category_id = 0 AND geo_id = 0');
+    expect(summary[0].orders).toBe(11);
   });
 });

@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { ANALYSES, type AnalysisName } from '@ecom/contracts';
 import type { StageContext, StageCounts } from '@ecom/pipeline';
+import { DashboardSummariesRepository } from '../dashboard-summaries/dashboard-summaries.repository';
 import { AnalysesRepository } from './analyses.repository';
 import { AnalysisFiles } from './analysis-files';
 
 /**
  * Runs every analysis of CONTRACT.md section 4 over the whole warehouse, stores the results of the
  * run in ops.analysis_results (replacing an earlier attempt's) and exports each as CSV and JSON.
+ * Then refreshes the dashboard's summaries from the same snapshot, so the api never rebuilds them
+ * while a reader waits: they change when this stage commits, with the run's results.
  */
 @Injectable()
 export class AnalysesService {
   constructor(
     private readonly repository: AnalysesRepository,
     private readonly files: AnalysisFiles,
+    private readonly dashboard: DashboardSummariesRepository,
   ) {}
 
   /**
@@ -32,11 +36,12 @@ export class AnalysesService {
       await this.files.write({ runId, analysis, ...table });
       rowCounts[analysis] = table.rows.length;
     }
+    const dashboard = await this.dashboard.refresh(client, runId);
     return {
       rowsIn: factLines,
       rowsOut: factLines,
       rowsRejected: 0,
-      detail: { analyses: rowCounts, exportDir: this.files.dirOf(runId) },
+      detail: { analyses: rowCounts, exportDir: this.files.dirOf(runId), dashboardRefreshMs: dashboard.ms },
     };
   }
 }

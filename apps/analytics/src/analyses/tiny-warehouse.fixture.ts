@@ -43,9 +43,9 @@ export async function seedTinyWarehouse(pool: Pool): Promise<void> {
       (4, 'P3', 'Office Chair Pro', 'Furniture', 220, 130, '2024-02-01', '9999-12-31', true);
 
     INSERT INTO warehouse.fact_sales
-      (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id, quantity, unit_price,
+      (item_id, date_key, customer_key, product_key, customer_id, product_id, payment_method_key, transaction_id, quantity, unit_price,
        discount_percentage, discount_amount, line_total, profit, last_run_id)
-    SELECT l.item_id, to_char(l.sold_on, 'YYYYMMDD')::int, l.customer_key, l.product_key, l.payment_method_key,
+    SELECT l.item_id, to_char(l.sold_on, 'YYYYMMDD')::int, l.customer_key, l.product_key, c.customer_id, p.product_id, l.payment_method_key,
            l.transaction_id, l.quantity, l.unit_price, l.discount,
            round(l.quantity * l.unit_price * l.discount / 100, 2),
            round(l.quantity * l.unit_price * (1 - l.discount / 100), 2),
@@ -66,6 +66,7 @@ export async function seedTinyWarehouse(pool: Pool): Promise<void> {
         ('L12', 'T10', date '2024-02-23', 9,  2, 4, 7, 40.00,  0.00),
         ('L13', 'T11', date '2024-02-23', 10, 2, 4, 8, 40.00,  0.00)
       ) AS l(item_id, transaction_id, sold_on, customer_key, product_key, payment_method_key, quantity, unit_price, discount)
-      JOIN warehouse.dim_products p ON p.product_key = l.product_key;
+      JOIN warehouse.dim_products p ON p.product_key = l.product_key
+      JOIN warehouse.dim_customers c ON c.customer_key = l.customer_key;
   `);
 }

@@ -43,7 +43,7 @@ export interface DashboardData {
   rows: Array<Record<string, CellValue>>;
 }
 
-/** The badge: the newest run that succeeded, which the warehouse the charts read reflects. */
+/** The badge: the run whose analytics stage refreshed the summaries every chart reads. */
 export interface DashboardStatus {
   lastSuccessfulRun: { runId: string; mode: string; finishedAt: string } | null;
 }

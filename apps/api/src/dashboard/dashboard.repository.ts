@@ -23,29 +23,7 @@ const ENDPOINT_SQL: Record<DashboardEndpoint, string> = {
   'weekday-weekend': 'weekday_weekend',
 };
 
-/** Statements of one refresh, in order, all in one transaction. */
-const REFRESH_STEPS = [
-  'refresh_lock',
-  'refresh_clear',
-  'refresh_categories',
-  'refresh_places',
-  'refresh_products',
-  'refresh_customers',
-  'refresh_lines',
-  'refresh_sales_cells',
-  'refresh_customer_days',
-  'refresh_product_days',
-  'refresh_discount_cells',
-] as const;
-
 const NUMERIC_OIDS = new Set([20, 1700]); // int8, numeric: pg hands them over as strings
-
-export interface RefreshState {
-  refreshedRunId: string | null;
-  refreshedLoadedAt: Date | null;
-  latestRunId: string | null;
-  latestLoadedAt: Date | null;
-}
 
 /** Numbers as numbers in the JSON a chart draws; pg returns bigint and numeric as strings. */
 function plainRows(result: QueryResult, fields: FieldDef[]): Array<Record<string, CellValue>> {
@@ -56,15 +34,18 @@ function plainRows(result: QueryResult, fields: FieldDef[]): Array<Record<string
   });
 }
 
-/** The only place that knows the dashboard's SQL: summaries, their refresh, and filter options. */
+/**
+ * The only place in the api that knows the dashboard's SQL: the summaries (refreshed by the
+ * analytics stage, never here), the run they reflect, and the filter options.
+ */
 @Injectable()
 export class DashboardRepository {
   constructor(private readonly pool: Pool) {}
 
   async query(endpoint: DashboardEndpoint, filters: DashboardFilters): Promise<{ columns: string[]; rows: Array<Record<string, CellValue>> }> {
     const params = [filters.from ?? null, filters.to ?? null, filters.category ?? null, filters.country ?? null, filters.state ?? null, filters.payment ?? null];
-    // Customer analyses hash ~1M (customer, day) rows on a big warehouse; the default work_mem
-    // makes that spill to disk, which alone doubles their time.
+    // Customer analyses hash up to a few hundred thousand (customer, period) rows on a big
+    // warehouse; the default work_mem makes that spill to disk, which alone doubles their time.
     const result = await withTransaction(this.pool, async (client) => {
       await client.query("SET LOCAL work_mem = '64MB'");
       return runSqlFile(client, `dashboard/${ENDPOINT_SQL[endpoint]}`, params);
@@ -72,34 +53,8 @@ export class DashboardRepository {
     return { columns: result.fields.map((f) => f.name), rows: plainRows(result, result.fields) };
   }
 
-  async refreshState(): Promise<RefreshState> {
-    const row = (
-      await runSqlFile<{ refreshed_run_id: string | null; refreshed_loaded_at: Date | null; latest_run_id: string | null; latest_loaded_at: Date | null }>(
-        this.pool,
-        'dashboard/refresh_state',
-      )
-    ).rows[0];
-    return {
-      refreshedRunId: row.refreshed_run_id,
-      refreshedLoadedAt: row.refreshed_loaded_at,
-      latestRunId: row.latest_run_id,
-      latestLoadedAt: row.latest_loaded_at,
-    };
-  }
-
-  /** Rebuilds every summary from the warehouse as of the given load, in one transaction. */
-  async refresh(load: { runId: string | null; loadedAt: Date | null }): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
-      await client.query("SET LOCAL work_mem = '256MB'");
-      for (const step of REFRESH_STEPS) await runSqlFile(client, `dashboard/${step}`);
-      await runSqlFile(client, 'dashboard/refresh_record', [load.runId, load.loadedAt]);
-    });
-    // Fresh statistics, or the planner guesses row counts of tables it has never seen filled.
-    await runSqlFile(this.pool, 'dashboard/refresh_analyze');
-  }
-
   async status(): Promise<DashboardStatus> {
-    const row = (await runSqlFile<{ run_id: string; mode: string; finished_at: Date }>(this.pool, 'dashboard/last_successful_run')).rows[0];
+    const row = (await runSqlFile<{ run_id: string; mode: string; finished_at: Date }>(this.pool, 'dashboard/summaries_run')).rows[0];
     return { lastSuccessfulRun: row ? { runId: row.run_id, mode: row.mode, finishedAt: row.finished_at.toISOString() } : null };
   }
 

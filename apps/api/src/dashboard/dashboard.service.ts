@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import {
   DASHBOARD_ENDPOINTS,
   FILTER_NAMES,
@@ -11,58 +11,24 @@ import {
 import type { DashboardFiltersQuery } from './dashboard.dto';
 import { DashboardRepository } from './dashboard.repository';
 
-/** How often the api looks for a newer warehouse load, so the first reader after a run rarely waits. */
-const REFRESH_POLL_MS = 15_000;
-
+/**
+ * The dashboard's answers, from summaries the analytics stage refreshes in every run (in its own
+ * transaction): a reader never waits for a rebuild, and sees the summaries of the run on the badge.
+ */
 @Injectable()
-export class DashboardService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('dashboard');
-  private refreshing: Promise<void> | undefined;
-  private poll: NodeJS.Timeout | undefined;
-
+export class DashboardService {
   constructor(private readonly repository: DashboardRepository) {}
-
-  onModuleInit(): void {
-    this.poll = setInterval(() => {
-      this.ensureFresh().catch((error: Error) => this.logger.warn(`refreshing the dashboard summaries failed: ${error.message}`));
-    }, REFRESH_POLL_MS);
-    this.poll.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.poll);
-  }
-
-  /**
-   * The summaries reflect the newest warehouse load before any answer: every run refreshes the
-   * dashboard. One refresh at a time per process; processes serialise on an advisory lock, and a
-   * refresh that finds the work done by another process still rebuilds (cheap next to a load).
-   */
-  async ensureFresh(): Promise<void> {
-    const state = await this.repository.refreshState();
-    if (state.latestRunId === state.refreshedRunId && state.latestLoadedAt?.getTime() === state.refreshedLoadedAt?.getTime()) return;
-    if (!this.refreshing) {
-      const started = Date.now();
-      this.refreshing = this.repository
-        .refresh({ runId: state.latestRunId, loadedAt: state.latestLoadedAt })
-        .then(() => this.logger.log(`summaries refreshed for warehouse load ${state.latestRunId} in ${Date.now() - started} ms`))
-        .finally(() => (this.refreshing = undefined));
-    }
-    await this.refreshing;
-  }
 
   async data(endpoint: string, query: DashboardFiltersQuery): Promise<DashboardData> {
     if (!isDashboardEndpoint(endpoint)) {
       throw new NotFoundException(`dashboard endpoint ${endpoint} does not exist; valid: ${DASHBOARD_ENDPOINTS.join(', ')}`);
     }
     const filters = filtersOf(query);
-    await this.ensureFresh();
     const { columns, rows } = await this.repository.query(endpoint, filters);
     return { endpoint, filters, columns, rows };
   }
 
-  async options(): Promise<FilterOptions> {
-    await this.ensureFresh();
+  options(): Promise<FilterOptions> {
     return this.repository.options();
   }
 

@@ -136,6 +136,73 @@ describe('dashboard API: live figures from the warehouse', () => {
     }
   });
 
+  it('finds the summaries refreshed by the run\'s analytics stage: no request rebuilds them', async () => {
+    const state = await sql<{ run_id: string }>('SELECT run_id FROM dashboard.refresh_state');
+    expect(state).toEqual([{ run_id: runId }]);
+  });
+
+  it('answers customer and product analyses over any range exactly: whole years, months and edge days add up', async () => {
+    const { country } = (await sql<{ country: string }>(
+      `SELECT c.country FROM warehouse.fact_sales f JOIN warehouse.dim_customers c USING (customer_key) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    ))[0];
+    const { payment } = (await sql<{ payment: string }>(
+      `SELECT pm.payment_method_name AS payment FROM warehouse.fact_sales f JOIN warehouse.dim_payment_method pm USING (payment_method_key)
+        GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    ))[0];
+    const cases: Array<Record<string, string>> = [
+      { from: '2024-01-01', to: '2024-12-31' },
+      { from: '2024-02-15', to: '2024-11-20' },
+      { from: '2024-03-01', to: '2024-05-31', country },
+      { from: '2024-06-10', to: '2024-06-20', payment },
+      { from: '2023-12-01', to: '2024-08-31', payment, country },
+    ];
+    for (const filters of cases) {
+      // The 20 biggest spenders of the range, straight from the star schema.
+      const expected = await sql<{ customer_id: string; revenue: string; orders: string }>(
+        `SELECT f.customer_id, sum(f.line_total) AS revenue, count(DISTINCT f.transaction_id) AS orders
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE d.full_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR c.country = $3) AND ($4::text IS NULL OR pm.payment_method_name = $4)
+          GROUP BY 1 ORDER BY revenue DESC, f.customer_id LIMIT 20`,
+        [filters.from, filters.to, filters.country ?? null, filters.payment ?? null],
+      );
+      const top = await data('top-customers', filters);
+      expect({ filters, rows: top.rows.map((r) => [r.customer_id, r.revenue, r.orders]) }).toEqual({
+        filters,
+        rows: expected.map((r) => [r.customer_id, Number(r.revenue), Number(r.orders)]),
+      });
+      const buyers = (await sql<{ n: string }>(
+        `SELECT count(DISTINCT f.customer_id) AS n
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE d.full_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR c.country = $3) AND ($4::text IS NULL OR pm.payment_method_name = $4)`,
+        [filters.from, filters.to, filters.country ?? null, filters.payment ?? null],
+      ))[0].n;
+      const lifetime = await data('lifetime-value', filters);
+      expect({ filters, customers: lifetime.rows.reduce((sum, r) => sum + Number(r.customers), 0) }).toEqual({ filters, customers: Number(buyers) });
+      // Every buyer has exactly one cohort: its month-0 rows count each buyer once.
+      const cohorts = await data('cohort-retention', filters);
+      const firsts = cohorts.rows.filter((r) => r.months_since === 0).reduce((sum, r) => sum + Number(r.active_customers), 0);
+      expect({ filters, firsts }).toEqual({ filters, firsts: Number(buyers) });
+      const products = await data('product-profitability', filters);
+      const revenue = (await sql<{ revenue: string }>(
+        `SELECT coalesce(sum(f.line_total), 0) AS revenue
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE d.full_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR c.country = $3) AND ($4::text IS NULL OR pm.payment_method_name = $4)`,
+        [filters.from, filters.to, filters.country ?? null, filters.payment ?? null],
+      ))[0].revenue;
+      const served = products.rows.reduce((sum, r) => sum + Math.round(Number(r.revenue) * 100), 0);
+      expect({ filters, cents: served }).toEqual({ filters, cents: Math.round(Number(revenue) * 100) });
+    }
+  });
+
   it('divides day-of-week figures by the calendar days of each weekday in the range', async () => {
     const days = await data('day-of-week', { from: '2024-03-01', to: '2024-03-31' });
     // March 2024 starts on a Friday: five Fridays, Saturdays and Sundays, four of the rest.

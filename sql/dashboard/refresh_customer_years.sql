@@ -1,0 +1,10 @@
+-- customer_days per year, plus one row per customer and year for all places and methods
+-- (geo_id = 0, payment_method_key = 0).
+INSERT INTO dashboard.customer_years
+  (category_id, year, customer_no, geo_id, payment_method_key, transactions, revenue_cents)
+SELECT c.category_id, c.date_key / 10000, c.customer_no, coalesce(c.geo_id, 0), coalesce(c.payment_method_key, 0),
+       sum(c.transactions), sum(c.revenue_cents)
+  FROM dashboard.customer_days c
+ GROUP BY GROUPING SETS ((c.category_id, c.date_key / 10000, c.customer_no, c.geo_id, c.payment_method_key),
+                         (c.category_id, c.date_key / 10000, c.customer_no))
+ ORDER BY 1, 4, 2

@@ -120,7 +120,7 @@ async function refreshSummaries(pool: Pool): Promise<number> {
     `SELECT run_id FROM ops.runs WHERE status = 'succeeded' ORDER BY finished_at DESC, run_id DESC LIMIT 1`,
   );
   const repository = new DashboardSummariesRepository();
-  const refresh = await withTransaction(pool, (client) => repository.refresh(client, rows[0].run_id));
+  const refresh = await withTransaction(pool, (client) => repository.refresh(client, rows[0].run_id, { forceFull: true }));
   // What autovacuum does soon after a real refresh: the deleted rows' space and the visibility map.
   await pool.query('VACUUM dashboard.sales_cells, dashboard.customer_days, dashboard.product_days, dashboard.discount_cells, dashboard.customer_firsts, dashboard.customer_months, dashboard.customer_years, dashboard.sales_months, dashboard.product_months, dashboard.product_years');
   return refresh.ms;

@@ -41,7 +41,12 @@ export class AnalysesService {
       rowsIn: factLines,
       rowsOut: factLines,
       rowsRejected: 0,
-      detail: { analyses: rowCounts, exportDir: this.files.dirOf(runId), dashboardRefreshMs: dashboard.ms },
+      detail: {
+        analyses: rowCounts,
+        exportDir: this.files.dirOf(runId),
+        dashboardRefreshMs: dashboard.ms,
+        dashboardRefresh: { mode: dashboard.mode, fullReason: dashboard.fullReason, touchedDays: dashboard.touchedDays },
+      },
     };
   }
 }

@@ -1,0 +1,8 @@
+-- refresh_sales_months.sql for the months of the touched days.
+INSERT INTO dashboard.sales_months
+  (category_id, month_key, geo_id, payment_method_key, transactions, lines, quantity, revenue_cents, profit_cents, discount_cents)
+SELECT s.category_id, s.date_key / 100, s.geo_id, s.payment_method_key,
+       sum(s.transactions), sum(s.lines), sum(s.quantity), sum(s.revenue_cents), sum(s.profit_cents), sum(s.discount_cents)
+  FROM dashboard.sales_cells s
+ WHERE s.date_key / 100 IN (SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days)
+ GROUP BY 1, 2, 3, 4

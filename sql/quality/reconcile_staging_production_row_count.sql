@@ -44,7 +44,12 @@ WITH staged AS (
   UNION ALL
   SELECT coalesce(r.record_key, r.source_file || ':' || r.source_line), 1
     FROM rejected r
-   WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE s.source_file = r.source_file AND s.source_line = r.source_line)
+   -- NOT EXISTS with NULL-safe NOT IN: staged lines never have a NULL position, so both read alike,
+   -- but NOT IN is looked up in one hash of the staged lines. The anti join was planned as a loop
+   -- over the rejects (unanalysed, estimated at one row), each scanning every staged line: 5 s
+   -- for 355 rejects among 250k lines.
+   WHERE r.source_file IS NULL OR r.source_line IS NULL
+      OR (r.source_file, r.source_line) NOT IN (SELECT s.source_file, s.source_line FROM staged s)
 )
 SELECT (SELECT count(*) FROM staged) AS rows_checked,
        coalesce((SELECT sum(n) FROM gaps), 0) AS violations,

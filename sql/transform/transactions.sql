@@ -23,8 +23,10 @@
 --   11 before_registration    transaction_date before the customer's registration_date
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
-WITH staged AS (
-  SELECT s AS line,
+-- Performance (100k orders, 250k lines): as in transaction_items.sql, staged is MATERIALIZED, a
+-- staging line travels as its ctid and each money value is parsed once per line (OFFSET 0).
+WITH staged AS MATERIALIZED (
+  SELECT s.ctid AS line_ctid,
          s.source_file,
          s.source_line,
          -- The line's values as written: tells an exact copy from a conflicting one.
@@ -38,17 +40,17 @@ WITH staged AS (
          nullif(btrim(s.payment_method), '')   AS payment_method,
          nullif(btrim(s.shipping_address), '') AS shipping_address,
          nullif(btrim(s.total_amount), '')     AS total_amount_text,
-         CASE WHEN abs(ops.safe_numeric(s.total_amount)) < 1e10
-              THEN ops.safe_numeric(s.total_amount)::numeric(12,2) END AS total_amount
+         CASE WHEN abs(n.total_amount) < 1e10 THEN n.total_amount::numeric(12,2) END AS total_amount
     FROM staging.transactions s
+    CROSS JOIN LATERAL (SELECT ops.safe_numeric(s.total_amount) AS total_amount OFFSET 0) n
    WHERE s.run_id = $1
 ),
 latest_items AS (
   SELECT DISTINCT ON (btrim(i.item_id))
          nullif(btrim(i.transaction_id), '') AS transaction_id,
-         CASE WHEN abs(ops.safe_numeric(i.line_total)) < 1e10
-              THEN ops.safe_numeric(i.line_total)::numeric(12,2) END AS line_total
+         CASE WHEN abs(n.line_total) < 1e10 THEN n.line_total::numeric(12,2) END AS line_total
     FROM staging.transaction_items i
+    CROSS JOIN LATERAL (SELECT ops.safe_numeric(i.line_total) AS line_total OFFSET 0) n
    WHERE i.run_id = $1
      AND nullif(btrim(i.item_id), '') IS NOT NULL
    ORDER BY btrim(i.item_id), i.source_file DESC, i.source_line DESC
@@ -88,7 +90,7 @@ quarantined AS (
   INSERT INTO ops.quarantine
     (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
   SELECT $1, 'transform', 'transactions', d.source_file, d.source_line, d.transaction_id,
-         row_to_json(d.line)::text, d.reason_code,
+         (SELECT row_to_json(s)::text FROM staging.transactions s WHERE s.ctid = d.line_ctid), d.reason_code,
          CASE d.reason_code
            WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
              CASE WHEN d.transaction_id IS NULL THEN 'transaction_id' END,
@@ -149,7 +151,7 @@ loaded AS (
          EXCLUDED.last_run_id)
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+SELECT (SELECT count(*) FROM staging.transactions WHERE run_id = $1) AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

@@ -20,6 +20,11 @@ interface EntityOutcomeRow {
 /** The only place that knows the sql/transform files; each runs inside the caller's transaction. */
 @Injectable()
 export class ProductionRepository {
+  /** JIT off and a larger work_mem for the rest of the transform's transaction (stage_settings.sql). */
+  async tuneSession(db: Queryable): Promise<void> {
+    await runSqlFile(db, 'transform/stage_settings');
+  }
+
   async clearRunQuarantine(db: Queryable, runId: string): Promise<void> {
     await runSqlFile(db, 'transform/clear_run_quarantine', [runId]);
   }

@@ -25,6 +25,7 @@ export class TransformService {
    * `checks` lets a test run another set than the configured one.
    */
   async transformRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
+    await this.production.tuneSession(ctx.client);
     await this.production.clearRunQuarantine(ctx.client, ctx.runId);
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {

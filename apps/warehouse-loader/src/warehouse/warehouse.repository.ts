@@ -60,6 +60,11 @@ interface WindowRow {
 /** The only place that knows the warehouse SQL files and which parameters each takes. */
 @Injectable()
 export class WarehouseRepository {
+  /** JIT off and a larger work_mem for the rest of the load's transaction (stage_settings.sql). */
+  async tuneSession(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/stage_settings');
+  }
+
   async lockLoads(client: PoolClient): Promise<void> {
     await runSqlFile(client, 'warehouse/load_lock');
   }

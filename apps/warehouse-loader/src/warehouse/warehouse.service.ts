@@ -48,6 +48,7 @@ export class WarehouseService {
     const params = ctx.run.params as WarehouseRunParams;
     const mode: LoadMode = params.mode === 'rebuild' ? 'rebuild' : 'incremental';
 
+    await this.repository.tuneSession(client);
     await this.repository.lockLoads(client);
     const window = await this.repository.loadWindow(client, runId, params.generate?.endDate ?? null);
     const customerChanges = await this.repository.recordCustomerChanges(client, runId, window);

@@ -15,14 +15,7 @@ totals AS (
          sum(s.discount_cents) / 100.0 AS discount_amount,
          sum(s.revenue_cents) / 100.0 AS revenue,
          sum(s.profit_cents) / 100.0 AS profit
-    FROM dashboard.discount_cells s
-   WHERE s.category_id = (SELECT CASE WHEN $3::text IS NULL THEN 0 ELSE coalesce(max(category_id), -1) END
-                       FROM dashboard.categories WHERE category = $3)
-     AND s.date_key BETWEEN coalesce(to_char($1::date, 'YYYYMMDD')::int, 0) AND coalesce(to_char($2::date, 'YYYYMMDD')::int, 99999999)
-     AND (($4::text IS NULL AND $5::text IS NULL)
-        OR s.geo_id IN (SELECT geo_id FROM dashboard.places WHERE ($4::text IS NULL OR country = $4) AND ($5::text IS NULL OR state = $5)))
-     AND ($6::text IS NULL
-        OR s.payment_method_key IN (SELECT payment_method_key FROM warehouse.dim_payment_method WHERE payment_method_name = $6))
+    FROM dashboard.discount_cells_in($1::date, $2::date, $3::text, $4::text, $5::text, $6::text) s
    GROUP BY s.discount_band
 )
 SELECT b.band AS discount_band,

@@ -2,8 +2,10 @@
 -- production row of the same entity and key: after this run's upserts, in the same transaction,
 -- last_run_id = $2 is exactly what this run loaded (its row locks keep other runs off until
 -- commit). Rejects already resolved keep their first resolver, so replaying the same folder again
--- changes nothing. Rejects without a key (a blank line, an unparseable record) cannot be matched
--- and stay open. Returns how many were resolved.
+-- changes nothing. Ingest rejects (a line with too many fields, say) are matched like transform
+-- rejects: the ingestor stores their entity, and their key wherever it could be read for sure.
+-- Rejects without a key (a blank line, a record whose key is unsure) cannot be matched and stay
+-- open. Returns how many were resolved.
 WITH resolved AS (
   UPDATE ops.quarantine q
      SET resolved_at = clock_timestamp(),

@@ -26,6 +26,8 @@ describe('replaying corrected rows for a run rejects', () => {
 
   // The corrected lines, as the original batch should have had them.
   const C003 = 'C003,Mia,Schulz,mia.schulz@example.com,+49-30-123456,2024-03-20,Berlin,Berlin,Germany,18-25';
+  const C007 = 'C007,Lia,Rossi,lia.rossi@example.com,+39-06-1234567,2024-03-05,"Rome, RM",Lazio,Italy,26-35';
+  const C008 = 'C008,Noa,Levi,noa.levi@example.com,+972-3-1234567,2024-03-06,Haifa,Haifa,Israel,36-45';
   const T003 = 'T003,C003,2024-04-05,12:00:00,Debit Card,"3 Hauptstr, Berlin",30.00';
   const T004 = 'T004,C004,2024-04-06,15:30:00,UPI,"9 Park Lane, Leeds",90.00';
   const I004 = 'I004,T003,P002,2,15.00,0,30.00';
@@ -88,6 +90,10 @@ describe('replaying corrected rows for a run rejects', () => {
         // Never corrected: stays rejected.
         'C005,Eva,Nowak,eva.nowak@example.com,+48-22-1234567,2024-03-02,Warsaw,Masovia,Poland,99+',
         'C006,Short,Row',
+        // Rejected at ingest, their keys still readable: an unquoted comma makes one field too
+        // many, a stray quote makes the line unparseable (the key comes before it).
+        'C007,Lia,Rossi,lia.rossi@example.com,+39-06-1234567,2024-03-05,Rome, RM,Lazio,Italy,26-35',
+        'C008,Noa,Le"vi,noa.levi@example.com,+972-3-1234567,2024-03-06,Haifa,Haifa,Israel,36-45',
       ],
       'products.csv': [
         PRODUCTS,
@@ -125,10 +131,12 @@ describe('replaying corrected rows for a run rejects', () => {
     expect(original.error).toBeNull();
     expect(original.status).toBe('succeeded');
     const page = await rejectsOf(original.runId);
-    expect(page.total).toBe(8);
+    expect(page.total).toBe(10);
     expect(page.rejects.map((r) => [r.stage, r.entity, r.recordKey, r.reasonCode]).sort()).toEqual(
       [
         ['ingest', 'customers', 'C006', 'field_count'],
+        ['ingest', 'customers', 'C007', 'field_count'],
+        ['ingest', 'customers', 'C008', 'parse_error'],
         ['transform', 'customers', 'C003', 'invalid_email'],
         ['transform', 'customers', 'C005', 'invalid_age_group'],
         ['transform', 'transactions', 'T003', 'orphan_customer'],
@@ -139,13 +147,14 @@ describe('replaying corrected rows for a run rejects', () => {
       ].sort(),
     );
     expect(page.rejects.every((r) => r.resolvedAt === null && r.resolvedByRun === null)).toBe(true);
-    expect(original.rejectTotals).toEqual({ total: 8, resolved: 0, unresolved: 8, resolvedByThisRun: 0 });
+    expect(original.rejectTotals).toEqual({ total: 10, resolved: 0, unresolved: 10, resolvedByThisRun: 0 });
+    expect(original.accountingBalanced).toBe(true);
     expect(await productionCounts()).toEqual({ customers: 3, products: 3, transactions: 2, transaction_items: 3, fact_sales: 3, fact_items: 3 });
   });
 
   it('lands a folder holding only the corrected rows once, and resolves exactly the rejects it fixed', async () => {
     const corrections = writeFolder('corrections', {
-      'customers.csv': [CUSTOMERS, C003],
+      'customers.csv': [CUSTOMERS, C003, C007, C008],
       'transactions.csv': [TRANSACTIONS, T003, T004],
       'transaction_items.csv': [ITEMS, I004, I005, I006],
     });
@@ -159,11 +168,11 @@ describe('replaying corrected rows for a run rejects', () => {
     expect(replay.files.map((f) => f.sourceFile).sort()).toEqual(['customers.csv', 'transaction_items.csv', 'transactions.csv']);
     expect(replay.accountingBalanced).toBe(true);
     expect(replay.rejectsByReason).toEqual([]);
-    expect(replay.rejectTotals).toEqual({ total: 0, resolved: 0, unresolved: 0, resolvedByThisRun: 6 });
+    expect(replay.rejectTotals).toEqual({ total: 0, resolved: 0, unresolved: 0, resolvedByThisRun: 8 });
 
     // Originally loaded + corrected, nothing twice; every order line once in fact_sales.
     countsAfterReplay = await productionCounts();
-    expect(countsAfterReplay).toEqual({ customers: 4, products: 3, transactions: 4, transaction_items: 6, fact_sales: 6, fact_items: 6 });
+    expect(countsAfterReplay).toEqual({ customers: 6, products: 3, transactions: 4, transaction_items: 6, fact_sales: 6, fact_items: 6 });
     expect(await keysOf('SELECT transaction_id AS key FROM warehouse.fact_sales ORDER BY transaction_id, line_total')).toEqual([
       'T001',
       'T001',
@@ -185,14 +194,25 @@ describe('replaying corrected rows for a run rejects', () => {
     expect(money.rows[0].facts).toBe(money.rows[0].orders);
 
     const resolved = await rejectsOf(original.runId, '?resolved=true');
-    expect(resolved.rejects.map((r) => r.recordKey).sort()).toEqual(['C003', 'I004', 'I005', 'I006', 'T003', 'T004']);
+    expect(resolved.rejects.map((r) => [r.recordKey, r.stage]).sort()).toEqual(
+      [
+        ['C003', 'transform'],
+        ['C007', 'ingest'],
+        ['C008', 'ingest'],
+        ['I004', 'transform'],
+        ['I005', 'transform'],
+        ['I006', 'transform'],
+        ['T003', 'transform'],
+        ['T004', 'transform'],
+      ].sort(),
+    );
     expect(resolved.rejects.every((r) => r.resolvedByRun === replay.runId && r.resolvedAt !== null)).toBe(true);
     const open = await rejectsOf(original.runId, '?resolved=false');
     expect(open.rejects.map((r) => [r.recordKey, r.reasonCode])).toEqual([
       ['C006', 'field_count'],
       ['C005', 'invalid_age_group'],
     ]);
-    expect((await client.getRun(original.runId)).rejectTotals).toEqual({ total: 8, resolved: 6, unresolved: 2, resolvedByThisRun: 0 });
+    expect((await client.getRun(original.runId)).rejectTotals).toEqual({ total: 10, resolved: 8, unresolved: 2, resolvedByThisRun: 0 });
   });
 
   it('changes nothing when the same folder is replayed again: no new rows, the first replay stays the resolver', async () => {

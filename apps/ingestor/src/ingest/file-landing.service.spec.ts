@@ -160,8 +160,8 @@ describe('FileLandingService: one input file into staging, every record landed o
         message: 'expected 7 fields, found 6',
       }),
       expect.objectContaining({ line: 4, record_key: 'T3', reason_code: 'field_count', message: 'expected 7 fields, found 8' }),
-      expect.objectContaining({ line: 5, raw_record: '', reason_code: 'empty_line', message: 'line 5 is blank' }),
-      expect.objectContaining({ line: 7, reason_code: 'parse_error' }),
+      expect.objectContaining({ line: 5, record_key: null, raw_record: '', reason_code: 'empty_line', message: 'line 5 is blank' }),
+      expect.objectContaining({ line: 7, record_key: 'T6', reason_code: 'parse_error' }),
     ]);
     expect(rejects[3].raw_record).toContain('T6,C6');
     expect(rejects[3].message).toMatch(/line 7 cannot be parsed: Quote Not Closed/);
@@ -181,8 +181,47 @@ describe('FileLandingService: one input file into staging, every record landed o
     expect(counts).toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1 });
     expect((await staged(runId)).map((r) => [r.transaction_id, r.source_line])).toEqual([['T2', '3']]);
     expect(await quarantined(runId)).toEqual([
-      expect.objectContaining({ line: 2, reason_code: 'parse_error', message: expect.stringMatching(/Invalid Opening Quote/) }),
+      expect.objectContaining({ line: 2, record_key: 'T1', reason_code: 'parse_error', message: expect.stringMatching(/Invalid Opening Quote/) }),
     ]);
+  });
+
+  it('keeps the key of a reject only where it can be read for sure, trimmed like the transformer reads it', async () => {
+    const runId = await newRun();
+    // Key column first: a parse error's key is the plain text before the first comma.
+    writeInput(
+      runId,
+      'transactions.csv',
+      [
+        TX_HEADER,
+        ' T1 ,C1,2024-01-05,10:00:00,UPI,1 "Main" St,12.50', // line 2: stray quote, key padded
+        '"T2",C2,2024-01-05,10:00:00,UPI,2 "Main" St,12.50', // line 3: stray quote, key quoted: unsure
+        '  ,C3,2024-01-05,10:00:00,UPI,3 Main St,12.50,surplus', // line 4: field_count, key blank
+      ].join('\n') + '\n',
+    );
+    // Key column not first: a field_count reject still has parsed fields, a parse error has none.
+    writeInput(
+      runId,
+      'customers.csv',
+      [
+        'first_name,customer_id,last_name,email,phone,registration_date,city,state,country,age_group',
+        'Ann, C9 ,Lee,ann@example.com,+1-555-0101,2024-01-03,Austin,TX,United States,26-35,surplus', // line 2
+        'Raj,C8,Patel,raj "p" @example.com,+1-555-0102,2024-01-03,Austin,TX,United States,26-35', // line 3
+      ].join('\n') + '\n',
+    );
+
+    await land(runId, 'transactions', 'transactions.csv');
+    await land(runId, 'customers', 'customers.csv');
+
+    const rejects = (await quarantined(runId)).map((r) => [r.source_file, r.line, r.reason_code, r.record_key]);
+    expect(rejects.sort()).toEqual(
+      [
+        ['customers.csv', 2, 'field_count', 'C9'],
+        ['customers.csv', 3, 'parse_error', null],
+        ['transactions.csv', 2, 'parse_error', 'T1'],
+        ['transactions.csv', 3, 'parse_error', null],
+        ['transactions.csv', 4, 'field_count', null],
+      ].sort(),
+    );
   });
 
   it('quarantines a record holding a NUL byte instead of failing the whole COPY', async () => {

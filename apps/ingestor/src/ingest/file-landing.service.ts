@@ -154,6 +154,7 @@ export class FileLandingService {
         if (item.kind === 'parse_error') {
           quarantine({
             sourceLine: item.line,
+            recordKey: leadingKey(item.raw, keyPosition),
             rawRecord: printable(item.raw),
             reasonCode: 'parse_error',
             message: `record starting at line ${item.line} cannot be parsed: ${item.message}`,
@@ -162,7 +163,7 @@ export class FileLandingService {
           // csv-parse turned the bad bytes into U+FFFD: landing that would silently change the data.
           quarantine({
             sourceLine: item.line,
-            recordKey: printable(item.fields[keyPosition]),
+            recordKey: item.fields[keyPosition]?.includes('\uFFFD') ? undefined : recordKey(item.fields[keyPosition]),
             rawRecord: printable(item.raw),
             reasonCode: 'invalid_utf8',
             message: `${invalidUtf8.length > 1 ? 'lines' : 'line'} ${invalidUtf8.join(', ')} ${invalidUtf8.length > 1 ? 'hold' : 'holds'} bytes that are not UTF-8 (shown as U+FFFD)`,
@@ -172,7 +173,7 @@ export class FileLandingService {
         } else if (item.fields.length !== width) {
           quarantine({
             sourceLine: item.line,
-            recordKey: printable(item.fields[keyPosition]),
+            recordKey: recordKey(item.fields[keyPosition]),
             rawRecord: printable(item.raw),
             reasonCode: 'field_count',
             message: `expected ${width} fields, found ${item.fields.length}`,
@@ -181,7 +182,7 @@ export class FileLandingService {
           // PostgreSQL text cannot hold NUL; COPY would reject the whole file for one byte.
           quarantine({
             sourceLine: item.line,
-            recordKey: printable(item.fields[keyPosition]),
+            recordKey: recordKey(item.fields[keyPosition]),
             rawRecord: printable(item.raw),
             reasonCode: 'nul_character',
             message: 'the record contains a NUL character, which text columns cannot store',
@@ -217,6 +218,29 @@ export class FileLandingService {
       detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason },
     };
   }
+}
+
+/**
+ * A reject's key lets a replay that delivers the corrected record resolve it
+ * (sql/transform/resolve_replayed_rejects.sql), so it is kept only as the transformer would read
+ * it: trimmed of spaces like btrim, and none when blank or holding a NUL (no such key can load).
+ */
+function recordKey(value: string | undefined): string | undefined {
+  const key = value?.replace(/^ +| +$/g, '');
+  return key && !key.includes('\u0000') ? key : undefined;
+}
+
+/**
+ * A record csv-parse gave up on has no fields. Its key is certain only when the key column comes
+ * first and the text before the first comma holds no quote (nor a line break): any quote could
+ * make that comma part of a value.
+ */
+function leadingKey(raw: string, keyPosition: number): string | undefined {
+  if (keyPosition !== 0) return undefined;
+  const comma = raw.indexOf(',');
+  if (comma < 0) return undefined;
+  const text = raw.slice(0, comma);
+  return /["\r\n\uFFFD]/.test(text) ? undefined : recordKey(text);
 }
 
 /** Quarantine keeps text; a NUL would make the row itself unstorable. */

@@ -160,8 +160,9 @@ export class DefectWriter {
 
     // Item defects first: a wrong line total moves the order's total with it, so that the order
     // still agrees with its lines as written and only the line is at fault.
-    const itemKinds = items.map((row, line) => {
-      if (orderRejected || this.plan.rejects('products', idIndex(row[2]))) return undefined;
+    const productRejected = items.map((row) => this.plan.rejects('products', idIndex(row[2])));
+    const itemKinds = items.map((_row, line) => {
+      if (orderRejected || productRejected[line]) return undefined;
       return this.plan.defectOf('transaction_items', itemDefectIndex(index, line));
     });
     let total = txn[6];
@@ -190,7 +191,7 @@ export class DefectWriter {
         const { line: at, flowing: more } = itemFile.write(row);
         itemFile.reject(at, 'orphan_transaction', 'consequence', row[0], `transactions ${order[0]}`);
         flowing = more && flowing;
-      } else if (this.plan.rejects('products', idIndex(row[2]))) {
+      } else if (productRejected[line]) {
         const { line: at, flowing: more } = itemFile.write(row);
         itemFile.reject(at, 'orphan_product', 'consequence', row[0], `products ${row[2]}`);
         flowing = more && flowing;

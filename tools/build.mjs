@@ -40,11 +40,36 @@ for (const arg of args) {
 const verbose = args.has('--verbose');
 
 const toPosix = (p) => p.split(sep).join('/');
+/** JSON with the comments and trailing commas tsconfig files may have. */
+function parseJsonc(text) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) break;
+      i++;
+    } else if (c === '}' || c === ']') {
+      out = out.replace(/,\s*$/, '') + c;
+    } else {
+      out += c;
+    }
+  }
+  return JSON.parse(out);
+}
 const readJson = (file) => {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return parseJsonc(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read ${relative(ROOT, file)} as plain JSON (no comments): ${error.message}`);
+    throw new Error(`cannot read ${relative(ROOT, file)}: ${error.message}`);
   }
 };
 const hash = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex');

@@ -111,6 +111,6 @@ describe('run summary', () => {
   });
 
   it('gives rows per second for the stages that ran', () => {
-    expect(benchRows(report)).toEqual([{ stage: 'ingest', seconds: 2, rowsIn: 10500, rowsPerSecond: 5250 }]);
+    expect(benchRows(report)).toEqual([{ stage: 'ingest', seconds: 2, rowsIn: 10500, rowsRejected: 2, rowsPerSecond: 5250 }]);
   });
 });

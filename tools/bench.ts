@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadConfig, repoRoot, type AppConfig } from '@ecom/config';
 import type { GenerateParams, RunReport } from '@ecom/contracts';
 import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
@@ -28,6 +28,8 @@ interface Bench {
   options: BenchOptions;
   config: AppConfig;
   rss: PeakRss;
+  /** Writes the JSON result (bench-results/) with what was measured so far. */
+  save: (measured: Record<string, unknown>) => void;
   out: (line: string) => void;
 }
 
@@ -67,42 +69,46 @@ async function main(): Promise<void> {
       ...(options.concurrency ? { workerConcurrency: options.concurrency } : {}),
     },
   });
-  const bench: Bench = { options, config, rss: new PeakRss(), out: (line) => process.stdout.write(`${line}\n`) };
   const startedAt = new Date().toISOString();
-  rmSync(dataRoot, { recursive: true, force: true });
-  try {
-    const measured = options.scenario ? await rejectHeavyScenario(bench) : await scales(bench);
+  const rss = new PeakRss();
+  const file = join(repoRoot(), 'bench-results', `bench-${options.scenario ? `${options.scenario}-` : ''}${options.sizes.join('-')}.json`);
+  const save = (measured: Record<string, unknown>): void => {
     const result = {
       startedAt,
-      finishedAt: new Date().toISOString(),
+      savedAt: new Date().toISOString(),
       commit: gitCommit(),
       machine: { cpus: cpus().length, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
       config: { workerConcurrency: config.workerConcurrency, partSize: config.generator.partSize },
       // False where the peak could not be reset per phase: each peak is then the process's so far.
-      peakRssPerPhase: bench.rss.perPhase,
-      ...measured.result,
+      peakRssPerPhase: rss.perPhase,
+      ...measured,
     };
-    const outDir = join(repoRoot(), 'bench-results');
-    mkdirSync(outDir, { recursive: true });
-    const file = join(outDir, `bench-${measured.name}.json`);
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  };
+  const bench: Bench = { options, config, rss, save, out: (line) => process.stdout.write(`${line}\n`) };
+  rmSync(dataRoot, { recursive: true, force: true });
+  try {
+    await (options.scenario ? rejectHeavyScenario(bench) : scales(bench));
     bench.out(`\nwrote ${relative(process.cwd(), file)}`);
   } finally {
     rmSync(dataRoot, { recursive: true, force: true });
   }
 }
 
-/** Every data size: run 1, floors, run 2, delta; the table after each size, the growth at the end. */
-async function scales(bench: Bench): Promise<{ name: string; result: Record<string, unknown> }> {
+/**
+ * Every data size: run 1, floors, run 2, delta; the table after each size, the growth at the end.
+ * The JSON is saved after each size, so a size that fails keeps the ones before it.
+ */
+async function scales(bench: Bench): Promise<void> {
   const results: BenchScale[] = [];
   for (const size of bench.options.sizes) {
     const scale = await benchScale(bench, size);
     results.push(scale);
     bench.out(`\n${formatBenchScale(scale)}\n`);
+    bench.save({ scales: results, growth: benchGrowth(results) });
   }
-  const growth = benchGrowth(results);
-  if (results.length > 1) bench.out(`${formatBenchGrowth(growth)}\n`);
-  return { name: bench.options.sizes.join('-'), result: { scales: results, growth } };
+  if (results.length > 1) bench.out(`${formatBenchGrowth(benchGrowth(results))}\n`);
 }
 
 async function benchScale(bench: Bench, transactions: number): Promise<BenchScale> {
@@ -147,7 +153,7 @@ async function benchScale(bench: Bench, transactions: number): Promise<BenchScal
 }
 
 /** The reject-heavy input beside clean input of the same size, each as a source run on a fresh database. */
-async function rejectHeavyScenario(bench: Bench): Promise<{ name: string; result: Record<string, unknown> }> {
+async function rejectHeavyScenario(bench: Bench): Promise<void> {
   const { options, config } = bench;
   const transactions = options.sizes[0];
   const params: GenerateParams = {
@@ -171,16 +177,13 @@ async function rejectHeavyScenario(bench: Bench): Promise<{ name: string; result
     `in reject-heavy ${data.customersMoved.toLocaleString('en-US')} of ${data.customers.toLocaleString('en-US')} customers ` +
     `register on ${data.registrationDate}, after the order window`;
   bench.out(`\n${formatScenarioComparison(clean.run, heavy.run, what)}`);
-  return {
-    name: `reject-heavy-${transactions}`,
-    result: {
-      scenario: 'reject-heavy',
-      params,
-      registrationDate: data.registrationDate,
-      customersMoved: data.customersMoved,
-      runs: [clean.run, heavy.run],
-    },
-  };
+  bench.save({
+    scenario: 'reject-heavy',
+    params,
+    registrationDate: data.registrationDate,
+    customersMoved: data.customersMoved,
+    runs: [clean.run, heavy.run],
+  });
 }
 
 /** A migrated empty database and the pipeline in this process on it; queue keys cleared after. */

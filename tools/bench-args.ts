@@ -31,8 +31,10 @@ each data size, and prints per stage how far it is from its floor:
   run 2    the same parameters again on the same database: the same data delivered again
   delta    POST /runs {mode: 'incremental', days: 1} on top: one more day (target <= 2 s at 1M)
 
-Columns: rows in and run 1 seconds and rows/s per stage, the floor's seconds, run 1 / floor
-(x floor), run 2 and delta seconds; total is each run's wall time (hand-offs included).
+Columns: rows in, run 1 seconds, hand-off (from the stage's recorded finish to the next
+stage's start: its COMMIT, where deferred constraints are checked, and the queue hop), rows/s,
+the floor's seconds, run 1 / floor (x floor), run 2 and delta seconds; total is each run's wall
+time, hand-offs included.
 --scale 10000,100000,1000000 does this per size and adds the growth of each stage's seconds per
 x10 of data (10 = linear). Peak RSS is this process's, per run and for the floors.
 

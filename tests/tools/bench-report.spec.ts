@@ -20,6 +20,7 @@ function run(label: string, transactions: number, seconds: Record<string, number
     stages: Object.entries(seconds).map(([stage, s]) => ({
       stage,
       seconds: s,
+      handOffSeconds: 0.25,
       rowsIn: transactions * 3,
       rowsRejected: 0,
       rowsPerSecond: Math.round((transactions * 3) / s),
@@ -107,13 +108,13 @@ describe('bench: the table of one data size', () => {
   });
 
   it('puts each stage beside its floor: run 1 seconds and rows/s, floor, times the floor, run 2, delta', () => {
-    expect(text).toMatch(/stage\s+rows in\s+run 1 s\s+rows\/s\s+floor s\s+× floor\s+run 2 s\s+delta s/);
-    expect(text).toMatch(/ingest\s+300,000\s+2\.00\s+150,000\s+0\.50\s+4\.0×\s+2\.00\s+0\.10/);
-    expect(text).toMatch(/transform\s+300,000\s+4\.00\s+75,000\s+0\.50\s+8\.0×\s+3\.00\s+0\.20/);
+    expect(text).toMatch(/stage\s+rows in\s+run 1 s\s+hand-off s\s+rows\/s\s+floor s\s+× floor\s+run 2 s\s+delta s/);
+    expect(text).toMatch(/ingest\s+300,000\s+2\.00\s+0\.25\s+150,000\s+0\.50\s+4\.0×\s+2\.00\s+0\.10/);
+    expect(text).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+0\.50\s+8\.0×\s+3\.00\s+0\.20/);
   });
 
   it('totals each run by its wall time, against the sum of the floors', () => {
-    expect(text).toMatch(/total\s+300,000\s+6\.50\s+46,154\s+1\.00\s+6\.5×\s+5\.50\s+0\.40/);
+    expect(text).toMatch(/total\s+300,000\s+6\.50\s+0\.50\s+46,154\s+1\.00\s+6\.5×\s+5\.50\s+0\.40/);
     expect(text).toContain('hand-offs: run 1 0.50s, run 2 0.50s, delta 0.10s');
   });
 
@@ -127,7 +128,7 @@ describe('bench: the table of one data size', () => {
     partial.floors = partial.floors.filter((f) => f.stage !== 'transform');
     partial.runs[1].accountingBalanced = false;
     const shown = formatBenchScale(partial);
-    expect(shown).toMatch(/transform\s+300,000\s+4\.00\s+75,000\s+-\s+-\s+3\.00/);
+    expect(shown).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+-\s+-\s+3\.00/);
     expect(shown).toContain('ACCOUNTING DOES NOT ADD UP in run 2');
     expect(text).not.toContain('ACCOUNTING');
   });

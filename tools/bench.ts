@@ -1,79 +1,230 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadConfig, repoRoot } from '@ecom/config';
-import { dropDatabase, migrateDatabase } from '@ecom/db';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { loadConfig, repoRoot, type AppConfig } from '@ecom/config';
+import type { GenerateParams, RunReport } from '@ecom/contracts';
+import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
 import { clearQueuePrefix } from '@ecom/pipeline';
 import { PipelineApiClient } from './api-client';
+import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchOptions } from './bench-args';
+import { measureFloors } from './bench-floors';
+import { writeRejectHeavyData } from './bench-reject-heavy';
 import { startPipeline } from './in-process';
-import { benchRows, formatBenchTable, stageProgressLine } from './report-format';
+import { PeakRss } from './peak-rss';
+import {
+  benchGrowth,
+  benchRun,
+  formatBenchGrowth,
+  formatBenchScale,
+  formatScenarioComparison,
+  stageProgressLine,
+  type BenchRun,
+  type BenchScale,
+} from './report-format';
+
+/** What every step of one bench invocation shares. */
+interface Bench {
+  options: BenchOptions;
+  config: AppConfig;
+  rss: PeakRss;
+  /** Writes the JSON result (bench-results/) with what was measured so far. */
+  save: (measured: Record<string, unknown>) => void;
+  out: (line: string) => void;
+}
 
 /**
- * `npm run bench -- --transactions N`: one full pipeline on a fresh database `<db>_bench`, the
- * api and workers in this process, then per-stage wall time and rows/s as a table and JSON.
+ * `npm run bench`: the pipeline in this process on a fresh database `<db>_bench` per data size;
+ * per stage how far it is from its floor, over sizes, over a second delivery of the same data and
+ * a one-day delta. What each part measures: BENCH_USAGE (`npm run bench -- --help`) and
+ * docs/performance.md.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: {
-      transactions: { type: 'string', default: '100000' },
-      customers: { type: 'string' },
-      products: { type: 'string', default: '500' },
-      seed: { type: 'string', default: '42' },
-      concurrency: { type: 'string' },
-    },
-  });
-  const transactions = Number(values.transactions);
-  if (!Number.isInteger(transactions) || transactions < 1) throw new Error(`--transactions must be a positive whole number`);
-  const customers = values.customers ? Number(values.customers) : Math.max(100, Math.round(transactions / 10));
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof BenchUsageError && error.message === BENCH_USAGE) {
+      process.stdout.write(`${BENCH_USAGE}\n`);
+      return;
+    }
+    process.stderr.write(`bench: ${(error as Error).message}\nsee: npm run bench -- --help\n`);
+    process.exitCode = 2;
+    return;
+  }
   const base = loadConfig();
   const url = new URL(base.databaseUrl);
   url.pathname = `${url.pathname}_bench`;
-  const databaseUrl = url.toString();
   const dataRoot = join(repoRoot(), 'data', 'bench');
-  rmSync(dataRoot, { recursive: true, force: true });
-  await dropDatabase(databaseUrl);
-  await migrateDatabase(databaseUrl);
   const config = loadConfig({
     overrides: {
-      databaseUrl,
+      databaseUrl: url.toString(),
       dataRoot,
+      // The scenario's source runs read from the bench's own folder, wherever SOURCE_ROOTS points.
+      sourceRoots: [dataRoot],
       port: 0,
-      queuePrefix: `bench-${process.pid}`,
-      ...(values.concurrency ? { workerConcurrency: Number(values.concurrency) } : {}),
+      // The api's start-up lines would bury the progress and the tables.
+      logLevel: 'warn',
+      queuePrefix: `${base.queuePrefix}-bench-${process.pid}`,
+      ...(options.concurrency ? { workerConcurrency: options.concurrency } : {}),
     },
   });
+  const startedAt = new Date().toISOString();
+  const rss = new PeakRss();
+  const file = join(repoRoot(), 'bench-results', `bench-${options.scenario ? `${options.scenario}-` : ''}${options.sizes.join('-')}.json`);
+  const save = (measured: Record<string, unknown>): void => {
+    const result = {
+      startedAt,
+      savedAt: new Date().toISOString(),
+      commit: gitCommit(),
+      machine: { cpus: cpus().length, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
+      config: { workerConcurrency: config.workerConcurrency, partSize: config.generator.partSize },
+      // False where the peak could not be reset per phase: each peak is then the process's so far.
+      peakRssPerPhase: rss.perPhase,
+      ...measured,
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  };
+  const bench: Bench = { options, config, rss, save, out: (line) => process.stdout.write(`${line}\n`) };
+  rmSync(dataRoot, { recursive: true, force: true });
+  try {
+    await (options.scenario ? rejectHeavyScenario(bench) : scales(bench));
+    bench.out(`\nwrote ${relative(process.cwd(), file)}`);
+  } finally {
+    rmSync(dataRoot, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every data size: run 1, floors, run 2, delta; the table after each size, the growth at the end.
+ * The JSON is saved after each size, so a size that fails keeps the ones before it.
+ */
+async function scales(bench: Bench): Promise<void> {
+  const results: BenchScale[] = [];
+  for (const size of bench.options.sizes) {
+    const scale = await benchScale(bench, size);
+    results.push(scale);
+    bench.out(`\n${formatBenchScale(scale)}\n`);
+    bench.save({ scales: results, growth: benchGrowth(results) });
+  }
+  if (results.length > 1) bench.out(`${formatBenchGrowth(benchGrowth(results))}\n`);
+}
+
+async function benchScale(bench: Bench, transactions: number): Promise<BenchScale> {
+  const { options, config, rss } = bench;
+  const body = { transactions, customers: customersFor(transactions, options), products: options.products, seed: options.seed };
+  const loadAverage = loadavg()[0];
+  bench.out(`\n== ${transactions.toLocaleString('en-US')} transactions on a fresh ${new URL(config.databaseUrl).pathname.slice(1)}`);
+  try {
+    return await onFreshDatabase(config, async (client) => {
+      const first = await timedRun(bench, client, 'run 1', body);
+      const inputDir = first.report.params.inputDir;
+      if (typeof inputDir !== 'string') throw new Error(`run 1 (${first.run.runId}) reports no input folder`);
+      bench.out('floors: generate, ingest, validate, transform, warehouse, analytics');
+      rss.reset();
+      const pool = createPool(config.databaseUrl, { max: config.workerConcurrency });
+      const floors = await measureFloors(pool, {
+        runId: first.run.runId,
+        inputDir,
+        scratchDir: join(config.dataRoot, 'floor-copy'),
+        concurrency: config.workerConcurrency,
+      }).finally(() => pool.end());
+      const floorsPeakRssMb = rss.peakMb();
+      const second = await timedRun(bench, client, 'run 2', body);
+      const delta = await timedRun(bench, client, 'delta', { mode: 'incremental', days: 1 });
+      const runs = [first.run, second.run];
+      return {
+        ...body,
+        inputRows: first.run.inputRows,
+        inputBytes: floors.find((f) => f.stage === 'generate')?.bytes ?? 0,
+        runs,
+        floors,
+        floorsPeakRssMb,
+        delta: delta.run,
+        peakRssMb: Math.max(floorsPeakRssMb, delta.run.peakRssMb, ...runs.map((r) => r.peakRssMb)),
+        loadAverage: Number(loadAverage.toFixed(2)),
+      };
+    });
+  } finally {
+    // The runs' generated files: up to hundreds of MB per run at 1M.
+    rmSync(config.dataRoot, { recursive: true, force: true });
+  }
+}
+
+/** The reject-heavy input beside clean input of the same size, each as a source run on a fresh database. */
+async function rejectHeavyScenario(bench: Bench): Promise<void> {
+  const { options, config } = bench;
+  const transactions = options.sizes[0];
+  const params: GenerateParams = {
+    transactions,
+    customers: customersFor(transactions, options),
+    products: options.products,
+    seed: options.seed,
+    startDate: config.generator.startDate,
+    endDate: config.generator.endDate,
+  };
+  bench.out(`generating ${transactions.toLocaleString('en-US')} transactions and a reject-heavy copy`);
+  const data = await writeRejectHeavyData(join(config.dataRoot, 'scenario'), params, {
+    partSize: config.generator.partSize,
+    shop: config.generator.model,
+    threads: cpus().length,
+  });
+  const clean = await onFreshDatabase(config, (client) => timedRun(bench, client, 'clean', { source: data.cleanDir }));
+  const heavy = await onFreshDatabase(config, (client) => timedRun(bench, client, 'reject-heavy', { source: data.rejectHeavyDir }));
+  const what =
+    `reject-heavy vs clean input: ${transactions.toLocaleString('en-US')} transactions each (source runs, fresh database each); ` +
+    `in reject-heavy ${data.customersMoved.toLocaleString('en-US')} of ${data.customers.toLocaleString('en-US')} customers ` +
+    `register on ${data.registrationDate}, after the order window`;
+  bench.out(`\n${formatScenarioComparison(clean.run, heavy.run, what)}`);
+  bench.save({
+    scenario: 'reject-heavy',
+    params,
+    registrationDate: data.registrationDate,
+    customersMoved: data.customersMoved,
+    runs: [clean.run, heavy.run],
+  });
+}
+
+/** A migrated empty database and the pipeline in this process on it; queue keys cleared after. */
+async function onFreshDatabase<T>(config: AppConfig, work: (client: PipelineApiClient) => Promise<T>): Promise<T> {
+  await dropDatabase(config.databaseUrl);
+  await migrateDatabase(config.databaseUrl);
   const pipeline = await startPipeline(config);
   try {
-    const client = new PipelineApiClient(pipeline.baseUrl, config.apiKey);
-    const body = { transactions, customers, products: Number(values.products), seed: Number(values.seed) };
-    const started = Date.now();
-    const { runId } = await client.startRun(body);
-    process.stdout.write(`bench run ${runId}: ${JSON.stringify(body)}\n`);
-    const report = await client.waitForRun(runId, (r) => {
-      for (const s of r.stages.filter((x) => x.status === 'running')) {
-        process.stdout.write(`  [${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(s)}\n`);
-      }
-    });
-    if (report.status !== 'succeeded') throw new Error(`run failed in ${report.failedStage}: ${report.error}`);
-    const rows = benchRows(report);
-    const result = {
-      runId,
-      params: body,
-      totalSeconds: Number(((report.durationMs ?? 0) / 1000).toFixed(3)),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      stages: rows,
-    };
-    process.stdout.write(`\n${formatBenchTable(rows)}\n\ntotal ${result.totalSeconds}s, peak RSS ${result.peakRssMb} MB\n`);
-    process.stdout.write(`\n${JSON.stringify(result, null, 2)}\n`);
-    const outDir = join(repoRoot(), 'bench-results');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, `bench-${transactions}.json`), JSON.stringify(result, null, 2));
+    return await work(new PipelineApiClient(pipeline.baseUrl, config.apiKey));
   } finally {
     await pipeline.close();
     await clearQueuePrefix(config.redisUrl, config.queuePrefix);
-    rmSync(dataRoot, { recursive: true, force: true });
+  }
+}
+
+/** One run through the API, with progress; its peak RSS is this process's while it ran. */
+async function timedRun(
+  bench: Bench,
+  client: PipelineApiClient,
+  label: string,
+  body: Record<string, unknown>,
+): Promise<{ report: RunReport; run: BenchRun }> {
+  bench.rss.reset();
+  const started = Date.now();
+  const { runId } = await client.startRun(body);
+  bench.out(`${label} ${runId}: ${JSON.stringify(body)}`);
+  const report = await client.waitForRun(runId, (r) => {
+    for (const s of r.stages.filter((x) => x.status === 'running')) {
+      bench.out(`  [${label} ${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(s)}`);
+    }
+  });
+  if (report.status !== 'succeeded') throw new Error(`${label} (run ${runId}) failed in ${report.failedStage}: ${report.error}`);
+  return { report, run: benchRun(label, report, bench.rss.peakMb()) };
+}
+
+/** The commit measured, so results of two commits can be told apart; undefined outside git. */
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { RunProfile, RunReport, StageReport } from '@ecom/contracts';
+import type { FloorTiming } from './bench-floors';
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = rows.map((row) => row.map(String));
@@ -85,25 +86,245 @@ export function formatProfile(profile: RunProfile): string {
 
 export interface BenchRow {
   stage: string;
+  /** From the stage's start to its finish as the ledger recorded them. */
   seconds: number;
+  /**
+   * From the stage's recorded finish to the next stage's start (or the run's finish): the stage's
+   * COMMIT, where deferred constraints are checked, and the hop through the queue. Null when the
+   * report has no timestamps.
+   */
+  handOffSeconds: number | null;
   rowsIn: number;
+  rowsRejected: number;
   rowsPerSecond: number;
 }
 
 export function benchRows(report: RunReport): BenchRow[] {
-  return report.stages
-    .filter((s) => s.status === 'succeeded' && s.durationMs !== null)
-    .map((s) => ({
+  const ran = report.stages.filter((s) => s.status === 'succeeded' && s.durationMs !== null);
+  return ran.map((s, i) => {
+    const next = i + 1 < ran.length ? ran[i + 1].startedAt : report.finishedAt;
+    return {
       stage: s.stage,
       seconds: Number(((s.durationMs ?? 0) / 1000).toFixed(3)),
+      handOffSeconds: s.finishedAt && next ? Number(((Date.parse(next) - Date.parse(s.finishedAt)) / 1000).toFixed(3)) : null,
       rowsIn: s.rowsIn ?? 0,
+      rowsRejected: s.rowsRejected ?? 0,
       rowsPerSecond: s.durationMs ? Math.round(((s.rowsIn ?? 0) * 1000) / s.durationMs) : 0,
-    }));
+    };
+  });
 }
 
-export function formatBenchTable(rows: BenchRow[]): string {
-  return table(
-    ['stage', 'seconds', 'rows in', 'rows/s'],
-    rows.map((r) => [r.stage, r.seconds.toFixed(2), num(r.rowsIn), num(r.rowsPerSecond)]),
-  );
+/** One pipeline run as the bench reports it. */
+export interface BenchRun {
+  /** 'run 1', 'run 2', 'delta', 'clean', 'reject-heavy'. */
+  label: string;
+  runId: string;
+  /** The run's wall time from start to finish: its stages plus the hand-offs between them. */
+  totalSeconds: number;
+  /** Lines of the run's input files. */
+  inputRows: number;
+  stages: BenchRow[];
+  rejectsByReason: RunReport['rejectsByReason'];
+  accountingBalanced: boolean;
+  /** Peak RSS of the bench process while this run ran (MB). */
+  peakRssMb: number;
+}
+
+export function benchRun(label: string, report: RunReport, peakRssMb: number): BenchRun {
+  return {
+    label,
+    runId: report.runId,
+    totalSeconds: Number(((report.durationMs ?? 0) / 1000).toFixed(3)),
+    inputRows: report.files.reduce((sum, f) => sum + f.linesRead, 0),
+    stages: benchRows(report),
+    rejectsByReason: report.rejectsByReason,
+    accountingBalanced: report.accountingBalanced,
+    peakRssMb,
+  };
+}
+
+/** One data size of `npm run bench`: two full runs of the same data, the floors, a one-day delta. */
+export interface BenchScale {
+  transactions: number;
+  customers: number;
+  products: number;
+  seed: number;
+  /** Lines of the generated files and their size on disk. */
+  inputRows: number;
+  inputBytes: number;
+  /** Run 1 on the fresh database, run 2 the same data delivered again. */
+  runs: BenchRun[];
+  /** Measured right after run 1, before run 2; never counted in a run. */
+  floors: FloorTiming[];
+  floorsPeakRssMb: number;
+  delta: BenchRun;
+  /** The highest of the runs' and the floors' peaks (MB). */
+  peakRssMb: number;
+  /** The machine's 1-minute load average when the scale started: other work skews the numbers. */
+  loadAverage: number;
+}
+
+/** Growth of one stage's seconds from one data size to the next, per ×10 of data. */
+export interface GrowthStep {
+  from: number;
+  to: number;
+  run1: number | null;
+  run2: number | null;
+  floor: number | null;
+}
+
+export interface GrowthRow {
+  stage: string;
+  steps: GrowthStep[];
+}
+
+/**
+ * How many times longer a stage takes when the data grows ×10, from (size, seconds) to (size,
+ * seconds): 10 means linear, below 10 fixed costs still weigh, above 10 worse than linear. Sizes
+ * not ×10 apart are brought to ×10 geometrically: (time ratio) ^ (1 / log10(size ratio)).
+ */
+export function growthPerTenfold(fromSize: number, fromSeconds: number | null, toSize: number, toSeconds: number | null): number | null {
+  if (fromSeconds === null || toSeconds === null || fromSeconds <= 0 || toSeconds <= 0) return null;
+  if (!(fromSize > 0) || !(toSize > fromSize)) return null;
+  return Number(Math.pow(toSeconds / fromSeconds, 1 / Math.log10(toSize / fromSize)).toFixed(2));
+}
+
+const stageSeconds = (run: BenchRun | undefined, stage: string): number | null =>
+  run === undefined ? null : stage === 'total' ? run.totalSeconds : (run.stages.find((s) => s.stage === stage)?.seconds ?? null);
+
+const floorSeconds = (floors: FloorTiming[], stage: string): number | null =>
+  stage === 'total'
+    ? floors.length > 0 ? floors.reduce((sum, f) => sum + f.seconds, 0) : null
+    : (floors.find((f) => f.stage === stage)?.seconds ?? null);
+
+/** Growth per ×10 of every stage and of the total, between each data size and the next (sizes ascending). */
+export function benchGrowth(scales: BenchScale[]): GrowthRow[] {
+  const sorted = [...scales].sort((a, b) => a.transactions - b.transactions);
+  const stages = [...new Set(sorted.flatMap((s) => s.runs.flatMap((r) => r.stages.map((x) => x.stage))))];
+  return [...stages, 'total'].map((stage) => ({
+    stage,
+    steps: sorted.slice(1).map((to, i) => {
+      const from = sorted[i];
+      const grow = (pick: (scale: BenchScale) => number | null) =>
+        growthPerTenfold(from.transactions, pick(from), to.transactions, pick(to));
+      return {
+        from: from.transactions,
+        to: to.transactions,
+        run1: grow((s) => stageSeconds(s.runs[0], stage)),
+        run2: grow((s) => stageSeconds(s.runs[1], stage)),
+        floor: grow((s) => floorSeconds(s.floors, stage)),
+      };
+    }),
+  }));
+}
+
+/** 10000 -> 10k, 1000000 -> 1M, 2500 -> 2.5k: data sizes in headers. */
+export function sizeLabel(size: number): string {
+  const short = (value: number, unit: string) => `${Number(value.toFixed(1))}${unit}`;
+  if (size >= 1e6) return short(size / 1e6, 'M');
+  if (size >= 1e3) return short(size / 1e3, 'k');
+  return String(size);
+}
+
+const sec = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? '-' : seconds.toFixed(2));
+const times = (value: number | null) => (value === null || !Number.isFinite(value) ? '-' : `${value.toFixed(1)}×`);
+const perSecond = (rows: number, seconds: number | null) => (seconds ? num(Math.round(rows / seconds)) : '-');
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/**
+ * The table of one data size: per stage rows in, run 1 seconds, the hand-off after it and rows/s,
+ * the floor and run 1 / floor, run 2 (the same data again) and the one-day delta; then the
+ * totals, hand-off time, run ids and peak RSS.
+ */
+export function formatBenchScale(scale: BenchScale): string {
+  const [run1, run2] = scale.runs;
+  const stages = run1.stages.map((s) => s.stage);
+  const rows = stages.map((stage) => {
+    const first = run1.stages.find((s) => s.stage === stage)!;
+    const floor = floorSeconds(scale.floors, stage);
+    return [
+      stage,
+      num(first.rowsIn),
+      sec(first.seconds),
+      sec(first.handOffSeconds),
+      num(first.rowsPerSecond),
+      sec(floor),
+      times(floor ? first.seconds / floor : null),
+      sec(stageSeconds(run2, stage)),
+      sec(stageSeconds(scale.delta, stage)),
+    ];
+  });
+  const floorTotal = floorSeconds(scale.floors, 'total');
+  rows.push([
+    'total',
+    num(scale.inputRows),
+    sec(run1.totalSeconds),
+    sec(run1.totalSeconds - run1.stages.reduce((sum, s) => sum + s.seconds, 0)),
+    perSecond(scale.inputRows, run1.totalSeconds),
+    sec(floorTotal),
+    times(floorTotal ? run1.totalSeconds / floorTotal : null),
+    sec(run2?.totalSeconds),
+    sec(scale.delta.totalSeconds),
+  ]);
+  const handOffs = [...scale.runs, scale.delta]
+    .map((r) => `${r.label} ${sec(r.totalSeconds - r.stages.reduce((sum, s) => sum + s.seconds, 0))}s`)
+    .join(', ');
+  const out = [
+    `${num(scale.transactions)} transactions: ${num(scale.customers)} customers, ${num(scale.products)} products, seed ${scale.seed}; ` +
+      `${num(scale.inputRows)} input rows, ${megabytes(scale.inputBytes)}; load average ${scale.loadAverage.toFixed(1)} at start`,
+    '',
+    table(['stage', 'rows in', 'run 1 s', 'hand-off s', 'rows/s', 'floor s', '× floor', 'run 2 s', 'delta s'], rows),
+    '',
+    `hand-off: recorded finish to next start, i.e. the stage's COMMIT (deferred constraint checks) and the queue hop`,
+    `total: each run's wall time, stages plus hand-offs (hand-offs: ${handOffs})`,
+    `run 2: the same data delivered again; delta: one day after it (${num(scale.delta.inputRows)} input rows)`,
+    `runs: ${[...scale.runs, scale.delta].map((r) => `${r.label} ${r.runId}`).join(', ')}`,
+    `peak RSS of the bench process: ${run1.label} ${num(run1.peakRssMb)} MB, floors ${num(scale.floorsPeakRssMb)} MB, ` +
+      `${[...scale.runs.slice(1), scale.delta].map((r) => `${r.label} ${num(r.peakRssMb)} MB`).join(', ')}`,
+  ];
+  const unbalanced = [...scale.runs, scale.delta].filter((r) => !r.accountingBalanced).map((r) => r.label);
+  if (unbalanced.length > 0) out.push(`ACCOUNTING DOES NOT ADD UP in ${unbalanced.join(', ')}`);
+  return out.join('\n');
+}
+
+/** Growth per ×10 of data, one column per step between sizes, each cell run 1 / run 2 / floor. */
+export function formatBenchGrowth(rows: GrowthRow[]): string {
+  const steps = rows[0]?.steps ?? [];
+  const factor = (value: number | null) => (value === null ? '-' : value.toFixed(1));
+  return [
+    'growth of seconds per ×10 of data (10 = linear): run 1 / run 2 / floor',
+    '',
+    table(
+      ['stage', ...steps.map((s) => `${sizeLabel(s.from)} → ${sizeLabel(s.to)}`)],
+      rows.map((r) => [r.stage, ...r.steps.map((s) => `${factor(s.run1)} / ${factor(s.run2)} / ${factor(s.floor)}`)]),
+    ),
+  ].join('\n');
+}
+
+/** The reject-heavy scenario beside clean input of the same size: per stage seconds, rows in and rejected. */
+export function formatScenarioComparison(clean: BenchRun, heavy: BenchRun, what: string): string {
+  const stages = [...new Set([...clean.stages, ...heavy.stages].map((s) => s.stage))];
+  const cells = (run: BenchRun, stage: string) => {
+    const row = run.stages.find((s) => s.stage === stage);
+    return row ? [sec(row.seconds), num(row.rowsIn), num(row.rowsRejected)] : ['-', '-', '-'];
+  };
+  const ratio = (a: number | null, b: number | null) => times(a !== null && b ? a / b : null);
+  const rows = stages.map((stage) => [
+    stage,
+    ...cells(clean, stage),
+    ...cells(heavy, stage),
+    ratio(stageSeconds(heavy, stage), stageSeconds(clean, stage)),
+  ]);
+  rows.push(['total', sec(clean.totalSeconds), num(clean.inputRows), '', sec(heavy.totalSeconds), num(heavy.inputRows), '', ratio(heavy.totalSeconds, clean.totalSeconds)]);
+  const rejects = heavy.rejectsByReason.map((r) => `${r.reasonCode} ${num(r.count)} (${r.stage})`).join(', ') || 'none';
+  return [
+    what,
+    '',
+    table([
+      'stage', `${clean.label} s`, 'rows in', 'rejected', `${heavy.label} s`, 'rows in', 'rejected', `× ${clean.label}`,
+    ], rows),
+    '',
+    `rejects of ${heavy.label}: ${rejects}`,
+    `runs: ${clean.label} ${clean.runId}, ${heavy.label} ${heavy.runId}; peak RSS ${num(clean.peakRssMb)} MB, ${num(heavy.peakRssMb)} MB`,
+  ].join('\n');
 }

@@ -111,6 +111,27 @@ describe('run summary', () => {
   });
 
   it('gives rows per second for the stages that ran', () => {
-    expect(benchRows(report)).toEqual([{ stage: 'ingest', seconds: 2, rowsIn: 10500, rowsPerSecond: 5250 }]);
+    expect(benchRows(report)).toEqual([
+      { stage: 'ingest', seconds: 2, handOffSeconds: null, rowsIn: 10500, rowsRejected: 2, rowsPerSecond: 5250 },
+    ]);
+  });
+
+  it('gives each stage the time from its recorded finish to the next start, the last one to the run finish', () => {
+    const stage = report.stages[0];
+    const rows = benchRows({
+      ...report,
+      finishedAt: '2026-01-01T00:00:09.000Z',
+      stages: [
+        { ...stage, stage: 'transform', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:02.000Z' },
+        { ...stage, stage: 'warehouse', startedAt: '2026-01-01T00:00:02.050Z', finishedAt: '2026-01-01T00:00:04.000Z' },
+        // The warehouse's COMMIT (deferred constraints) runs after its recorded finish.
+        { ...stage, stage: 'analytics', startedAt: '2026-01-01T00:00:07.500Z', finishedAt: '2026-01-01T00:00:08.750Z' },
+      ],
+    });
+    expect(rows.map((r) => [r.stage, r.handOffSeconds])).toEqual([
+      ['transform', 0.05],
+      ['warehouse', 3.5],
+      ['analytics', 0.25],
+    ]);
   });
 });

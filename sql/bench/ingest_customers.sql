@@ -1,0 +1,10 @@
+-- Floor of the ingest stage for one customers file (or file part): the bench streams the file as it
+-- lies on disk into PostgreSQL's own CSV parser, which writes an UNLOGGED all-text table
+-- (ingest_tables.sql). No quarantine, no accounting, no source line, no WAL: the bytes read once
+-- and the fields stored. The bench runs as many of these at once as the ingest stage lands parts at
+-- once (workerConcurrency) and times them together. HEADER MATCH: the header must name these
+-- columns in this order, as generated files do.
+COPY bench_floor.ingest_customers
+  (customer_id, first_name, last_name, email, phone, registration_date, city, state, country,
+   age_group)
+FROM STDIN (FORMAT csv, HEADER MATCH)

@@ -1,4 +1,4 @@
--- Floor of the analytics stage: every grouping the analyses of CONTRACT.md section 4 start from,
+-- Floor of the analytics stage: every grouping the analyses of docs/contract.md section 4 start from,
 -- from warehouse.fact_sales in one pass and one statement: per product (top products, category
 -- performance, product profitability), per customer (segments, lifetime value, geography), per
 -- day (monthly trend, day-of-week pattern), per payment method (payment distribution) and per

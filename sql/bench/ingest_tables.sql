@@ -1,5 +1,5 @@
 -- Floor of the ingest stage, step 1: the landing tables the COPYs of ingest_<entity>.sql write.
--- UNLOGGED (no WAL) and every column text, the contract's columns only (CONTRACT.md section 1):
+-- UNLOGGED (no WAL) and every column text, the contract's columns only (docs/contract.md section 1):
 -- the least a load of the files into PostgreSQL can write. Created before the floor's timer
 -- starts; drop_floor_schema.sql drops them.
 CREATE UNLOGGED TABLE bench_floor.ingest_customers (

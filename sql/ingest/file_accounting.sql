@@ -1,4 +1,4 @@
--- One input file's accounting (CONTRACT.md section 3): lines read = rows landed + rows quarantined.
+-- One input file's accounting (docs/contract.md section 3): lines read = rows landed + rows quarantined.
 -- $1 run_id, $2 source_file, $3 entity, $4 lines_read, $5 rows_landed, $6 rows_quarantined,
 -- $7 extra_columns (text[]).
 INSERT INTO ops.file_accounting (run_id, source_file, entity, lines_read, rows_landed, rows_quarantined, extra_columns)

@@ -55,7 +55,7 @@ CREATE TABLE ops.stage_tasks (
   FOREIGN KEY (run_id, stage) REFERENCES ops.run_stages ON DELETE CASCADE
 );
 
--- CONTRACT.md section 3: lines read = rows landed + rows quarantined, per input file.
+-- docs/contract.md section 3: lines read = rows landed + rows quarantined, per input file.
 CREATE TABLE ops.file_accounting (
   run_id           text NOT NULL REFERENCES ops.runs ON DELETE CASCADE,
   source_file      text NOT NULL,

@@ -1,5 +1,5 @@
 -- Up Migration
--- Kimball star schema (CONTRACT.md section 2) that keeps history (docs/warehouse.md):
+-- Kimball star schema (docs/contract.md section 2) that keeps history (docs/warehouse.md):
 --  - dim_customers / dim_products are SCD type 2, derived from the change logs
 --    warehouse.customer_changes / product_changes, which each load appends from the production
 --    rows it consumed. The logs are the warehouse's memory of what production used to hold

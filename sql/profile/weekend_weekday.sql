@@ -1,5 +1,5 @@
 -- Revenue per weekend calendar day over revenue per weekday calendar day, across the span of the
--- run's order dates (CONTRACT.md section 4: days without orders count too). $1 run id.
+-- run's order dates (docs/contract.md section 4: days without orders count too). $1 run id.
 WITH orders AS (
   SELECT ops.safe_date(transaction_date) AS day, ops.safe_numeric(total_amount) AS revenue
     FROM staging.transactions

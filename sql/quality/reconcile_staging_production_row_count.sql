@@ -1,6 +1,6 @@
 -- Reconciliation after transform, per entity: every staged row of the run is either delivered to
 -- production (last_run_id = the run) or quarantined by the transform with a reason
--- (CONTRACT.md section 3): staged = delivered + rejected.
+-- (docs/contract.md section 3): staged = delivered + rejected.
 -- Violations are counted per key, so a missing row and a surplus one elsewhere cannot cancel out:
 -- per record key |staged lines the transform kept - production rows delivered| (a key keeps one
 -- line, its latest; the others are rejected as duplicate_superseded), plus lines rejected twice

@@ -107,7 +107,7 @@ describe('injected defects against their manifest', () => {
     expect(values.some((v) => v.length > 400)).toBe(true);
   });
 
-  it('adds up for every file and every stage (CONTRACT.md section 3)', () => {
+  it('adds up for every file and every stage (docs/contract.md section 3)', () => {
     expect(report.accountingBalanced).toBe(true);
     for (const m of manifests) {
       const file = report.files.find((f) => f.sourceFile === m.file);

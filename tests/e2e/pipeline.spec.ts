@@ -59,7 +59,7 @@ describe('pipeline end to end', () => {
     expect(generated.quality?.grade).toBe('A');
   });
 
-  it('accounts for every input line and every stage row (CONTRACT.md section 3)', async () => {
+  it('accounts for every input line and every stage row (docs/contract.md section 3)', async () => {
     expect(generated.accountingBalanced).toBe(true);
     const dir = join(env.config.dataRoot, 'raw', generated.runId);
     const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();

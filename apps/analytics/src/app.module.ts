@@ -3,7 +3,7 @@ import type { AppConfig } from '@ecom/config';
 import { PipelineModule } from '@ecom/pipeline';
 import { AnalysesModule } from './analyses/analyses.module';
 
-/** The analytics worker: the last stage, it runs the CONTRACT.md section 4 analyses over the warehouse and refreshes the dashboard's summaries. */
+/** The analytics worker: the last stage, it runs the docs/contract.md section 4 analyses over the warehouse and refreshes the dashboard's summaries. */
 @Module({})
 export class AnalyticsAppModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -1,4 +1,4 @@
-/** The analyses of CONTRACT.md section 4; each is sql/analytics/<name>.sql. */
+/** The analyses of docs/contract.md section 4; each is sql/analytics/<name>.sql. */
 export const ANALYSES = [
   'top_products',
   'monthly_sales_trend',

@@ -36,7 +36,7 @@ describe('contracts shared by every stage', () => {
     expect(parseInputFileName(partFileName('transaction_items', 9, 12))).toEqual({ entity: 'transaction_items', part: 10 });
   });
 
-  it('keeps the CONTRACT.md column lists', () => {
+  it('keeps the docs/contract.md column lists', () => {
     expect(ENTITY_SPECS.transaction_items.columns).toEqual([
       'item_id',
       'transaction_id',

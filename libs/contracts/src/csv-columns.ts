@@ -1,5 +1,5 @@
 /**
- * The input files of CONTRACT.md section 1. Column order in a file is free: files are matched by
+ * The input files of docs/contract.md section 1. Column order in a file is free: files are matched by
  * header name. `key` is the column that identifies a record.
  */
 export const ENTITIES = ['customers', 'products', 'transactions', 'transaction_items'] as const;

@@ -19,7 +19,7 @@ export interface RunProfile {
   monthlyRevenue: Array<{ month: string; orders: number; revenue: number; index: number; discountedLineShare: number }>;
   /** Mean index of November and December; null unless both months are in the data. */
   q4PeakIndex: number | null;
-  /** Revenue per weekend calendar day / revenue per weekday calendar day (CONTRACT.md §4 definition). */
+  /** Revenue per weekend calendar day / revenue per weekday calendar day (docs/contract.md §4 definition). */
   weekendWeekdayRatio: number | null;
   /** Share of orders placed between 00:00 and 05:59. */
   nightOrderShare: number;

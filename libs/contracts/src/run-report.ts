@@ -21,7 +21,7 @@ export interface RunReport {
   rejectsByReason: Array<{ stage: string; reasonCode: string; count: number }>;
   /** The run's rejects, how many a replay has resolved since, and for a replay run what it resolved. */
   rejectTotals?: RejectTotals;
-  /** CONTRACT.md section 3: true when every file and every finished stage adds up. */
+  /** docs/contract.md section 3: true when every file and every finished stage adds up. */
   accountingBalanced: boolean;
   /** The data's measured shape (GET /runs/:id/profile), once the validate stage has profiled it. */
   profile?: RunProfile | null;

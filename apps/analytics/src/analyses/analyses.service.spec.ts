@@ -15,7 +15,7 @@ type Row = Record<string, unknown>;
  * The analytics stage over the tiny warehouse of tiny-warehouse.fixture.ts: 11 orders, 13 lines,
  * revenue 1944.50, profit 1074.50. Every expected number below is computed by hand from it.
  */
-describe('analytics stage: the CONTRACT.md section 4 analyses over the warehouse', () => {
+describe('analytics stage: the docs/contract.md section 4 analyses over the warehouse', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   const runId = 'run-analytics';

@@ -6,7 +6,7 @@ import { AnalysesRepository } from './analyses.repository';
 import { AnalysisFiles } from './analysis-files';
 
 /**
- * Runs every analysis of CONTRACT.md section 4 over the whole warehouse, stores the results of the
+ * Runs every analysis of docs/contract.md section 4 over the whole warehouse, stores the results of the
  * run in ops.analysis_results (replacing an earlier attempt's) and exports each as CSV and JSON.
  * Then refreshes the dashboard's summaries from the same snapshot, so the api never rebuilds them
  * while a reader waits: they change when this stage commits, with the run's results.

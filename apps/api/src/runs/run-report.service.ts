@@ -57,7 +57,7 @@ function qualityCheckReport(row: QualityCheckRow): QualityCheckReport {
   };
 }
 
-/** A succeeded stage must account for every row it took in (CONTRACT.md section 3). */
+/** A succeeded stage must account for every row it took in (docs/contract.md section 3). */
 function stageBalances(stage: StageReport): boolean {
   if (stage.status !== 'succeeded') return true;
   if (stage.rowsIn === null) return false;

@@ -13,7 +13,7 @@ import { writeGeneratedPart } from './write-part';
 import { PLACES } from './reference-data';
 
 /**
- * The generated data set, read back from the files: the shape of CONTRACT.md section 1,
+ * The generated data set, read back from the files: the shape of docs/contract.md section 1,
  * byte-for-byte determinism, exact money, and integrity between the four files.
  */
 describe('generated data set', () => {

@@ -23,7 +23,7 @@ function otherDelimiter(names: string[]): string | undefined {
 }
 
 /**
- * Checks a header record against the contract (CONTRACT.md section 1: match by name, any order,
+ * Checks a header record against the contract (docs/contract.md section 1: match by name, any order,
  * unknown columns kept aside) and maps it. A problem is worded without the file name, since the
  * caller (plan or part) names the file once.
  */

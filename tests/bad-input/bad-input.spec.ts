@@ -253,7 +253,10 @@ async function runCase(h: Harness, c: CorpusCase): Promise<void> {
   );
   const { runId } = await h.client.startRun({ source: caseFolder(h, c) });
   if (e.outcome === 'fails') {
-    const report = await waitForCase(h, c, runId, (r) => r.status === 'failed' || r.status === 'succeeded' || ingestOver(r));
+    // A failed ingest task shows before the run fails (its retries may still be due), so only the
+    // run's own end, or an ingest that wrongly succeeded, ends the wait.
+    const ingestSucceeded = (r: RunReport) => r.stages.find((s) => s.stage === 'ingest')?.status === 'succeeded';
+    const report = await waitForCase(h, c, runId, (r) => r.status === 'failed' || r.status === 'succeeded' || ingestSucceeded(r));
     await expectFailedCleanly(h, { ...c, expected: e }, report);
   } else if (e.pipeline === 'full') {
     const report = await waitForCase(h, c, runId, (r) => r.status === 'failed' || r.status === 'succeeded');

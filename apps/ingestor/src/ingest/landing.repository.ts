@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { copyRows, runSqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { copyChunks, copyRows, runSqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { LedgerRepository } from '@ecom/pipeline';
 
 /** A staging row in COPY order: the entity's columns, then extra, run_id, source_file, source_line. */
@@ -45,6 +45,20 @@ export class LandingRepository {
   /** Streams rows into staging with COPY; returns how many landed. */
   landRows(client: PoolClient, entity: Entity, rows: AsyncIterable<StagingRow>): Promise<number> {
     return copyRows(client, COPY_TARGETS[entity], rows);
+  }
+
+  /**
+   * Streams clean CSV lines, each already prefixed with run_id, source_file and source_line, into
+   * staging with PostgreSQL's CSV parser; `fileColumns` are the contract's columns in the file's
+   * order (names from the contract, never from the file). FORCE_NOT_NULL: an empty field is ''
+   * as the exact path lands it, not NULL. Returns how many rows landed.
+   */
+  landCleanLines(client: PoolClient, entity: Entity, fileColumns: readonly string[], chunks: AsyncIterable<Buffer>): Promise<number> {
+    const known = new Set<string>(ENTITY_SPECS[entity].columns);
+    if (!fileColumns.every((c) => known.has(c))) throw new Error(`not a column list of ${entity}: ${fileColumns.join(', ')}`);
+    const columns = fileColumns.join(', ');
+    const sql = `COPY staging.${entity} (run_id, source_file, source_line, ${columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (${columns}))`;
+    return copyChunks(client, sql, chunks);
   }
 
   async quarantine(db: Queryable, runId: string, entity: Entity, sourceFile: string, records: readonly QuarantinedRecord[]): Promise<void> {

@@ -89,6 +89,18 @@ export class LandingRepository {
     return rows[0] !== undefined && rows[0].status !== 'failed';
   }
 
+  /**
+   * Analyses staging when this part is the last of its run's ingest to commit, inside its own
+   * transaction (see sql/ingest/lock_stage_end.sql). Returns whether it did.
+   */
+  async analyzeIfLastPart(client: PoolClient, runId: string, taskKey: string): Promise<boolean> {
+    await runSqlFile(client, 'ingest/lock_stage_end', [runId]);
+    const { rows } = await runSqlFile<{ open: number }>(client, 'ingest/open_tasks_besides', [runId, taskKey]);
+    if (rows[0].open > 0) return false;
+    await runSqlFile(client, 'ingest/analyze_staging');
+    return true;
+  }
+
   /** Removes everything the ingest stage wrote for a failed run (after parts committing now). */
   async discardRunLanding(pool: Pool, runId: string): Promise<void> {
     await withTransaction(pool, async (client) => {

@@ -16,7 +16,3 @@ export async function copyChunks(client: PoolClient, copySql: string, chunks: As
   return sink.rowCount;
 }
 
-/** A value as a quoted COPY (FORMAT csv) field: quotes doubled, so any text survives. */
-export function csvQuoted(value: string): string {
-  return `"${value.replaceAll('"', '""')}"`;
-}

@@ -85,21 +85,20 @@ export function countCleanLines(bytes: Uint8Array, start: number, end: number, w
 
 /**
  * Writes each line of `bytes[start, end)` (counted clean by countCleanLines) as
- * `<prefix><line number>,<line>\n`: the columns the file does not carry, in front of the ones it
+ * `<line number>,<line>\n`: the source line the file does not carry, in front of the columns it
  * does, for COPY (FORMAT csv). A CRLF becomes an LF, so every chunk ends its lines alike.
  */
-export function prefixLines(bytes: Buffer, start: number, end: number, prefix: Buffer, firstLine: number, lines: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start + lines * (prefix.length + 17) + 1);
+export function numberLines(bytes: Buffer, start: number, end: number, firstLine: number, lines: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start + lines * 17 + 1);
+  const digits = new Uint8Array(16);
   let o = 0;
   let line = firstLine;
   let from = start;
-  const digits = new Uint8Array(16);
   while (from < end) {
     let lf = bytes.indexOf(LF, from);
     if (lf === -1 || lf >= end) lf = end;
     let to = lf;
     if (to > from && bytes[to - 1] === CR) to--;
-    o += prefix.copy(out, o);
     let n = line;
     let d = 0;
     do {

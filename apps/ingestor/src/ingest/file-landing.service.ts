@@ -4,10 +4,9 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { CsvError } from 'csv-parse';
 import { ENTITY_SPECS, lineBreaks, type Entity } from '@ecom/contracts';
-import { csvQuoted } from '@ecom/db';
 import { StageFailure, type StageCounts, type StageContext } from '@ecom/pipeline';
 import { CsvRecordParser, RecordTooLarge, type CsvItem } from './csv-records';
-import { countCleanLines, prefixLines } from './clean-lines';
+import { countCleanLines, numberLines } from './clean-lines';
 import { checkHeader, type HeaderLayout } from './header';
 import { HEADER_PROBE_BYTES } from './input-inspection';
 import { LandingRepository, type QuarantinedRecord, type StagingRow } from './landing.repository';
@@ -114,7 +113,7 @@ export class FileLandingService {
 
   /**
    * The fast path, for a file whose every line is a clean record (clean-lines.ts): its bytes go
-   * to PostgreSQL's own CSV parser in chunks, each line prefixed with run, file and line number,
+   * to PostgreSQL's own CSV parser in chunks, each line prefixed with its line number,
    * with no record parsed in Node. The first chunk that is not clean (or any data error COPY
    * raises) rolls the fast path back to its savepoint and returns undefined: the exact path then
    * lands the whole file, so quarantine reasons, lines and messages are exactly the exact
@@ -134,7 +133,6 @@ export class FileLandingService {
       if (!header) return undefined;
       const { layout, bodyStart } = header;
       const fileColumns = fileOrderColumns(file.entity, layout);
-      const prefix = Buffer.from(`${csvQuoted(runId)},${csvQuoted(file.sourceFile)},`);
       let lines = 0;
       let nextProgress = PROGRESS_EVERY;
 
@@ -154,7 +152,7 @@ export class FileLandingService {
           if (body.length > 0) {
             const count = isUtf8(body) ? countCleanLines(body, 0, body.length, layout.width) : -1;
             if (count < 0) throw new NotClean();
-            yield prefixLines(body, 0, body.length, prefix, lines + 2, count);
+            yield numberLines(body, 0, body.length, lines + 2, count);
             lines += count;
             if (lines >= nextProgress) {
               nextProgress += PROGRESS_EVERY;
@@ -168,7 +166,7 @@ export class FileLandingService {
       await client.query('SAVEPOINT ingest_clean_copy');
       let landed: number;
       try {
-        landed = await this.repository.landCleanLines(client, file.entity, fileColumns, chunks());
+        landed = await this.repository.landCleanLines(client, { runId, sourceFile: file.sourceFile, entity: file.entity }, fileColumns, chunks());
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT ingest_clean_copy');
         if (error instanceof NotClean || isDataError(error)) return undefined;

@@ -48,16 +48,23 @@ export class LandingRepository {
   }
 
   /**
-   * Streams clean CSV lines, each already prefixed with run_id, source_file and source_line, into
-   * staging with PostgreSQL's CSV parser; `fileColumns` are the contract's columns in the file's
-   * order (names from the contract, never from the file). FORCE_NOT_NULL: an empty field is ''
-   * as the exact path lands it, not NULL. Returns how many rows landed.
+   * Streams clean CSV lines, each already prefixed with its source_line, into staging with
+   * PostgreSQL's CSV parser; run_id and source_file come from the columns' defaults, set here for
+   * the transaction. `fileColumns` are the contract's columns in the file's order (names from the
+   * contract, never from the file). FORCE_NOT_NULL: an empty field is '' as the exact path lands
+   * it, not NULL. Returns how many rows landed.
    */
-  landCleanLines(client: PoolClient, entity: Entity, fileColumns: readonly string[], chunks: AsyncIterable<Buffer>): Promise<number> {
-    const known = new Set<string>(ENTITY_SPECS[entity].columns);
-    if (!fileColumns.every((c) => known.has(c))) throw new Error(`not a column list of ${entity}: ${fileColumns.join(', ')}`);
+  async landCleanLines(
+    client: PoolClient,
+    target: { runId: string; sourceFile: string; entity: Entity },
+    fileColumns: readonly string[],
+    chunks: AsyncIterable<Buffer>,
+  ): Promise<number> {
+    const known = new Set<string>(ENTITY_SPECS[target.entity].columns);
+    if (!fileColumns.every((c) => known.has(c))) throw new Error(`not a column list of ${target.entity}: ${fileColumns.join(', ')}`);
+    await runSqlFile(client, 'ingest/set_landing_values', [target.runId, target.sourceFile]);
     const columns = fileColumns.join(', ');
-    const sql = `COPY staging.${entity} (run_id, source_file, source_line, ${columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (${columns}))`;
+    const sql = `COPY staging.${target.entity} (source_line, ${columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (${columns}))`;
     return copyChunks(client, sql, chunks);
   }
 

@@ -99,7 +99,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     ]);
     const validate = await runtime.queue('validate').getJob(stageJobId('ingest-ok', 'validate'));
     expect(validate?.data).toEqual({ runId: 'ingest-ok' });
-    // The last part analysed staging before the stage closed: the validator never plans blind.
+    // Each entity's last part analysed its staging table before the stage closed: the validator never plans blind.
     const analysed = await env.pool.query(
       `SELECT relname, reltuples::int AS rows FROM pg_class
         WHERE relnamespace = 'staging'::regnamespace AND relkind = 'r' ORDER BY relname`,
@@ -113,7 +113,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     const analysedBy = await env.pool.query(
       `SELECT count(*)::int AS n FROM ops.stage_tasks WHERE run_id = 'ingest-ok' AND stage = 'ingest' AND detail ? 'analyzedStaging'`,
     );
-    expect(analysedBy.rows[0].n).toBe(1);
+    expect(analysedBy.rows[0].n).toBe(4);
   });
 
   it('treats a re-delivered part job as a no-op: counts and staged rows stay the same', async () => {

@@ -97,14 +97,15 @@ export class LandingRepository {
   }
 
   /**
-   * Analyses staging when this part is the last of its run's ingest to commit, inside its own
-   * transaction (see sql/ingest/lock_stage_end.sql). Returns whether it did.
+   * Analyses the entity's staging table when this part is the last of the run's parts of that
+   * entity to commit, inside its own transaction (see sql/ingest/lock_stage_end.sql). Returns
+   * whether it did.
    */
-  async analyzeIfLastPart(client: PoolClient, runId: string, taskKey: string): Promise<boolean> {
+  async analyzeIfLastOfEntity(client: PoolClient, runId: string, taskKey: string, entity: Entity): Promise<boolean> {
     await runSqlFile(client, 'ingest/lock_stage_end', [runId]);
-    const { rows } = await runSqlFile<{ open: number }>(client, 'ingest/open_tasks_besides', [runId, taskKey]);
+    const { rows } = await runSqlFile<{ open: number }>(client, 'ingest/open_parts_of_entity', [runId, taskKey, entity]);
     if (rows[0].open > 0) return false;
-    await runSqlFile(client, 'ingest/analyze_staging');
+    await runSqlFile(client, `ingest/analyze_${ENTITY_SPECS[entity].entity}`);
     return true;
   }
 

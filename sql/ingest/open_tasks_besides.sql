@@ -1,3 +1,0 @@
--- Ingest parts of the run other than $2 that have not committed their landing yet. $1 run_id, $2 task_key.
-SELECT count(*)::int AS open FROM ops.stage_tasks
- WHERE run_id = $1 AND stage = 'ingest' AND task_key <> $2 AND status <> 'succeeded';

@@ -188,7 +188,7 @@ export class FileLandingService {
         rowsIn: lines,
         rowsOut: lines,
         rowsRejected: 0,
-        detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns: [], quarantined: {} },
+        detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns: [], quarantined: {}, landedBy: 'copy' },
       };
     } finally {
       await handle.close();
@@ -347,7 +347,7 @@ export class FileLandingService {
       rowsIn: linesRead,
       rowsOut: rowsLanded,
       rowsRejected: rowsQuarantined,
-      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason },
+      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason, landedBy: 'records' },
     };
   }
 }

@@ -162,6 +162,18 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect((await runtime.ledger.listTasks('ingest-replay', 'ingest')).map((t) => t.task_key)).toEqual(['transaction_items.csv']);
   });
 
+  it('analyses staging after a run that changes its statistics, not after a small delta on a big table', async () => {
+    const landAndAnalysed = async (runId: string, items: number): Promise<boolean> => {
+      const dir = inputFolder(runId, { 'transaction_items.csv': csvFile('transaction_items', items, runId) });
+      await runtime.launchRun(runId, { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
+      await waitFor(async () => ((await ingestStage(runId))?.status === 'succeeded' ? true : undefined), `${runId} to land`);
+      const { rows } = await env.pool.query(`SELECT detail ? 'analyzedStaging' AS analysed FROM ops.stage_tasks WHERE run_id = $1`, [runId]);
+      return rows[0].analysed;
+    };
+    expect(await landAndAnalysed('ingest-big', 200)).toBe(true);
+    expect(await landAndAnalysed('ingest-delta', 3)).toBe(false);
+  });
+
   it('fails a replay whose folder holds no input file at all', async () => {
     const dir = inputFolder('batch-no-corrections', { 'notes.txt': 'nothing to replay' });
 

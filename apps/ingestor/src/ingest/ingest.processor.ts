@@ -81,7 +81,7 @@ export class IngestProcessor extends StageWorker {
     try {
       await this.runtime.runTask(job, 'ingest', part.runId, part.taskKey, async (ctx) => {
         const counts = await this.landing.landFile(ctx, part);
-        const analyzed = await this.repository.analyzeIfLastOfEntity(ctx.client, part.runId, part.taskKey, part.entity);
+        const analyzed = await this.repository.analyzeIfLastOfEntity(ctx.client, part.runId, part.taskKey, part.entity, counts.rowsOut);
         return analyzed ? { ...counts, detail: { ...counts.detail, analyzedStaging: true } } : counts;
       });
     } catch (error) {

@@ -98,13 +98,20 @@ export class LandingRepository {
 
   /**
    * Analyses the entity's staging table when this part is the last of the run's parts of that
-   * entity to commit, inside its own transaction (see sql/ingest/lock_stage_end.sql). Returns
-   * whether it did.
+   * entity to commit and the run brought a tenth of the table or more, inside the part's own
+   * transaction (see sql/ingest/analyze_decision.sql). Returns whether it did.
    */
-  async analyzeIfLastOfEntity(client: PoolClient, runId: string, taskKey: string, entity: Entity): Promise<boolean> {
+  async analyzeIfLastOfEntity(client: PoolClient, runId: string, taskKey: string, entity: Entity, rowsLanded: number): Promise<boolean> {
     await runSqlFile(client, 'ingest/lock_stage_end', [runId]);
-    const { rows } = await runSqlFile<{ open: number }>(client, 'ingest/open_parts_of_entity', [runId, taskKey, entity]);
-    if (rows[0].open > 0) return false;
+    const { rows } = await runSqlFile<{ open: number; landed: number; reltuples: number | null }>(client, 'ingest/analyze_decision', [
+      runId,
+      taskKey,
+      entity,
+      rowsLanded,
+    ]);
+    const { open, landed, reltuples } = rows[0];
+    if (open > 0) return false;
+    if (reltuples !== null && reltuples >= 0 && landed * 10 < reltuples) return false;
     await runSqlFile(client, `ingest/analyze_${ENTITY_SPECS[entity].entity}`);
     return true;
   }

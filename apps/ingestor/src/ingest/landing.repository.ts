@@ -102,7 +102,7 @@ export class LandingRepository {
    * transaction (see sql/ingest/analyze_decision.sql). Returns whether it did.
    */
   async analyzeIfLastOfEntity(client: PoolClient, runId: string, taskKey: string, entity: Entity, rowsLanded: number): Promise<boolean> {
-    await runSqlFile(client, 'ingest/lock_stage_end', [runId]);
+    await runSqlFile(client, 'ingest/lock_stage_end', [runId, entity]);
     const { rows } = await runSqlFile<{ open: number; landed: number; reltuples: number | null }>(client, 'ingest/analyze_decision', [
       runId,
       taskKey,

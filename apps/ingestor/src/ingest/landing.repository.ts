@@ -112,6 +112,7 @@ export class LandingRepository {
     const { open, landed, reltuples } = rows[0];
     if (open > 0) return false;
     if (reltuples !== null && reltuples >= 0 && landed * 10 < reltuples) return false;
+    await runSqlFile(client, 'ingest/analyze_sample');
     await runSqlFile(client, `ingest/analyze_${ENTITY_SPECS[entity].entity}`);
     return true;
   }

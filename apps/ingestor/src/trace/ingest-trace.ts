@@ -1,7 +1,7 @@
 /**
  * Ingest trace: the ingest stage's landing alone against its floor, on one folder, with CPU split
  * between this process and the PostgreSQL backends. `npm run bench` measures the whole stage
- * (plan, queue hops, ANALYZE) among all the others; this isolates the landing, for comparing
+ * (plan, queue hops) among all the others; this isolates the landing and its ANALYZE, for comparing
  * changes to it on a shared machine, where CPU seconds are steadier than wall seconds.
  *
  *   npm run build && node dist/apps/ingestor/src/trace/ingest-trace.js <database> <folder> [runs]
@@ -78,7 +78,17 @@ async function land(pool: Pool, dir: string, files: InputFileRef[]): Promise<num
     ),
   );
   console.log(`        files landed by ${[...paths].map(([by, n]) => `${by}: ${n}`).join(', ')}`);
-  return seconds;
+  // What the last part of each entity adds in the stage (LandingRepository.analyzeIfLastOfEntity).
+  const entities = [...new Set(files.map((f) => f.entity))];
+  const analysis = await timed('analyze', (onBackend) =>
+    withTransaction(pool, (client) =>
+      onBackend(client, async () => {
+        await runSqlFile(client, 'ingest/analyze_sample');
+        for (const entity of entities) await runSqlFile(client, `ingest/analyze_${entity}`);
+      }),
+    ),
+  );
+  return seconds + analysis;
 }
 
 async function floor(pool: Pool, files: InputFileRef[]): Promise<number> {
@@ -116,7 +126,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < Number(runs); i++) {
       const ingest = await land(pool, dir, files);
       const bare = await floor(pool, files);
-      console.log(`        x floor ${(ingest / bare).toFixed(2)}`);
+      console.log(`        x floor ${(ingest / bare).toFixed(2)} (landing and analyze)`);
     }
   } finally {
     await pool.end();

@@ -122,6 +122,36 @@ describe('FileLandingService: one input file into staging, every record landed o
     expect(header.rows[0].n).toBe(0);
   });
 
+  it('lands a clean file through COPY exactly as the per-record path lands the same records', async () => {
+    // Columns in another order and case, BOM, CRLF, quoted commas and quotes, empty and blank
+    // fields, non-ASCII text, a backslash, more than one read chunk, no final line end.
+    const header = 'Total_Amount,transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address';
+    const lines: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const address = i % 3 === 0 ? `"${i} Rue de l'Église, ""Bâtiment"" B, Zoë 😀"` : i % 3 === 1 ? '' : '""';
+      lines.push(`${i % 7 === 0 ? '' : `${i}.50`},T${i},C\\${i}, 2024-01-05 ,10:00:00,Credit Card,${address}`);
+    }
+    const body = '\uFEFF' + [header, ...lines].join('\r\n');
+    const fastRun = await newRun();
+    writeInput(fastRun, 'transactions.csv', body);
+    const exactRun = await newRun();
+    // One blank line makes the whole file take the per-record path (it is quarantined there).
+    writeInput(exactRun, 'transactions.csv', body + '\r\n\r\n');
+
+    const fast = await land(fastRun, 'transactions', 'transactions.csv');
+    const exact = await land(exactRun, 'transactions', 'transactions.csv');
+
+    expect(fast).toMatchObject({ rowsIn: 30_000, rowsOut: 30_000, rowsRejected: 0, detail: expect.objectContaining({ landedBy: 'copy' }) });
+    expect(exact).toMatchObject({ rowsIn: 30_001, rowsOut: 30_000, rowsRejected: 1, detail: expect.objectContaining({ landedBy: 'records' }) });
+    const strip = (rows: Array<Record<string, unknown>>) => rows.map(({ run_id: _run, loaded_at: _at, ...rest }) => rest);
+    const fastRows = strip(await staged(fastRun));
+    expect(fastRows).toEqual(strip(await staged(exactRun)));
+    expect(fastRows[0]).toMatchObject({ total_amount: '', transaction_id: 'T0', customer_id: 'C\\0', source_line: '2', extra: null });
+    expect(fastRows[1]).toMatchObject({ shipping_address: '', transaction_date: ' 2024-01-05 ' });
+    expect(fastRows[3].shipping_address).toBe(`3 Rue de l'Église, "Bâtiment" B, Zoë 😀`);
+    expect((await staged(fastRun)).every((r) => r.run_id === fastRun)).toBe(true);
+  });
+
   it('quarantines short, long, blank and unparsable records with reason and line, and lands the rest', async () => {
     const runId = await newRun();
     writeInput(

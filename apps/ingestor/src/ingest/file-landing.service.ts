@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { CsvError } from 'csv-parse';
-import { lineBreaks, type Entity } from '@ecom/contracts';
+import { ENTITY_SPECS, lineBreaks, type Entity } from '@ecom/contracts';
 import { StageFailure, type StageCounts, type StageContext } from '@ecom/pipeline';
 import { CsvRecordParser, RecordTooLarge, type CsvItem } from './csv-records';
+import { countCleanLines, numberLines } from './clean-lines';
 import { checkHeader, type HeaderLayout } from './header';
+import { HEADER_PROBE_BYTES } from './input-inspection';
 import { LandingRepository, type QuarantinedRecord, type StagingRow } from './landing.repository';
 import { Utf8LineCheck } from './utf8-lines';
 
@@ -19,7 +23,47 @@ export type LandingContext = Pick<StageContext, 'runId' | 'client' | 'progress'>
 /** Quarantine rows wait in memory at most this many at a time (COPY holds the connection). */
 const QUARANTINE_BATCH = 2000;
 const PROGRESS_EVERY = 100_000;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const READ_CHUNK_BYTES = 1 << 20;
+/** A line longer than this is no generated record: the exact path judges it (and its size limit). */
+const MAX_CLEAN_LINE_BYTES = 1 << 20;
+
+/** The fast path met a line it must not land itself. */
+class NotClean extends Error {}
+
+/** PostgreSQL data exceptions (class 22): COPY refused a value, so the exact path judges the file. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
+ * The header, when the fast path can take the file: one line without quotes or stray CR,
+ * UTF-8, fitting the contract with no unknown columns. Anything else is left to the exact path,
+ * which words the problem (or lands the file) as it always has.
+ */
+async function readCleanHeader(handle: FileHandle, entity: Entity): Promise<{ layout: HeaderLayout; bodyStart: number } | undefined> {
+  const probe = Buffer.alloc(HEADER_PROBE_BYTES);
+  const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+  const bytes = probe.subarray(0, bytesRead);
+  const start = bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+  const lf = bytes.indexOf(0x0a, start);
+  if (lf === -1) return undefined;
+  const end = lf > start && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
+  const line = bytes.subarray(start, end);
+  if (line.includes(0x22) || line.includes(0x0d) || line.includes(0x00) || !isUtf8(line)) return undefined;
+  const checked = checkHeader(line.toString('utf8').split(','), entity);
+  if (!checked.layout || checked.layout.extras.length > 0) return undefined;
+  return { layout: checked.layout, bodyStart: lf + 1 };
+}
+
+/** The contract's columns in the file's order (a file without unknown columns maps every position). */
+function fileOrderColumns(entity: Entity, layout: HeaderLayout): string[] {
+  const columns = ENTITY_SPECS[entity].columns;
+  const byPosition: string[] = new Array<string>(layout.width);
+  layout.positions.forEach((position, i) => (byPosition[position] = columns[i]));
+  return byPosition;
+}
 
 /** A read or parse failure that retrying cannot fix fails the file, naming the line. */
 function readFailure(error: unknown): Error {
@@ -59,7 +103,100 @@ export class FileLandingService {
   async landFile(ctx: LandingContext, file: InputFileRef): Promise<StageCounts> {
     const { runId, client } = ctx;
     await this.repository.clearFile(client, runId, file.sourceFile);
+    const counts = (await this.landClean(ctx, file)) ?? (await this.landExact(ctx, file));
+    if (!(await this.repository.lockRunForLanding(client, runId))) {
+      // Another file failed the run meanwhile: this file's rows must not outlive it.
+      throw new StageFailure('discarded: the run failed while this file was landing');
+    }
+    return counts;
+  }
 
+  /**
+   * The fast path, for a file whose every line is a clean record (clean-lines.ts): its bytes go
+   * to PostgreSQL's own CSV parser in chunks, each line prefixed with its line number,
+   * with no record parsed in Node. The first chunk that is not clean (or any data error COPY
+   * raises) rolls the fast path back to its savepoint and returns undefined: the exact path then
+   * lands the whole file, so quarantine reasons, lines and messages are exactly the exact
+   * path's. Also undefined, with nothing written, for a header the exact path must judge or one
+   * with unknown columns (kept in `extra`, which only the exact path builds).
+   */
+  private async landClean(ctx: LandingContext, file: InputFileRef): Promise<StageCounts | undefined> {
+    const { runId, client } = ctx;
+    let handle: FileHandle;
+    try {
+      handle = await open(file.path, 'r');
+    } catch {
+      return undefined; // the exact path reports it
+    }
+    try {
+      const header = await readCleanHeader(handle, file.entity);
+      if (!header) return undefined;
+      const { layout, bodyStart } = header;
+      const fileColumns = fileOrderColumns(file.entity, layout);
+      let lines = 0;
+      let nextProgress = PROGRESS_EVERY;
+
+      const chunks = async function* (): AsyncGenerator<Buffer> {
+        let position = bodyStart;
+        let carry = Buffer.alloc(0);
+        for (;;) {
+          const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+          const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK_BYTES, position);
+          position += bytesRead;
+          const eof = bytesRead === 0;
+          const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+          const cut = eof ? data.length : data.lastIndexOf(0x0a) + 1;
+          const body = data.subarray(0, cut);
+          carry = Buffer.from(data.subarray(cut));
+          if (carry.length > MAX_CLEAN_LINE_BYTES) throw new NotClean();
+          if (body.length > 0) {
+            const count = isUtf8(body) ? countCleanLines(body, 0, body.length, layout.width) : -1;
+            if (count < 0) throw new NotClean();
+            yield numberLines(body, 0, body.length, lines + 2, count);
+            lines += count;
+            if (lines >= nextProgress) {
+              nextProgress += PROGRESS_EVERY;
+              await ctx.progress({ sourceFile: file.sourceFile, rows: lines });
+            }
+          }
+          if (eof) return;
+        }
+      };
+
+      await client.query('SAVEPOINT ingest_clean_copy');
+      let landed: number;
+      try {
+        landed = await this.repository.landCleanLines(client, { runId, sourceFile: file.sourceFile, entity: file.entity }, fileColumns, chunks());
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT ingest_clean_copy');
+        if (error instanceof NotClean || isDataError(error)) return undefined;
+        throw error;
+      }
+      await client.query('RELEASE SAVEPOINT ingest_clean_copy');
+      if (landed !== lines) throw new Error(`COPY landed ${landed} rows of ${lines} clean lines`);
+
+      await this.repository.recordFileAccounting(client, {
+        runId,
+        sourceFile: file.sourceFile,
+        entity: file.entity,
+        linesRead: lines,
+        rowsLanded: lines,
+        rowsQuarantined: 0,
+        extraColumns: [],
+      });
+      return {
+        rowsIn: lines,
+        rowsOut: lines,
+        rowsRejected: 0,
+        detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns: [], quarantined: {}, landedBy: 'copy' },
+      };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The exact path: csv-parse per record, each record landed or quarantined with its reason. */
+  private async landExact(ctx: LandingContext, file: InputFileRef): Promise<StageCounts> {
     const source = createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES });
     const utf8 = new Utf8LineCheck();
     const parser = new CsvRecordParser();
@@ -87,12 +224,7 @@ export class FileLandingService {
       }
       const checked = checkHeader(header.fields, file.entity);
       if (!checked.layout) throw new StageFailure(checked.problem);
-      const counts = await this.landRecords(ctx, file, checked.layout, next, utf8);
-      if (!(await this.repository.lockRunForLanding(client, runId))) {
-        // Another file failed the run meanwhile: this file's rows must not outlive it.
-        throw new StageFailure('discarded: the run failed while this file was landing');
-      }
-      return counts;
+      return await this.landRecords(ctx, file, checked.layout, next, utf8);
     } finally {
       source.destroy();
       utf8.destroy();
@@ -215,7 +347,7 @@ export class FileLandingService {
       rowsIn: linesRead,
       rowsOut: rowsLanded,
       rowsRejected: rowsQuarantined,
-      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason },
+      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason, landedBy: 'records' },
     };
   }
 }

@@ -99,6 +99,21 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     ]);
     const validate = await runtime.queue('validate').getJob(stageJobId('ingest-ok', 'validate'));
     expect(validate?.data).toEqual({ runId: 'ingest-ok' });
+    // Each entity's last part analysed its staging table before the stage closed: the validator never plans blind.
+    const analysed = await env.pool.query(
+      `SELECT relname, reltuples::int AS rows FROM pg_class
+        WHERE relnamespace = 'staging'::regnamespace AND relkind = 'r' ORDER BY relname`,
+    );
+    expect(analysed.rows).toEqual([
+      { relname: 'customers', rows: 3 },
+      { relname: 'products', rows: 2 },
+      { relname: 'transaction_items', rows: 6 },
+      { relname: 'transactions', rows: 9 },
+    ]);
+    const analysedBy = await env.pool.query(
+      `SELECT count(*)::int AS n FROM ops.stage_tasks WHERE run_id = 'ingest-ok' AND stage = 'ingest' AND detail ? 'analyzedStaging'`,
+    );
+    expect(analysedBy.rows[0].n).toBe(4);
   });
 
   it('treats a re-delivered part job as a no-op: counts and staged rows stay the same', async () => {
@@ -145,6 +160,18 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
 
     expect(stage).toMatchObject({ rows_in: 2, rows_out: 2, rows_rejected: 0, tasks_total: 1, tasks_done: 1 });
     expect((await runtime.ledger.listTasks('ingest-replay', 'ingest')).map((t) => t.task_key)).toEqual(['transaction_items.csv']);
+  });
+
+  it('analyses staging after a run that changes its statistics, not after a small delta on a big table', async () => {
+    const landAndAnalysed = async (runId: string, items: number): Promise<boolean> => {
+      const dir = inputFolder(runId, { 'transaction_items.csv': csvFile('transaction_items', items, runId) });
+      await runtime.launchRun(runId, { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
+      await waitFor(async () => ((await ingestStage(runId))?.status === 'succeeded' ? true : undefined), `${runId} to land`);
+      const { rows } = await env.pool.query(`SELECT detail ? 'analyzedStaging' AS analysed FROM ops.stage_tasks WHERE run_id = $1`, [runId]);
+      return rows[0].analysed;
+    };
+    expect(await landAndAnalysed('ingest-big', 200)).toBe(true);
+    expect(await landAndAnalysed('ingest-delta', 3)).toBe(false);
   });
 
   it('fails a replay whose folder holds no input file at all', async () => {

@@ -79,7 +79,11 @@ export class IngestProcessor extends StageWorker {
   private async landFile(job: Job): Promise<void> {
     const part = parsePayload(IngestTaskPayload, job.data, `ingest part job ${job.id}`);
     try {
-      await this.runtime.runTask(job, 'ingest', part.runId, part.taskKey, (ctx) => this.landing.landFile(ctx, part));
+      await this.runtime.runTask(job, 'ingest', part.runId, part.taskKey, async (ctx) => {
+        const counts = await this.landing.landFile(ctx, part);
+        const analyzed = await this.repository.analyzeIfLastOfEntity(ctx.client, part.runId, part.taskKey, part.entity, counts.rowsOut);
+        return analyzed ? { ...counts, detail: { ...counts.detail, analyzedStaging: true } } : counts;
+      });
     } catch (error) {
       // Once the runtime has failed the run (this error, or the last attempt), nothing it landed stays.
       const run = await this.runtime.ledger.getRun(part.runId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { copyRows, runSqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { copyChunks, copyRows, runSqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { LedgerRepository } from '@ecom/pipeline';
 
 /** A staging row in COPY order: the entity's columns, then extra, run_id, source_file, source_line. */
@@ -47,6 +47,27 @@ export class LandingRepository {
     return copyRows(client, COPY_TARGETS[entity], rows);
   }
 
+  /**
+   * Streams clean CSV lines, each already prefixed with its source_line, into staging with
+   * PostgreSQL's CSV parser; run_id and source_file come from the columns' defaults, set here for
+   * the transaction. `fileColumns` are the contract's columns in the file's order (names from the
+   * contract, never from the file). FORCE_NOT_NULL: an empty field is '' as the exact path lands
+   * it, not NULL. Returns how many rows landed.
+   */
+  async landCleanLines(
+    client: PoolClient,
+    target: { runId: string; sourceFile: string; entity: Entity },
+    fileColumns: readonly string[],
+    chunks: AsyncIterable<Buffer>,
+  ): Promise<number> {
+    const known = new Set<string>(ENTITY_SPECS[target.entity].columns);
+    if (!fileColumns.every((c) => known.has(c))) throw new Error(`not a column list of ${target.entity}: ${fileColumns.join(', ')}`);
+    await runSqlFile(client, 'ingest/set_landing_values', [target.runId, target.sourceFile]);
+    const columns = fileColumns.join(', ');
+    const sql = `COPY staging.${target.entity} (source_line, ${columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (${columns}))`;
+    return copyChunks(client, sql, chunks);
+  }
+
   async quarantine(db: Queryable, runId: string, entity: Entity, sourceFile: string, records: readonly QuarantinedRecord[]): Promise<void> {
     await this.ledger.quarantine(
       db,
@@ -73,6 +94,27 @@ export class LandingRepository {
   async lockRunForLanding(client: PoolClient, runId: string): Promise<boolean> {
     const { rows } = await runSqlFile<{ status: string }>(client, 'ingest/lock_run_for_landing', [runId]);
     return rows[0] !== undefined && rows[0].status !== 'failed';
+  }
+
+  /**
+   * Analyses the entity's staging table when this part is the last of the run's parts of that
+   * entity to commit and the run brought a tenth of the table or more, inside the part's own
+   * transaction (see sql/ingest/analyze_decision.sql). Returns whether it did.
+   */
+  async analyzeIfLastOfEntity(client: PoolClient, runId: string, taskKey: string, entity: Entity, rowsLanded: number): Promise<boolean> {
+    await runSqlFile(client, 'ingest/lock_stage_end', [runId, entity]);
+    const { rows } = await runSqlFile<{ open: number; landed: number; reltuples: number | null }>(client, 'ingest/analyze_decision', [
+      runId,
+      taskKey,
+      entity,
+      rowsLanded,
+    ]);
+    const { open, landed, reltuples } = rows[0];
+    if (open > 0) return false;
+    if (reltuples !== null && reltuples >= 0 && landed * 10 < reltuples) return false;
+    await runSqlFile(client, 'ingest/analyze_sample');
+    await runSqlFile(client, `ingest/analyze_${ENTITY_SPECS[entity].entity}`);
+    return true;
   }
 
   /** Removes everything the ingest stage wrote for a failed run (after parts committing now). */

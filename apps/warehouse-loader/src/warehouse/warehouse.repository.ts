@@ -149,6 +149,8 @@ export class WarehouseRepository {
 
   /** Facts whose version changed under them, or that wait on the unknown member; returns facts re-pointed. */
   async repointFacts(client: PoolClient): Promise<number> {
+    await runSqlFile(client, 'warehouse/fact_sales_repoint_candidates');
+    await runSqlFile(client, 'warehouse/analyze_repoint');
     return (await runSqlFile<{ repointed: number }>(client, 'warehouse/fact_sales_repoint')).rows[0].repointed;
   }
 

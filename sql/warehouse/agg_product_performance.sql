@@ -10,7 +10,7 @@ WITH touched AS (
 per_day AS (
   -- A transaction has one date, so its distinct count per product is the sum of the per-day
   -- distinct counts: grouped by the partition key too, every month's facts are sorted on their
-  -- own, in memory (enable_partitionwise_aggregate, stage_settings.sql). One sort of all 2.5M
+  -- own, in memory (enable_partitionwise_aggregate, partitionwise_aggregate.sql). One sort of all 2.5M
   -- facts of a 1M-order load spilled to disk, or the planner walked the product_key index over
   -- the whole heap: 15-20 s against ~5 s.
   SELECT f.product_key, f.date_key,

@@ -4,10 +4,7 @@
 -- work_mem: the sorts and hashes of a big load (window sorts, the UNION of changed lines, the
 -- hash of fact_sales in the reconciliation) spill to disk at the 4MB default; 64MB keeps a
 -- 250k-line load in memory, and the transaction runs one statement at a time.
--- enable_partitionwise_aggregate: the aggregates group by date_key, fact_sales' partition key, so
--- each month is aggregated (sorted) on its own instead of one sort of every fact spilling to disk.
 -- maintenance_work_mem: a bulk load builds fact_sales' indexes after its insert
 -- (fact_sales_bulk_end.sql); at 2.5M facts the 64MB default sorts the text keys on disk.
 SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS work_mem,
-       set_config('enable_partitionwise_aggregate', 'on', true) AS enable_partitionwise_aggregate,
        set_config('maintenance_work_mem', '512MB', true) AS maintenance_work_mem

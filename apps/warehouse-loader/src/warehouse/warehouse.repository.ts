@@ -204,6 +204,11 @@ export class WarehouseRepository {
     return { lines: row.lines, written: row.written, unknownCustomer: row.unknown_customer, unknownProduct: row.unknown_product };
   }
 
+  /** Partition-wise aggregation on or off for the rest of the transaction (partitionwise_aggregate.sql). */
+  async partitionwiseAggregates(client: PoolClient, on: boolean): Promise<void> {
+    await runSqlFile(client, 'warehouse/partitionwise_aggregate', [on ? 'on' : 'off']);
+  }
+
   /** `whole`: recompute every key (a rebuild or a bulk load), else the touched ones. */
   async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;

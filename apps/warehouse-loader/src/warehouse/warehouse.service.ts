@@ -78,7 +78,9 @@ export class WarehouseService {
     await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
     const aggregates: Partial<Record<AggregateModel, number>> = {};
+    await this.repository.partitionwiseAggregates(client, true);
     for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, bulk || mode === 'rebuild');
+    await this.repository.partitionwiseAggregates(client, false);
     const segmentsChanged = await this.repository.refreshSegments(client);
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead });

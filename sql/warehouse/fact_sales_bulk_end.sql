@@ -15,4 +15,15 @@ BEGIN
 END
 $$;
 
-ANALYZE warehouse.fact_sales (item_id, date_key, customer_key, product_key, transaction_id, customer_id, product_id);
+-- A statistics target of 30 samples 9,000 rows per partition instead of 30,000 (~3x less, ~6 s
+-- -> ~2 s at 2.5M facts on the loaded machine), enough for the join and group estimates that
+-- follow; the load's own setting is put back, and autovacuum analyses the partitions in full later.
+DO $$
+DECLARE
+  previous text := current_setting('default_statistics_target');
+BEGIN
+  PERFORM set_config('default_statistics_target', '30', true);
+  ANALYZE warehouse.fact_sales (item_id, date_key, customer_key, product_key, transaction_id, customer_id, product_id);
+  PERFORM set_config('default_statistics_target', previous, true);
+END
+$$;

@@ -8,28 +8,21 @@
 WITH touched AS (
   SELECT DISTINCT customer_key FROM pg_temp.warehouse_touched WHERE customer_key IS NOT NULL
 ),
-per_day AS (
-  -- Per day first, as agg_product_performance.sql does and for the same reason: a transaction
-  -- has one date, so per-day distinct counts add up, and each month's facts sort on their own.
-  SELECT f.customer_key, f.date_key,
-         count(DISTINCT f.transaction_id) AS transactions,
-         sum(f.line_total) AS spent
-    FROM warehouse.fact_sales f
-   -- = ANY of an array, not IN: the keys become an index condition (and, for date_key, prune
-   -- partitions at run time) instead of a hashed filter over every partition's facts.
-   WHERE $1::boolean OR f.customer_key = ANY (ARRAY(SELECT customer_key FROM touched))
-   GROUP BY f.customer_key, f.date_key
-),
 fresh AS (
-  SELECT p.customer_key,
-         sum(p.transactions)::int AS total_transactions,
-         sum(p.spent) AS total_spent,
-         round(sum(p.spent) / sum(p.transactions), 2) AS avg_order_value,
+  SELECT f.customer_key,
+         count(DISTINCT f.transaction_id)::int AS total_transactions,
+         sum(f.line_total) AS total_spent,
+         round(sum(f.line_total) / count(DISTINCT f.transaction_id), 2) AS avg_order_value,
          min(d.full_date) AS first_purchase_date,
          max(d.full_date) AS last_purchase_date
-    FROM per_day p
-    JOIN warehouse.dim_date d ON d.date_key = p.date_key
-   GROUP BY p.customer_key
+    FROM warehouse.fact_sales f
+    JOIN warehouse.dim_date d ON d.date_key = f.date_key
+   -- = ANY of an array, not IN: the keys become an index condition instead of a hashed filter
+   -- over every partition's facts. Grouped per customer version directly: its groups are small
+   -- (a few dozen facts), and grouping per day first (as agg_product_performance.sql does) made
+   -- the whole recompute at 2.5M facts slower (3.1 s against 2.1-2.8 s).
+   WHERE $1::boolean OR f.customer_key = ANY (ARRAY(SELECT customer_key FROM touched))
+   GROUP BY f.customer_key
 ),
 emptied AS (
   DELETE FROM warehouse.agg_customer_metrics a

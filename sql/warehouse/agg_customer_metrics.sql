@@ -17,7 +17,11 @@ fresh AS (
          max(d.full_date) AS last_purchase_date
     FROM warehouse.fact_sales f
     JOIN warehouse.dim_date d ON d.date_key = f.date_key
-   WHERE $1::boolean OR f.customer_key IN (SELECT customer_key FROM touched)
+   -- = ANY of an array, not IN: the keys become an index condition instead of a hashed filter
+   -- over every partition's facts. Grouped per customer version directly: its groups are small
+   -- (a few dozen facts), and grouping per day first (as agg_product_performance.sql does) made
+   -- the whole recompute at 2.5M facts slower (3.1 s against 2.1-2.8 s).
+   WHERE $1::boolean OR f.customer_key = ANY (ARRAY(SELECT customer_key FROM touched))
    GROUP BY f.customer_key
 ),
 emptied AS (

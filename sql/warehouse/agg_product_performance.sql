@@ -7,16 +7,35 @@
 WITH touched AS (
   SELECT DISTINCT product_key FROM pg_temp.warehouse_touched WHERE product_key IS NOT NULL
 ),
-fresh AS (
-  SELECT f.product_key,
-         sum(f.quantity)::bigint AS total_quantity_sold,
-         count(DISTINCT f.transaction_id)::int AS total_transactions,
-         sum(f.line_total) AS total_revenue,
-         coalesce(sum(f.profit), 0) AS total_profit,
-         round(avg(f.discount_percentage), 2) AS avg_discount_percentage
+per_day AS (
+  -- A transaction has one date, so its distinct count per product is the sum of the per-day
+  -- distinct counts: grouped by the partition key too, every month's facts are sorted on their
+  -- own, in memory (enable_partitionwise_aggregate, partitionwise_aggregate.sql). One sort of all 2.5M
+  -- facts of a 1M-order load spilled to disk, or the planner walked the product_key index over
+  -- the whole heap: 15-20 s against ~5 s.
+  SELECT f.product_key, f.date_key,
+         sum(f.quantity) AS quantity,
+         count(DISTINCT f.transaction_id) AS transactions,
+         sum(f.line_total) AS revenue,
+         sum(f.profit) AS profit,
+         sum(f.discount_percentage) AS discount_percentage,
+         count(*) AS lines
     FROM warehouse.fact_sales f
-   WHERE $1::boolean OR f.product_key IN (SELECT product_key FROM touched)
-   GROUP BY f.product_key
+   -- = ANY of an array, not IN: the keys become an index condition (and, for date_key, prune
+   -- partitions at run time) instead of a hashed filter over every partition's facts.
+   WHERE $1::boolean OR f.product_key = ANY (ARRAY(SELECT product_key FROM touched))
+   GROUP BY f.product_key, f.date_key
+),
+fresh AS (
+  -- sum / count is what avg() computes (numeric_avg divides with numeric_div as well).
+  SELECT product_key,
+         sum(quantity)::bigint AS total_quantity_sold,
+         sum(transactions)::int AS total_transactions,
+         sum(revenue) AS total_revenue,
+         coalesce(sum(profit), 0) AS total_profit,
+         round(sum(discount_percentage) / sum(lines), 2) AS avg_discount_percentage
+    FROM per_day
+   GROUP BY product_key
 ),
 emptied AS (
   DELETE FROM warehouse.agg_product_performance a

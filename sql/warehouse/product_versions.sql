@@ -46,6 +46,8 @@ SELECT coalesce(v.product_id, e.product_id) AS product_id,
        (e.product_name, e.category, e.sub_category, e.brand, e.price, e.cost, e.price_range, e.end_date, e.is_current)
          IS DISTINCT FROM
        (v.product_name, v.category, v.sub_category, v.brand, v.price, v.cost, v.price_range, v.end_date,
-        v.end_date = DATE '9999-12-31') AS changed
+        v.end_date = DATE '9999-12-31') AS changed,
+       -- profit follows the cost: a version whose cost changed in place re-prices all its facts
+       e.product_key IS NOT NULL AND e.cost IS DISTINCT FROM v.cost AS cost_changed
   FROM desired v
   FULL JOIN existing e ON e.product_id = v.product_id AND e.effective_date = v.effective_date

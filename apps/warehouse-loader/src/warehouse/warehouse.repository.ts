@@ -149,14 +149,23 @@ export class WarehouseRepository {
 
   /** Facts whose version changed under them, or that wait on the unknown member; returns facts re-pointed. */
   async repointFacts(client: PoolClient): Promise<number> {
+    await runSqlFile(client, 'warehouse/fact_sales_repoint_candidates');
+    await runSqlFile(client, 'warehouse/analyze_repoint');
     return (await runSqlFile<{ repointed: number }>(client, 'warehouse/fact_sales_repoint')).rows[0].repointed;
   }
 
-  /** The order lines this load reads; returns how many. */
-  async readSalesLines(client: PoolClient, window: LoadWindow, mode: LoadMode): Promise<number> {
+  /** True when fact_sales holds no fact: the load takes the bulk path (facts_empty.sql). */
+  async factsEmpty(client: PoolClient): Promise<boolean> {
+    return (await runSqlFile<{ empty: boolean }>(client, 'warehouse/facts_empty')).rows[0].empty;
+  }
+
+  /** The order lines this load reads; returns how many. `bulk`: fact_sales is empty. */
+  async readSalesLines(client: PoolClient, window: LoadWindow, mode: LoadMode, bulk: boolean): Promise<number> {
     const params = [window.items.from, window.items.to, window.transactions.from, window.transactions.to, mode === 'rebuild'];
-    const lines = (await runSqlFile(client, 'warehouse/sales_lines', params)).rowCount ?? 0;
-    await runSqlFile(client, 'warehouse/analyze_sales_lines');
+    const lines = (await runSqlFile(client, bulk ? 'warehouse/sales_lines_bulk' : 'warehouse/sales_lines', params)).rowCount ?? 0;
+    // A bulk load's statements hash all of the lines whatever their statistics say (the row count
+    // comes from the table's size), so ANALYZE would only add its cost (~0.5 s at 250k lines).
+    if (!bulk) await runSqlFile(client, 'warehouse/analyze_sales_lines');
     return lines;
   }
 
@@ -177,19 +186,32 @@ export class WarehouseRepository {
     return (await runSqlFile(client, 'warehouse/fact_sales_moved')).rowCount ?? 0;
   }
 
-  /** Upserts a fact for every line read, joined point-in-time. */
-  async writeFacts(client: PoolClient, runId: string): Promise<FactsWritten> {
-    const { rows } = await runSqlFile<{ lines: number; written: number; unknown_customer: number; unknown_product: number }>(
-      client,
-      'warehouse/fact_sales',
-      [runId],
-    );
+  /**
+   * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty): plain
+   * inserts with keys, indexes and foreign keys set aside, then rebuilt and validated in bulk.
+   */
+  async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
+    type Row = { lines: number; written: number; unknown_customer: number; unknown_product: number };
+    let rows: Row[];
+    if (bulk) {
+      await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
+      rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales_bulk', [runId])).rows;
+      await runSqlFile(client, 'warehouse/fact_sales_bulk_end');
+    } else {
+      rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales', [runId])).rows;
+    }
     const row = rows[0];
     return { lines: row.lines, written: row.written, unknownCustomer: row.unknown_customer, unknownProduct: row.unknown_product };
   }
 
-  async refreshAggregate(client: PoolClient, model: AggregateModel, mode: LoadMode): Promise<number> {
-    return (await runSqlFile(client, `warehouse/${model}`, [mode === 'rebuild'])).rowCount ?? 0;
+  /** Partition-wise aggregation on or off for the rest of the transaction (partitionwise_aggregate.sql). */
+  async partitionwiseAggregates(client: PoolClient, on: boolean): Promise<void> {
+    await runSqlFile(client, 'warehouse/partitionwise_aggregate', [on ? 'on' : 'off']);
+  }
+
+  /** `whole`: recompute every key (a rebuild or a bulk load), else the touched ones. */
+  async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
+    return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
   }
 
   async refreshSegments(client: PoolClient): Promise<number> {

@@ -441,8 +441,12 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         onUnknownCustomer: 0,
         onUnknownProduct: 0,
       });
-      const job = await runtime.queue('analytics').getJob(stageJobId('wh-1', 'analytics'));
-      expect(job?.data).toEqual({ runId: 'wh-1' });
+      // The next stage is enqueued after the stage's COMMIT, so it may trail the 'succeeded' row.
+      const job = await waitFor(
+        async () => (await runtime.queue('analytics').getJob(stageJobId('wh-1', 'analytics'))) ?? undefined,
+        'the analytics job of wh-1',
+      );
+      expect(job.data).toEqual({ runId: 'wh-1' });
     });
 
     it('gives every customer and product one version, effective from 1900 so any sale finds it', async () => {

@@ -55,27 +55,32 @@ export class WarehouseService {
     const productChanges = await this.repository.recordProductChanges(client, runId, window);
     if (mode === 'rebuild') await this.repository.truncateForRebuild(client);
     await this.repository.ensureUnknownMembers(client);
+    // No fact yet (a first load, a rebuild): nothing to re-point, compare or move, so facts are
+    // written in bulk and every aggregate recomputed whole.
+    const bulk = await this.repository.factsEmpty(client);
 
     const customerVersions = await this.repository.mergeCustomerVersions(client, runId, mode);
     const productVersions = await this.repository.mergeProductVersions(client, runId, mode);
     await this.repository.analyzeVersionPlans(client);
     await this.repository.createTouchedKeys(client);
-    const repointed = mode === 'rebuild' ? 0 : await this.repository.repointFacts(client);
+    const repointed = bulk ? 0 : await this.repository.repointFacts(client);
     await ctx.progress({ step: 'dimensions', mode, asOfDate: window.asOfDate, customerChanges, productChanges });
 
-    const linesRead = await this.repository.readSalesLines(client, window, mode);
+    const linesRead = await this.repository.readSalesLines(client, window, mode, bulk);
     const dimDates = await this.repository.extendDates(client);
     const dimPaymentMethods = await this.repository.addPaymentMethods(client);
     const partitionsCreated = await this.repository.ensureFactPartitions(client);
-    const moved = await this.repository.removeMovedFacts(client);
-    const facts = await this.repository.writeFacts(client, runId);
+    const moved = bulk ? 0 : await this.repository.removeMovedFacts(client);
+    const facts = await this.repository.writeFacts(client, runId, bulk);
     if (facts.lines !== linesRead) {
       throw new StageFailure(`run ${runId} warehouse: ${linesRead - facts.lines} order lines name no known payment method`);
     }
     await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
     const aggregates: Partial<Record<AggregateModel, number>> = {};
-    for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, mode);
+    await this.repository.partitionwiseAggregates(client, true);
+    for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, bulk || mode === 'rebuild');
+    await this.repository.partitionwiseAggregates(client, false);
     const segmentsChanged = await this.repository.refreshSegments(client);
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead });
@@ -91,6 +96,7 @@ export class WarehouseService {
       rowsRejected: 0,
       detail: {
         mode,
+        bulk,
         asOfDate: window.asOfDate,
         reloaded: window.recorded,
         customerChanges,

@@ -24,12 +24,28 @@ export class AnalysesRepository {
     await runSqlFile(client, 'analytics/results/one_snapshot');
   }
 
+  /**
+   * The stage's settings, then the two groupings of the facts every analysis reads
+   * (analysis_sums.sql, analysis_orders.sql): one pass each instead of one per analysis.
+   */
+  async prepare(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/analysis_settings');
+    await runSqlFile(client, 'analytics/results/analysis_sums');
+    await runSqlFile(client, 'analytics/results/analysis_orders');
+    await runSqlFile(client, 'analytics/results/analysis_analyze');
+  }
+
+  /** Drops what prepare() built. */
+  async release(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/analysis_drop');
+  }
+
   async countFactLines(client: PoolClient): Promise<number> {
     const { rows } = await runSqlFile<{ fact_lines: string }>(client, 'analytics/results/analysed_fact_lines');
     return Number(rows[0].fact_lines);
   }
 
-  /** Runs sql/analytics/<name>.sql; columns keep the SELECT's order. */
+  /** Runs sql/analytics/<name>.sql (after prepare()); columns keep the SELECT's order. */
   async runAnalysis(client: PoolClient, analysis: AnalysisName): Promise<AnalysisTable> {
     const result = await runSqlFile(client, `analytics/${analysis}`);
     const columns = result.fields.map((field) => field.name);

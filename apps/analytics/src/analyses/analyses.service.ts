@@ -29,6 +29,7 @@ export class AnalysesService {
     await this.repository.pinSnapshot(client);
     const factLines = await this.repository.countFactLines(client);
     await this.repository.clearRunResults(client, runId);
+    await this.repository.prepare(client);
     const rowCounts = {} as Record<AnalysisName, number>;
     for (const analysis of ANALYSES) {
       const table = await this.repository.runAnalysis(client, analysis);
@@ -36,6 +37,7 @@ export class AnalysesService {
       await this.files.write({ runId, analysis, ...table });
       rowCounts[analysis] = table.rows.length;
     }
+    await this.repository.release(client);
     const dashboard = await this.dashboard.refresh(client, runId);
     return {
       rowsIn: factLines,

@@ -5,27 +5,34 @@
 -- analysis_source.sql), then their figures from their own fact lines (the customer index): the
 -- summaries hold neither units, profit nor the last purchase day per customer.
 WITH top_customers AS (
-  SELECT c.customer_id
+  SELECT y.customer_no
     FROM dashboard.customer_years y
-    JOIN dashboard.customers c ON c.customer_no = y.customer_no
    WHERE y.category_id = 0 AND y.geo_id = 0
-   GROUP BY c.customer_id
-   ORDER BY sum(y.revenue_cents) DESC, c.customer_id
+   GROUP BY y.customer_no
+   -- customer_no numbers customer_id in order, so ties fall as by customer_id.
+   ORDER BY sum(y.revenue_cents) DESC, y.customer_no
    LIMIT 100
 ),
+top_versions AS (
+  SELECT c.customer_id, c.customer_key
+    FROM warehouse.dim_customers c
+   WHERE c.customer_id IN (SELECT u.customer_id FROM top_customers t JOIN dashboard.customers u ON u.customer_no = t.customer_no)
+),
+-- LATERAL: one customer-index lookup per version, never a scan of every fact.
 per_customer AS (
-  SELECT c.customer_id,
-         count(DISTINCT f.transaction_id) AS orders,
-         sum(f.quantity) AS units_sold,
-         sum(f.line_total) AS revenue,
-         sum(f.profit) AS profit,
+  SELECT v.customer_id,
+         count(DISTINCT l.transaction_id) AS orders,
+         sum(l.quantity) AS units_sold,
+         sum(l.line_total) AS revenue,
+         sum(l.profit) AS profit,
          min(d.full_date) AS first_purchase_date,
          max(d.full_date) AS last_purchase_date
-    FROM warehouse.dim_customers c
-    JOIN warehouse.fact_sales f ON f.customer_key = c.customer_key
-    JOIN warehouse.dim_date d ON d.date_key = f.date_key
-   WHERE c.customer_id IN (SELECT customer_id FROM top_customers)
-   GROUP BY c.customer_id
+    FROM top_versions v
+   CROSS JOIN LATERAL (SELECT f.transaction_id, f.quantity, f.line_total, f.profit, f.date_key
+                         FROM warehouse.fact_sales f
+                        WHERE f.customer_key = v.customer_key) AS l
+    JOIN warehouse.dim_date d ON d.date_key = l.date_key
+   GROUP BY v.customer_id
 ),
 current_customer AS (
   SELECT DISTINCT ON (c.customer_id) c.customer_id, c.full_name, c.country, c.state, c.age_group

@@ -1,17 +1,28 @@
 -- The 100 most valuable customers (customer_id: SCD versions count once) over the warehouse's
 -- whole history, with their current name and location. avg_order_value = revenue / orders;
 -- lifespan_days = last purchase date - first purchase date.
-WITH per_customer AS (
+-- Per customer version: sums and first/last sale day from analysis_sums.sql, orders from
+-- analysis_orders.sql.
+WITH version_orders AS (
+  SELECT o.customer_key, sum(o.orders) AS orders
+    FROM pg_temp.analysis_orders o
+   WHERE o.kind = 'order'
+   GROUP BY o.customer_key
+),
+per_customer AS (
   SELECT c.customer_id,
-         count(DISTINCT f.transaction_id) AS orders,
-         sum(f.quantity) AS units_sold,
-         sum(f.line_total) AS revenue,
-         sum(f.profit) AS profit,
-         min(d.full_date) AS first_purchase_date,
-         max(d.full_date) AS last_purchase_date
-    FROM warehouse.fact_sales f
-    JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
-    JOIN warehouse.dim_date d ON d.date_key = f.date_key
+         sum(o.orders)::bigint AS orders,
+         sum(s.units_sold)::bigint AS units_sold,
+         sum(s.revenue) AS revenue,
+         sum(s.profit) AS profit,
+         min(first_day.full_date) AS first_purchase_date,
+         max(last_day.full_date) AS last_purchase_date
+    FROM pg_temp.analysis_sums s
+    JOIN version_orders o ON o.customer_key = s.customer_key
+    JOIN warehouse.dim_customers c ON c.customer_key = s.customer_key
+    JOIN warehouse.dim_date first_day ON first_day.date_key = s.first_date_key
+    JOIN warehouse.dim_date last_day ON last_day.date_key = s.last_date_key
+   WHERE s.kind = 'customer'
    GROUP BY c.customer_id
    ORDER BY revenue DESC, c.customer_id
    LIMIT 100

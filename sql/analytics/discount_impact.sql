@@ -2,7 +2,8 @@
 -- (percentages may be fractional: 10.5 % falls in '11-20%'). The discount's money amount is a
 -- separate measure. orders = distinct transactions with a line in the band (an order whose lines
 -- fall in two bands counts in both); avg_order_value = the band's revenue / those orders.
--- Every band is listed, empty ones with zeros.
+-- Every band is listed, empty ones with zeros. From the per-band sums and order counts
+-- (analysis_sums.sql, analysis_orders.sql); avg(x) is sum(x) / count, as avg() computes it.
 WITH bands (band_order, discount_band, min_discount_pct, max_discount_pct) AS (
   VALUES (1, '0%', 0::numeric, 0::numeric),
          (2, '1-10%', 0, 10),
@@ -10,27 +11,19 @@ WITH bands (band_order, discount_band, min_discount_pct, max_discount_pct) AS (
          (4, '21-30%', 20, 30),
          (5, '>30%', 30, 100)
 ),
-banded AS (
-  SELECT CASE WHEN f.discount_percentage <= 0 THEN 1
-              WHEN f.discount_percentage <= 10 THEN 2
-              WHEN f.discount_percentage <= 20 THEN 3
-              WHEN f.discount_percentage <= 30 THEN 4
-              ELSE 5 END AS band_order,
-         f.*
-    FROM warehouse.fact_sales f
-),
 band_totals AS (
-  SELECT b.band_order,
-         count(*) AS lines,
-         count(DISTINCT b.transaction_id) AS orders,
-         sum(b.quantity) AS units_sold,
-         sum(b.quantity * b.unit_price) AS gross_revenue,
-         sum(b.discount_amount) AS discount_amount,
-         sum(b.line_total) AS revenue,
-         sum(b.profit) AS profit,
-         avg(b.discount_percentage) AS avg_discount_pct
-    FROM banded b
-   GROUP BY b.band_order
+  SELECT s.band AS band_order,
+         s.lines,
+         o.orders,
+         s.units_sold,
+         s.gross_revenue,
+         s.discount_amount,
+         s.revenue,
+         s.profit,
+         s.discount_pct_sum / s.lines AS avg_discount_pct
+    FROM pg_temp.analysis_sums s
+    JOIN pg_temp.analysis_orders o ON o.kind = 'band' AND o.band = s.band
+   WHERE s.kind = 'band'
 )
 SELECT d.band_order,
        d.discount_band,

@@ -2,23 +2,33 @@
 -- it (level 'state'). Location is where the customer lived when buying (the SCD version on the
 -- fact): a customer who moved counts in both states, once in the country when both are in it.
 -- Countries by revenue, each followed by its states by revenue.
-WITH located AS (
+-- Per customer version (one place each): sums from analysis_sums.sql, orders from
+-- analysis_orders.sql; a transaction has one customer version, so orders add up per place.
+WITH version_orders AS (
+  SELECT o.customer_key, sum(o.orders) AS orders
+    FROM pg_temp.analysis_orders o
+   WHERE o.kind = 'order'
+   GROUP BY o.customer_key
+),
+located AS (
   SELECT coalesce(c.country, 'Unknown') AS country,
          coalesce(c.state, 'Unknown') AS state,
          c.customer_id,
-         f.transaction_id,
-         f.line_total,
-         f.profit
-    FROM warehouse.fact_sales f
-    JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+         o.orders,
+         s.revenue,
+         s.profit
+    FROM pg_temp.analysis_sums s
+    JOIN version_orders o ON o.customer_key = s.customer_key
+    JOIN warehouse.dim_customers c ON c.customer_key = s.customer_key
+   WHERE s.kind = 'customer'
 ),
 grouped AS (
   SELECT l.country,
          l.state,
          grouping(l.state) = 1 AS is_country,
          count(DISTINCT l.customer_id) AS customers,
-         count(DISTINCT l.transaction_id) AS orders,
-         sum(l.line_total) AS revenue,
+         sum(l.orders)::bigint AS orders,
+         sum(l.revenue) AS revenue,
          sum(l.profit) AS profit
     FROM located l
    GROUP BY GROUPING SETS ((l.country), (l.country, l.state))

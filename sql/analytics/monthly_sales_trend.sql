@@ -1,18 +1,33 @@
 -- Sales per calendar month. orders = distinct transactions (so it matches the transactions table
 -- for the month: every line of a transaction carries its one date), customers = distinct
 -- customer_id (SCD versions of one customer count once), average order value = revenue / orders.
-WITH months AS (
+-- Sums per day (analysis_sums.sql), orders per customer version and day (analysis_orders.sql).
+WITH month_sales AS (
   SELECT d.year::int AS year,
          d.month::int AS month_number,
-         count(DISTINCT f.transaction_id) AS orders,
-         count(DISTINCT c.customer_id) AS customers,
-         sum(f.quantity) AS units_sold,
-         sum(f.line_total) AS revenue,
-         sum(f.profit) AS profit
-    FROM warehouse.fact_sales f
-    JOIN warehouse.dim_date d ON d.date_key = f.date_key
-    JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+         sum(s.units_sold)::bigint AS units_sold,
+         sum(s.revenue) AS revenue,
+         sum(s.profit) AS profit
+    FROM pg_temp.analysis_sums s
+    JOIN warehouse.dim_date d ON d.date_key = s.date_key
+   WHERE s.kind = 'day'
    GROUP BY d.year, d.month
+),
+month_orders AS (
+  SELECT d.year::int AS year,
+         d.month::int AS month_number,
+         sum(o.orders)::bigint AS orders,
+         count(DISTINCT c.customer_id) AS customers
+    FROM pg_temp.analysis_orders o
+    JOIN warehouse.dim_date d ON d.date_key = o.date_key
+    JOIN warehouse.dim_customers c ON c.customer_key = o.customer_key
+   WHERE o.kind = 'order'
+   GROUP BY d.year, d.month
+),
+months AS (
+  SELECT s.year, s.month_number, o.orders, o.customers, s.units_sold, s.revenue, s.profit
+    FROM month_sales s
+    JOIN month_orders o ON o.year = s.year AND o.month_number = s.month_number
 )
 SELECT to_char(make_date(m.year, m.month_number, 1), 'YYYY-MM') AS month,
        m.year,

@@ -1,16 +1,19 @@
 -- Every product sold, grouped by product_id (names repeat; SCD versions share the id) and shown
 -- with its current name and category. cost = revenue - profit, i.e. the cost of the product
--- version valid at each sale; profit_margin_pct = profit / revenue.
+-- version valid at each sale; profit_margin_pct = profit / revenue. From the per-version sums
+-- and order counts (analysis_sums.sql, analysis_orders.sql; see top_products.sql).
 WITH per_product AS (
   SELECT p.product_id,
-         sum(f.quantity) AS units_sold,
-         count(DISTINCT f.transaction_id) AS orders,
-         sum(f.line_total) AS revenue,
-         sum(f.line_total - f.profit) AS cost,
-         sum(f.profit) AS profit,
-         sum(f.discount_amount) AS discount_amount
-    FROM warehouse.fact_sales f
-    JOIN warehouse.dim_products p ON p.product_key = f.product_key
+         sum(s.units_sold)::bigint AS units_sold,
+         sum(o.orders)::bigint AS orders,
+         sum(s.revenue) AS revenue,
+         sum(s.cost) AS cost,
+         sum(s.profit) AS profit,
+         sum(s.discount_amount) AS discount_amount
+    FROM pg_temp.analysis_sums s
+    JOIN pg_temp.analysis_orders o ON o.kind = 'product' AND o.product_key = s.product_key
+    JOIN warehouse.dim_products p ON p.product_key = s.product_key
+   WHERE s.kind = 'product'
    GROUP BY p.product_id
 ),
 current_product AS (

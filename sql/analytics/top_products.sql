@@ -1,14 +1,18 @@
 -- Top 20 products by revenue over the whole warehouse. Grouped by product_id, never by name:
 -- names repeat across products, and the SCD versions of one product share its product_id.
--- Each is shown with its current name and category.
+-- Each is shown with its current name and category. From the per-version sums and order counts
+-- (analysis_sums.sql, analysis_orders.sql): a transaction has one date, so it holds at most one
+-- version of a product, and order counts of the versions add up to the product's.
 WITH product_sales AS (
   SELECT p.product_id,
-         sum(f.quantity) AS units_sold,
-         count(DISTINCT f.transaction_id) AS orders,
-         sum(f.line_total) AS revenue,
-         sum(f.profit) AS profit
-    FROM warehouse.fact_sales f
-    JOIN warehouse.dim_products p ON p.product_key = f.product_key
+         sum(s.units_sold)::bigint AS units_sold,
+         sum(o.orders)::bigint AS orders,
+         sum(s.revenue) AS revenue,
+         sum(s.profit) AS profit
+    FROM pg_temp.analysis_sums s
+    JOIN pg_temp.analysis_orders o ON o.kind = 'product' AND o.product_key = s.product_key
+    JOIN warehouse.dim_products p ON p.product_key = s.product_key
+   WHERE s.kind = 'product'
    GROUP BY p.product_id
    ORDER BY revenue DESC, p.product_id
    LIMIT 20

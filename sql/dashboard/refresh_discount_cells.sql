@@ -1,9 +1,9 @@
 INSERT INTO dashboard.discount_cells
   (category_id, date_key, geo_id, payment_method_key, discount_band, transactions, lines, quantity,
-   gross_cents, revenue_cents, profit_cents, discount_cents)
+   gross_cents, revenue_cents, profit_cents, discount_cents, discount_pct_cents)
 SELECT coalesce(l.category_id, 0), l.date_key, l.geo_id, l.payment_method_key, l.discount_band,
        count(DISTINCT l.transaction_id), count(*), sum(l.quantity),
-       sum(l.gross_cents), sum(l.revenue_cents), sum(l.profit_cents), sum(l.discount_cents)
+       sum(l.gross_cents), sum(l.revenue_cents), sum(l.profit_cents), sum(l.discount_cents), sum(l.discount_pct_cents)
   FROM pg_temp.dashboard_lines l
  GROUP BY GROUPING SETS ((l.date_key, l.geo_id, l.payment_method_key, l.discount_band, l.category_id),
                          (l.date_key, l.geo_id, l.payment_method_key, l.discount_band))

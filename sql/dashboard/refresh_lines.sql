@@ -18,7 +18,8 @@ SELECT f.date_key,
        (f.quantity * f.unit_price * 100)::bigint AS gross_cents,
        (f.line_total * 100)::bigint AS revenue_cents,
        (coalesce(f.profit, 0) * 100)::bigint AS profit_cents,
-       (f.discount_amount * 100)::bigint AS discount_cents
+       (f.discount_amount * 100)::bigint AS discount_cents,
+       (f.discount_percentage * 100)::bigint AS discount_pct_cents
   FROM warehouse.fact_sales f
   JOIN warehouse.dim_products p ON p.product_key = f.product_key
   JOIN dashboard.categories cat ON cat.category = p.category

@@ -5,6 +5,9 @@ import { runSqlFile } from '@ecom/db';
 
 export type AnalysisTable = Pick<AnalysisResult, 'columns' | 'rows'>;
 
+/** Where the analyses read: the dashboard summaries, or the facts when those would differ. */
+export type AnalysesSource = 'summaries' | 'facts';
+
 // pg returns int8 and numeric as strings to keep their precision. Analyses round their values to
 // cents (or a few decimals), which a JS number holds and prints exactly, so results store as
 // JSON numbers a dashboard can draw.
@@ -24,14 +27,43 @@ export class AnalysesRepository {
     await runSqlFile(client, 'analytics/results/one_snapshot');
   }
 
+  /**
+   * Whether the analyses can read the dashboard summaries (sql/analytics/from_summaries), which
+   * must reflect the transaction's warehouse already: analysis_source.sql says when they agree
+   * exactly with the facts.
+   */
+  async canReadSummaries(client: PoolClient): Promise<boolean> {
+    const { rows } = await runSqlFile<{ from_summaries: boolean }>(client, 'analytics/results/analysis_source');
+    return rows[0].from_summaries;
+  }
+
+  /**
+   * For analyses from the facts: the stage's settings, then the two groupings of the facts every
+   * analysis reads (analysis_sums.sql, analysis_orders.sql), one pass each instead of one per analysis.
+   */
+  async prepare(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/analysis_settings');
+    await runSqlFile(client, 'analytics/results/analysis_sums');
+    await runSqlFile(client, 'analytics/results/analysis_orders');
+    await runSqlFile(client, 'analytics/results/analysis_analyze');
+  }
+
+  /** Drops what prepare() built. */
+  async release(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/analysis_drop');
+  }
+
   async countFactLines(client: PoolClient): Promise<number> {
     const { rows } = await runSqlFile<{ fact_lines: string }>(client, 'analytics/results/analysed_fact_lines');
     return Number(rows[0].fact_lines);
   }
 
-  /** Runs sql/analytics/<name>.sql; columns keep the SELECT's order. */
-  async runAnalysis(client: PoolClient, analysis: AnalysisName): Promise<AnalysisTable> {
-    const result = await runSqlFile(client, `analytics/${analysis}`);
+  /**
+   * Runs sql/analytics/from_summaries/<name>.sql, or sql/analytics/<name>.sql after prepare();
+   * columns keep the SELECT's order.
+   */
+  async runAnalysis(client: PoolClient, analysis: AnalysisName, source: AnalysesSource): Promise<AnalysisTable> {
+    const result = await runSqlFile(client, source === 'summaries' ? `analytics/from_summaries/${analysis}` : `analytics/${analysis}`);
     const columns = result.fields.map((field) => field.name);
     const rows = result.rows.map((row) =>
       Object.fromEntries(result.fields.map((field) => [field.name, toJsonValue(row[field.name], field)])),

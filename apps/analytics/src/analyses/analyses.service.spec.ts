@@ -6,6 +6,7 @@ import { withTransaction } from '@ecom/db';
 import { createWorkerContext, StageRuntime } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { AnalyticsAppModule } from '../app.module';
+import { AnalysesRepository } from './analyses.repository';
 import { AnalysesService } from './analyses.service';
 import { seedTinyWarehouse } from './tiny-warehouse.fixture';
 
@@ -285,6 +286,30 @@ describe('analytics stage: the docs/contract.md section 4 analyses over the ware
     expect(rows[0].direct).not.toBeNull();
     expect(rows[0].split).toEqual(rows[0].direct);
     expect(rows[0].years_and_rest).toEqual(rows[0].direct);
+  });
+
+  it('reads the summaries; from the facts (when a parked line makes them differ) every analysis is the same', async () => {
+    const { rows: stage } = await env.pool.query("SELECT detail FROM ops.run_stages WHERE run_id = $1 AND stage = 'analytics'", [runId]);
+    expect(stage[0].detail.analysesFrom).toBe('summaries');
+    const repository = app.get(AnalysesRepository);
+    const client = await env.pool.connect();
+    try {
+      await client.query('BEGIN');
+      expect(await repository.canReadSummaries(client)).toBe(true);
+      await repository.prepare(client);
+      for (const analysis of ANALYSES) {
+        const fromFacts = await repository.runAnalysis(client, analysis, 'facts');
+        const stored = await result(analysis);
+        expect({ analysis, columns: fromFacts.columns, rows: fromFacts.rows }).toEqual({ analysis, columns: stored.columns, rows: stored.rows });
+      }
+      await repository.release(client);
+      // A line parked on the unknown customer: the summaries would group it by its own customer id.
+      await client.query("UPDATE warehouse.fact_sales SET customer_key = -1 WHERE item_id = 'L13'");
+      expect(await repository.canReadSummaries(client)).toBe(false);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   it('a rerun of the same run replaces its results: same rows, no duplicates', async () => {

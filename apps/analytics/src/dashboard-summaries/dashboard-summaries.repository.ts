@@ -4,11 +4,12 @@ import { runSqlFile } from '@ecom/db';
 
 /**
  * Statements of a full refresh of the dashboard's summaries (sql/dashboard/refresh_*.sql), in
- * order: dimensions and the per-day summaries from the warehouse's lines, then the coarser
- * summaries from the per-day ones.
+ * order: emptied tables without their indexes, dimensions and the per-day summaries from the
+ * warehouse's lines, the coarser summaries from the per-day ones, then the indexes.
  */
 const FULL_STEPS = [
   'refresh_clear',
+  'refresh_drop_indexes',
   'refresh_categories',
   'refresh_places',
   'refresh_products',
@@ -25,6 +26,7 @@ const FULL_STEPS = [
   'refresh_sales_months',
   'refresh_product_months',
   'refresh_product_years',
+  'refresh_create_indexes',
 ] as const;
 
 /** The next dimensions, built before deciding whether their codes allow an incremental refresh. */

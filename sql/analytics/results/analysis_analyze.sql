@@ -1,0 +1,3 @@
+-- Temp tables have no statistics until analysed: blind, the planner guesses the joins of the
+-- analyses over them.
+ANALYZE pg_temp.analysis_sums, pg_temp.analysis_orders

@@ -2,8 +2,9 @@
 -- and fact_sales_bulk_end.sql: every line read gets its fact, computed exactly as fact_sales.sql
 -- computes it (point-in-time versions, the unknown member -1, discount_amount, profit), by a plain
 -- INSERT: there is no fact to conflict with or compare to, and no previous keys to touch (the
--- aggregates are recomputed whole after a bulk load). In date order, so each month's partition is
--- written in one run. $1 = run id. Returns what fact_sales.sql returns.
+-- aggregates are recomputed whole after a bulk load). Not sorted by date: at 2.5M lines the sort
+-- spilled and the insert took 17.7 s, unsorted 12.0 s (routing rows among the month partitions
+-- costs less than sorting them). $1 = run id. Returns what fact_sales.sql returns.
 WITH written AS (
   INSERT INTO warehouse.fact_sales
     (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id, customer_id, product_id,
@@ -25,7 +26,6 @@ WITH written AS (
     LEFT JOIN warehouse.dim_products dp
            ON dp.product_id = l.product_id AND dp.product_key <> -1
           AND dp.effective_date <= l.transaction_date AND l.transaction_date < dp.end_date
-   ORDER BY l.date_key, l.item_id
   RETURNING customer_key, product_key
 )
 SELECT count(*)::int AS lines,

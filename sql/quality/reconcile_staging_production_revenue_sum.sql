@@ -5,13 +5,13 @@
 -- per line, in money (a line on one side only counts its whole amount); rows_checked = lines
 -- compared; expected = accepted revenue, actual = delivered revenue; samples name lines whose
 -- amounts differ or are missing on one side. A run that staged no order lines checks 0 rows.
--- $1 run id.
+-- Template: {{table}} the run's staged order lines (typed table or staging; run_filter picks the
+-- run's), {{line_total}} line_total parsed. $1 run id.
 WITH accepted AS (
   SELECT nullif(btrim(s.item_id), '') AS item_id,
-         sum(CASE WHEN abs(ops.safe_numeric(s.line_total)) < 1e10
-                  THEN ops.safe_numeric(s.line_total)::numeric(12,2) END) AS line_total
-    FROM staging.transaction_items s
-   WHERE s.run_id = $1
+         sum(CASE WHEN abs({{line_total}}) < 1e10 THEN {{line_total}}::numeric(12,2) END) AS line_total
+    FROM {{table}} s
+   WHERE {{run_filter}}
      AND NOT EXISTS (SELECT 1 FROM ops.quarantine q
                       WHERE q.run_id = $1 AND q.stage = 'transform' AND q.entity = 'transaction_items'
                         AND q.source_file = s.source_file AND q.source_line = s.source_line)

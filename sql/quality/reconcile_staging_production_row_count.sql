@@ -8,12 +8,12 @@
 -- A run that staged nothing of the entity (a replay of some files, a rebuild) checks 0 rows.
 -- Runs inside the transform's transaction, right after its upserts: a later run may take over
 -- last_run_id.
--- Template: {{table}} staging table, {{production_table}} production table, {{key}} the entity's
+-- Template: {{table}} the run's staged rows (typed table or staging; run_filter picks the run's), {{production_table}} production table, {{key}} the entity's
 -- key. $1 run id, $2 entity (as ops.quarantine names it).
 WITH staged AS (
   SELECT source_file, source_line, nullif(btrim({{key}}), '') AS record_key
     FROM {{table}}
-   WHERE run_id = $1
+   WHERE {{run_filter}}
 ), rejected AS (
   SELECT source_file, source_line, record_key
     FROM ops.quarantine

@@ -4,7 +4,7 @@
 -- Template: {{table}} staging table, {{key}} its key, {{column}} the reference, {{parent_column}}
 -- the parent's key (the loader allows no other column). $1 run id.
 WITH staged_parents AS (
-  SELECT DISTINCT btrim({{parent_column}}) AS id FROM {{parent_table}} WHERE run_id = $1
+  SELECT DISTINCT btrim({{parent_column}}) AS id FROM {{parent_table}} WHERE {{run_filter}}
 ), checked AS (
   SELECT coalesce(nullif(btrim(c.{{key}}), ''), c.source_file || ':' || c.source_line) AS record_id,
          -- AND stops at a parent staged in the run: production is probed only for the others.
@@ -12,7 +12,7 @@ WITH staged_parents AS (
            AND NOT EXISTS (SELECT 1 FROM {{parent_production_table}} p WHERE p.{{parent_column}} = btrim(c.{{column}})) AS violated
     FROM {{table}} c
     LEFT JOIN staged_parents s ON s.id = btrim(c.{{column}})
-   WHERE c.run_id = $1 AND coalesce(btrim(c.{{column}}), '') <> ''
+   WHERE {{run_filter}} AND coalesce(btrim(c.{{column}}), '') <> ''
 )
 SELECT count(*) AS rows_checked,
        count(*) FILTER (WHERE violated) AS violations,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Entity } from '@ecom/contracts';
-import { runSqlFile, type Queryable } from '@ecom/db';
+import { ENTITIES, type Entity } from '@ecom/contracts';
+import { runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import { ensureTypedTables, typedTable } from '@ecom/pipeline';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
 export interface EntityOutcome {
@@ -29,9 +30,28 @@ export class ProductionRepository {
     await runSqlFile(db, 'transform/clear_run_quarantine', [runId]);
   }
 
-  /** Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql). */
+  /** The run's typed tables (the staged rows parsed once), built here if the validator has not. */
+  async ensureTypedTables(db: Queryable, runId: string): Promise<void> {
+    await ensureTypedTables(db, runId);
+  }
+
+  /**
+   * Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql),
+   * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders.
+   */
   async loadEntity(db: Queryable, entity: Entity, runId: string): Promise<EntityOutcome> {
-    const { rows } = await runSqlFile<EntityOutcomeRow>(db, `transform/${entity}`, [runId]);
+    const file = `transform/${entity}`;
+    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+      if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
+      return typedTable(name as Entity, runId);
+    });
+    let rows: EntityOutcomeRow[];
+    try {
+      ({ rows } = await db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]));
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
     const row = rows[0];
     return {
       in: Number(row.rows_in),

@@ -118,34 +118,10 @@ loaded AS (
          d.city, d.state, d.country, d.age_group, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (customer_id) DO UPDATE SET
-    first_name        = EXCLUDED.first_name,
-    last_name         = EXCLUDED.last_name,
-    email             = EXCLUDED.email,
-    phone             = EXCLUDED.phone,
-    registration_date = EXCLUDED.registration_date,
-    city              = EXCLUDED.city,
-    state             = EXCLUDED.state,
-    country           = EXCLUDED.country,
-    age_group         = EXCLUDED.age_group,
-    last_run_id       = EXCLUDED.last_run_id,
-    updated_at        = CASE
-      WHEN (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
-            p.city, p.state, p.country, p.age_group)
-           IS DISTINCT FROM
-           (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
-            EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
-            EXCLUDED.age_group)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
-         p.city, p.state, p.country, p.age_group, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
-         EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
-         EXCLUDED.age_group, EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                          AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                     AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

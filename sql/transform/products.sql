@@ -118,34 +118,10 @@ loaded AS (
          d.brand, d.stock_quantity, d.supplier_id, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (product_id) DO UPDATE SET
-    product_name   = EXCLUDED.product_name,
-    category       = EXCLUDED.category,
-    sub_category   = EXCLUDED.sub_category,
-    price          = EXCLUDED.price,
-    cost           = EXCLUDED.cost,
-    profit_margin  = EXCLUDED.profit_margin,
-    price_category = EXCLUDED.price_category,
-    brand          = EXCLUDED.brand,
-    stock_quantity = EXCLUDED.stock_quantity,
-    supplier_id    = EXCLUDED.supplier_id,
-    last_run_id    = EXCLUDED.last_run_id,
-    updated_at     = CASE
-      WHEN (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
-            p.stock_quantity, p.supplier_id)
-           IS DISTINCT FROM
-           (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
-            EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
-         p.stock_quantity, p.supplier_id, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
-         EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id,
-         EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

@@ -26,9 +26,8 @@
 --   11 orphan_product         product not in production
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
--- Performance (250k lines): staged stays MATERIALIZED (inlined, its parses ran after the window
--- sort, ~1 s slower); a staging line travels as its ctid, not as a wide whole-row value, since
--- only the quarantined few need it (as JSON); rows_in counts staging directly.
+-- Performance: nothing is parsed here (the typed table holds parsed values); staged is read once,
+-- inlined into the window sort, and rows_in counts the decided lines rather than scanning twice.
 -- Reads the run's typed table ({{transaction_items}}: values trimmed, blank NULL, parsed once; libs/pipeline
 -- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
 -- staging by its ctid, only for the lines that need it.
@@ -151,29 +150,10 @@ loaded AS (
          d.line_total, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (item_id) DO UPDATE SET
-    transaction_id      = EXCLUDED.transaction_id,
-    product_id          = EXCLUDED.product_id,
-    quantity            = EXCLUDED.quantity,
-    unit_price          = EXCLUDED.unit_price,
-    discount_percentage = EXCLUDED.discount_percentage,
-    line_total          = EXCLUDED.line_total,
-    last_run_id         = EXCLUDED.last_run_id,
-    updated_at          = CASE
-      WHEN (p.transaction_id, p.product_id, p.quantity, p.unit_price, p.discount_percentage,
-            p.line_total)
-           IS DISTINCT FROM
-           (EXCLUDED.transaction_id, EXCLUDED.product_id, EXCLUDED.quantity, EXCLUDED.unit_price,
-            EXCLUDED.discount_percentage, EXCLUDED.line_total)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.transaction_id, p.product_id, p.quantity, p.unit_price, p.discount_percentage,
-         p.line_total, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.transaction_id, EXCLUDED.product_id, EXCLUDED.quantity, EXCLUDED.unit_price,
-         EXCLUDED.discount_percentage, EXCLUDED.line_total, EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

@@ -23,8 +23,7 @@
 --   11 before_registration    transaction_date before the customer's registration_date
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
--- Performance (100k orders, 250k lines): as in transaction_items.sql, staged is MATERIALIZED, a
--- staging line travels as its ctid and each money value is parsed once per line (OFFSET 0).
+-- Performance: as in transaction_items.sql, nothing is parsed here and staged is read once.
 -- Reads the run's typed table ({{transactions}}: values trimmed, blank NULL, parsed once; libs/pipeline
 -- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
 -- staging by its ctid, only for the lines that need it.
@@ -135,30 +134,10 @@ loaded AS (
          d.shipping_address, d.total_amount, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (transaction_id) DO UPDATE SET
-    customer_id      = EXCLUDED.customer_id,
-    transaction_date = EXCLUDED.transaction_date,
-    transaction_time = EXCLUDED.transaction_time,
-    payment_method   = EXCLUDED.payment_method,
-    shipping_address = EXCLUDED.shipping_address,
-    total_amount     = EXCLUDED.total_amount,
-    last_run_id      = EXCLUDED.last_run_id,
-    updated_at       = CASE
-      WHEN (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
-            p.shipping_address, p.total_amount)
-           IS DISTINCT FROM
-           (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
-            EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
-         p.shipping_address, p.total_amount, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
-         EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount,
-         EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

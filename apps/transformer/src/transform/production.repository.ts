@@ -37,11 +37,14 @@ export class ProductionRepository {
 
   /**
    * Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql),
-   * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders.
+   * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders. `bulk`:
+   * a first load into the emptied, unindexed table (prepareBulkLoad), a plain insert; else the
+   * rows are upserted (sql/transform/<entity>_on_conflict.sql).
    */
-  async loadEntity(db: Queryable, entity: Entity, runId: string): Promise<EntityOutcome> {
+  async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     const file = `transform/${entity}`;
     const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+      if (name === 'on_conflict') return bulk ? '' : sqlFile(`transform/${entity}_on_conflict`);
       if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
       return typedTable(name as Entity, runId);
     });
@@ -59,6 +62,24 @@ export class ProductionRepository {
       rejected: Number(row.rows_rejected),
       byReason: Object.fromEntries(Object.entries(row.by_reason).map(([reason, n]) => [reason, Number(n)])),
     };
+  }
+
+  /**
+   * A first load into an empty production table drops its foreign keys and secondary indexes first;
+   * returns what restoreAfterBulkLoad needs to put them back, or undefined (the table holds rows).
+   */
+  async prepareBulkLoad(db: Queryable, entity: Entity): Promise<string[] | undefined> {
+    const { rows } = await runSqlFile<{ restore: string[] | null }>(db, 'transform/bulk_load_prepare', [`production.${entity}`]);
+    return rows[0].restore ?? undefined;
+  }
+
+  async restoreAfterBulkLoad(db: Queryable, statements: string[]): Promise<void> {
+    await runSqlFile(db, 'transform/bulk_load_restore', [statements]);
+  }
+
+  /** ANALYZE `table` when `written` rows are a large part of it (sql/transform/analyze_if_grown.sql). */
+  async analyzeIfGrown(db: Queryable, table: string, written: number): Promise<void> {
+    await runSqlFile(db, 'transform/analyze_if_grown', [table, written]);
   }
 
   /** Marks the rejects of `replayOf` that replay run `runId` delivered as resolved; how many it marked. */

@@ -31,7 +31,12 @@ export class TransformService {
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });
-      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId);
+      const restore = await this.production.prepareBulkLoad(ctx.client, entity);
+      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined);
+      if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
+      // The next entity joins this one and this one's rejects: plan it on fresh statistics.
+      await this.production.analyzeIfGrown(ctx.client, `production.${entity}`, outcome.out);
+      await this.production.analyzeIfGrown(ctx.client, 'ops.quarantine', outcome.rejected);
       // A gap here is a bug in the entity's SQL; failing loudly beats a report that does not add up.
       if (outcome.in !== outcome.out + outcome.rejected) {
         throw new StageFailure(

@@ -68,6 +68,7 @@ export async function runQualityChecks(
   // (docs/quality.md). Restored only on success: after an error the transaction is aborted, and
   // its rollback reverts the setting anyway.
   const jit = checks.length > 0 ? await setJit(client, 'off') : undefined;
+  if (checks.length > 0) await runSqlFile(client, 'quality/set_work_mem');
   // Checks of staged rows read the run's typed tables (parsed once); the validator builds them
   // before, on two connections, and a stage run alone builds the missing ones here.
   const rows = typedRows(runId);
@@ -380,6 +381,12 @@ interface CheckStatement {
   params: unknown[];
 }
 
+/** A column's value trimmed: on a typed table the column itself (trimmed when built, blank as NULL). */
+function trimmedExpression(rows: StagedRows, column: string, alias?: string): string {
+  const reference = alias === undefined ? escapeIdentifier(column) : `${alias}.${escapeIdentifier(column)}`;
+  return rows.typed ? reference : `btrim(${reference})`;
+}
+
 const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
 const columnList = (columns: readonly string[]) => columns.map(escapeIdentifier).join(', ');
 
@@ -398,14 +405,19 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
     case 'not_null':
       return render('quality/not_null', { table, key, columns: columnList(check.columns) }, []);
     case 'unique':
-      return render('quality/unique', { table, key, column: escapeIdentifier(check.column) }, [check.ignoreCase, check.column === spec.key]);
+      return render(
+        'quality/unique',
+        { table, trimmed_key: trimmedExpression(rows, spec.key), trimmed_column: trimmedExpression(rows, check.column) },
+        [check.ignoreCase, check.column === spec.key],
+      );
     case 'relationships':
       return render(
         'quality/relationships',
         {
           table,
-          key,
-          column: escapeIdentifier(check.column),
+          trimmed_key: trimmedExpression(rows, spec.key, 'c'),
+          trimmed_reference: trimmedExpression(rows, check.column, 'c'),
+          trimmed_parent: trimmedExpression(rows, check.to.column),
           parent_table: rows.table(check.to.entity),
           parent_production_table: qualified('production', check.to.entity),
           parent_column: escapeIdentifier(check.to.column),

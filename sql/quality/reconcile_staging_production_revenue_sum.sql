@@ -7,14 +7,17 @@
 -- amounts differ or are missing on one side. A run that staged no order lines checks 0 rows.
 -- Template: {{table}} the run's staged order lines (typed table or staging; run_filter picks the
 -- run's), {{line_total}} line_total parsed. $1 run id.
-WITH accepted AS (
+WITH rejected AS MATERIALIZED (
+  -- The run's order-line rejects, hashed once beside the scan of the staged lines.
+  SELECT DISTINCT source_file, source_line
+    FROM ops.quarantine
+   WHERE run_id = $1 AND stage = 'transform' AND entity = 'transaction_items'
+), accepted AS (
   SELECT nullif(btrim(s.item_id), '') AS item_id,
          sum(CASE WHEN abs({{line_total}}) < 1e10 THEN {{line_total}}::numeric(12,2) END) AS line_total
     FROM {{table}} s
-   WHERE {{run_filter}}
-     AND NOT EXISTS (SELECT 1 FROM ops.quarantine q
-                      WHERE q.run_id = $1 AND q.stage = 'transform' AND q.entity = 'transaction_items'
-                        AND q.source_file = s.source_file AND q.source_line = s.source_line)
+    LEFT JOIN rejected q ON q.source_file = s.source_file AND q.source_line = s.source_line
+   WHERE {{run_filter}} AND q.source_file IS NULL
    GROUP BY 1
 ), delivered AS (
   SELECT item_id, line_total FROM production.transaction_items WHERE last_run_id = $1

@@ -443,7 +443,11 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
     case 'reconciliation': {
       const file = `quality/reconcile_${check.from}_${check.to}_${check.measure}`;
       if (check.from === 'staging' && check.measure === 'row_count') {
-        return render(file, { table, production_table: qualified('production', check.entity), key }, [check.entity]);
+        return render(
+          file,
+          { table, trimmed_key: trimmedExpression(rows, spec.key), production_table: qualified('production', check.entity), key },
+          [check.entity],
+        );
       }
       if (check.from === 'staging') {
         return render(file, { table: rows.table('transaction_items'), line_total: parsedExpression(rows, 'transaction_items', 'line_total', 'ops.safe_numeric') }, []);

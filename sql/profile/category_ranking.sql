@@ -2,10 +2,12 @@
 -- category's product count and mean list price among the run's products. A line's product is
 -- looked up in the run's own products first, then in production (a delta sells products
 -- delivered by earlier runs). $1 run id.
+-- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
+-- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH run_products AS (
-  SELECT DISTINCT ON (product_id) product_id, category, ops.safe_numeric(price) AS price
-    FROM staging.products
-   WHERE run_id = $1
+  SELECT DISTINCT ON (product_id) product_id, category, price__numeric AS price
+    FROM {{products}}
+   WHERE $1::text IS NOT NULL
    ORDER BY product_id, source_file DESC, source_line DESC
 ), catalogue AS (
   SELECT product_id, category FROM run_products
@@ -14,10 +16,9 @@ WITH run_products AS (
     FROM production.products p
    WHERE NOT EXISTS (SELECT 1 FROM run_products r WHERE r.product_id = p.product_id)
 ), sales AS (
-  SELECT coalesce(c.category, '(unknown)') AS category, coalesce(sum(ops.safe_numeric(i.line_total)), 0) AS revenue
-    FROM staging.transaction_items i
+  SELECT coalesce(c.category, '(unknown)') AS category, coalesce(sum(i.line_total__numeric), 0) AS revenue
+    FROM {{transaction_items}} i
     LEFT JOIN catalogue c ON c.product_id = i.product_id
-   WHERE i.run_id = $1
    GROUP BY 1
 ), prices AS (
   SELECT category, count(*) AS products, avg(price) AS avg_price

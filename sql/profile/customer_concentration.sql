@@ -1,9 +1,11 @@
 -- Buyers of a run's landed orders: how many, how many came back, and the revenue share of the
 -- top 20% of buyers by revenue (heavy buyers). $1 run id.
+-- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
+-- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH spend AS (
-  SELECT customer_id, count(*) AS orders, coalesce(sum(ops.safe_numeric(total_amount)), 0) AS revenue
-    FROM staging.transactions
-   WHERE run_id = $1 AND customer_id IS NOT NULL
+  SELECT customer_id, count(*) AS orders, coalesce(sum(total_amount__numeric), 0) AS revenue
+    FROM {{transactions}}
+   WHERE $1::text IS NOT NULL AND customer_id IS NOT NULL
    GROUP BY customer_id
 ), ranked AS (
   SELECT orders, revenue,

@@ -1,11 +1,13 @@
 -- Orders and revenue per month of a run's landed orders; index = the month's revenue over the
 -- average month's (1 = average), and the month's share of discounted order lines. $1 run id.
+-- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
+-- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH orders AS (
   SELECT transaction_id,
-         date_trunc('month', ops.safe_date(transaction_date))::date AS month,
-         ops.safe_numeric(total_amount) AS revenue
-    FROM staging.transactions
-   WHERE run_id = $1
+         date_trunc('month', transaction_date__date)::date AS month,
+         total_amount__numeric AS revenue
+    FROM {{transactions}}
+   WHERE $1::text IS NOT NULL
 ), months AS (
   SELECT month, count(*) AS orders, coalesce(sum(revenue), 0) AS revenue
     FROM orders
@@ -14,10 +16,9 @@ WITH orders AS (
 ), lines AS (
   SELECT o.month,
          count(*) AS lines,
-         count(*) FILTER (WHERE ops.safe_numeric(i.discount_percentage) > 0) AS discounted
-    FROM staging.transaction_items i
+         count(*) FILTER (WHERE i.discount_percentage__numeric > 0) AS discounted
+    FROM {{transaction_items}} i
     JOIN orders o ON o.transaction_id = i.transaction_id
-   WHERE i.run_id = $1
    GROUP BY o.month
 )
 SELECT to_char(m.month, 'YYYY-MM') AS month,

@@ -1,11 +1,13 @@
 -- Orders, order lines, revenue, mean basket size (lines per order) and the share of orders placed
 -- at night (00:00-05:59) of a run's landed orders. $1 run id.
+-- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
+-- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH orders AS (
-  SELECT ops.safe_time(transaction_time) AS placed_at, ops.safe_numeric(total_amount) AS revenue
-    FROM staging.transactions
-   WHERE run_id = $1
+  SELECT transaction_time__time AS placed_at, total_amount__numeric AS revenue
+    FROM {{transactions}}
+   WHERE $1::text IS NOT NULL
 ), lines AS (
-  SELECT count(*) AS order_lines FROM staging.transaction_items WHERE run_id = $1
+  SELECT count(*) AS order_lines FROM {{transaction_items}}
 )
 SELECT count(*) AS orders,
        (SELECT order_lines FROM lines) AS order_lines,

@@ -1,9 +1,11 @@
 -- Revenue per weekend calendar day over revenue per weekday calendar day, across the span of the
 -- run's order dates (docs/contract.md section 4: days without orders count too). $1 run id.
+-- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
+-- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH orders AS (
-  SELECT ops.safe_date(transaction_date) AS day, ops.safe_numeric(total_amount) AS revenue
-    FROM staging.transactions
-   WHERE run_id = $1
+  SELECT transaction_date__date AS day, total_amount__numeric AS revenue
+    FROM {{transactions}}
+   WHERE $1::text IS NOT NULL
 ), days AS (
   SELECT d::date AS day, extract(isodow FROM d) >= 6 AS weekend
     FROM (SELECT min(day) AS first_day, max(day) AS last_day FROM orders) span,

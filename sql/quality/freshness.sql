@@ -1,11 +1,12 @@
--- freshness: the newest date in {{column}} of this run is at most $2 days older than the run's
+-- freshness: the newest date in the checked column of this run is at most $2 days older than the run's
 -- as-of date: the generator's endDate for generated runs, else today. One comparison: rows_checked
 -- 1 (0 when no value parses as a date), violations 1 when stale; dates after the as-of date are the
 -- range checks' concern.
--- Template: {{table}} the staging table, {{column}} the date column. $1 run id, $2 max age in days.
+-- Template: {{table}} the run's staged rows (typed table or staging), {{parsed}} the date column
+-- parsed (a typed table's parsed column, else ops.safe_date of the text). $1 run id, $2 max age in days.
 WITH judged AS (
   SELECT n.newest_date, a.as_of_date, a.as_of_date - n.newest_date AS age_days
-    FROM (SELECT max(ops.safe_date({{column}})) AS newest_date FROM {{table}} WHERE run_id = $1) n
+    FROM (SELECT max({{parsed}}) AS newest_date FROM {{table}} WHERE {{run_filter}}) n
    CROSS JOIN (SELECT coalesce((SELECT ops.safe_date(params #>> '{generate,endDate}') FROM ops.runs WHERE run_id = $1),
                                current_date) AS as_of_date) a
    WHERE n.newest_date IS NOT NULL

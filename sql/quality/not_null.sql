@@ -8,7 +8,7 @@ WITH checked AS (
          EXISTS (SELECT 1 FROM unnest(ARRAY[{{columns}}]::text[]) AS v(value)
                   WHERE coalesce(btrim(v.value), '') = '') AS violated
     FROM {{table}}
-   WHERE run_id = $1
+   WHERE {{run_filter}}
 )
 SELECT count(*) AS rows_checked,
        count(*) FILTER (WHERE violated) AS violations,

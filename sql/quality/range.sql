@@ -17,7 +17,7 @@ WITH checked AS (
                               OR CASE WHEN $4::boolean THEN p.parsed <= $3::{{value_type}} ELSE p.parsed < $3::{{value_type}} END)
                         ) IS NOT TRUE) AS violated
     FROM {{table}}
-   WHERE run_id = $1
+   WHERE {{run_filter}}
 )
 SELECT count(*) AS rows_checked,
        count(*) FILTER (WHERE violated) AS violations,

@@ -1,22 +1,23 @@
--- relationships: rows whose reference in {{column}} points at a parent that exists nowhere. The
--- parent may arrive in this run ({{parent_table}}) or already be in production
--- ({{parent_production_table}}); ids are compared trimmed. A blank reference is completeness's.
--- Template: {{table}} staging table, {{key}} its key, {{column}} the reference, {{parent_column}}
--- the parent's key (the loader allows no other column). $1 run id.
-WITH staged_parents AS (
-  SELECT DISTINCT btrim({{parent_column}}) AS id FROM {{parent_table}} WHERE run_id = $1
-), checked AS (
-  SELECT coalesce(nullif(btrim(c.{{key}}), ''), c.source_file || ':' || c.source_line) AS record_id,
+-- relationships: rows whose reference points at a parent that exists nowhere. The parent may
+-- arrive in this run ({{parent_table}}) or already be in production ({{parent_production_table}});
+-- ids are compared trimmed. A blank reference is completeness's.
+-- The run's parent keys are looked up in one hash built once (a hashed IN), not by joining every
+-- row; production is probed, by its key, only for references the run does not hold.
+-- Template: {{table}} the run's staged rows (typed table or staging; run_filter picks the run's),
+-- trimmed_key, trimmed_reference and trimmed_parent the child's key, its reference and the
+-- parent's key trimmed (a typed table holds them trimmed, blank as NULL), {{parent_column}} the
+-- parent's key (the loader allows no other column). $1 run id.
+WITH checked AS (
+  SELECT coalesce(nullif({{trimmed_key}}, ''), c.source_file || ':' || c.source_line) AS record_id,
          -- AND stops at a parent staged in the run: production is probed only for the others.
-         s.id IS NULL
-           AND NOT EXISTS (SELECT 1 FROM {{parent_production_table}} p WHERE p.{{parent_column}} = btrim(c.{{column}})) AS violated
+         NOT ({{trimmed_reference}} IN (SELECT {{trimmed_parent}} FROM {{parent_table}}
+                                          WHERE {{run_filter}} AND {{trimmed_parent}} IS NOT NULL))
+           AND NOT EXISTS (SELECT 1 FROM {{parent_production_table}} p WHERE p.{{parent_column}} = {{trimmed_reference}}) AS violated
     FROM {{table}} c
-    LEFT JOIN staged_parents s ON s.id = btrim(c.{{column}})
-   WHERE c.run_id = $1 AND coalesce(btrim(c.{{column}}), '') <> ''
+   WHERE {{run_filter}} AND {{trimmed_reference}} <> ''
 )
 SELECT count(*) AS rows_checked,
        count(*) FILTER (WHERE violated) AS violations,
-       coalesce((SELECT array_agg(record_id ORDER BY record_id)
-                   FROM (SELECT DISTINCT record_id FROM checked WHERE violated ORDER BY record_id LIMIT 10) s),
-                '{}') AS sample_ids
+       -- In the same pass: a second read of checked would store all its rows first.
+       coalesce((array_agg(DISTINCT record_id ORDER BY record_id) FILTER (WHERE violated))[1:10], '{}') AS sample_ids
   FROM checked;

@@ -13,7 +13,7 @@ WITH scanned AS (
   SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
          {{values}}
     FROM {{table}}
-   WHERE run_id = $1
+   WHERE {{run_filter}}
   -- OFFSET 0 keeps each subquery a plan node of its own, so a parsed value or a verdict read by
   -- several expressions is computed once per row rather than once per reference.
   OFFSET 0

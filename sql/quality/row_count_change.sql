@@ -4,7 +4,7 @@
 -- an empty previous run count as a change). No previous run: nothing to compare, rows_checked 0.
 -- Template: {{table}} the staging table. $1 run id, $2 entity, $3 max change in percent.
 WITH this_run AS (
-  SELECT r.mode, r.created_at, (SELECT count(*) FROM {{table}} WHERE run_id = $1) AS row_count
+  SELECT r.mode, r.created_at, (SELECT count(*) FROM {{table}} WHERE {{run_filter}}) AS row_count
     FROM ops.runs r
    WHERE r.run_id = $1
 ), previous AS (

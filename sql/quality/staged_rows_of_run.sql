@@ -1,5 +1,7 @@
--- Every staging row of the run: what the validator looks at (it flags, it does not drop).
-SELECT (SELECT count(*) FROM staging.customers WHERE run_id = $1)
-     + (SELECT count(*) FROM staging.products WHERE run_id = $1)
-     + (SELECT count(*) FROM staging.transactions WHERE run_id = $1)
-     + (SELECT count(*) FROM staging.transaction_items WHERE run_id = $1) AS staged_rows;
+-- Every staged row of the run, counted in its typed tables (one per entity, libs/pipeline
+-- typed-tables.ts): what the validator looks at (it flags, it does not drop).
+-- Template: {{customers}}, {{products}}, {{transactions}}, {{transaction_items}} the typed tables.
+SELECT (SELECT count(*) FROM {{customers}})
+     + (SELECT count(*) FROM {{products}})
+     + (SELECT count(*) FROM {{transactions}})
+     + (SELECT count(*) FROM {{transaction_items}}) AS staged_rows;

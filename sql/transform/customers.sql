@@ -19,32 +19,43 @@
 -- values, same last_run_id) is not rewritten, so running the same run twice changes nothing.
 -- An email change onto an email production still holds elsewhere is rejected rather than
 -- risking a unique violation that would fail the whole run.
+-- Reads the run's typed table ({{customers}}: values trimmed, blank NULL, parsed once; libs/pipeline
+-- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
+-- staging by its ctid, only for the lines that need it.
 WITH staged AS (
-  SELECT s AS line,
-         s.source_file,
-         s.source_line,
-         -- The line's values as written: tells an exact copy from a conflicting one.
-         row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text AS content,
-         nullif(btrim(s.customer_id), '')                      AS customer_id,
-         initcap(nullif(btrim(s.first_name), ''))              AS first_name,
-         initcap(nullif(btrim(s.last_name), ''))               AS last_name,
-         lower(nullif(btrim(s.email), ''))                     AS email,
-         nullif(regexp_replace(s.phone, '\D', '', 'g'), '')    AS phone,
-         nullif(btrim(s.registration_date), '')                AS registration_date_text,
-         ops.safe_date(s.registration_date)                    AS registration_date,
-         nullif(btrim(s.city), '')                             AS city,
-         nullif(btrim(s.state), '')                            AS state,
-         nullif(btrim(s.country), '')                          AS country,
-         nullif(btrim(s.age_group), '')                        AS age_group
-    FROM staging.customers s
-   WHERE s.run_id = $1
+  SELECT t.line_ctid,
+         t.source_file,
+         t.source_line,
+         t.customer_id,
+         initcap(t.first_name)                                 AS first_name,
+         initcap(t.last_name)                                  AS last_name,
+         lower(t.email)                                        AS email,
+         nullif(regexp_replace(t.phone, '\D', '', 'g'), '')    AS phone,
+         t.registration_date                                   AS registration_date_text,
+         t.registration_date__date                             AS registration_date,
+         t.city,
+         t.state,
+         t.country,
+         t.age_group
+    FROM {{customers}} t
+   WHERE $1::text IS NOT NULL
+),
+windowed AS (
+  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT st.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(st.line_ctid) OVER latest_first AS latest_ctid
+    FROM staged st
+  WINDOW latest_first AS (PARTITION BY st.customer_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 checked AS (
   SELECT st.*,
          CASE
            WHEN st.customer_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER latest_first > 1
-             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+           WHEN st.line_rank > 1
+             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+             THEN CASE WHEN (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = st.line_ctid)
+                          = (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = st.latest_ctid)
                        THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.first_name IS NULL OR st.last_name IS NULL OR st.email IS NULL
                 OR st.registration_date_text IS NULL THEN 'missing_required'
@@ -53,8 +64,7 @@ checked AS (
            WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
            WHEN st.age_group NOT IN ('18-25', '26-35', '36-45', '46-60', '60+') THEN 'invalid_age_group'
          END AS line_reason
-    FROM staged st
-   WINDOW latest_first AS (PARTITION BY st.customer_id ORDER BY st.source_file DESC, st.source_line DESC)
+    FROM windowed st
 ),
 email_claims AS (
   SELECT c.*,
@@ -75,7 +85,7 @@ quarantined AS (
   INSERT INTO ops.quarantine
     (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
   SELECT $1, 'transform', 'customers', d.source_file, d.source_line, d.customer_id,
-         row_to_json(d.line)::text, d.reason_code,
+         (SELECT row_to_json(s)::text FROM staging.customers s WHERE s.ctid = d.line_ctid), d.reason_code,
          CASE d.reason_code
            WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
              CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
@@ -108,34 +118,10 @@ loaded AS (
          d.city, d.state, d.country, d.age_group, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (customer_id) DO UPDATE SET
-    first_name        = EXCLUDED.first_name,
-    last_name         = EXCLUDED.last_name,
-    email             = EXCLUDED.email,
-    phone             = EXCLUDED.phone,
-    registration_date = EXCLUDED.registration_date,
-    city              = EXCLUDED.city,
-    state             = EXCLUDED.state,
-    country           = EXCLUDED.country,
-    age_group         = EXCLUDED.age_group,
-    last_run_id       = EXCLUDED.last_run_id,
-    updated_at        = CASE
-      WHEN (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
-            p.city, p.state, p.country, p.age_group)
-           IS DISTINCT FROM
-           (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
-            EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
-            EXCLUDED.age_group)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
-         p.city, p.state, p.country, p.age_group, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
-         EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
-         EXCLUDED.age_group, EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                          AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                     AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

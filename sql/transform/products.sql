@@ -23,33 +23,44 @@
 --   8 cost_not_below_price  cost >= price
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
+-- Reads the run's typed table ({{products}}: values trimmed, blank NULL, parsed once; libs/pipeline
+-- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
+-- staging by its ctid, only for the lines that need it.
 WITH staged AS (
-  SELECT s AS line,
-         s.source_file,
-         s.source_line,
-         -- The line's values as written: tells an exact copy from a conflicting one.
-         row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text AS content,
-         nullif(btrim(s.product_id), '')     AS product_id,
-         nullif(btrim(s.product_name), '')   AS product_name,
-         nullif(btrim(s.category), '')       AS category,
-         nullif(btrim(s.sub_category), '')   AS sub_category,
-         nullif(btrim(s.price), '')          AS price_text,
-         nullif(btrim(s.cost), '')           AS cost_text,
-         nullif(btrim(s.brand), '')          AS brand,
-         nullif(btrim(s.stock_quantity), '') AS stock_quantity_text,
-         ops.safe_int(s.stock_quantity)      AS stock_quantity,
-         nullif(btrim(s.supplier_id), '')    AS supplier_id,
-         CASE WHEN abs(ops.safe_numeric(s.price)) < 1e10 THEN ops.safe_numeric(s.price)::numeric(12,2) END AS price,
-         CASE WHEN abs(ops.safe_numeric(s.cost)) < 1e10 THEN ops.safe_numeric(s.cost)::numeric(12,2) END AS cost
-    FROM staging.products s
-   WHERE s.run_id = $1
+  SELECT t.line_ctid,
+         t.source_file,
+         t.source_line,
+         t.product_id,
+         t.product_name,
+         t.category,
+         t.sub_category,
+         t.price                  AS price_text,
+         t.cost                   AS cost_text,
+         t.brand,
+         t.stock_quantity         AS stock_quantity_text,
+         t.stock_quantity__int    AS stock_quantity,
+         t.supplier_id,
+         CASE WHEN abs(t.price__numeric) < 1e10 THEN t.price__numeric::numeric(12,2) END AS price,
+         CASE WHEN abs(t.cost__numeric) < 1e10 THEN t.cost__numeric::numeric(12,2) END AS cost
+    FROM {{products}} t
+   WHERE $1::text IS NOT NULL
+),
+windowed AS (
+  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT st.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(st.line_ctid) OVER latest_first AS latest_ctid
+    FROM staged st
+  WINDOW latest_first AS (PARTITION BY st.product_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 decided AS (
   SELECT st.*,
          CASE
            WHEN st.product_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER latest_first > 1
-             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+           WHEN st.line_rank > 1
+             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+             THEN CASE WHEN (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = st.line_ctid)
+                          = (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = st.latest_ctid)
                        THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.product_name IS NULL OR st.category IS NULL OR st.price_text IS NULL
                 OR st.cost_text IS NULL THEN 'missing_required'
@@ -60,14 +71,13 @@ decided AS (
            WHEN st.price > 1000000 THEN 'implausible_value'
            WHEN st.cost >= st.price THEN 'cost_not_below_price'
          END AS reason_code
-    FROM staged st
-   WINDOW latest_first AS (PARTITION BY st.product_id ORDER BY st.source_file DESC, st.source_line DESC)
+    FROM windowed st
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
     (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
   SELECT $1, 'transform', 'products', d.source_file, d.source_line, d.product_id,
-         row_to_json(d.line)::text, d.reason_code,
+         (SELECT row_to_json(s)::text FROM staging.products s WHERE s.ctid = d.line_ctid), d.reason_code,
          CASE d.reason_code
            WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
              CASE WHEN d.product_id IS NULL THEN 'product_id' END,
@@ -108,34 +118,10 @@ loaded AS (
          d.brand, d.stock_quantity, d.supplier_id, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (product_id) DO UPDATE SET
-    product_name   = EXCLUDED.product_name,
-    category       = EXCLUDED.category,
-    sub_category   = EXCLUDED.sub_category,
-    price          = EXCLUDED.price,
-    cost           = EXCLUDED.cost,
-    profit_margin  = EXCLUDED.profit_margin,
-    price_category = EXCLUDED.price_category,
-    brand          = EXCLUDED.brand,
-    stock_quantity = EXCLUDED.stock_quantity,
-    supplier_id    = EXCLUDED.supplier_id,
-    last_run_id    = EXCLUDED.last_run_id,
-    updated_at     = CASE
-      WHEN (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
-            p.stock_quantity, p.supplier_id)
-           IS DISTINCT FROM
-           (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
-            EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.product_name, p.category, p.sub_category, p.price, p.cost, p.brand,
-         p.stock_quantity, p.supplier_id, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.sub_category, EXCLUDED.price,
-         EXCLUDED.cost, EXCLUDED.brand, EXCLUDED.stock_quantity, EXCLUDED.supplier_id,
-         EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staged)                            AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

@@ -1,5 +1,5 @@
 -- Settings for the rest of the transform's transaction (set_config(..., true) is SET LOCAL).
--- jit off: every statement runs once per run, so compiling never pays. work_mem: the window
--- sorts and the materialised CTEs of a 250k-line entity spill to disk at the 4MB default; 64MB
--- keeps them in memory, and the transaction runs one statement at a time.
-SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS work_mem
+-- jit off: every statement runs once per run, so compiling never pays. work_mem: at 1M orders the
+-- window sorts of 2.5M order lines and the per-key hashes of the reconciliations spill to disk
+-- below ~200MB (64MB took ~2x as long); the transaction runs one statement at a time.
+SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '256MB', true) AS work_mem

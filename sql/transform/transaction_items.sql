@@ -26,32 +26,37 @@
 --   11 orphan_product         product not in production
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
--- Performance (250k lines): staged stays MATERIALIZED (inlined, its parses ran after the window
--- sort, ~1 s slower); a staging line travels as its ctid, not as a wide whole-row value, since
--- only the quarantined few need it (as JSON); rows_in counts staging directly.
-WITH staged AS MATERIALIZED (
-  SELECT s.ctid AS line_ctid,
-         s.source_file,
-         s.source_line,
-         -- The line's values as written: tells an exact copy from a conflicting one.
-         row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text AS content,
-         nullif(btrim(s.item_id), '')             AS item_id,
-         nullif(btrim(s.transaction_id), '')      AS transaction_id,
-         nullif(btrim(s.product_id), '')          AS product_id,
-         nullif(btrim(s.quantity), '')            AS quantity_text,
-         ops.safe_int(s.quantity)                 AS quantity,
-         nullif(btrim(s.unit_price), '')          AS unit_price_text,
-         nullif(btrim(s.discount_percentage), '') AS discount_text,
-         nullif(btrim(s.line_total), '')          AS line_total_text,
-         CASE WHEN abs(n.unit_price) < 1e10 THEN n.unit_price::numeric(12,2) END AS unit_price,
+-- Performance: nothing is parsed here (the typed table holds parsed values); staged is read once,
+-- inlined into the window sort, and rows_in counts the decided lines rather than scanning twice.
+-- Reads the run's typed table ({{transaction_items}}: values trimmed, blank NULL, parsed once; libs/pipeline
+-- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
+-- staging by its ctid, only for the lines that need it.
+WITH staged AS (
+  SELECT t.line_ctid,
+         t.source_file,
+         t.source_line,
+         t.item_id,
+         t.transaction_id,
+         t.product_id,
+         t.quantity                AS quantity_text,
+         t.quantity__int           AS quantity,
+         t.unit_price              AS unit_price_text,
+         t.discount_percentage     AS discount_text,
+         t.line_total              AS line_total_text,
+         CASE WHEN abs(t.unit_price__numeric) < 1e10 THEN t.unit_price__numeric::numeric(12,2) END AS unit_price,
          -- Out-of-range discounts stay readable here so they reject as out of range, not as non-numbers.
-         round(ops.safe_numeric(s.discount_percentage), 2) AS discount_percentage,
-         CASE WHEN abs(n.line_total) < 1e10 THEN n.line_total::numeric(12,2) END AS line_total
-    FROM staging.transaction_items s
-    -- OFFSET 0 keeps each parse to one call per row (an inlined subquery would repeat it per use).
-    CROSS JOIN LATERAL (SELECT ops.safe_numeric(s.unit_price) AS unit_price,
-                               ops.safe_numeric(s.line_total) AS line_total OFFSET 0) n
-   WHERE s.run_id = $1
+         round(t.discount_percentage__numeric, 2) AS discount_percentage,
+         CASE WHEN abs(t.line_total__numeric) < 1e10 THEN t.line_total__numeric::numeric(12,2) END AS line_total
+    FROM {{transaction_items}} t
+   WHERE $1::text IS NOT NULL
+),
+windowed AS (
+  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT st.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(st.line_ctid) OVER latest_first AS latest_ctid
+    FROM staged st
+  WINDOW latest_first AS (PARTITION BY st.item_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 rejected_transactions AS (
   SELECT DISTINCT q.record_key AS transaction_id
@@ -67,8 +72,10 @@ decided AS (
          calc.expected_line_total,
          CASE
            WHEN st.item_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER latest_first > 1
-             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+           WHEN st.line_rank > 1
+             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+             THEN CASE WHEN (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = st.line_ctid)
+                          = (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = st.latest_ctid)
                        THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.transaction_id IS NULL OR st.product_id IS NULL OR st.quantity_text IS NULL
                 OR st.unit_price_text IS NULL OR st.discount_text IS NULL OR st.line_total_text IS NULL
@@ -84,14 +91,13 @@ decided AS (
            WHEN product.product_id IS NULL THEN 'orphan_product'
          END AS reason_code,
          rejected.transaction_id IS NOT NULL AS transaction_rejected
-    FROM staged st
+    FROM windowed st
     CROSS JOIN LATERAL (
       SELECT round(st.quantity * st.unit_price * (1 - st.discount_percentage / 100), 2) AS expected_line_total
     ) calc
     LEFT JOIN production.transactions txn ON txn.transaction_id = st.transaction_id
     LEFT JOIN rejected_transactions rejected ON rejected.transaction_id = st.transaction_id
     LEFT JOIN production.products product ON product.product_id = st.product_id
-   WINDOW latest_first AS (PARTITION BY st.item_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -144,29 +150,10 @@ loaded AS (
          d.line_total, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (item_id) DO UPDATE SET
-    transaction_id      = EXCLUDED.transaction_id,
-    product_id          = EXCLUDED.product_id,
-    quantity            = EXCLUDED.quantity,
-    unit_price          = EXCLUDED.unit_price,
-    discount_percentage = EXCLUDED.discount_percentage,
-    line_total          = EXCLUDED.line_total,
-    last_run_id         = EXCLUDED.last_run_id,
-    updated_at          = CASE
-      WHEN (p.transaction_id, p.product_id, p.quantity, p.unit_price, p.discount_percentage,
-            p.line_total)
-           IS DISTINCT FROM
-           (EXCLUDED.transaction_id, EXCLUDED.product_id, EXCLUDED.quantity, EXCLUDED.unit_price,
-            EXCLUDED.discount_percentage, EXCLUDED.line_total)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.transaction_id, p.product_id, p.quantity, p.unit_price, p.discount_percentage,
-         p.line_total, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.transaction_id, EXCLUDED.product_id, EXCLUDED.quantity, EXCLUDED.unit_price,
-         EXCLUDED.discount_percentage, EXCLUDED.line_total, EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staging.transaction_items WHERE run_id = $1) AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

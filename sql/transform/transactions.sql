@@ -23,37 +23,42 @@
 --   11 before_registration    transaction_date before the customer's registration_date
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
--- Performance (100k orders, 250k lines): as in transaction_items.sql, staged is MATERIALIZED, a
--- staging line travels as its ctid and each money value is parsed once per line (OFFSET 0).
-WITH staged AS MATERIALIZED (
-  SELECT s.ctid AS line_ctid,
-         s.source_file,
-         s.source_line,
-         -- The line's values as written: tells an exact copy from a conflicting one.
-         row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text AS content,
-         nullif(btrim(s.transaction_id), '')   AS transaction_id,
-         nullif(btrim(s.customer_id), '')      AS customer_id,
-         nullif(btrim(s.transaction_date), '') AS transaction_date_text,
-         ops.safe_date(s.transaction_date)     AS transaction_date,
-         nullif(btrim(s.transaction_time), '') AS transaction_time_text,
-         ops.safe_time(s.transaction_time)     AS transaction_time,
-         nullif(btrim(s.payment_method), '')   AS payment_method,
-         nullif(btrim(s.shipping_address), '') AS shipping_address,
-         nullif(btrim(s.total_amount), '')     AS total_amount_text,
-         CASE WHEN abs(n.total_amount) < 1e10 THEN n.total_amount::numeric(12,2) END AS total_amount
-    FROM staging.transactions s
-    CROSS JOIN LATERAL (SELECT ops.safe_numeric(s.total_amount) AS total_amount OFFSET 0) n
-   WHERE s.run_id = $1
+-- Performance: as in transaction_items.sql, nothing is parsed here and staged is read once.
+-- Reads the run's typed table ({{transactions}}: values trimmed, blank NULL, parsed once; libs/pipeline
+-- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
+-- staging by its ctid, only for the lines that need it.
+WITH staged AS (
+  SELECT t.line_ctid,
+         t.source_file,
+         t.source_line,
+         t.transaction_id,
+         t.customer_id,
+         t.transaction_date         AS transaction_date_text,
+         t.transaction_date__date   AS transaction_date,
+         t.transaction_time         AS transaction_time_text,
+         t.transaction_time__time   AS transaction_time,
+         t.payment_method,
+         t.shipping_address,
+         t.total_amount             AS total_amount_text,
+         CASE WHEN abs(t.total_amount__numeric) < 1e10 THEN t.total_amount__numeric::numeric(12,2) END AS total_amount
+    FROM {{transactions}} t
+   WHERE $1::text IS NOT NULL
+),
+windowed AS (
+  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT st.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(st.line_ctid) OVER latest_first AS latest_ctid
+    FROM staged st
+  WINDOW latest_first AS (PARTITION BY st.transaction_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 latest_items AS (
-  SELECT DISTINCT ON (btrim(i.item_id))
-         nullif(btrim(i.transaction_id), '') AS transaction_id,
-         CASE WHEN abs(n.line_total) < 1e10 THEN n.line_total::numeric(12,2) END AS line_total
-    FROM staging.transaction_items i
-    CROSS JOIN LATERAL (SELECT ops.safe_numeric(i.line_total) AS line_total OFFSET 0) n
-   WHERE i.run_id = $1
-     AND nullif(btrim(i.item_id), '') IS NOT NULL
-   ORDER BY btrim(i.item_id), i.source_file DESC, i.source_line DESC
+  SELECT DISTINCT ON (i.item_id)
+         i.transaction_id,
+         CASE WHEN abs(i.line_total__numeric) < 1e10 THEN i.line_total__numeric::numeric(12,2) END AS line_total
+    FROM {{transaction_items}} i
+   WHERE i.item_id IS NOT NULL
+   ORDER BY i.item_id, i.source_file DESC, i.source_line DESC
 ),
 items_total AS (
   SELECT li.transaction_id, coalesce(sum(li.line_total), 0) AS items_total
@@ -67,8 +72,10 @@ decided AS (
          customer.registration_date,
          CASE
            WHEN st.transaction_id IS NULL THEN 'missing_required'
-           WHEN row_number() OVER latest_first > 1
-             THEN CASE WHEN st.content = first_value(st.content) OVER latest_first
+           WHEN st.line_rank > 1
+             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+             THEN CASE WHEN (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.line_ctid)
+                          = (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.latest_ctid)
                        THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.customer_id IS NULL OR st.transaction_date_text IS NULL
                 OR st.payment_method IS NULL OR st.total_amount_text IS NULL THEN 'missing_required'
@@ -81,10 +88,9 @@ decided AS (
            WHEN customer.customer_id IS NULL THEN 'orphan_customer'
            WHEN st.transaction_date < customer.registration_date THEN 'before_registration'
          END AS reason_code
-    FROM staged st
+    FROM windowed st
     LEFT JOIN items_total it ON it.transaction_id = st.transaction_id
     LEFT JOIN production.customers customer ON customer.customer_id = st.customer_id
-   WINDOW latest_first AS (PARTITION BY st.transaction_id ORDER BY st.source_file DESC, st.source_line DESC)
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -128,30 +134,10 @@ loaded AS (
          d.shipping_address, d.total_amount, $1
     FROM decided d
    WHERE d.reason_code IS NULL
-  ON CONFLICT (transaction_id) DO UPDATE SET
-    customer_id      = EXCLUDED.customer_id,
-    transaction_date = EXCLUDED.transaction_date,
-    transaction_time = EXCLUDED.transaction_time,
-    payment_method   = EXCLUDED.payment_method,
-    shipping_address = EXCLUDED.shipping_address,
-    total_amount     = EXCLUDED.total_amount,
-    last_run_id      = EXCLUDED.last_run_id,
-    updated_at       = CASE
-      WHEN (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
-            p.shipping_address, p.total_amount)
-           IS DISTINCT FROM
-           (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
-            EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount)
-      THEN now() ELSE p.updated_at END
-  WHERE (p.customer_id, p.transaction_date, p.transaction_time, p.payment_method,
-         p.shipping_address, p.total_amount, p.last_run_id)
-        IS DISTINCT FROM
-        (EXCLUDED.customer_id, EXCLUDED.transaction_date, EXCLUDED.transaction_time,
-         EXCLUDED.payment_method, EXCLUDED.shipping_address, EXCLUDED.total_amount,
-         EXCLUDED.last_run_id)
+  {{on_conflict}}
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM staging.transactions WHERE run_id = $1) AS rows_in,
+SELECT (SELECT count(*) FROM decided)                           AS rows_in,
        (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
        (SELECT count(*) FROM quarantined)                       AS rows_rejected,
        (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)

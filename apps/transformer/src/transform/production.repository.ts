@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Entity } from '@ecom/contracts';
-import { runSqlFile, type Queryable } from '@ecom/db';
+import { ENTITIES, type Entity } from '@ecom/contracts';
+import { runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import { ensureTypedTables, typedTable } from '@ecom/pipeline';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
 export interface EntityOutcome {
@@ -29,9 +30,31 @@ export class ProductionRepository {
     await runSqlFile(db, 'transform/clear_run_quarantine', [runId]);
   }
 
-  /** Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql). */
-  async loadEntity(db: Queryable, entity: Entity, runId: string): Promise<EntityOutcome> {
-    const { rows } = await runSqlFile<EntityOutcomeRow>(db, `transform/${entity}`, [runId]);
+  /** The run's typed tables (the staged rows parsed once), built here if the validator has not. */
+  async ensureTypedTables(db: Queryable, runId: string): Promise<void> {
+    await ensureTypedTables(db, runId);
+  }
+
+  /**
+   * Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql),
+   * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders. `bulk`:
+   * a first load into the emptied, unindexed table (prepareBulkLoad), a plain insert; else the
+   * rows are upserted (sql/transform/<entity>_on_conflict.sql).
+   */
+  async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
+    const file = `transform/${entity}`;
+    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+      if (name === 'on_conflict') return bulk ? '' : sqlFile(`transform/${entity}_on_conflict`);
+      if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
+      return typedTable(name as Entity, runId);
+    });
+    let rows: EntityOutcomeRow[];
+    try {
+      ({ rows } = await db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]));
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
     const row = rows[0];
     return {
       in: Number(row.rows_in),
@@ -39,6 +62,24 @@ export class ProductionRepository {
       rejected: Number(row.rows_rejected),
       byReason: Object.fromEntries(Object.entries(row.by_reason).map(([reason, n]) => [reason, Number(n)])),
     };
+  }
+
+  /**
+   * A first load into an empty production table drops its foreign keys and secondary indexes first;
+   * returns what restoreAfterBulkLoad needs to put them back, or undefined (the table holds rows).
+   */
+  async prepareBulkLoad(db: Queryable, entity: Entity): Promise<string[] | undefined> {
+    const { rows } = await runSqlFile<{ restore: string[] | null }>(db, 'transform/bulk_load_prepare', [`production.${entity}`]);
+    return rows[0].restore ?? undefined;
+  }
+
+  async restoreAfterBulkLoad(db: Queryable, statements: string[]): Promise<void> {
+    await runSqlFile(db, 'transform/bulk_load_restore', [statements]);
+  }
+
+  /** ANALYZE `table` when `written` rows are a large part of it (sql/transform/analyze_if_grown.sql). */
+  async analyzeIfGrown(db: Queryable, table: string, written: number): Promise<void> {
+    await runSqlFile(db, 'transform/analyze_if_grown', [table, written]);
   }
 
   /** Marks the rejects of `replayOf` that replay run `runId` delivered as resolved; how many it marked. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { Entity } from '@ecom/contracts';
-import { QualityChecksConfig, StageFailure, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
+import { QualityChecksConfig, StageFailure, dropTypedTables, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
 import { ProductionRepository, type EntityOutcome } from './production.repository';
 
 /** Parents before children: referential checks read production after the parents were upserted. */
@@ -27,10 +27,16 @@ export class TransformService {
   async transformRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
     await this.production.tuneSession(ctx.client);
     await this.production.clearRunQuarantine(ctx.client, ctx.runId);
+    await this.production.ensureTypedTables(ctx.client, ctx.runId);
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });
-      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId);
+      const restore = await this.production.prepareBulkLoad(ctx.client, entity);
+      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined);
+      if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
+      // The next entity joins this one and this one's rejects: plan it on fresh statistics.
+      await this.production.analyzeIfGrown(ctx.client, `production.${entity}`, outcome.out);
+      await this.production.analyzeIfGrown(ctx.client, 'ops.quarantine', outcome.rejected);
       // A gap here is a bug in the entity's SQL; failing loudly beats a report that does not add up.
       if (outcome.in !== outcome.out + outcome.rejected) {
         throw new StageFailure(
@@ -46,6 +52,9 @@ export class TransformService {
     const outcomes = Object.values(detail);
     // Same transaction as the upserts: a replay's rejects are resolved exactly when its rows land.
     if (ctx.run.params.replayOf) await this.production.resolveReplayedRejects(ctx.client, ctx.run.params.replayOf, ctx.runId);
+    // The run's typed tables (built by the validator) go with this transaction's commit; a
+    // rolled-back attempt keeps them for its retry.
+    await dropTypedTables(ctx.client, ctx.runId);
     return {
       rowsIn: outcomes.reduce((sum, o) => sum + o.in, 0),
       rowsOut: outcomes.reduce((sum, o) => sum + o.out, 0),

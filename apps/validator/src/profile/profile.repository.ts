@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { runSqlFile } from '@ecom/db';
+import { ENTITIES, type Entity } from '@ecom/contracts';
+import { runSqlFile, sqlFile } from '@ecom/db';
+import { buildTypedTables, typedTable } from '@ecom/pipeline';
 
 /** pg returns bigint and numeric as strings. */
 type Numeric = string | null;
@@ -47,13 +49,31 @@ export interface IntegrityRow {
   geography_mismatches: string;
 }
 
-/** The profile's SQL (sql/profile/*.sql): each measure one statement over the run's staging rows. */
+/**
+ * The profile's SQL (sql/profile/*.sql): each measure one statement over the run's typed tables
+ * (the staged rows parsed once, built by the validate stage before the profile runs).
+ */
 @Injectable()
 export class ProfileRepository {
   constructor(private readonly pool: Pool) {}
 
   private async rows<R extends object>(name: string, runId: string): Promise<R[]> {
-    return (await runSqlFile<R & Record<string, unknown>>(this.pool, `profile/${name}`, [runId])).rows;
+    const file = `profile/${name}`;
+    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, entity: string) => {
+      if (!(ENTITIES as readonly string[]).includes(entity)) throw new Error(`sql/${file}.sql: no value for {{${entity}}}`);
+      return typedTable(entity as Entity, runId);
+    });
+    try {
+      return (await this.pool.query<R & Record<string, unknown>>(text, [runId])).rows;
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+
+  /** (Re)builds the run's typed tables from staging, for a profile measured on its own. */
+  buildTables(runId: string): Promise<void> {
+    return buildTypedTables(this.pool, runId);
   }
 
   monthlyRevenue(runId: string): Promise<MonthRow[]> {

@@ -7,7 +7,7 @@ const num = (value: string | null): number | null => (value === null ? null : Nu
 export type MeasuredProfile = Omit<RunProfile, 'runId' | 'computedAt'>;
 
 /**
- * Measures the shape of a run's data as landed in staging (seasonality, weekend lift, heavy
+ * Measures the shape of a run's data as landed in staging (read from its typed tables) (seasonality, weekend lift, heavy
  * buyers, category ranking, payment mix, basket size, integrity) and stores it for
  * GET /runs/:id/profile and the pipeline summary. It only reads staging and writes its own row,
  * keyed by run, so measuring twice (a retried stage) replaces the first measurement.
@@ -16,7 +16,9 @@ export type MeasuredProfile = Omit<RunProfile, 'runId' | 'computedAt'>;
 export class ProfileService {
   constructor(private readonly repository: ProfileRepository) {}
 
-  async profileRun(runId: string): Promise<MeasuredProfile> {
+  /** `typedReady`: the caller has just built the run's typed tables; else they are built from staging first. */
+  async profileRun(runId: string, typedReady = false): Promise<MeasuredProfile> {
+    if (!typedReady) await this.repository.buildTables(runId);
     const [months, ratio, shape, concentration, categories, payments, integrity] = await Promise.all([
       this.repository.monthlyRevenue(runId),
       this.repository.weekendWeekdayRatio(runId),

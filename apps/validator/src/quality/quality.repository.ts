@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { runSqlFile, type Queryable } from '@ecom/db';
+import { type Queryable } from '@ecom/db';
+import { countTypedRows } from '@ecom/pipeline';
 
 /**
  * The validator's own SQL. The checks themselves, their score and their storage live in
@@ -8,7 +9,6 @@ import { runSqlFile, type Queryable } from '@ecom/db';
 @Injectable()
 export class QualityRepository {
   async countStagedRows(db: Queryable, runId: string): Promise<number> {
-    const { rows } = await runSqlFile<{ staged_rows: string }>(db, 'quality/staged_rows_of_run', [runId]);
-    return Number(rows[0].staged_rows);
+    return countTypedRows(db, runId);
   }
 }

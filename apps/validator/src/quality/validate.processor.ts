@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@ecom/config';
 import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
-import { StageRuntime, StageWorker } from '@ecom/pipeline';
+import { Pool } from 'pg';
+import { LedgerRepository, StageRuntime, StageWorker, buildTypedTables, dropTypedTables } from '@ecom/pipeline';
 import { ProfileService } from '../profile/profile.service';
 import { QualityService } from './quality.service';
 
@@ -14,6 +15,8 @@ export class ValidateProcessor extends StageWorker {
     private readonly runtime: StageRuntime,
     private readonly quality: QualityService,
     private readonly profile: ProfileService,
+    private readonly pool: Pool,
+    private readonly ledger: LedgerRepository,
     config: AppConfig,
   ) {
     super(config);
@@ -21,11 +24,25 @@ export class ValidateProcessor extends StageWorker {
 
   async process(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `validate job ${job.id}`);
+    try {
+      await this.runStageWork(job, runId);
+    } finally {
+      // A stopped or failed validation drops the typed tables again (the transform drops them after
+      // a successful one). Only once the stage's transaction has ended: it holds locks on them.
+      const stage = await this.ledger.getStage(runId, 'validate');
+      if (stage?.status !== 'succeeded') await dropTypedTables(this.pool, runId);
+    }
+  }
+
+  private async runStageWork(job: Job, runId: string): Promise<void> {
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
-      // The profile reads staging through the pool while the checks run in the stage's transaction:
+      // Every staged value parsed once, into the run's typed tables, on both cores; the checks, the
+      // profile and the transform read them.
+      await buildTypedTables(this.pool, runId);
+      // The profile reads the typed tables through the pool while the checks run in the stage's transaction:
       // on separate connections they overlap. It is stored on its own, and awaited even when the
       // gate stops the run, so a stopped run keeps its profile. A profile error wins, as when it ran first.
-      const [profiled, validated] = await Promise.allSettled([this.profile.profileRun(runId), this.quality.validateRun(ctx)]);
+      const [profiled, validated] = await Promise.allSettled([this.profile.profileRun(runId, true), this.quality.validateRun(ctx)]);
       if (profiled.status === 'rejected') throw profiled.reason;
       if (validated.status === 'rejected') throw validated.reason;
       return validated.value;

@@ -1,2 +1,3 @@
 export * from './quality-checks';
 export * from './quality-gate';
+export * from './typed-tables';

@@ -1,8 +1,9 @@
 import { escapeIdentifier, type Pool } from 'pg';
-import { ENTITY_SPECS } from '@ecom/contracts';
+import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
 import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
+import { STAGING_ROWS, ensureTypedTables, parsedExpression, typedRows, type StagedRows } from './typed-tables';
 
 /** What one check found in one run. Numbers stay as pg returns them: exact decimal strings. */
 export interface QualityCheckResult {
@@ -67,17 +68,22 @@ export async function runQualityChecks(
   // (docs/quality.md). Restored only on success: after an error the transaction is aborted, and
   // its rollback reverts the setting anyway.
   const jit = checks.length > 0 ? await setJit(client, 'off') : undefined;
+  if (checks.length > 0) await runSqlFile(client, 'quality/set_work_mem');
+  // Checks of staged rows read the run's typed tables (parsed once); the validator builds them
+  // before, on two connections, and a stage run alone builds the missing ones here.
+  const rows = typedRows(runId);
+  if (checks.some(readsStagedRows)) await ensureTypedTables(client, runId);
   // The row checks of one entity share one scan (measureRowChecks); results keep the YAML's order.
   const measured = new Map<QualityCheck, QualityCheckResult>();
   const report = async (lastCheck: QualityCheck) =>
     options.progress?.({ checksDone: measured.size, checksTotal: checks.length, lastCheck: lastCheck.name });
   for (const group of rowCheckGroups(checks)) {
-    for (const result of await measureRowChecks(client, runId, group)) measured.set(result.check, result);
+    for (const result of await measureRowChecks(client, runId, group, rows)) measured.set(result.check, result);
     await report(group[group.length - 1]);
   }
   for (const check of checks) {
     if (measured.has(check)) continue;
-    measured.set(check, await measureCheck(client, runId, check));
+    measured.set(check, await measureCheck(client, runId, check, rows));
     await report(check);
   }
   for (const check of checks) results.push(measured.get(check) as QualityCheckResult);
@@ -122,9 +128,18 @@ function failureMessage(verdict: QualityVerdict, results: readonly QualityCheckR
   return parts.join('; ');
 }
 
-/** Runs one check's SQL for the run. Errors name the check and its file. */
-export async function measureCheck(db: Queryable, runId: string, check: QualityCheck): Promise<QualityCheckResult> {
-  const statement = checkStatement(check);
+/** Whether a check reads the run's staged rows (all validate checks; staging reconciliations). */
+function readsStagedRows(check: QualityCheck): boolean {
+  return check.stage === 'validate' || (check.type === 'reconciliation' && check.from === 'staging');
+}
+
+/**
+ * Runs one check's SQL for the run. Errors name the check and its file. Without `rows` it reads the
+ * run's typed tables, building the missing ones through `db` first.
+ */
+export async function measureCheck(db: Queryable, runId: string, check: QualityCheck, source?: StagedRows): Promise<QualityCheckResult> {
+  if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
+  const statement = checkStatement(check, source ?? typedRows(runId));
   let rows: Array<{ rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null }>;
   try {
     ({ rows } = await db.query(statement.text, [runId, ...statement.params]));
@@ -169,8 +184,14 @@ export function rowCheckGroups(checks: readonly QualityCheck[]): RowCheck[][] {
  * Runs several row checks of one entity in one scan (sql/quality/row_checks.sql); each result is
  * what measureCheck returns for that check alone. Errors name the checks and the file.
  */
-export async function measureRowChecks(db: Queryable, runId: string, checks: readonly RowCheck[]): Promise<QualityCheckResult[]> {
-  const statement = rowChecksStatement(checks);
+export async function measureRowChecks(
+  db: Queryable,
+  runId: string,
+  checks: readonly RowCheck[],
+  source?: StagedRows,
+): Promise<QualityCheckResult[]> {
+  if (source === undefined) await ensureTypedTables(db, runId);
+  const statement = rowChecksStatement(checks, source ?? typedRows(runId));
   const names = checks.map((check) => check.name).join(', ');
   let rows: Array<Record<string, string | string[]>>;
   try {
@@ -196,7 +217,7 @@ export async function measureRowChecks(db: Queryable, runId: string, checks: rea
  * value from the YAML is a bind parameter. Each check's condition is its type's file in
  * sql/quality/row_checks/.
  */
-export function rowChecksStatement(checks: readonly RowCheck[]): CheckStatement {
+export function rowChecksStatement(checks: readonly RowCheck[], rows: StagedRows = STAGING_ROWS): CheckStatement {
   const entity = checks[0]?.entity;
   if (entity === undefined || checks.some((check) => check.entity !== entity)) {
     throw new Error(`row checks must be of one entity: ${checks.map((c) => `${c.name} (${c.entity})`).join(', ')}`);
@@ -209,12 +230,14 @@ export function rowChecksStatement(checks: readonly RowCheck[]): CheckStatement 
   const values: string[] = [];
   const trimmed = new Map<string, string>();
   const parsed = new Map<string, string>();
+  // A typed table holds each column already trimmed (a blank as NULL, which every condition
+  // treats as it treats ''), and parsed columns for the contract's numbers, dates and times.
   const trimmedOf = (column: string) => {
     let alias = trimmed.get(column);
     if (alias === undefined) {
       alias = `trimmed_${trimmed.size}`;
       trimmed.set(column, alias);
-      values.push(`btrim(${escapeIdentifier(column)}) AS ${alias}`);
+      values.push(`${rows.typed ? escapeIdentifier(column) : `btrim(${escapeIdentifier(column)})`} AS ${alias}`);
     }
     return alias;
   };
@@ -223,7 +246,7 @@ export function rowChecksStatement(checks: readonly RowCheck[]): CheckStatement 
     if (alias === undefined) {
       alias = `parsed_${parsed.size}`;
       parsed.set(`${parse}(${column})`, alias);
-      values.push(`${parse}(${escapeIdentifier(column)}) AS ${alias}`);
+      values.push(`${parsedExpression(rows, entity, column, parse)} AS ${alias}`);
     }
     return alias;
   };
@@ -259,10 +282,11 @@ export function rowChecksStatement(checks: readonly RowCheck[]): CheckStatement 
     measures.push(fragment('quality/row_checks/measure', { violated: `violated_${n}`, n: String(n) }));
   });
   const spec = ENTITY_SPECS[entity];
-  const statement = render(
+  const statement = renderFile(
     'quality/row_checks',
     {
-      table: qualified('staging', entity),
+      run_filter: runFilter(rows),
+      table: rows.table(entity),
       key: escapeIdentifier(spec.key),
       values: values.join(',\n         '),
       verdicts: verdicts.join(',\n         '),
@@ -357,6 +381,12 @@ interface CheckStatement {
   params: unknown[];
 }
 
+/** A column's value trimmed: on a typed table the column itself (trimmed when built, blank as NULL). */
+function trimmedExpression(rows: StagedRows, column: string, alias?: string): string {
+  const reference = alias === undefined ? escapeIdentifier(column) : `${alias}.${escapeIdentifier(column)}`;
+  return rows.typed ? reference : `btrim(${reference})`;
+}
+
 const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
 const columnList = (columns: readonly string[]) => columns.map(escapeIdentifier).join(', ');
 
@@ -365,23 +395,30 @@ const columnList = (columns: readonly string[]) => columns.map(escapeIdentifier)
  * identifier was checked against ENTITY_SPECS when the YAML was loaded and is escaped here;
  * values travel as bind parameters.
  */
-export function checkStatement(check: QualityCheck): CheckStatement {
+export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_ROWS): CheckStatement {
   const spec = ENTITY_SPECS[check.entity];
-  const table = qualified('staging', check.entity);
+  const table = rows.table(check.entity);
   const key = escapeIdentifier(spec.key);
+  const render = (file: string, fill: Record<string, string>, params: unknown[]) =>
+    renderFile(file, { run_filter: runFilter(rows), ...fill }, params);
   switch (check.type) {
     case 'not_null':
       return render('quality/not_null', { table, key, columns: columnList(check.columns) }, []);
     case 'unique':
-      return render('quality/unique', { table, key, column: escapeIdentifier(check.column) }, [check.ignoreCase, check.column === spec.key]);
+      return render(
+        'quality/unique',
+        { table, trimmed_key: trimmedExpression(rows, spec.key), trimmed_column: trimmedExpression(rows, check.column) },
+        [check.ignoreCase, check.column === spec.key],
+      );
     case 'relationships':
       return render(
         'quality/relationships',
         {
           table,
-          key,
-          column: escapeIdentifier(check.column),
-          parent_table: qualified('staging', check.to.entity),
+          trimmed_key: trimmedExpression(rows, spec.key, 'c'),
+          trimmed_reference: trimmedExpression(rows, check.column, 'c'),
+          trimmed_parent: trimmedExpression(rows, check.to.column),
+          parent_table: rows.table(check.to.entity),
           parent_production_table: qualified('production', check.to.entity),
           parent_column: escapeIdentifier(check.to.column),
         },
@@ -402,22 +439,38 @@ export function checkStatement(check: QualityCheck): CheckStatement {
     case 'row_count_change':
       return render('quality/row_count_change', { table }, [check.entity, check.maxChangePct]);
     case 'freshness':
-      return render('quality/freshness', { table, column: escapeIdentifier(check.column) }, [check.maxAgeDays]);
+      return render('quality/freshness', { table, parsed: parsedExpression(rows, check.entity, check.column, 'ops.safe_date') }, [check.maxAgeDays]);
     case 'reconciliation': {
       const file = `quality/reconcile_${check.from}_${check.to}_${check.measure}`;
       if (check.from === 'staging' && check.measure === 'row_count') {
-        return render(file, { table, production_table: qualified('production', check.entity), key }, [check.entity]);
+        return render(
+          file,
+          { table, trimmed_key: trimmedExpression(rows, spec.key), production_table: qualified('production', check.entity), key },
+          [check.entity],
+        );
+      }
+      if (check.from === 'staging') {
+        return render(file, { table: rows.table('transaction_items'), line_total: parsedExpression(rows, 'transaction_items', 'line_total', 'ops.safe_numeric') }, []);
       }
       return render(file, {}, []);
     }
     case 'sql':
-      return render(`quality/custom/${check.file}`, {}, []);
+      // Custom checks name their tables by entity; on typed tables they read the parsed columns.
+      return render(`quality/custom/${check.file}`, Object.fromEntries(ENTITIES.map((entity) => [entity, rows.table(entity)])), []);
   }
 }
 
 const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
 
-function render(file: string, fill: Record<string, string>, params: unknown[]): CheckStatement {
+/**
+ * The condition picking the run's rows ($1) of a template's table: a typed table holds one run
+ * only (the condition still names $1, so its type is known where nothing else uses it).
+ */
+function runFilter(rows: StagedRows): string {
+  return rows.typed ? '$1::text IS NOT NULL' : 'run_id = $1';
+}
+
+function renderFile(file: string, fill: Record<string, string>, params: unknown[]): CheckStatement {
   return { file, text: fillPlaceholders(file, sqlFile(file), fill), params };
 }
 

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { escapeIdentifier, type Pool } from 'pg';
+import { ENTITIES, type Entity } from '@ecom/contracts';
+import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+
+/**
+ * Per-run typed tables (schema `typed`, sql/quality/typed/): the run's staged rows with every value
+ * trimmed (blank = NULL) and every number, date and time parsed once. Staging is all text; before,
+ * the validator's row checks, its custom checks, its profile and then the transformer each parsed
+ * the same values again. The validate stage builds them, the transform drops them when it is done;
+ * either builds what is missing (ensureTypedTables), so each can run alone or on a retry.
+ */
+
+/** The parsed columns each typed table holds besides the trimmed text of every contract column. */
+export const TYPED_PARSED: Readonly<Record<Entity, Readonly<Record<string, readonly ParsedKind[]>>>> = {
+  customers: { registration_date: ['date'] },
+  products: { price: ['numeric'], cost: ['numeric'], stock_quantity: ['int'] },
+  transactions: { transaction_date: ['date'], transaction_time: ['time'], total_amount: ['numeric'] },
+  transaction_items: { quantity: ['int'], unit_price: ['numeric'], discount_percentage: ['numeric'], line_total: ['numeric'] },
+};
+
+export type ParsedKind = 'numeric' | 'int' | 'date' | 'time';
+
+/** Which ops.safe_* cast a parsed column holds. */
+const KIND_OF_CAST: Record<string, ParsedKind> = {
+  'ops.safe_numeric': 'numeric',
+  'ops.safe_int': 'int',
+  'ops.safe_date': 'date',
+  'ops.safe_time': 'time',
+};
+
+/**
+ * Where quality checks read a run's staged rows: staging itself (raw text) or the typed tables.
+ * Identifiers only, escaped: a table name never comes from input.
+ */
+export interface StagedRows {
+  typed: boolean;
+  table(entity: Entity): string;
+}
+
+export const STAGING_ROWS: StagedRows = {
+  typed: false,
+  table: (entity) => `${escapeIdentifier('staging')}.${escapeIdentifier(entity)}`,
+};
+
+export function typedRows(runId: string): StagedRows {
+  return { typed: true, table: (entity) => typedTable(entity, runId) };
+}
+
+/**
+ * The typed table of one entity and run. A run id may be up to 64 characters, so the name carries
+ * a digest of it: the entity name plus 20 hex digits stays under PostgreSQL's 63-byte limit.
+ */
+export function typedTable(entity: Entity, runId: string): string {
+  const digest = createHash('sha256').update(runId).digest('hex').slice(0, 20);
+  return `${escapeIdentifier('typed')}.${escapeIdentifier(`${entity}_${digest}`)}`;
+}
+
+/**
+ * The expression for `cast(column)` on `rows`: on a typed table its parsed column when it holds
+ * one, else the cast applied to the (trimmed) text. `cast` is one of the fixed ops.safe_* names.
+ */
+export function parsedExpression(rows: StagedRows, entity: Entity, column: string, cast: string): string {
+  const kind = KIND_OF_CAST[cast];
+  if (rows.typed && kind !== undefined && TYPED_PARSED[entity][column]?.includes(kind)) {
+    return escapeIdentifier(`${column}__${kind}`);
+  }
+  return `${cast}(${escapeIdentifier(column)})`;
+}
+
+/** The text of a typed/ template with its placeholders filled. */
+function typedSql(file: string, fill: Record<string, string>): string {
+  return sqlFile(`quality/typed/${file}`).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+    const value = fill[name];
+    if (value === undefined) throw new Error(`sql/quality/typed/${file}.sql: no value for placeholder {{${name}}}`);
+    return value;
+  });
+}
+
+async function query(db: Queryable, file: string, fill: Record<string, string>, params: unknown[] = []) {
+  try {
+    return await db.query(typedSql(file, fill), params);
+  } catch (error) {
+    const e = error as Error;
+    e.message = `sql/quality/typed/${file}.sql: ${e.message}`;
+    throw e;
+  }
+}
+
+/** Builds (replacing) one entity's typed table on `db` and analyses it. */
+async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<void> {
+  const table = typedTable(entity, runId);
+  await query(db, 'drop', { tables: table });
+  await query(db, entity, { table }, [runId]);
+  await query(db, 'analyze', { table });
+}
+
+/**
+ * Builds the run's typed tables afresh on two pool connections at once (the order lines on one, the
+ * other three entities on the other: about equal work), each in its own short transaction with the
+ * build settings. Committed on their own, so the profile and the checks, on other connections, read them.
+ */
+export async function buildTypedTables(pool: Pool, runId: string): Promise<void> {
+  const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
+  await Promise.all(
+    lanes.map((entities) =>
+      withTransaction(pool, async (client) => {
+        await runSqlFile(client, 'quality/typed/settings');
+        for (const entity of entities) await buildOne(client, entity, runId);
+      }),
+    ),
+  );
+}
+
+/** Builds, on `db` (e.g. inside a stage's transaction), the run's typed tables that do not exist. */
+export async function ensureTypedTables(db: Queryable, runId: string): Promise<void> {
+  const tables = ENTITIES.map((entity) => typedTable(entity, runId));
+  const { rows } = await query(db, 'exists', {}, [tables]);
+  const present = new Set(rows.map((row) => (row as { name: string }).name));
+  for (const entity of ENTITIES) {
+    if (!present.has(typedTable(entity, runId))) await buildOne(db, entity, runId);
+  }
+}
+
+/** Drops the run's typed tables (through `db`: inside a transaction, they go when it commits). */
+export async function dropTypedTables(db: Queryable, runId: string): Promise<void> {
+  await query(db, 'drop', { tables: ENTITIES.map((entity) => typedTable(entity, runId)).join(', ') });
+}
+
+/** Every staged row of the run, counted in its typed tables (sql/quality/staged_rows_of_run.sql). */
+export async function countTypedRows(db: Queryable, runId: string): Promise<number> {
+  const text = sqlFile('quality/staged_rows_of_run').replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+    if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/quality/staged_rows_of_run.sql: no value for {{${name}}}`);
+    return typedTable(name as Entity, runId);
+  });
+  const { rows } = await db.query<{ staged_rows: string }>(text);
+  return Number(rows[0].staged_rows);
+}

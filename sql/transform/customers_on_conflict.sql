@@ -1,0 +1,29 @@
+-- The upsert of sql/transform/customers.sql (spliced into its {{on_conflict}}) when production.customers
+-- already holds rows: a row already there is updated only when a value differs, and updated_at moves
+-- only when a business column changed, so a rerun writes nothing. A first load into the empty table
+-- (its primary key dropped by bulk_load_prepare.sql when nothing references it) inserts plainly.
+  ON CONFLICT (customer_id) DO UPDATE SET
+    first_name        = EXCLUDED.first_name,
+    last_name         = EXCLUDED.last_name,
+    email             = EXCLUDED.email,
+    phone             = EXCLUDED.phone,
+    registration_date = EXCLUDED.registration_date,
+    city              = EXCLUDED.city,
+    state             = EXCLUDED.state,
+    country           = EXCLUDED.country,
+    age_group         = EXCLUDED.age_group,
+    last_run_id       = EXCLUDED.last_run_id,
+    updated_at        = CASE
+      WHEN (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
+            p.city, p.state, p.country, p.age_group)
+           IS DISTINCT FROM
+           (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
+            EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
+            EXCLUDED.age_group)
+      THEN now() ELSE p.updated_at END
+  WHERE (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
+         p.city, p.state, p.country, p.age_group, p.last_run_id)
+        IS DISTINCT FROM
+        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
+         EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
+         EXCLUDED.age_group, EXCLUDED.last_run_id)

@@ -48,6 +48,22 @@ WITH load AS (
     JOIN production.transaction_items i ON i.last_run_id = $1 AND i.updated_at <= l.items_to
     JOIN production.transactions t ON t.transaction_id = i.transaction_id AND t.updated_at <= l.transactions_to
    WHERE NOT l.rebuild AND NOT l.first_load)
+), quick AS (
+  -- A first load answers for every fact there is. It compares the multiset of its lines with that
+  -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
+  -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
+  -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
+  -- and counts and names every gap as always.
+  SELECT coalesce(l.n = f.n AND l.h0 = f.h0 AND l.h1 = f.h1, false) AS matched,
+         l.n AS lines, l.total AS line_total, f.total AS fact_total
+    FROM (SELECT count(*) AS n, sum(hashtextextended(d.item_id, 0)::numeric) AS h0,
+                 sum(hashtextextended(d.item_id, 1)::numeric) AS h1, NULL::numeric AS total
+            FROM incremental_lines d
+           WHERE (SELECT first_load AND NOT rebuild FROM load)) l,
+         (SELECT count(*) AS n, sum(hashtextextended(d.item_id, 0)::numeric) AS h0,
+                 sum(hashtextextended(d.item_id, 1)::numeric) AS h1, NULL::numeric AS total
+            FROM warehouse.fact_sales d
+           WHERE (SELECT first_load AND NOT rebuild FROM load)) f
 ), bulk AS (
   -- Per line, the lateral probe below costs one index probe per partition: ~0.1 s for a daily
   -- delta, ~5 s for the 250k lines of a first load, which one hash of fact_sales does in ~0.3 s.
@@ -60,12 +76,12 @@ WITH load AS (
   SELECT d.item_id, true AS in_production, f.fact_rows
     FROM incremental_lines d
     CROSS JOIN LATERAL (SELECT count(*) AS fact_rows FROM warehouse.fact_sales f WHERE f.item_id = d.item_id) f
-   WHERE NOT (SELECT yes FROM bulk)
+   WHERE NOT (SELECT yes FROM bulk) AND NOT (SELECT matched FROM quick)
   UNION ALL
   SELECT d.item_id, true, count(f.item_id)
     FROM incremental_lines d
     LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
-   WHERE (SELECT yes FROM bulk)
+   WHERE (SELECT yes FROM bulk) AND NOT (SELECT matched FROM quick)
    GROUP BY d.item_id
 ), rebuild AS (
   SELECT coalesce(p.item_id, f.item_id) AS item_id, p.item_id IS NOT NULL AS in_production,
@@ -82,10 +98,10 @@ WITH load AS (
   UNION ALL
   SELECT * FROM rebuild
 )
-SELECT count(*) FILTER (WHERE in_production) AS rows_checked,
+SELECT CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE count(*) FILTER (WHERE in_production) END AS rows_checked,
        coalesce(sum(abs(in_production::int - fact_rows)), 0) AS violations,
-       count(*) FILTER (WHERE in_production) AS expected,
-       coalesce(sum(fact_rows), 0) AS actual,
+       CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE count(*) FILTER (WHERE in_production) END AS expected,
+       CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE coalesce(sum(fact_rows), 0) END AS actual,
        coalesce((SELECT array_agg(item_id ORDER BY item_id)
                    FROM (SELECT item_id FROM compared WHERE fact_rows <> in_production::int ORDER BY item_id LIMIT 10) s),
                 '{}') AS sample_ids

@@ -153,8 +153,12 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
       ['reconcile_revenue_production_warehouse', LINES, '31.50', 'fail', ['L00042', 'L07777']],
       ['reconcile_transaction_items_production_warehouse', LINES, '1', 'fail', ['L00042']],
     ]);
+    // A first load's hash sums scan the facts once; they differ, so the join scans them once more:
+    // each partition read twice in all, never once per line.
     for (const measure of ['row_count', 'revenue_sum'] as const) {
       expect(await factScanLoops(measure)).toEqual([
+        ['fact_sales_2024_01', 1],
+        ['fact_sales_default', 1],
         ['fact_sales_2024_01', 1],
         ['fact_sales_default', 1],
       ]);

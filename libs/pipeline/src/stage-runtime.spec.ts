@@ -140,9 +140,15 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
       'first validation',
     );
     // Same job id is deduplicated by BullMQ while kept; a new id simulates delivery after removal.
-    await runtime.queue('validate').add(JOB_NAMES.run, { runId: 'run-dup' }, { jobId: 'run-dup-validate-again' });
-    await runtime.queue('ingest').add(JOB_NAMES.part, { runId: 'run-dup', taskKey: 'a', rows: 10 }, { jobId: 'run-dup-a-again' });
-    await new Promise((r) => setTimeout(r, 500));
+    const again = [
+      await runtime.queue('validate').add(JOB_NAMES.run, { runId: 'run-dup' }, { jobId: 'run-dup-validate-again' }),
+      await runtime.queue('ingest').add(JOB_NAMES.part, { runId: 'run-dup', taskKey: 'a', rows: 10 }, { jobId: 'run-dup-a-again' }),
+    ];
+    // Both duplicates delivered and finished: only then is "no work done" an outcome, not a race.
+    await waitFor(
+      async () => ((await Promise.all(again.map((job) => job.getState()))).every((state) => state === 'completed') ? true : undefined),
+      'the duplicate deliveries to finish',
+    );
     expect(script.validateCalls).toBe(1);
     expect(script.partCalls.get('a')).toBe(1);
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-dup'");

@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import type { RunParams } from '@ecom/contracts';
+import { OPS_QUEUES, type RunParams } from '@ecom/contracts';
 import { LedgerRepository, StageRuntime } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
@@ -302,7 +304,13 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
       expect(res.status).toBe(200);
     }
     await waitFor(async () => (hook.received.length >= 1 && smtp.messages.length >= 1 ? true : undefined), 'the alert on both channels');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Every delivery the two evaluations queued has run (none waiting, active or retrying): only
+    // then does "one message per channel" rule out a late duplicate.
+    const alerts = pipeline.api.get<Queue>(getQueueToken(OPS_QUEUES.alerts));
+    await waitFor(async () => {
+      const counts = await alerts.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    }, 'the alert deliveries to finish');
 
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0].text).toMatch(new RegExp(`^\\[CRITICAL\\] run ${runId} \\(source\\) failed at ingest: ingest: missing .*\\.csv in `));

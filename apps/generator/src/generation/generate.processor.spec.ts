@@ -3,20 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageJobId, type GenerateParams, type RunParams } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { GeneratorAppModule } from '../app.module';
 import { entityRecords } from './dataset-files.testing';
 import { generateToFolder } from './generate-to-folder';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The generate stage through BullMQ: a 'plan' job fans the run out into one task per file part,

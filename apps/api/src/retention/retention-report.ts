@@ -6,7 +6,7 @@ export interface RetentionKindReport<Item> {
   cutoff: string | null;
   /** How many `unit` went (or would go). */
   count: number;
-  unit: 'files' | 'rows' | 'runs' | 'partitions';
+  unit: 'files' | 'rows' | 'runs' | 'partitions' | 'tables';
   items: Item[];
 }
 
@@ -24,5 +24,7 @@ export interface RetentionReport {
     staging: RetentionKindReport<{ table: string; runId: string; rows: number }>;
     warehousePartitions: RetentionKindReport<{ partition: string; fromDateKey: number; toDateKey: number; rows: number }>;
     runHistory: RetentionKindReport<{ runId: string; mode: string; status: string; endedAt: string }>;
+    /** Per-run typed tables (schema `typed`) of runs that are no longer queued or running. */
+    typedTables: RetentionKindReport<{ table: string; bytes: number }>;
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
 import { runSqlFile } from '@ecom/db';
+import { staleTypedTables, type StaleTypedTable } from '@ecom/pipeline';
 
 export interface ProtectedRunRow {
   run_id: string;
@@ -66,6 +67,15 @@ export class RetentionRepository {
 
   async protectedRuns(): Promise<ProtectedRunRow[]> {
     return (await runSqlFile<ProtectedRunRow>(this.pool, 'retention/protected_runs')).rows;
+  }
+
+  /** Runs queued or running now (read again at the moment it is asked, not from protectedRuns). */
+  async activeRunIds(): Promise<string[]> {
+    return (await runSqlFile<{ run_id: string }>(this.pool, 'retention/active_runs')).rows.map((r) => r.run_id);
+  }
+
+  async staleTypedTables(remove: boolean): Promise<StaleTypedTable[]> {
+    return staleTypedTables(this.pool, () => this.activeRunIds(), remove);
   }
 
   async stagingRows(cutoff: Date, keep: string[], remove: boolean): Promise<StagingRowsRow[]> {

@@ -66,7 +66,12 @@ export class RetentionService {
       staging: kept('rows'),
       warehousePartitions: kept('partitions'),
       runHistory: kept('runs'),
+      typedTables: kept('tables'),
     };
+
+    // Not a dated kind: a typed table is scratch space of a running run, dead weight once it ended.
+    const typed = await this.repository.staleTypedTables(remove);
+    kinds.typedTables = { keptFor: 'while the run is queued or running', cutoff: null, count: typed.length, unit: 'tables', items: typed };
 
     const analyses = window(retention.analysesDays);
     if (analyses) {

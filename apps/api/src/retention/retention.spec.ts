@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { ConfigError, loadConfig } from '@ecom/config';
-import { OPS_QUEUES, type ScheduledJobData } from '@ecom/contracts';
+import { ENTITIES, OPS_QUEUES, type ScheduledJobData } from '@ecom/contracts';
+import { typedTable } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 import type { RetentionReport } from './retention-report';
@@ -131,6 +132,11 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
     file('raw/r-latest/customers.csv', ago(35 * DAY));
     file('raw/not-a-run/notes.csv', ago(20 * DAY + MINUTE));
 
+    // Typed tables of a run that failed between validate and transform, and of one still running.
+    for (const runId of ['r-recent', 'r-running']) {
+      for (const entity of ENTITIES) await db.query(`CREATE UNLOGGED TABLE ${typedTable(entity, runId)} AS SELECT 1 AS x`);
+    }
+
     const last = new Date(month(0).getTime() - DAY);
     await db.query('SELECT warehouse.ensure_fact_sales_partitions($1::date, $2::date)', [month(5), last]);
   }
@@ -162,8 +168,12 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
       ),
       raw: tree('raw'),
       exports: tree('processed/analytics'),
+      typed: await list(`SELECT 'typed.' || relname AS v FROM pg_class WHERE relnamespace = 'typed'::regnamespace ORDER BY 1`),
     };
   }
+
+  /** A run's typed tables as retention names them, sorted. */
+  const typedTablesOf = (runId: string) => ENTITIES.map((entity) => typedTable(entity, runId).replace(/"/g, '')).sort();
 
   const expectedKinds = () => ({
     rawFiles: {
@@ -228,6 +238,13 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
         { runId: 'r-old-ok', mode: 'source', status: 'succeeded', endedAt: ago(40 * DAY).toISOString() },
         { runId: 'r-old-failed', mode: 'generate', status: 'failed', endedAt: ago(30 * DAY + MINUTE).toISOString() },
       ],
+    },
+    typedTables: {
+      keptFor: 'while the run is queued or running',
+      cutoff: null,
+      count: 4,
+      unit: 'tables',
+      items: typedTablesOf('r-recent').map((table) => ({ table, bytes: expect.any(Number) })),
     },
   });
 
@@ -304,7 +321,9 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
       partitions: ['fact_sales_default', partitionName(month(3)), partitionName(month(2)), partitionName(month(1))].sort(),
       raw: ['raw/r-edge/customers.csv', 'raw/r-edge/products.csv', 'raw/r-recent/customers.csv', 'raw/r-running/customers.csv'],
       exports: ['processed/analytics/r-edge/b.csv', 'processed/analytics/r-latest/top_products.csv', 'processed/analytics/r-recent/top_products.csv'],
+      typed: typedTablesOf('r-running'),
     });
+    expect(before.typed).toEqual([...typedTablesOf('r-recent'), ...typedTablesOf('r-running')].sort());
     expect(before.quarantine).toHaveLength(7);
   });
 

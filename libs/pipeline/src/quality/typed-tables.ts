@@ -52,8 +52,12 @@ export function typedRows(runId: string): StagedRows {
  * a digest of it: the entity name plus 20 hex digits stays under PostgreSQL's 63-byte limit.
  */
 export function typedTable(entity: Entity, runId: string): string {
-  const digest = createHash('sha256').update(runId).digest('hex').slice(0, 20);
-  return `${escapeIdentifier('typed')}.${escapeIdentifier(`${entity}_${digest}`)}`;
+  return `${escapeIdentifier('typed')}.${escapeIdentifier(typedTableName(entity, runId))}`;
+}
+
+/** The bare name (in schema `typed`) of one entity's typed table for a run. */
+function typedTableName(entity: Entity, runId: string): string {
+  return `${entity}_${createHash('sha256').update(runId).digest('hex').slice(0, 20)}`;
 }
 
 /**
@@ -125,6 +129,37 @@ export async function ensureTypedTables(db: Queryable, runId: string): Promise<v
 /** Drops the run's typed tables (through `db`: inside a transaction, they go when it commits). */
 export async function dropTypedTables(db: Queryable, runId: string): Promise<void> {
   await query(db, 'drop', { tables: ENTITIES.map((entity) => typedTable(entity, runId)).join(', ') });
+}
+
+/** A typed table whose run has ended, with the space it holds. */
+export interface StaleTypedTable {
+  table: string;
+  bytes: number;
+}
+
+/**
+ * The typed tables of every run not in `activeRunIds`: left behind when a run failed or stopped
+ * between its validation and its transform (the transform's drop rolls back with it). They are
+ * scratch copies of staging, as big as the run, and nothing reads them once the run has ended; a
+ * retry rebuilds them (ensureTypedTables). With `remove`, drops them.
+ *
+ * The tables are listed before the active runs are read: a table that exists at the listing
+ * belongs to a run already active by then, so a run starting meanwhile never loses its tables.
+ */
+export async function staleTypedTables(
+  db: Queryable,
+  activeRunIds: () => Promise<Iterable<string>>,
+  remove: boolean,
+): Promise<StaleTypedTable[]> {
+  const { rows } = await query(db, 'list', {});
+  const kept = new Set<string>();
+  for (const runId of await activeRunIds()) for (const entity of ENTITIES) kept.add(typedTableName(entity, runId));
+  const stale = (rows as Array<{ name: string; bytes: string }>).filter((row) => !kept.has(row.name));
+  if (remove && stale.length > 0) {
+    const tables = stale.map((row) => `${escapeIdentifier('typed')}.${escapeIdentifier(row.name)}`);
+    await query(db, 'drop', { tables: tables.join(', ') });
+  }
+  return stale.map((row) => ({ table: `typed.${row.name}`, bytes: Number(row.bytes) }));
 }
 
 /** Every staged row of the run, counted in its typed tables (sql/quality/staged_rows_of_run.sql). */

@@ -9,7 +9,8 @@ const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--tran
 --defects RATE damages that share of generated records on purpose (0..0.5) and writes a manifest.
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 --rebuild rebuilds the warehouse and the analyses from production history.
-Asks the running API (npm start) to start a run, shows progress per stage, prints the summary.
+Asks the running API (npm start) to start a run, shows progress per stage on stderr, prints the
+summary on stdout (--json: the run report as JSON, and nothing else on stdout).
 Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection error.`;
 
 const INTEGER_FLAGS = ['customers', 'products', 'transactions', 'seed'] as const;
@@ -72,45 +73,56 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
 
 export class UsageError extends Error {}
 
-async function main(): Promise<number> {
+export interface CliIo {
+  stdout: Pick<NodeJS.WritableStream, 'write'>;
+  stderr: Pick<NodeJS.WritableStream, 'write'>;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The CLI without process.exit. Stdout carries only the result (the summary, or with --json one
+ * JSON document, so `npm run -s pipeline -- --json | jq` works); everything said along the way
+ * (the started run, progress, warnings, errors) goes to stderr.
+ */
+export async function runPipelineCli(argv: string[], io: CliIo = process): Promise<number> {
+  const { stdout, stderr, env } = io;
   let parsed: ReturnType<typeof parsePipelineArgs>;
   try {
-    parsed = parsePipelineArgs(process.argv.slice(2));
+    parsed = parsePipelineArgs(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}${error instanceof UsageError ? '' : `\n${USAGE}`}\n`);
+    stderr.write(`${(error as Error).message}${error instanceof UsageError ? '' : `\n${USAGE}`}\n`);
     return 2;
   }
   let port = 3000;
   try {
-    port = loadConfig().port;
+    port = loadConfig({ env }).port;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
   }
-  const baseUrl = parsed.api ?? process.env.API_URL ?? `http://127.0.0.1:${port}`;
-  const client = new PipelineApiClient(baseUrl, process.env.API_KEY, 'cli');
+  const baseUrl = parsed.api ?? env.API_URL ?? `http://127.0.0.1:${port}`;
+  const client = new PipelineApiClient(baseUrl, env.API_KEY, 'cli');
   try {
     const idle = await client.idleStages();
     if (idle.length > 0) {
-      process.stderr.write(`warning: no worker is running for stage(s) ${idle.join(', ')}; the run will wait there (is npm start running?)\n`);
+      stderr.write(`warning: no worker is running for stage(s) ${idle.join(', ')}; the run will wait there (is npm start running?)\n`);
     }
     const { runId } = await client.startRun(parsed.body);
-    process.stdout.write(`started run ${runId} via ${baseUrl}\n`);
+    stderr.write(`started run ${runId} via ${baseUrl}\n`);
     const started = Date.now();
     const report = await client.waitForRun(runId, (r) => {
-      if (parsed.json) return;
       const active = r.stages.filter((s) => s.status === 'running' || s.status === 'failed');
       for (const stage of active) {
-        process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(stage)}\n`);
+        stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(stage)}\n`);
       }
     });
-    process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatRunSummary(report)}\n`);
+    stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatRunSummary(report)}\n`);
     return report.status === 'succeeded' ? 0 : 1;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    stderr.write(`${(error as Error).message}\n`);
     return error instanceof ApiError && error.status === undefined ? 2 : 1;
   }
 }
 
 if (require.main === module) {
-  void main().then((code) => process.exit(code));
+  void runPipelineCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

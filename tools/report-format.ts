@@ -34,8 +34,8 @@ export function formatRunSummary(report: RunReport): string {
     out.push('');
     out.push(
       table(
-        ['input file', 'lines read', 'landed', 'quarantined'],
-        report.files.map((f) => [f.sourceFile, num(f.linesRead), num(f.rowsLanded), num(f.rowsQuarantined)]),
+        ['input file', 'lines read', 'landed', 'quarantined', 'blank'],
+        report.files.map((f) => [f.sourceFile, num(f.linesRead), num(f.rowsLanded), num(f.rowsQuarantined), num(f.blankLines)]),
       ),
     );
   }

@@ -10,6 +10,8 @@ export interface ExpectedFile {
   linesRead: number;
   landed: number;
   quarantined: Record<string, number[]>;
+  /** Blank lines skipped (default 0): not records, so in neither linesRead nor quarantined. */
+  blankLines?: number;
 }
 
 interface Common {

@@ -1,4 +1,6 @@
-import { parsePipelineArgs } from '../../tools/pipeline-cli';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parsePipelineArgs, runPipelineCli } from '../../tools/pipeline-cli';
 import { benchRows, formatRunSummary } from '../../tools/report-format';
 import type { RunReport } from '@ecom/contracts';
 
@@ -59,7 +61,7 @@ describe('run summary', () => {
         rowsIn: null, rowsOut: null, rowsRejected: null, tasksTotal: null, tasksDone: 0, progress: null, detail: {}, error: null,
       },
     ],
-    files: [{ sourceFile: 'customers.csv', entity: 'customers', linesRead: 1000, rowsLanded: 998, rowsQuarantined: 2 }],
+    files: [{ sourceFile: 'customers.csv', entity: 'customers', linesRead: 1000, rowsLanded: 998, rowsQuarantined: 2, blankLines: 1 }],
     quality: { score: 97.25, grade: 'A', threshold: 70, passed: true },
     rejectsByReason: [{ stage: 'ingest', reasonCode: 'field_count', count: 2 }],
     accountingBalanced: true,
@@ -69,7 +71,7 @@ describe('run summary', () => {
     const text = formatRunSummary(report);
     expect(text).toContain('run r1 (generate): SUCCEEDED in 4.00s');
     expect(text).toMatch(/ingest\s+succeeded\s+2\.00s\s+10,500\s+10,498\s+2/);
-    expect(text).toMatch(/customers\.csv\s+1,000\s+998\s+2/);
+    expect(text).toMatch(/customers\.csv\s+1,000\s+998\s+2\s+1/);
     expect(text).toContain('quality score 97.3 (grade A, threshold 70) passed');
     expect(text).toMatch(/ingest\s+field_count\s+2/);
     expect(text).toContain('accounting: every file and stage adds up');
@@ -133,5 +135,75 @@ describe('run summary', () => {
       ['warehouse', 3.5],
       ['analytics', 0.25],
     ]);
+  });
+});
+
+describe('npm run pipeline: what goes to stdout', () => {
+  let server: Server;
+  let baseUrl: string;
+  let polls = 0;
+  const finished: RunReport = {
+    runId: 'r-json', mode: 'generate', status: 'failed', failedStage: 'ingest', error: 'missing products.csv in /data/in',
+    params: {}, createdAt: '2026-01-01T00:00:00Z', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z',
+    durationMs: 1000, files: [], quality: null, rejectsByReason: [], accountingBalanced: true,
+    stages: [
+      {
+        stage: 'ingest', status: 'failed', attempts: 1, startedAt: null, finishedAt: null, durationMs: 1000,
+        rowsIn: null, rowsOut: null, rowsRejected: null, tasksTotal: 4, tasksDone: 1, progress: { rows: 10 }, detail: {},
+        error: 'missing products.csv in /data/in',
+      },
+    ],
+  };
+
+  beforeAll(async () => {
+    // A stand-in for the api: the CLI only talks REST, and the point here is where it writes.
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'GET' && req.url === '/health') return res.end(JSON.stringify({ details: { workers: { idleStages: ['analytics'] } } }));
+      if (req.method === 'POST' && req.url === '/runs') return res.end(JSON.stringify({ runId: 'r-json' }));
+      if (req.method === 'GET' && req.url === '/runs/r-json') {
+        polls++;
+        const running = { ...finished, status: 'running', stages: [{ ...finished.stages[0], status: 'running', error: null }] };
+        return res.end(JSON.stringify(polls === 1 ? running : finished));
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function run(argv: string[]) {
+    polls = 0;
+    let stdout = '';
+    let stderr = '';
+    const code = await runPipelineCli([...argv, '--api', baseUrl], {
+      stdout: { write: (chunk: string) => ((stdout += chunk), true) },
+      stderr: { write: (chunk: string) => ((stderr += chunk), true) },
+      env: { CONFIG_FILE: '/nonexistent.yaml' },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('with --json writes only the run report as JSON to stdout; the started run, progress and warnings go to stderr', async () => {
+    const { code, stdout, stderr } = await run(['--json']);
+
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual(finished);
+    expect(stderr).toContain('warning: no worker is running for stage(s) analytics');
+    expect(stderr).toContain(`started run r-json via ${baseUrl}`);
+    expect(stderr).toMatch(/ingest\s+running 1\/4 parts/);
+  });
+
+  it('without --json writes the summary to stdout, naming the failed stage once', async () => {
+    const { stdout, stderr } = await run([]);
+
+    expect(stdout).toContain('run r-json (generate): FAILED');
+    expect(stdout).toContain('error in ingest: missing products.csv in /data/in');
+    expect(stdout).not.toContain('started run');
+    expect(stderr).toContain('started run r-json');
   });
 });

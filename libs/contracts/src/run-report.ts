@@ -47,9 +47,12 @@ export interface StageReport {
 export interface FileReport {
   sourceFile: string;
   entity: string;
+  /** Records read (a blank line is no record): rowsLanded + rowsQuarantined. */
   linesRead: number;
   rowsLanded: number;
   rowsQuarantined: number;
+  /** Blank lines skipped, wherever they are in the file (docs/contract.md section 3). */
+  blankLines: number;
 }
 
 export interface QualitySummary {

@@ -162,7 +162,7 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
       const r = await env.pool.query('SELECT status, failed_stage, error FROM ops.runs WHERE run_id = $1', ['run-fail']);
       return r.rows[0]?.status === 'failed' ? r.rows[0] : undefined;
     }, 'the run to fail');
-    expect(run).toMatchObject({ failed_stage: 'validate', error: 'validate: quality below threshold' });
+    expect(run).toMatchObject({ failed_stage: 'validate', error: 'quality below threshold' });
     expect(script.validateCalls).toBe(1);
   });
 });

@@ -133,7 +133,7 @@ export class StageRuntime {
       await this.enqueueStage(runId, first);
     } catch (error) {
       // A run nobody will ever pick up would block every later trigger: fail it now.
-      await this.ledger.failStage(runId, first, `${first}: could not queue the run's first job: ${(error as Error).message}`);
+      await this.ledger.failStage(runId, first, `could not queue the run's first job: ${(error as Error).message}`);
       throw error;
     }
   }
@@ -215,7 +215,7 @@ export class StageRuntime {
     const run = await this.readyRun(runId, stage);
     if (!run) return;
     const task = await this.ledger.getTask(runId, stage, taskKey);
-    if (!task) throw new StageFailure(`run ${runId} ${stage}: unknown task ${taskKey}`);
+    if (!task) throw new StageFailure(`unknown task ${taskKey}`);
     if (task.status !== 'succeeded') {
       const counts = await this.guard(job, runId, stage, taskKey, () =>
         withTransaction(this.pool, async (client) => {
@@ -263,11 +263,12 @@ export class StageRuntime {
       return await body();
     } catch (error) {
       const err = error as Error;
-      const where = taskKey ? `${stage} ${taskKey}` : stage;
-      const message = `${where}: ${err.message}`;
+      // The stored error leaves the stage out: failed_stage and the stage row name it, and every
+      // reader (run summary, alerts) prints "<stage>: <error>" once. A part names its task.
+      const message = taskKey ? `${taskKey}: ${err.message}` : err.message;
       const unrecoverable = err instanceof UnrecoverableError || err instanceof InvalidPayloadError;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.logger.error(`run ${runId} ${message}${unrecoverable || lastAttempt ? '' : ' (will retry)'}`);
+      this.logger.error(`run ${runId} ${stage}: ${message}${unrecoverable || lastAttempt ? '' : ' (will retry)'}`);
       if (taskKey && (unrecoverable || lastAttempt)) await this.ledger.failTask(runId, stage, taskKey, message);
       if (unrecoverable || lastAttempt) await this.ledger.failStage(runId, stage, message);
       else await this.ledger.recordStageError(runId, stage, message);

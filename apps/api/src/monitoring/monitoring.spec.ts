@@ -167,7 +167,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
   it('opens one alert for a failed run and sends it once, retrying a webhook that answers 500', async () => {
     const ledger = app.get(LedgerRepository);
     await ledger.createRun('run-broken', source);
-    await ledger.failStage('run-broken', 'ingest', 'ingest: missing transactions.csv in /data/batch');
+    await ledger.failStage('run-broken', 'ingest', 'missing transactions.csv in /data/batch');
     hook.answers.push(500);
 
     const first = await evaluate();
@@ -180,7 +180,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     await settle();
 
     expect(hook.received).toHaveLength(1);
-    expect(hook.received[0].text).toBe('[CRITICAL] run run-broken (source) failed at ingest: ingest: missing transactions.csv in /data/batch');
+    expect(hook.received[0].text).toBe('[CRITICAL] run run-broken (source) failed at ingest: missing transactions.csv in /data/batch');
     expect(JSON.stringify(hook.received[0].blocks)).toContain('What to do: Read the error in GET /runs/<run>');
     expect(await openAlerts()).toEqual([{ alert_key: 'run_failed:run-broken', severity: 'critical' }]);
     const alerts = (await request(http).get('/monitoring/alerts?status=open').expect(200)).body.alerts;
@@ -220,7 +220,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
 
     expect(hook.received).toHaveLength(4);
     expect(hook.received.slice(2).map((m) => m.text.replace(/\(open \d+ min\)/, '(open N min)')).sort()).toEqual([
-      '[RESOLVED] run run-broken (source) failed at ingest: ingest: missing transactions.csv in /data/batch (open N min)',
+      '[RESOLVED] run run-broken (source) failed at ingest: missing transactions.csv in /data/batch (open N min)',
       expect.stringMatching(/^\[RESOLVED\] transaction volume drop on 2025-03-31/),
     ]);
     expect(await openAlerts()).toEqual([]);
@@ -313,7 +313,7 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
     }, 'the alert deliveries to finish');
 
     expect(hook.received).toHaveLength(1);
-    expect(hook.received[0].text).toMatch(new RegExp(`^\\[CRITICAL\\] run ${runId} \\(source\\) failed at ingest: ingest: missing .*\\.csv in `));
+    expect(hook.received[0].text).toMatch(new RegExp(`^\\[CRITICAL\\] run ${runId} \\(source\\) failed at ingest: missing .*\\.csv in `));
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0].to).toEqual(['ops@shop.test']);
     // Unfold long headers and undo quoted-printable soft line breaks.

@@ -109,6 +109,7 @@ export class RunReportService {
       linesRead: toNumber(row.lines_read),
       rowsLanded: toNumber(row.rows_landed),
       rowsQuarantined: toNumber(row.rows_quarantined),
+      blankLines: toNumber(row.blank_lines),
     }));
     const filesBalance = files.every((f) => f.linesRead === f.rowsLanded + f.rowsQuarantined);
     return {

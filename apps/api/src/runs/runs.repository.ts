@@ -37,6 +37,7 @@ export interface FileAccountingRow {
   lines_read: string;
   rows_landed: string;
   rows_quarantined: string;
+  blank_lines: string;
 }
 
 export interface RejectCountRow {

@@ -348,8 +348,8 @@ describe('runs API: launching runs and reading their ledger', () => {
       expect(report.stages[2].progress).toEqual({ checksDone: 4, checksTotal: 12 });
       expect(report.stages[2].rowsIn).toBeNull();
       expect(report.files).toEqual([
-        { sourceFile: 'customers.csv', entity: 'customers', linesRead: 60, rowsLanded: 58, rowsQuarantined: 2 },
-        { sourceFile: 'products.csv', entity: 'products', linesRead: 40, rowsLanded: 39, rowsQuarantined: 1 },
+        { sourceFile: 'customers.csv', entity: 'customers', linesRead: 60, rowsLanded: 58, rowsQuarantined: 2, blankLines: 0 },
+        { sourceFile: 'products.csv', entity: 'products', linesRead: 40, rowsLanded: 39, rowsQuarantined: 1, blankLines: 0 },
       ]);
       expect(report.rejectsByReason).toEqual([
         { stage: 'ingest', reasonCode: 'bad_column_count', count: 2 },
@@ -359,7 +359,7 @@ describe('runs API: launching runs and reading their ledger', () => {
 
     it('reports the run duration and quality verdict once finished', async () => {
       await env.pool.query(
-        `UPDATE ops.runs SET status = 'failed', failed_stage = 'validate', error = 'validate: quality below threshold',
+        `UPDATE ops.runs SET status = 'failed', failed_stage = 'validate', error = 'quality below threshold',
                 finished_at = '2024-05-01T10:00:10Z' WHERE run_id = $1`,
         [runId],
       );
@@ -370,7 +370,7 @@ describe('runs API: launching runs and reading their ledger', () => {
       expect(report).toMatchObject({
         status: 'failed',
         failedStage: 'validate',
-        error: 'validate: quality below threshold',
+        error: 'quality below threshold',
         finishedAt: '2024-05-01T10:00:10.000Z',
         durationMs: 9000,
         quality: { score: 61.5, grade: 'D', threshold: 70, passed: false },

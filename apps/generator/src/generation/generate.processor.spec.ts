@@ -150,7 +150,7 @@ describe('generate stage', () => {
     expect(run).toEqual({
       status: 'failed',
       failed_stage: 'generate',
-      error: `generate: run ${runId}: startDate 2024-09-01 is after endDate 2024-01-31`,
+      error: `run ${runId}: startDate 2024-09-01 is after endDate 2024-01-31`,
     });
     expect(await stage(runId)).toMatchObject({ status: 'failed', attempts: 1 });
   });

@@ -17,10 +17,18 @@ describe('countCleanLines: which lines may go to COPY (FORMAT csv) untouched', (
     expect(count('')).toBe(0);
   });
 
-  it('refuses what the exact path must judge: counts, blanks, stray quotes, quoted breaks, CR, NUL', () => {
+  it('counts empty lines as lines and as blank, wherever they are', () => {
+    const blank = { lines: 0 };
+    const bytes = Buffer.from('a,b,c\n\r\nd,e,f\n\n');
+    expect(countCleanLines(bytes, 0, bytes.length, 3, blank)).toBe(4);
+    expect(blank.lines).toBe(2);
+    expect(numberLines(bytes, 0, bytes.length, 2, 4).toString()).toBe('2,a,b,c\n4,d,e,f\n');
+  });
+
+  it('refuses what the exact path must judge: counts, lines of spaces, stray quotes, quoted breaks, CR, NUL', () => {
     expect(count('a,b\n')).toBe(-1);
     expect(count('a,b,c,d\n')).toBe(-1);
-    expect(count('a,b,c\n\n')).toBe(-1);
+    expect(count('a,b,c\n  \n')).toBe(-1);
     expect(count('a,b"x,c\n')).toBe(-1);
     expect(count('"a"x,b,c\n')).toBe(-1);
     expect(count('"a,b,c\n')).toBe(-1);

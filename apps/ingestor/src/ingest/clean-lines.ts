@@ -14,13 +14,15 @@ const NUL = 0x00;
  * fields RFC 4180 style (a quote opens a field, a doubled quote inside stands for one, the
  * closing quote is followed by a comma or the line end). csv-parse rejects anything else and
  * PostgreSQL would read some of it differently (a quote in mid-field opens a quoted run there),
- * so such lines must take the exact path. Blank lines and wrong field counts are -1 too: they
- * are quarantined by the exact path with their reasons. UTF-8 is the caller's check (native,
- * whole chunk at once).
+ * so such lines must take the exact path. Wrong field counts are -1 too: the exact path
+ * quarantines them with their reasons. An empty line (LF or CRLF alone) is counted as a line and
+ * in `blank.lines`: both paths skip blank lines (numberLines leaves them out); a line of only
+ * spaces is -1, for the exact path, which skips it as blank too. UTF-8 is the caller's check
+ * (native, whole chunk at once).
  *
  * One pass, no allocation: this decides whether the chunk's bytes may go to COPY untouched.
  */
-export function countCleanLines(bytes: Uint8Array, start: number, end: number, width: number): number {
+export function countCleanLines(bytes: Uint8Array, start: number, end: number, width: number, blank?: { lines: number }): number {
   let lines = 0;
   let fields = 1;
   let lineLength = 0;
@@ -69,7 +71,11 @@ export function countCleanLines(bytes: Uint8Array, start: number, end: number, w
       i++;
     }
     // LF: the line ends.
-    if (fields !== width || lineLength === 0) return -1;
+    if (fields === 1 && lineLength === 0) {
+      if (blank) blank.lines++;
+    } else if (fields !== width) {
+      return -1;
+    }
     lines++;
     fields = 1;
     lineLength = 0;
@@ -86,7 +92,8 @@ export function countCleanLines(bytes: Uint8Array, start: number, end: number, w
 /**
  * Writes each line of `bytes[start, end)` (counted clean by countCleanLines) as
  * `<line number>,<line>\n`: the source line the file does not carry, in front of the columns it
- * does, for COPY (FORMAT csv). A CRLF becomes an LF, so every chunk ends its lines alike.
+ * does, for COPY (FORMAT csv). A CRLF becomes an LF, so every chunk ends its lines alike. Empty
+ * lines are left out (they keep their line number).
  */
 export function numberLines(bytes: Buffer, start: number, end: number, firstLine: number, lines: number): Buffer {
   const out = Buffer.allocUnsafe(end - start + lines * 17 + 1);
@@ -99,6 +106,11 @@ export function numberLines(bytes: Buffer, start: number, end: number, firstLine
     if (lf === -1 || lf >= end) lf = end;
     let to = lf;
     if (to > from && bytes[to - 1] === CR) to--;
+    if (to === from) {
+      line++;
+      from = lf + 1;
+      continue;
+    }
     let n = line;
     let d = 0;
     do {

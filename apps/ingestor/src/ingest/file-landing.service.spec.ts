@@ -60,7 +60,7 @@ describe('FileLandingService: one input file into staging, every record landed o
   const accounting = (runId: string) =>
     env.pool
       .query(
-        `SELECT source_file, entity, lines_read::int, rows_landed::int, rows_quarantined::int, extra_columns
+        `SELECT source_file, entity, lines_read::int, rows_landed::int, rows_quarantined::int, extra_columns, blank_lines::int
            FROM ops.file_accounting WHERE run_id = $1`,
         [runId],
       )
@@ -84,7 +84,7 @@ describe('FileLandingService: one input file into staging, every record landed o
     ]);
     expect(rows[1]).toMatchObject({ customer_id: 'C2', payment_method: 'Cash on Delivery', shipping_address: '2 High St' });
     expect(await accounting(runId)).toEqual([
-      { source_file: 'transactions.csv', entity: 'transactions', lines_read: 2, rows_landed: 2, rows_quarantined: 0, extra_columns: [] },
+      { source_file: 'transactions.csv', entity: 'transactions', lines_read: 2, rows_landed: 2, rows_quarantined: 0, extra_columns: [], blank_lines: 0 },
     ]);
   });
 
@@ -135,14 +135,14 @@ describe('FileLandingService: one input file into staging, every record landed o
     const fastRun = await newRun();
     writeInput(fastRun, 'transactions.csv', body);
     const exactRun = await newRun();
-    // One blank line makes the whole file take the per-record path (it is quarantined there).
-    writeInput(exactRun, 'transactions.csv', body + '\r\n\r\n');
+    // A line of spaces makes the whole file take the per-record path (which skips it as blank).
+    writeInput(exactRun, 'transactions.csv', body + '\r\n   \r\n');
 
     const fast = await land(fastRun, 'transactions', 'transactions.csv');
     const exact = await land(exactRun, 'transactions', 'transactions.csv');
 
     expect(fast).toMatchObject({ rowsIn: 30_000, rowsOut: 30_000, rowsRejected: 0, detail: expect.objectContaining({ landedBy: 'copy' }) });
-    expect(exact).toMatchObject({ rowsIn: 30_001, rowsOut: 30_000, rowsRejected: 1, detail: expect.objectContaining({ landedBy: 'records' }) });
+    expect(exact).toMatchObject({ rowsIn: 30_000, rowsOut: 30_000, rowsRejected: 0, detail: expect.objectContaining({ landedBy: 'records', blankLines: 1 }) });
     const strip = (rows: Array<Record<string, unknown>>) => rows.map(({ run_id: _run, loaded_at: _at, ...rest }) => rest);
     const fastRows = strip(await staged(fastRun));
     expect(fastRows).toEqual(strip(await staged(exactRun)));
@@ -152,7 +152,34 @@ describe('FileLandingService: one input file into staging, every record landed o
     expect((await staged(fastRun)).every((r) => r.run_id === fastRun)).toBe(true);
   });
 
-  it('quarantines short, long, blank and unparsable records with reason and line, and lands the rest', async () => {
+  it('skips blank lines at the end and in the middle, counted as blank, on the COPY path and the per-record path alike', async () => {
+    const records = ['T1,C1,2024-01-05,10:00:00,UPI,1 Main St,12.50', 'T2,C2,2024-01-06,11:00:00,UPI,2 Main St,7.00'];
+    // Empty lines only: the COPY path takes the file. A line of spaces and a tab: the per-record path.
+    const fastBody = [TX_HEADER, records[0], '', records[1], '', '', ''].join('\n');
+    const exactBody = [TX_HEADER, records[0], ' \t ', records[1], '', '', ''].join('\r\n');
+    const fastRun = await newRun();
+    writeInput(fastRun, 'transactions.csv', fastBody);
+    const exactRun = await newRun();
+    writeInput(exactRun, 'transactions.csv', exactBody);
+
+    const fast = await land(fastRun, 'transactions', 'transactions.csv');
+    const exact = await land(exactRun, 'transactions', 'transactions.csv');
+
+    expect(fast).toMatchObject({ rowsIn: 2, rowsOut: 2, rowsRejected: 0, detail: expect.objectContaining({ landedBy: 'copy', blankLines: 3 }) });
+    expect(exact).toMatchObject({ rowsIn: 2, rowsOut: 2, rowsRejected: 0, detail: expect.objectContaining({ landedBy: 'records', blankLines: 3 }) });
+    for (const runId of [fastRun, exactRun]) {
+      expect((await staged(runId)).map((r) => [r.transaction_id, r.source_line])).toEqual([
+        ['T1', '2'],
+        ['T2', '4'],
+      ]);
+      expect(await quarantined(runId)).toEqual([]);
+      expect(await accounting(runId)).toEqual([
+        expect.objectContaining({ lines_read: 2, rows_landed: 2, rows_quarantined: 0, blank_lines: 3 }),
+      ]);
+    }
+  });
+
+  it('quarantines short, long and unparsable records with reason and line, skips a blank one, and lands the rest', async () => {
     const runId = await newRun();
     writeInput(
       runId,
@@ -171,8 +198,8 @@ describe('FileLandingService: one input file into staging, every record landed o
 
     const counts = await land(runId, 'transactions', 'transactions.csv');
 
-    expect(counts).toMatchObject({ rowsIn: 6, rowsOut: 2, rowsRejected: 4 });
-    expect(counts.detail).toMatchObject({ quarantined: { field_count: 2, empty_line: 1, parse_error: 1 } });
+    expect(counts).toMatchObject({ rowsIn: 5, rowsOut: 2, rowsRejected: 3 });
+    expect(counts.detail).toMatchObject({ quarantined: { field_count: 2, parse_error: 1 }, blankLines: 1 });
     expect((await staged(runId)).map((r) => [r.transaction_id, r.source_line])).toEqual([
       ['T1', '2'],
       ['T5', '6'],
@@ -190,12 +217,13 @@ describe('FileLandingService: one input file into staging, every record landed o
         message: 'expected 7 fields, found 6',
       }),
       expect.objectContaining({ line: 4, record_key: 'T3', reason_code: 'field_count', message: 'expected 7 fields, found 8' }),
-      expect.objectContaining({ line: 5, record_key: null, raw_record: '', reason_code: 'empty_line', message: 'line 5 is blank' }),
       expect.objectContaining({ line: 7, record_key: 'T6', reason_code: 'parse_error' }),
     ]);
-    expect(rejects[3].raw_record).toContain('T6,C6');
-    expect(rejects[3].message).toMatch(/line 7 cannot be parsed: Quote Not Closed/);
-    expect(await accounting(runId)).toEqual([expect.objectContaining({ lines_read: 6, rows_landed: 2, rows_quarantined: 4 })]);
+    expect(rejects[2].raw_record).toContain('T6,C6');
+    expect(rejects[2].message).toMatch(/line 7 cannot be parsed: Quote Not Closed/);
+    expect(await accounting(runId)).toEqual([
+      expect.objectContaining({ lines_read: 5, rows_landed: 2, rows_quarantined: 3, blank_lines: 1 }),
+    ]);
   });
 
   it('quarantines a stray quote inside an unquoted field as a parse error at its line', async () => {
@@ -363,7 +391,7 @@ describe('FileLandingService: one input file into staging, every record landed o
   it('rolls a file back when its run failed while it was landing, so no row outlives a failed run', async () => {
     const runId = await newRun();
     writeInput(runId, 'transactions.csv', `${TX_HEADER}\nT1,C1,2024-01-05,10:00:00,UPI,a,1.00\n`);
-    await ledger.failStage(runId, 'ingest', 'ingest customers.csv: line 1: missing column email');
+    await ledger.failStage(runId, 'ingest', 'customers.csv: line 1: missing column email');
 
     await expect(land(runId, 'transactions', 'transactions.csv')).rejects.toThrow('discarded: the run failed while this file was landing');
     expect(await staged(runId)).toEqual([]);

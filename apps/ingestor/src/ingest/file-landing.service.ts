@@ -89,10 +89,12 @@ function readFailure(error: unknown): Error {
  * Counting: `lines_read` counts the file's records after the header. A record usually is one line;
  * a quoted field with line breaks makes one record of several lines (its source_line is where it
  * starts), and a record with broken quoting is one quarantined record however many lines it
- * swallowed. Blank lines are quarantined as `empty_line`, so every line is accounted for.
+ * swallowed. A blank line (empty, or only spaces and tabs), at the end of the file or anywhere
+ * else, holds no record: it is skipped and counted in `blank_lines`, not read or quarantined
+ * (a reject without a key could never be replayed, and would count against the run's reject rate).
  *
  * Quarantine reasons: parse_error (broken quoting), invalid_utf8 (bytes that are not UTF-8),
- * empty_line, field_count (more or fewer fields than the header), nul_character (PostgreSQL text
+ * field_count (more or fewer fields than the header), nul_character (PostgreSQL text
  * cannot hold NUL). Fatal for the file, and so for the run: a header that does not fit the
  * contract, and a record longer than MAX_RECORD_BYTES (a quote never closed in a big file).
  */
@@ -134,6 +136,7 @@ export class FileLandingService {
       const { layout, bodyStart } = header;
       const fileColumns = fileOrderColumns(file.entity, layout);
       let lines = 0;
+      const blank = { lines: 0 };
       let nextProgress = PROGRESS_EVERY;
 
       const chunks = async function* (): AsyncGenerator<Buffer> {
@@ -150,9 +153,10 @@ export class FileLandingService {
           carry = Buffer.from(data.subarray(cut));
           if (carry.length > MAX_CLEAN_LINE_BYTES) throw new NotClean();
           if (body.length > 0) {
-            const count = isUtf8(body) ? countCleanLines(body, 0, body.length, layout.width) : -1;
+            const count = isUtf8(body) ? countCleanLines(body, 0, body.length, layout.width, blank) : -1;
             if (count < 0) throw new NotClean();
-            yield numberLines(body, 0, body.length, lines + 2, count);
+            const numbered = numberLines(body, 0, body.length, lines + 2, count);
+            if (numbered.length > 0) yield numbered;
             lines += count;
             if (lines >= nextProgress) {
               nextProgress += PROGRESS_EVERY;
@@ -173,22 +177,24 @@ export class FileLandingService {
         throw error;
       }
       await client.query('RELEASE SAVEPOINT ingest_clean_copy');
-      if (landed !== lines) throw new Error(`COPY landed ${landed} rows of ${lines} clean lines`);
+      const records = lines - blank.lines;
+      if (landed !== records) throw new Error(`COPY landed ${landed} rows of ${records} clean lines`);
 
       await this.repository.recordFileAccounting(client, {
         runId,
         sourceFile: file.sourceFile,
         entity: file.entity,
-        linesRead: lines,
-        rowsLanded: lines,
+        linesRead: records,
+        rowsLanded: records,
         rowsQuarantined: 0,
         extraColumns: [],
+        blankLines: blank.lines,
       });
       return {
-        rowsIn: lines,
-        rowsOut: lines,
+        rowsIn: records,
+        rowsOut: records,
         rowsRejected: 0,
-        detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns: [], quarantined: {}, landedBy: 'copy' },
+        detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns: [], quarantined: {}, blankLines: blank.lines, landedBy: 'copy' },
       };
     } finally {
       await handle.close();
@@ -244,6 +250,7 @@ export class FileLandingService {
     const columnCount = positions.length;
     const byReason: Record<string, number> = {};
     let linesRead = 0;
+    let blankLines = 0;
     let rowsLanded = 0;
     let rowsQuarantined = 0;
     let pending: QuarantinedRecord[] = [];
@@ -279,6 +286,11 @@ export class FileLandingService {
           exhausted = true;
           return;
         }
+        if (item.kind === 'record' && item.fields.length === 1 && isBlank(item.raw)) {
+          // Invalid UTF-8 shows as U+FFFD, never as a blank: this line held nothing.
+          blankLines++;
+          continue;
+        }
         linesRead++;
         if (linesRead % PROGRESS_EVERY === 0) await ctx.progress({ sourceFile: file.sourceFile, rows: linesRead });
 
@@ -300,8 +312,6 @@ export class FileLandingService {
             reasonCode: 'invalid_utf8',
             message: `${invalidUtf8.length > 1 ? 'lines' : 'line'} ${invalidUtf8.join(', ')} ${invalidUtf8.length > 1 ? 'hold' : 'holds'} bytes that are not UTF-8 (shown as U+FFFD)`,
           });
-        } else if (item.fields.length === 1 && item.raw.trim() === '') {
-          quarantine({ sourceLine: item.line, rawRecord: item.raw, reasonCode: 'empty_line', message: `line ${item.line} is blank` });
         } else if (item.fields.length !== width) {
           quarantine({
             sourceLine: item.line,
@@ -342,12 +352,13 @@ export class FileLandingService {
       rowsLanded,
       rowsQuarantined,
       extraColumns,
+      blankLines,
     });
     return {
       rowsIn: linesRead,
       rowsOut: rowsLanded,
       rowsRejected: rowsQuarantined,
-      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason, landedBy: 'records' },
+      detail: { sourceFile: file.sourceFile, entity: file.entity, extraColumns, quarantined: byReason, blankLines, landedBy: 'records' },
     };
   }
 }
@@ -373,6 +384,11 @@ function leadingKey(raw: string, keyPosition: number): string | undefined {
   if (comma < 0) return undefined;
   const text = raw.slice(0, comma);
   return /["\r\n\uFFFD]/.test(text) ? undefined : recordKey(text);
+}
+
+/** Empty, or only spaces and tabs: the same lines whichever path lands the file. */
+function isBlank(raw: string): boolean {
+  return /^[ \t]*$/.test(raw);
 }
 
 /** Quarantine keeps text; a NUL would make the row itself unstorable. */

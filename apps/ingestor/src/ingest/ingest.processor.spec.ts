@@ -144,7 +144,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect(await failedRun('ingest-missing-file')).toEqual({
       status: 'failed',
       failed_stage: 'ingest',
-      error: `ingest: missing transactions.csv in ${dir}`,
+      error: `missing transactions.csv in ${dir}`,
     });
     expect(await runtime.queue('validate').getJob(stageJobId('ingest-missing-file', 'validate'))).toBeUndefined();
   });
@@ -180,7 +180,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     await runtime.launchRun('ingest-replay-empty', { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
 
     expect((await failedRun('ingest-replay-empty')).error).toBe(
-      `ingest: no input file in ${dir}: a replay needs at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv`,
+      `no input file in ${dir}: a replay needs at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv`,
     );
   });
 
@@ -189,7 +189,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
 
     await runtime.launchRun('ingest-no-folder', { mode: 'source', inputDir: dir });
 
-    expect((await failedRun('ingest-no-folder')).error).toBe(`ingest: input folder ${dir} does not exist`);
+    expect((await failedRun('ingest-no-folder')).error).toBe(`input folder ${dir} does not exist`);
   });
 
   it('fails the run at plan time when a file lacks a required column, before any file lands', async () => {
@@ -204,7 +204,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     await runtime.launchRun('ingest-no-column', { mode: 'source', inputDir: dir });
 
     const run = await failedRun('ingest-no-column');
-    expect(run.error).toBe('ingest: transactions.csv: line 1: missing column total_amount');
+    expect(run.error).toBe('transactions.csv: line 1: missing column total_amount');
     // The plan refused the folder: no task was registered, so no part could land a row.
     expect(await runtime.ledger.listTasks('ingest-no-column', 'ingest')).toEqual([]);
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'ingest-no-column'");
@@ -222,7 +222,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     await runtime.launchRun('ingest-two-bad', { mode: 'source', inputDir: dir });
 
     expect((await failedRun('ingest-two-bad')).error).toBe(
-      'ingest: customers.csv: line 1: the file is empty (no header line); ' +
+      'customers.csv: line 1: the file is empty (no header line); ' +
         "products.csv: line 1: the header is one column separated by ';': input files must be comma-separated",
     );
   });
@@ -240,7 +240,7 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
 
     const run = await failedRun('ingest-late-failure');
     expect(run.error).toBe(
-      'ingest transactions.csv: line 3: the record starting here is longer than 8 MiB, most likely a quote that is never closed',
+      'transactions.csv: line 3: the record starting here is longer than 8 MiB, most likely a quote that is never closed',
     );
     // Small files landed before the big one failed (their tasks succeeded); failing the run removed their rows.
     const left = await waitFor(async () => {

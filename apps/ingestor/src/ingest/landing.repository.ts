@@ -11,7 +11,7 @@ export interface QuarantinedRecord {
   sourceLine: number;
   recordKey?: string;
   rawRecord: string;
-  reasonCode: 'field_count' | 'parse_error' | 'empty_line' | 'invalid_utf8' | 'nul_character';
+  reasonCode: 'field_count' | 'parse_error' | 'invalid_utf8' | 'nul_character';
   message: string;
 }
 
@@ -23,6 +23,8 @@ export interface FileAccounting {
   rowsLanded: number;
   rowsQuarantined: number;
   extraColumns: string[];
+  /** Blank lines skipped: no record, so neither landed nor quarantined. */
+  blankLines: number;
 }
 
 /** The COPY column list comes from the contract's constants, never from a file's header. */
@@ -84,6 +86,7 @@ export class LandingRepository {
       a.rowsLanded,
       a.rowsQuarantined,
       a.extraColumns,
+      a.blankLines,
     ]);
   }
 

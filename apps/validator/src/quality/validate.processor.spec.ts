@@ -76,7 +76,7 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
     }, 'the run to fail');
     expect(run.failed_stage).toBe('validate');
     expect(run.error).toBe(
-      'validate: quality score 89.53 (B) is below the threshold 95; worst checks: ' +
+      'quality score 89.53 (B) is below the threshold 95; worst checks: ' +
         'range_cost_below_price 1/2, referential_transactions_customers 1/4, completeness_customers_required 1/6',
     );
     expect(await validateStage('run-poor')).toMatchObject({ status: 'failed', attempts: 1, rows_in: null });

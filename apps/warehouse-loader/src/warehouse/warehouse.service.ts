@@ -73,7 +73,7 @@ export class WarehouseService {
     const moved = bulk ? 0 : await this.repository.removeMovedFacts(client);
     const facts = await this.repository.writeFacts(client, runId, bulk);
     if (facts.lines !== linesRead) {
-      throw new StageFailure(`run ${runId} warehouse: ${linesRead - facts.lines} order lines name no known payment method`);
+      throw new StageFailure(`${linesRead - facts.lines} order lines name no known payment method`);
     }
     await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 

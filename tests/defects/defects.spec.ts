@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENTITY_SPECS, type Entity, type RunReport } from '@ecom/contracts';
+import { parse } from 'csv-parse/sync';
+import { ANALYSES, ENTITY_SPECS, isFormulaLike, type Entity, type RunReport } from '@ecom/contracts';
+import { DASHBOARD_ENDPOINTS } from '../../apps/api/src/dashboard/dashboard.contract';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { readDefectManifests } from '../../apps/generator/src/generation/defect-writer';
 import { DEFECT_REASONS, type FileManifest } from '../../apps/generator/src/generation/defects';
@@ -105,6 +108,51 @@ describe('injected defects against their manifest', () => {
     expect(values.some((v) => v.includes('\n') && v.includes('"') && v.includes(','))).toBe(true);
     expect(values.some((v) => /\p{Extended_Pictographic}/u.test(v))).toBe(true);
     expect(values.some((v) => v.length > 400)).toBe(true);
+  });
+
+  it('keeps formula-like text as given in production and neutralises it in every CSV export', async () => {
+    const formulas = manifests.flatMap((m) => m.tricky.filter((t) => t.kind === 'formula_like'));
+    expect(new Set(formulas.map((t) => t.column))).toEqual(new Set(['city', 'product_name', 'shipping_address']));
+    const products = new Map(
+      manifests.filter((m) => m.entity === 'products').flatMap((m) => m.tricky.filter((t) => t.kind === 'formula_like').map((t) => [t.key, t])),
+    );
+    const stored = await env.pool.query<{ product_id: string; product_name: string }>(
+      'SELECT product_id, product_name FROM production.products WHERE product_id = ANY($1)',
+      [[...products.keys()]],
+    );
+    expect(stored.rows.map((r) => [r.product_id, r.product_name]).sort()).toEqual([...products.values()].map((t) => [t.key, t.value]).sort());
+
+    const get = async (path: string) => {
+      const res = await fetch(`${pipeline.baseUrl}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      return res.text();
+    };
+    /** Every cell of every export: none may start like a formula any more (plain numbers may). */
+    const cellsOf = (path: string, text: string) => {
+      const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+      for (const row of rows) {
+        for (const [column, cell] of Object.entries(row)) {
+          if (isFormulaLike(cell)) throw new Error(`${path}: column ${column} holds formula-like ${JSON.stringify(cell)}`);
+        }
+      }
+      return rows;
+    };
+    const exports: Record<string, string> = {};
+    for (const analysis of ANALYSES) exports[`/analytics/${analysis}?format=csv`] = await get(`/analytics/${analysis}?run=${report.runId}&format=csv`);
+    for (const analysis of ANALYSES) {
+      exports[`processed/analytics/${analysis}.csv`] = readFileSync(join(env.config.dataRoot, 'processed', 'analytics', report.runId, `${analysis}.csv`), 'utf8');
+    }
+    for (const endpoint of DASHBOARD_ENDPOINTS) exports[`/dashboard/api/${endpoint}`] = await get(`/dashboard/api/${endpoint}?format=csv`);
+    exports[`/runs/${report.runId}/rejects.csv`] = await get(`/runs/${report.runId}/rejects.csv`);
+    const parsed = Object.fromEntries(Object.entries(exports).map(([path, text]) => [path, cellsOf(path, text)]));
+
+    // Every product sold is in product_profitability: a formula-like name shows with a quote in front.
+    for (const path of ['/analytics/product_profitability?format=csv', 'processed/analytics/product_profitability.csv']) {
+      const sold = parsed[path].filter((r) => products.has(r.product_id));
+      expect(sold.length).toBeGreaterThan(0);
+      for (const row of sold) expect({ path, name: row.product_name }).toEqual({ path, name: products.get(row.product_id)?.exportedAs });
+      expect(exports[path]).toContain(`"${products.get(sold[0].product_id)?.exportedAs?.replaceAll('"', '""')}"`);
+    }
   });
 
   it('adds up for every file and every stage (docs/contract.md section 3)', () => {

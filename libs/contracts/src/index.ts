@@ -9,3 +9,4 @@ export * from './run-profile';
 export * from './rejects';
 export * from './operations';
 export * from './csv-lines';
+export * from './csv-safe';

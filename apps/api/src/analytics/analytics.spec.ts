@@ -77,6 +77,24 @@ describe('analytics API: stored analysis results as JSON and CSV', () => {
     );
   });
 
+  it('neutralises formula-like names in the CSV export (not in the JSON), leaving negative amounts numbers', async () => {
+    const rows = [
+      { product_id: 'P3', product_name: '=HYPERLINK("http://evil.example","x")', revenue: -12.5, is_bestseller: false },
+      { product_id: '-P4', product_name: '@SUM(A1)', revenue: '-3.00', is_bestseller: true },
+    ];
+    await storeRun('run-formula', 'succeeded', '2024-01-15T00:00:00Z');
+    await storeResult('run-formula', 'top_products', rows);
+
+    const csv = await request(http).get('/analytics/top_products?run=run-formula&format=csv').expect(200);
+    expect(csv.text).toBe(
+      'product_id,product_name,revenue,is_bestseller\n' +
+        `P3,"'=HYPERLINK(""http://evil.example"",""x"")",-12.5,false\n` +
+        `"'-P4","'@SUM(A1)",-3.00,true\n`,
+    );
+    const json = await request(http).get('/analytics/top_products?run=run-formula').expect(200);
+    expect(json.body.rows).toEqual(rows);
+  });
+
   it('answers 404 for an unknown analysis, listing the valid names', async () => {
     const res = await request(http).get('/analytics/best_sellers').expect(404);
     expect(res.body.message).toBe(`analysis best_sellers does not exist; valid names: ${ANALYSES.join(', ')}`);

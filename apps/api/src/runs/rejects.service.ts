@@ -1,7 +1,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import { REJECT_CSV_COLUMNS, type RejectPage, type RejectRecord, type RejectTotals } from '@ecom/contracts';
+import { REJECT_CSV_COLUMNS, spreadsheetSafeCsv, type RejectPage, type RejectRecord, type RejectTotals } from '@ecom/contracts';
 import type { RejectFilter, RejectsQuery } from './rejects.dto';
 import { RejectsRepository, type RejectRow, type RejectTotalsRow } from './rejects.repository';
 import { RunsRepository } from './runs.repository';
@@ -74,7 +74,7 @@ export class RejectsService {
       }
     }
     // pipeline, not pipe: a failed query must end the response instead of leaving it hanging.
-    return pipeline(Readable.from(records()), stringify({ header: true, columns: [...REJECT_CSV_COLUMNS] }), (error) => {
+    return pipeline(Readable.from(records()), stringify(spreadsheetSafeCsv({ header: true, columns: [...REJECT_CSV_COLUMNS] })), (error) => {
       if (error) this.logger.error(`run ${runId} rejects CSV export stopped: ${error.message}`);
     });
   }

@@ -42,7 +42,7 @@ describe('GET /runs/:id/rejects: a run quarantined records, paged, filtered and 
     await app.init();
     http = app.getHttpServer() as App;
     const ledger = app.get(LedgerRepository);
-    for (const id of [runId, bigRunId, 'rejects-none', 'rejects-replay']) await ledger.createRun(id, { mode: 'source', inputDir: '/data/batch' });
+    for (const id of [runId, bigRunId, 'rejects-none', 'rejects-replay', 'rejects-formula']) await ledger.createRun(id, { mode: 'source', inputDir: '/data/batch' });
     await env.pool.query(
       `INSERT INTO ops.quarantine (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
        SELECT $1, 'ingest', 'customers', 'customers.csv', n + 1, 'C' || n, 'C' || n || ',Ann,"Lee, Jr."', 'field_count',
@@ -206,6 +206,25 @@ describe('GET /runs/:id/rejects: a run quarantined records, paged, filtered and 
       json.push(...((await request(http).get(`/runs/${bigRunId}/rejects?limit=1000&offset=${offset}`).expect(200)).body as RejectPage).rejects);
     }
     expect(csv.rejects).toEqual(json);
+  });
+
+  it('neutralises formula-like cells in the CSV export, keeping numbers and the stored records as given', async () => {
+    await env.pool.query(
+      `INSERT INTO ops.quarantine (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+       VALUES ('rejects-formula', 'ingest', 'customers', 'customers.csv', 2, '@C1', '=HYPERLINK("http://evil.example","x"),Ann', 'field_count', '+1 field'),
+              ('rejects-formula', 'transform', 'transactions', 'transactions.csv', 3, '-12.50', '-12.50', 'missing_required', 'a' || chr(9))`,
+    );
+    const res = await request(http).get('/runs/rejects-formula/rejects.csv').expect(200);
+    const lines = res.text.split('\n');
+    expect(lines[1]).toBe(`${lines[1].split(',')[0]},ingest,customers,customers.csv,2,"'@C1",field_count,"'+1 field","'=HYPERLINK(""http://evil.example"",""x""),Ann",,`);
+    // A plain number is a value, not a formula: it stays unquoted and unprefixed.
+    expect(lines[2]).toMatch(/,transform,transactions,transactions\.csv,3,-12\.50,missing_required,a\t,-12\.50,,$/);
+    // The stored records are untouched: the JSON page shows them as given.
+    const stored = ((await request(http).get('/runs/rejects-formula/rejects').expect(200)).body as RejectPage).rejects;
+    expect(stored.map((r) => [r.recordKey, r.rawRecord, r.message])).toEqual([
+      ['@C1', '=HYPERLINK("http://evil.example","x"),Ann', '+1 field'],
+      ['-12.50', '-12.50', 'a\t'],
+    ]);
   });
 
   it('exports only the header for a run without rejects', async () => {

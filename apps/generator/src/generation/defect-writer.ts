@@ -5,6 +5,7 @@ import { csvField, csvLine } from './csv-line';
 import type { CsvPartFile } from './csv-part-file';
 import {
   DEFECT_REASONS,
+  exportedFormula,
   itemDefectIndex,
   keepsRecord,
   rejectStage,
@@ -285,7 +286,11 @@ export class DefectWriter {
     if (!tricky) return file.write(row).flowing;
     const column = ENTITY_SPECS[file.entity].columns.indexOf(tricky.column);
     const { line, flowing } = file.write(row.with(column, tricky.value));
-    file.manifest.tricky.push({ line, key: row[0], column: tricky.column, value: tricky.value });
+    file.manifest.tricky.push(
+      tricky.kind
+        ? { line, key: row[0], column: tricky.column, value: tricky.value, kind: tricky.kind, exportedAs: exportedFormula(tricky.value) }
+        : { line, key: row[0], column: tricky.column, value: tricky.value },
+    );
     return flowing;
   }
 

@@ -5,7 +5,8 @@ import { loadConfig } from '@ecom/config';
 import { ENTITIES, type GenerateParams } from '@ecom/contracts';
 import { entityText } from './dataset-files.testing';
 import { MANIFEST_DIR, readDefectManifests } from './defect-writer';
-import type { FileManifest } from './defects';
+import { parse } from 'csv-parse/sync';
+import { FORMULA_LIKE_VALUES, type FileManifest } from './defects';
 import { generateToFolder } from './generate-to-folder';
 
 /** What a manifest says per entity, without the line numbers that depend on the part layout. */
@@ -61,6 +62,19 @@ describe('defect injection', () => {
     for (const r of byKind('future_date')) expect(lines[r.line - 1].split(',')[5]).toMatch(/^2099-/);
     expect(byKind('stray_quote').length + byKind('exact_duplicate').length + byKind('future_date').length).toBeGreaterThan(5);
     expect(customers.records).toBe(lines.length - 2);
+  });
+
+  it('writes formula-like text as a tricky value the manifest lists with how exports must show it', async () => {
+    const manifests = await readDefectManifests(dirs.whole);
+    const formulas = manifests.flatMap((m) => m.tricky.filter((t) => t.kind === 'formula_like').map((t) => ({ ...t, file: m.file, entity: m.entity })));
+    expect(new Set(formulas.map((t) => t.entity))).toEqual(new Set(['customers', 'products', 'transactions']));
+    for (const t of formulas) {
+      expect(FORMULA_LIKE_VALUES[t.entity]?.[t.column]).toContain(t.value);
+      expect(t.exportedAs).toBe(`'${t.value}`);
+      // The input file holds the value as given: it is data, not an export.
+      const rows = parse(readFileSync(join(dirs.whole, t.file)), { columns: true, relax_column_count: true, skip_records_with_error: true }) as Array<Record<string, string>>;
+      expect(rows.find((r) => Object.values(r)[0] === t.key)?.[t.column]).toBe(t.value);
+    }
   });
 
   it('changes nothing without a rate: rate 0 writes the clean data set and no manifest', () => {

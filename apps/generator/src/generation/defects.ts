@@ -37,6 +37,10 @@ export interface TrickyValue {
   key: string;
   column: string;
   value: string;
+  /** Set for formula-like text (FORMULA_LIKE_VALUES): stored as given, exported neutralised. */
+  kind?: typeof FORMULA_LIKE_KIND;
+  /** How every CSV export must show the value (formula-like text: with a quote in front). */
+  exportedAs?: string;
 }
 
 /** What one written file holds: its records, the lines it must lose, the values it must keep exactly. */
@@ -190,13 +194,14 @@ export class DefectPlan {
   }
 
   /** A tricky value for one column of a defect-free record, if the record gets one. */
-  trickyOf(entity: Entity, index: number): { column: string; value: string } | undefined {
-    const columns = Object.entries(TRICKY_VALUES[entity]);
+  trickyOf(entity: Entity, index: number): { column: string; value: string; kind?: typeof FORMULA_LIKE_KIND } | undefined {
+    const columns = trickyColumns(entity);
     if (columns.length === 0) return undefined;
     const random = this.random.reseed(this.keys.tricky, index * 4 + ['customers', 'products', 'transactions'].indexOf(entity));
     if (random.float() >= this.rate) return undefined;
-    const [column, values] = columns[random.below(columns.length)];
-    return { column, value: values[random.below(values.length)] };
+    const { column, values, kind } = columns[random.below(columns.length)];
+    const value = values[random.below(values.length)];
+    return kind ? { column, value, kind } : { column, value };
   }
 
   /** A second draw for the details of a defect (which column, which bad value). */
@@ -207,4 +212,35 @@ export class DefectPlan {
 
 export function itemDefectIndex(transactionIndex: number, line: number): number {
   return transactionIndex * 100 + line;
+}
+
+/**
+ * Formula-like text (issue 12): valid values a spreadsheet would run as a formula (`=`, `+`, `-`,
+ * `@` first). Production keeps them exactly; every CSV export shows them with a single quote in
+ * front, quoted (libs/contracts csv-safe.ts). Drawn like the other tricky values, as one more
+ * column choice per entity. No tab or CR first: the transformer trims those, so they could not
+ * arrive as given.
+ */
+export const FORMULA_LIKE_KIND = 'formula_like';
+
+export const FORMULA_LIKE_VALUES: Readonly<Partial<Record<Entity, Readonly<Record<string, readonly string[]>>>>> = {
+  customers: { city: ['=Springfield', '@Home Town', '+Plus Ville', '-Minus Bay'] },
+  products: {
+    product_name: ['=1+2 Charging Cable', '=HYPERLINK("http://evil.example","Gift Card")', '@Home Smart Speaker', '+Plus Size Jacket', '-20% Sale Mug'],
+  },
+  transactions: {
+    shipping_address: ["=cmd|' /C calc'!A0, 1 Main Street", '@Office, 4 Elm Road, Leeds', '+44 Baker Street, London', '-1 Basement, 7 Low Road'],
+  },
+};
+
+/** How a CSV export shows a formula-like value: a quote in front (the cell is quoted too). */
+export function exportedFormula(value: string): string {
+  return `'${value}`;
+}
+
+function trickyColumns(entity: Entity): Array<{ column: string; values: readonly string[]; kind?: typeof FORMULA_LIKE_KIND }> {
+  return [
+    ...Object.entries(TRICKY_VALUES[entity]).map(([column, values]) => ({ column, values })),
+    ...Object.entries(FORMULA_LIKE_VALUES[entity] ?? {}).map(([column, values]) => ({ column, values, kind: FORMULA_LIKE_KIND })),
+  ];
 }

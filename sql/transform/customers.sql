@@ -1,7 +1,10 @@
 -- staging.customers -> production.customers for one run ($1).
 --
--- Cleaning: every value trimmed and blanks read as missing; first/last names title-cased,
--- email lower-cased, phone reduced to its digits.
+-- Cleaning: every value trimmed and blanks read as missing; names and phone as given (only
+-- trimmed), email lower-cased; country, state and age_group in their canonical spelling (the typed
+-- table, config/categorical-values.yaml). phone_e164 is the phone in E.164 form, from the
+-- transaction's temporary table pg_temp.customer_phone_e164 (libphonenumber-js, by the transformer
+-- before this runs; NULL when the number does not parse).
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --   1 missing_required      customer_id blank (such a line cannot be de-duplicated)
@@ -11,7 +14,9 @@
 --   4 invalid_email         not local@domain.tld
 --   5 invalid_date          registration_date not a real YYYY-MM-DD date
 --   6 future_date           registration_date after today (UTC)
---   7 invalid_age_group     age_group given but not 18-25, 26-35, 36-45, 46-60 or 60+
+--   7 unknown_value         country or state not a configured value or alias (only when the field
+--                           is `unknown: quarantine`; by default they are kept)
+--     invalid_age_group     age_group not a configured value or alias (18-25, 26-35, 36-45, 46-60, 60+)
 --   8 duplicate_email       another customer_id holds the email in production, or claims it in
 --                           this run: the production owner keeps it, else the earliest line does
 --
@@ -27,17 +32,22 @@ WITH staged AS (
          t.source_file,
          t.source_line,
          t.customer_id,
-         initcap(t.first_name)                                 AS first_name,
-         initcap(t.last_name)                                  AS last_name,
+         t.first_name,
+         t.last_name,
          lower(t.email)                                        AS email,
-         nullif(regexp_replace(t.phone, '\D', '', 'g'), '')    AS phone,
+         t.phone,
+         e.e164                                                AS phone_e164,
          t.registration_date                                   AS registration_date_text,
          t.registration_date__date                             AS registration_date,
          t.city,
          t.state,
          t.country,
-         t.age_group
+         t.age_group,
+         t.unknown_field,
+         t.unknown_text,
+         t.unknown_reason
     FROM {{customers}} t
+    LEFT JOIN pg_temp.customer_phone_e164 e ON e.phone = t.phone AND e.region = t.phone_region
    WHERE $1::text IS NOT NULL
 ),
 windowed AS (
@@ -62,7 +72,7 @@ checked AS (
            WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
            WHEN st.registration_date IS NULL THEN 'invalid_date'
            WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
-           WHEN st.age_group NOT IN ('18-25', '26-35', '36-45', '46-60', '60+') THEN 'invalid_age_group'
+           WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
          END AS line_reason
     FROM windowed st
 ),
@@ -102,7 +112,9 @@ quarantined AS (
              format('registration_date %L is not a date YYYY-MM-DD', d.registration_date_text)
            WHEN 'future_date' THEN format('registration_date %s is in the future', d.registration_date)
            WHEN 'invalid_age_group' THEN
-             format('age_group %L is not one of 18-25, 26-35, 36-45, 46-60, 60+', d.age_group)
+             format('age_group %L is not one of the configured age groups (config/categorical-values.yaml)', d.unknown_text)
+           WHEN 'unknown_value' THEN
+             format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
            WHEN 'duplicate_email' THEN
              format('email %L already belongs to customer %s', d.email, d.email_holder)
          END
@@ -112,9 +124,9 @@ quarantined AS (
 ),
 loaded AS (
   INSERT INTO production.customers AS p
-    (customer_id, first_name, last_name, email, phone, registration_date,
+    (customer_id, first_name, last_name, email, phone, phone_e164, registration_date,
      city, state, country, age_group, last_run_id)
-  SELECT d.customer_id, d.first_name, d.last_name, d.email, d.phone, d.registration_date,
+  SELECT d.customer_id, d.first_name, d.last_name, d.email, d.phone, d.phone_e164, d.registration_date,
          d.city, d.state, d.country, d.age_group, $1
     FROM decided d
    WHERE d.reason_code IS NULL

@@ -1,12 +1,14 @@
 -- The upsert of sql/transform/customers.sql (spliced into its {{on_conflict}}) when production.customers
 -- already holds rows: a row already there is updated only when a value differs, and updated_at moves
--- only when a business column changed, so a rerun writes nothing. A first load into the empty table
+-- only when a business column changed, so a rerun writes nothing. phone_e164 is derived from phone and
+-- country: it is rewritten with them, and alone it does not move updated_at. A first load into the empty table
 -- (its primary key dropped by bulk_load_prepare.sql when nothing references it) inserts plainly.
   ON CONFLICT (customer_id) DO UPDATE SET
     first_name        = EXCLUDED.first_name,
     last_name         = EXCLUDED.last_name,
     email             = EXCLUDED.email,
     phone             = EXCLUDED.phone,
+    phone_e164        = EXCLUDED.phone_e164,
     registration_date = EXCLUDED.registration_date,
     city              = EXCLUDED.city,
     state             = EXCLUDED.state,
@@ -21,9 +23,9 @@
             EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
             EXCLUDED.age_group)
       THEN now() ELSE p.updated_at END
-  WHERE (p.first_name, p.last_name, p.email, p.phone, p.registration_date,
+  WHERE (p.first_name, p.last_name, p.email, p.phone, p.phone_e164, p.registration_date,
          p.city, p.state, p.country, p.age_group, p.last_run_id)
         IS DISTINCT FROM
-        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone,
+        (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.phone_e164,
          EXCLUDED.registration_date, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country,
          EXCLUDED.age_group, EXCLUDED.last_run_id)

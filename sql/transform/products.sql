@@ -1,6 +1,7 @@
 -- staging.products -> production.products for one run ($1).
 --
--- Cleaning: every value trimmed and blanks read as missing. Money is read as numeric and stored
+-- Cleaning: every value trimmed and blanks read as missing; category and sub_category in their
+-- canonical spelling (the typed table, config/categorical-values.yaml). Money is read as numeric and stored
 -- as numeric(12,2) (cents, rounded half away from zero); a value of 10^10 or more cannot be stored
 -- and counts as not a number.
 --
@@ -21,6 +22,8 @@
 --   6 negative_value        cost < 0 or stock_quantity < 0
 --   7 implausible_value     price above 1,000,000 (a slipped decimal point or a placeholder)
 --   8 cost_not_below_price  cost >= price
+--   9 unknown_value         category or sub_category not a configured value or alias, when the field
+--                           is `unknown: quarantine` (by default both are `keep`: never rejected)
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 -- Reads the run's typed table ({{products}}: values trimmed, blank NULL, parsed once; libs/pipeline
@@ -40,6 +43,9 @@ WITH staged AS (
          t.stock_quantity         AS stock_quantity_text,
          t.stock_quantity__int    AS stock_quantity,
          t.supplier_id,
+         t.unknown_field,
+         t.unknown_text,
+         t.unknown_reason,
          CASE WHEN abs(t.price__numeric) < 1e10 THEN t.price__numeric::numeric(12,2) END AS price,
          CASE WHEN abs(t.cost__numeric) < 1e10 THEN t.cost__numeric::numeric(12,2) END AS cost
     FROM {{products}} t
@@ -70,6 +76,7 @@ decided AS (
            WHEN st.cost < 0 OR st.stock_quantity < 0 THEN 'negative_value'
            WHEN st.price > 1000000 THEN 'implausible_value'
            WHEN st.cost >= st.price THEN 'cost_not_below_price'
+           WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
          END AS reason_code
     FROM windowed st
 ),
@@ -100,6 +107,8 @@ quarantined AS (
              CASE WHEN d.stock_quantity < 0 THEN format('stock_quantity %s', d.stock_quantity) END)
            WHEN 'implausible_value' THEN format('price %s is above 1,000,000: a typo, not a product', d.price)
            WHEN 'cost_not_below_price' THEN format('cost %s is not below price %s', d.cost, d.price)
+           WHEN 'unknown_value' THEN
+             format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
          END
     FROM decided d
    WHERE d.reason_code IS NOT NULL

@@ -18,6 +18,8 @@
 --    6 invalid_time           transaction_time given but not HH:MM[:SS]
 --    7 invalid_number         total_amount not a number
 --    8 negative_value         total_amount < 0
+--   8b unknown_value          payment_method not a configured value or alias (config/categorical-values.yaml,
+--                             `unknown: quarantine`); a known one loads in its canonical spelling
 --    9 total_amount_mismatch  total_amount differs from the items' total by more than 0.01
 --   10 orphan_customer        customer_id not in production.customers
 --   11 before_registration    transaction_date before the customer's registration_date
@@ -39,6 +41,9 @@ WITH staged AS (
          t.transaction_time__time   AS transaction_time,
          t.payment_method,
          t.shipping_address,
+         t.unknown_field,
+         t.unknown_text,
+         t.unknown_reason,
          t.total_amount             AS total_amount_text,
          CASE WHEN abs(t.total_amount__numeric) < 1e10 THEN t.total_amount__numeric::numeric(12,2) END AS total_amount
     FROM {{transactions}} t
@@ -84,6 +89,7 @@ decided AS (
            WHEN st.transaction_time_text IS NOT NULL AND st.transaction_time IS NULL THEN 'invalid_time'
            WHEN st.total_amount IS NULL THEN 'invalid_number'
            WHEN st.total_amount < 0 THEN 'negative_value'
+           WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
            WHEN abs(st.total_amount - it.items_total) > 0.01 THEN 'total_amount_mismatch'
            WHEN customer.customer_id IS NULL THEN 'orphan_customer'
            WHEN st.transaction_date < customer.registration_date THEN 'before_registration'
@@ -115,6 +121,8 @@ quarantined AS (
              format('transaction_time %L is not a time HH:MM:SS', d.transaction_time_text)
            WHEN 'invalid_number' THEN format('total_amount %L is not a number', d.total_amount_text)
            WHEN 'negative_value' THEN format('total_amount %s is negative', d.total_amount)
+           WHEN 'unknown_value' THEN
+             format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
            WHEN 'total_amount_mismatch' THEN
              format('total_amount %s differs from the sum of its items'' line_total %s', d.total_amount, d.items_total)
            WHEN 'orphan_customer' THEN format('customer %s does not exist', d.customer_id)

@@ -1,2 +1,3 @@
 export * from './app-config';
 export * from './paths';
+export * from './categorical-values';

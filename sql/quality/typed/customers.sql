@@ -2,6 +2,13 @@
 -- <column>__date is ops.safe_date of the column (NULL where it does not parse). line_ctid points
 -- back at the staging line (its raw text, for quarantine and exact-copy detection); record_id is how
 -- quality checks name a row (its key, else file:line). Template: {{table}} the typed table.
+--
+-- country, state and age_group are categorical (config/categorical-values.yaml, synced into
+-- ops.categorical_*): looked up by ops.fold_key, each carries its canonical spelling, or the
+-- field's default, or (unknown) the trimmed text as given. unknown_field / unknown_text /
+-- unknown_reason name the first unknown one the transform rejects the line for (NULL: none);
+-- learn_customers.sql has already made the values of `keep` fields known. phone_region is the
+-- country's ISO region ('' when it has none), the default region of its phone's E.164 form.
 CREATE UNLOGGED TABLE {{table}} AS
 SELECT s.ctid                                                      AS line_ctid,
        s.source_file,
@@ -14,9 +21,40 @@ SELECT s.ctid                                                      AS line_ctid,
        nullif(btrim(s.phone), '')                                  AS phone,
        nullif(btrim(s.registration_date), '')                      AS registration_date,
        nullif(btrim(s.city), '')                                   AS city,
-       nullif(btrim(s.state), '')                                  AS state,
-       nullif(btrim(s.country), '')                                AS country,
-       nullif(btrim(s.age_group), '')                              AS age_group,
-       ops.safe_date(s.registration_date)                          AS registration_date__date
+       CASE WHEN c.state IS NOT NULL THEN coalesce(state.value, f.state_default, c.state) END             AS state,
+       CASE WHEN c.country IS NOT NULL THEN coalesce(country.value, f.country_default, c.country) END     AS country,
+       CASE WHEN c.age_group IS NOT NULL THEN coalesce(age_group.value, f.age_group_default, c.age_group) END AS age_group,
+       ops.safe_date(s.registration_date)                          AS registration_date__date,
+       coalesce(country.region, '')                                AS phone_region,
+       CASE WHEN c.country IS NOT NULL AND country.value IS NULL AND f.country_default IS NULL THEN 'country'
+            WHEN c.state IS NOT NULL AND state.value IS NULL AND f.state_default IS NULL THEN 'state'
+            WHEN c.age_group IS NOT NULL AND age_group.value IS NULL AND f.age_group_default IS NULL THEN 'age_group'
+       END                                                         AS unknown_field,
+       CASE WHEN c.country IS NOT NULL AND country.value IS NULL AND f.country_default IS NULL THEN c.country
+            WHEN c.state IS NOT NULL AND state.value IS NULL AND f.state_default IS NULL THEN c.state
+            WHEN c.age_group IS NOT NULL AND age_group.value IS NULL AND f.age_group_default IS NULL THEN c.age_group
+       END                                                         AS unknown_text,
+       CASE WHEN c.country IS NOT NULL AND country.value IS NULL AND f.country_default IS NULL THEN f.country_reason
+            WHEN c.state IS NOT NULL AND state.value IS NULL AND f.state_default IS NULL THEN f.state_reason
+            WHEN c.age_group IS NOT NULL AND age_group.value IS NULL AND f.age_group_default IS NULL THEN f.age_group_reason
+       END                                                         AS unknown_reason
   FROM staging.customers s
+ CROSS JOIN LATERAL (
+   SELECT nullif(btrim(s.country), '')   AS country,
+          nullif(btrim(s.state), '')     AS state,
+          nullif(btrim(s.age_group), '') AS age_group
+   OFFSET 0
+ ) c
+ CROSS JOIN (
+   SELECT max(default_value) FILTER (WHERE field = 'country')   AS country_default,
+          max(reason_code) FILTER (WHERE field = 'country')     AS country_reason,
+          max(default_value) FILTER (WHERE field = 'state')     AS state_default,
+          max(reason_code) FILTER (WHERE field = 'state')       AS state_reason,
+          max(default_value) FILTER (WHERE field = 'age_group') AS age_group_default,
+          max(reason_code) FILTER (WHERE field = 'age_group')   AS age_group_reason
+     FROM ops.categorical_fields
+ ) f
+  LEFT JOIN ops.categorical_values country   ON country.field = 'country' AND country.key = ops.fold_key(c.country)
+  LEFT JOIN ops.categorical_values state     ON state.field = 'state' AND state.key = ops.fold_key(c.state)
+  LEFT JOIN ops.categorical_values age_group ON age_group.field = 'age_group' AND age_group.key = ops.fold_key(c.age_group)
  WHERE s.run_id = $1

@@ -1,7 +1,8 @@
 -- The run's staged transactions ($1), trimmed, blanks NULL, parsed once (__date as ops.safe_date,
 -- __time as ops.safe_time, __numeric as ops.safe_numeric). As typed/customers.sql. The casts are
 -- those functions (migrations 0001, 0014) written out on the value trimmed once, as in
--- typed/transaction_items.sql; keep the patterns in step with them.
+-- typed/transaction_items.sql; keep the patterns in step with them. payment_method is categorical,
+-- as in typed/customers.sql (canonical spelling; unknown_field / unknown_text / unknown_reason).
 -- Template: {{table}} the typed table.
 CREATE UNLOGGED TABLE {{table}} AS
 SELECT s.ctid                                                      AS line_ctid,
@@ -12,7 +13,8 @@ SELECT s.ctid                                                      AS line_ctid,
        t.customer_id,
        t.transaction_date,
        t.transaction_time,
-       t.payment_method,
+       CASE WHEN t.payment_method IS NOT NULL
+            THEN coalesce(payment_method.value, f.payment_method_default, t.payment_method) END AS payment_method,
        t.shipping_address,
        t.total_amount,
        CASE WHEN t.transaction_date ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$'
@@ -22,7 +24,13 @@ SELECT s.ctid                                                      AS line_ctid,
        CASE WHEN t.transaction_time ~ '^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$'
             THEN t.transaction_time::time END                      AS transaction_time__time,
        CASE WHEN t.total_amount ~ '^[-+]?(\d+(\.\d*)?|\.\d+)$' AND length(t.total_amount) <= 30
-            THEN t.total_amount::numeric END                       AS total_amount__numeric
+            THEN t.total_amount::numeric END                       AS total_amount__numeric,
+       CASE WHEN t.payment_method IS NOT NULL AND payment_method.value IS NULL AND f.payment_method_default IS NULL
+            THEN 'payment_method' END                              AS unknown_field,
+       CASE WHEN t.payment_method IS NOT NULL AND payment_method.value IS NULL AND f.payment_method_default IS NULL
+            THEN t.payment_method END                              AS unknown_text,
+       CASE WHEN t.payment_method IS NOT NULL AND payment_method.value IS NULL AND f.payment_method_default IS NULL
+            THEN f.payment_method_reason END                       AS unknown_reason
   FROM staging.transactions s
  CROSS JOIN LATERAL (
    SELECT nullif(btrim(s.transaction_id), '')   AS transaction_id,
@@ -34,4 +42,11 @@ SELECT s.ctid                                                      AS line_ctid,
           nullif(btrim(s.total_amount), '')     AS total_amount
    OFFSET 0
  ) t
+ CROSS JOIN (
+   SELECT max(default_value) FILTER (WHERE field = 'payment_method') AS payment_method_default,
+          max(reason_code) FILTER (WHERE field = 'payment_method')   AS payment_method_reason
+     FROM ops.categorical_fields
+ ) f
+  LEFT JOIN ops.categorical_values payment_method
+         ON payment_method.field = 'payment_method' AND payment_method.key = ops.fold_key(t.payment_method)
  WHERE s.run_id = $1

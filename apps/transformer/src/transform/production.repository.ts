@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ENTITIES, type Entity } from '@ecom/contracts';
 import { runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import type { PoolClient } from 'pg';
+import type { CategoricalValuesConfig } from '@ecom/config';
 import { ensureTypedTables, typedTable } from '@ecom/pipeline';
+import { fillPhoneE164 } from './phone-e164';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
 export interface EntityOutcome {
@@ -31,8 +34,13 @@ export class ProductionRepository {
   }
 
   /** The run's typed tables (the staged rows parsed once), built here if the validator has not. */
-  async ensureTypedTables(db: Queryable, runId: string): Promise<void> {
-    await ensureTypedTables(db, runId);
+  async ensureTypedTables(db: Queryable, runId: string, categorical?: CategoricalValuesConfig): Promise<void> {
+    await ensureTypedTables(db, runId, categorical);
+  }
+
+  /** The E.164 forms of the run's customer phones, for customers.sql (phone-e164.ts). */
+  async fillPhoneE164(client: PoolClient, runId: string): Promise<{ pairs: number; parsed: number }> {
+    return fillPhoneE164(client, typedTable('customers', runId));
   }
 
   /**

@@ -221,13 +221,15 @@ describe('TransformService: staging → production, one transaction per run', ()
       for (const q of rows) expect(q.reason_code).toMatch(/^[a-z]+(_[a-z]+)*$/);
     });
 
-    it('cleans what it loads: trimmed, title-cased names, lower-cased email, phone digits only', async () => {
+    it('cleans what it loads: trimmed names and phone as given, lower-cased email, canonical country, E.164 copy', async () => {
       const { rows } = await env.pool.query("SELECT * FROM production.customers WHERE customer_id = 'C1'");
       expect(rows[0]).toMatchObject({
-        first_name: 'John',
-        last_name: "O'Brien",
+        first_name: 'jOHN',
+        last_name: "o'brien",
         email: 'a@b.com',
-        phone: '5551234567',
+        phone: '(555) 123-4567',
+        phone_e164: '+15551234567',
+        country: 'United States',
         city: 'Austin',
         age_group: '26-35',
         last_run_id: runId,
@@ -239,7 +241,7 @@ describe('TransformService: staging → production, one transaction per run', ()
 
     it('lets the latest line of a duplicated key win', async () => {
       const c2 = await env.pool.query("SELECT last_name, phone FROM production.customers WHERE customer_id = 'C2'");
-      expect(c2.rows).toEqual([{ last_name: 'Jones-Smith', phone: '5550100' }]);
+      expect(c2.rows).toEqual([{ last_name: 'Jones-Smith', phone: '555-0100' }]);
       const i1 = await env.pool.query("SELECT quantity, line_total FROM production.transaction_items WHERE item_id = 'I1'");
       expect(i1.rows).toEqual([{ quantity: 2, line_total: '39.98' }]);
     });

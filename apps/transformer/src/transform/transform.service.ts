@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { CategoricalValuesConfig } from '@ecom/config';
 import type { Entity } from '@ecom/contracts';
 import { QualityChecksConfig, StageFailure, dropTypedTables, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
 import { ProductionRepository, type EntityOutcome } from './production.repository';
@@ -15,6 +16,7 @@ export class TransformService {
     private readonly production: ProductionRepository,
     private readonly pool: Pool,
     private readonly checks: QualityChecksConfig,
+    private readonly categorical: CategoricalValuesConfig,
   ) {}
 
   /**
@@ -27,7 +29,8 @@ export class TransformService {
   async transformRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
     await this.production.tuneSession(ctx.client);
     await this.production.clearRunQuarantine(ctx.client, ctx.runId);
-    await this.production.ensureTypedTables(ctx.client, ctx.runId);
+    await this.production.ensureTypedTables(ctx.client, ctx.runId, this.categorical);
+    await this.production.fillPhoneE164(ctx.client, ctx.runId);
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });

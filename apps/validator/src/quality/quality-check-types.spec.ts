@@ -23,6 +23,7 @@ checks:
   - { name: price_strictly_between, type: range, entity: transaction_items, column: unit_price, params: { type: number, min: 0, max: 100, inclusive: false }, family: range, weight: 1, description: d }
   - { name: quantity_positive, type: range, entity: transaction_items, column: quantity, params: { type: integer, min: 1 }, family: range, weight: 1, description: d }
   - { name: time_of_day, type: range, entity: transactions, column: transaction_time, params: { type: time }, family: range, weight: 1, description: d }
+  - { name: payment_known, type: accepted_values, entity: transactions, column: payment_method, params: { values: ['Credit Card', 'Cash on Delivery'] }, family: range, weight: 1, description: d }
   - { name: item_transaction_exists, type: relationships, entity: transaction_items, column: transaction_id, params: { to: { entity: transactions, column: transaction_id } }, family: referential_integrity, weight: 1, description: d }
   - { name: customers_steady, type: row_count_change, entity: customers, params: { max_change_pct: 50 }, family: completeness, weight: 1, description: d }
   - { name: sales_within_week, type: freshness, entity: transactions, column: transaction_date, params: { max_age_days: 7 }, family: completeness, weight: 1, description: d }
@@ -46,8 +47,8 @@ const CRAFTED: StagedBatch = {
     { customer_id: null, first_name: 'Nobody', email: null, age_group: '', registration_date: '' },
   ],
   transactions: [
-    { transaction_id: 'T1', transaction_time: '10:00', transaction_date: '2024-05-20' },
-    { transaction_id: 'T2', transaction_time: '25:00', transaction_date: 'someday' },
+    { transaction_id: 'T1', transaction_time: '10:00', transaction_date: '2024-05-20', payment_method: ' credit  CARD' },
+    { transaction_id: 'T2', transaction_time: '25:00', transaction_date: 'someday', payment_method: 'Bitcoin' },
   ],
   transaction_items: [
     { item_id: 'I1', transaction_id: 'T1', unit_price: '0', quantity: '1' },
@@ -103,6 +104,11 @@ describe('check types: each SQL template on crafted staging rows', () => {
   it('accepted_values and regex compare trimmed values and leave blanks to not_null', async () => {
     expect(await measure('age_group_known', 'crafted')).toEqual([5, '1', ['C2']]); // 99+; ' 60+ ' is fine
     expect(await measure('email_shaped', 'crafted')).toEqual([5, '1', ['C3']]);
+  });
+
+  it('accepted_values sees the canonical spelling of a categorical value (config/categorical-values.yaml)', async () => {
+    // ' credit  CARD' is Credit Card; Bitcoin is no payment method the file knows.
+    expect(await measure('payment_known', 'crafted')).toEqual([2, '1', ['T2']]);
   });
 
   it('range: a value that does not parse as the type violates, as does one outside the bounds', async () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CategoricalValuesConfig, categoricalValues } from '@ecom/config';
 import { QualityChecksConfig, loadQualityChecks } from '@ecom/pipeline';
 import { ProfileModule } from '../profile/profile.module';
 import { QualityRepository } from './quality.repository';
@@ -11,6 +12,8 @@ import { ValidateProcessor } from './validate.processor';
     // Read and checked at start-up: a mistake in config/quality-checks.yaml stops the validator
     // with a message naming the check and the key, not the first run at 2 a.m.
     { provide: QualityChecksConfig, useFactory: () => loadQualityChecks() },
+    // config/categorical-values.yaml (canonical spellings, aliases), checked the same way.
+    { provide: CategoricalValuesConfig, useFactory: () => categoricalValues() },
     QualityRepository,
     QualityService,
     ValidateProcessor,

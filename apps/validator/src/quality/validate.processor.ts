@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AppConfig } from '@ecom/config';
+import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
 import { Pool } from 'pg';
 import { LedgerRepository, StageRuntime, StageWorker, buildTypedTables, dropTypedTables } from '@ecom/pipeline';
@@ -17,6 +17,7 @@ export class ValidateProcessor extends StageWorker {
     private readonly profile: ProfileService,
     private readonly pool: Pool,
     private readonly ledger: LedgerRepository,
+    private readonly categorical: CategoricalValuesConfig,
     config: AppConfig,
   ) {
     super(config);
@@ -38,7 +39,7 @@ export class ValidateProcessor extends StageWorker {
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
       // Every staged value parsed once, into the run's typed tables, on both cores; the checks, the
       // profile and the transform read them.
-      await buildTypedTables(this.pool, runId);
+      await buildTypedTables(this.pool, runId, this.categorical);
       // The profile reads the typed tables through the pool while the checks run in the stage's transaction:
       // on separate connections they overlap. It is stored on its own, and awaited even when the
       // gate stops the run, so a stopped run keeps its profile. A profile error wins, as when it ran first.

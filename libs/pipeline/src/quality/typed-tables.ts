@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type Pool } from 'pg';
+import { categoricalValues, type CategoricalValuesConfig } from '@ecom/config';
 import { ENTITIES, type Entity } from '@ecom/contracts';
 import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 
@@ -9,6 +10,11 @@ import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
  * the validator's row checks, its custom checks, its profile and then the transformer each parsed
  * the same values again. The validate stage builds them, the transform drops them when it is done;
  * either builds what is missing (ensureTypedTables), so each can run alone or on a retry.
+ *
+ * Categorical values (config/categorical-values.yaml) are made canonical here, where values are
+ * parsed once: every build first syncs the file into ops.categorical_* (a few hundred rows, written
+ * only where they changed), then learns the first spellings of the entity's `keep` fields, then
+ * builds the table with each value looked up by its folded key (docs/quality.md).
  */
 
 /** The parsed columns each typed table holds besides the trimmed text of every contract column. */
@@ -91,10 +97,44 @@ async function query(db: Queryable, file: string, fill: Record<string, string>, 
   }
 }
 
+/** The reject reason of an unknown value: age_group keeps the code it had before the file existed. */
+export function unknownReason(field: string): string {
+  return field === 'age_group' ? 'invalid_age_group' : 'unknown_value';
+}
+
+/**
+ * Writes `config` into ops.categorical_fields / ops.categorical_values (sql/quality/categorical/):
+ * fields, then canonical values and aliases keyed by the database's own ops.fold_key.
+ */
+export async function syncCategoricalValues(db: Queryable, config: CategoricalValuesConfig = categoricalValues()): Promise<void> {
+  const fields = config.fields.map((f) => ({
+    field: f.field,
+    on_unknown: f.unknown,
+    default_value: f.default ?? null,
+    reason_code: unknownReason(f.field),
+  }));
+  const values = config.fields.flatMap((f) => [
+    ...f.values.map((value) => ({ field: f.field, spelling: value, value, origin: 'canonical', region: f.regions[value] ?? null })),
+    ...Object.entries(f.aliases).map(([alias, value]) => ({
+      field: f.field,
+      spelling: alias,
+      value,
+      origin: 'alias',
+      region: f.regions[value] ?? null,
+    })),
+  ]);
+  await runSqlFile(db, 'quality/categorical/sync_fields', [JSON.stringify(fields)]);
+  await runSqlFile(db, 'quality/categorical/sync_values', [JSON.stringify(values)]);
+}
+
+/** Entities with categorical columns: their `keep` values are learned before the table is built. */
+const LEARNS: ReadonlySet<Entity> = new Set(['customers', 'products', 'transactions']);
+
 /** Builds (replacing) one entity's typed table on `db` and analyses it. */
 async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<void> {
   const table = typedTable(entity, runId);
   await query(db, 'drop', { tables: table });
+  if (LEARNS.has(entity)) await query(db, `learn_${entity}`, {}, [runId]);
   await query(db, entity, { table }, [runId]);
   await query(db, 'analyze', { table });
 }
@@ -104,7 +144,9 @@ async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<v
  * other three entities on the other: about equal work), each in its own short transaction with the
  * build settings. Committed on their own, so the profile and the checks, on other connections, read them.
  */
-export async function buildTypedTables(pool: Pool, runId: string): Promise<void> {
+export async function buildTypedTables(pool: Pool, runId: string, config: CategoricalValuesConfig = categoricalValues()): Promise<void> {
+  // Once, before the lanes: two concurrent syncs would wait on each other's rows.
+  await withTransaction(pool, (client) => syncCategoricalValues(client, config));
   const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
   await Promise.all(
     lanes.map((entities) =>
@@ -117,10 +159,11 @@ export async function buildTypedTables(pool: Pool, runId: string): Promise<void>
 }
 
 /** Builds, on `db` (e.g. inside a stage's transaction), the run's typed tables that do not exist. */
-export async function ensureTypedTables(db: Queryable, runId: string): Promise<void> {
+export async function ensureTypedTables(db: Queryable, runId: string, config: CategoricalValuesConfig = categoricalValues()): Promise<void> {
   const tables = ENTITIES.map((entity) => typedTable(entity, runId));
   const { rows } = await query(db, 'exists', {}, [tables]);
   const present = new Set(rows.map((row) => (row as { name: string }).name));
+  if (present.size < tables.length) await syncCategoricalValues(db, config);
   for (const entity of ENTITIES) {
     if (!present.has(typedTable(entity, runId))) await buildOne(db, entity, runId);
   }

@@ -1,0 +1,18 @@
+-- Before the run's typed products are built: the first spelling (by file and line) of each value
+-- of a `keep` field (config/categorical-values.yaml) that ops.categorical_values does not know yet
+-- becomes its canonical spelling, for this run and the ones after (docs/quality.md). $1 run id.
+-- Nothing is read when no product field is `keep`.
+INSERT INTO ops.categorical_values (field, key, value, origin, run_id)
+SELECT DISTINCT ON (x.field, x.key) x.field, x.key, x.spelling, 'learned', $1
+  FROM (SELECT v.field, ops.fold_key(v.text) AS key, btrim(regexp_replace(v.text, '\s+', ' ', 'g')) AS spelling,
+               s.source_file, s.source_line
+          FROM staging.products s
+         CROSS JOIN LATERAL (VALUES ('category', s.category), ('sub_category', s.sub_category)) AS v(field, text)
+         WHERE s.run_id = $1
+           AND EXISTS (SELECT 1 FROM ops.categorical_fields k
+                        WHERE k.field IN ('category', 'sub_category') AND k.on_unknown = 'keep')) x
+  JOIN ops.categorical_fields f ON f.field = x.field AND f.on_unknown = 'keep'
+ WHERE x.key <> ''
+   AND NOT EXISTS (SELECT 1 FROM ops.categorical_values known WHERE known.field = x.field AND known.key = x.key)
+ ORDER BY x.field, x.key, x.source_file, x.source_line
+ON CONFLICT (field, key) DO NOTHING

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ANALYSES, ENTITY_SPECS, isFormulaLike, type Entity, type RunReport } from '@ecom/contracts';
 import { DASHBOARD_ENDPOINTS } from '../../apps/api/src/dashboard/dashboard.contract';
+import { categoricalValues, type CategoricalField } from '@ecom/config';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { readDefectManifests } from '../../apps/generator/src/generation/defect-writer';
 import { DEFECT_REASONS, type FileManifest } from '../../apps/generator/src/generation/defects';
@@ -54,7 +55,9 @@ describe('injected defects against their manifest', () => {
 
   it('injects every kind of defect the issue lists, on every entity', () => {
     for (const [entity, kinds] of Object.entries(DEFECT_REASONS)) {
-      const injected = new Set(manifests.filter((m) => m.entity === entity).flatMap((m) => m.rejects.map((r) => r.kind)));
+      const injected = new Set(
+        manifests.filter((m) => m.entity === entity).flatMap((m) => [...m.rejects.map((r) => r.kind), ...m.canonical.map((c) => c.kind)]),
+      );
       expect({ entity, kinds: Object.keys(kinds).filter((k) => !injected.has(k)) }).toEqual({ entity, kinds: [] });
     }
     const consequences = manifests.flatMap((m) => m.rejects).filter((r) => r.kind === 'consequence');
@@ -153,6 +156,49 @@ describe('injected defects against their manifest', () => {
       for (const row of sold) expect({ path, name: row.product_name }).toEqual({ path, name: products.get(row.product_id)?.exportedAs });
       expect(exports[path]).toContain(`"${products.get(sold[0].product_id)?.exportedAs?.replaceAll('"', '""')}"`);
     }
+  });
+
+  it('loads every spelling variant under its canonical value, and the warehouse and analyses have one row per value', async () => {
+    const tables: Partial<Record<Entity, string>> = {
+      customers: 'production.customers',
+      products: 'production.products',
+      transactions: 'production.transactions',
+    };
+    let checked = 0;
+    for (const m of manifests) {
+      const table = tables[m.entity];
+      if (!table) continue;
+      const keyColumn = ENTITY_SPECS[m.entity].columns[0];
+      for (const c of m.canonical) {
+        // Identifiers come from the contract's column list, never from input.
+        const { rows } = await env.pool.query<{ value: string }>(`SELECT ${c.column} AS value FROM ${table} WHERE ${keyColumn} = $1`, [c.key]);
+        expect({ key: c.key, written: c.written, value: rows[0]?.value }).toEqual({ key: c.key, written: c.written, value: c.value });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    const config = categoricalValues();
+    const canonicalOnly = async (field: CategoricalField, sql: string) => {
+      const { rows } = await env.pool.query<{ value: string }>(sql);
+      const values = rows.map((r) => r.value);
+      expect({ field, unknown: values.filter((v) => !config.field(field).values.includes(v)) }).toEqual({ field, unknown: [] });
+      return values;
+    };
+    const methods = await canonicalOnly('payment_method', 'SELECT payment_method_name AS value FROM warehouse.dim_payment_method');
+    expect(new Set(methods).size).toBe(methods.length);
+    // Key -1 is the warehouse's unknown member (sql/warehouse/unknown_members.sql), not a value.
+    await canonicalOnly('country', 'SELECT DISTINCT country AS value FROM warehouse.dim_customers WHERE customer_key <> -1');
+    await canonicalOnly('state', 'SELECT DISTINCT state AS value FROM warehouse.dim_customers WHERE customer_key <> -1');
+    await canonicalOnly('category', 'SELECT DISTINCT category AS value FROM warehouse.dim_products WHERE product_key <> -1');
+    await canonicalOnly('sub_category', 'SELECT DISTINCT sub_category AS value FROM warehouse.dim_products WHERE product_key <> -1');
+    // The payment analysis: one row per canonical method, each once.
+    const { rows } = await env.pool.query<{ columns: string[]; rows: unknown[] }>(
+      `SELECT columns, rows FROM ops.analysis_results WHERE run_id = $1 AND analysis = 'payment_method_distribution'`,
+      [report.runId],
+    );
+    const column = rows[0].columns.indexOf('payment_method');
+    const named = rows[0].rows.map((row) => (Array.isArray(row) ? row[column] : (row as Record<string, unknown>).payment_method) as string);
+    expect([...named].sort()).toEqual([...new Set(methods)].sort());
   });
 
   it('adds up for every file and every stage (docs/contract.md section 3)', () => {

@@ -9,6 +9,8 @@ import {
   itemDefectIndex,
   keepsRecord,
   rejectStage,
+  spellingVariant,
+  UNKNOWN_PAYMENT_METHODS,
   unknownCustomerId,
   unknownProductId,
   unknownTransactionId,
@@ -48,7 +50,7 @@ class ManifestedFile {
     private readonly out: CsvPartFile,
     readonly entity: Entity,
   ) {
-    this.manifest = { file: out.name, entity, records: 0, rejects: [], tricky: [] };
+    this.manifest = { file: out.name, entity, records: 0, rejects: [], tricky: [], canonical: [] };
   }
 
   /** Writes a record; returns the line it starts on and whether the stream wants more. */
@@ -119,6 +121,9 @@ export class DefectWriter {
         return this.strayQuote(file, row, 1, kind, random);
       case 'field_count':
         return this.fieldCount(file, row, kind, random);
+      case 'spelling_variant':
+        // state or country
+        return this.spellingVariant(file, row, random.pick([7, 8]), random);
     }
   }
 
@@ -149,6 +154,9 @@ export class DefectWriter {
         return this.strayQuote(file, row, 1, kind, random);
       case 'field_count':
         return this.fieldCount(file, row, kind, random);
+      case 'spelling_variant':
+        // category or sub_category
+        return this.spellingVariant(file, row, random.pick([2, 3]), random);
     }
   }
 
@@ -244,6 +252,10 @@ export class DefectWriter {
         return this.strayQuote(file, row, 4, kind, random);
       case 'field_count':
         return this.fieldCount(file, row, kind, random);
+      case 'spelling_variant':
+        return this.spellingVariant(file, row, 4, random);
+      case 'unknown_payment_method':
+        return this.rejectWrite(file, row.with(4, random.pick(UNKNOWN_PAYMENT_METHODS)), kind, reason);
     }
   }
 
@@ -291,6 +303,21 @@ export class DefectWriter {
         ? { line, key: row[0], column: tricky.column, value: tricky.value, kind: tricky.kind, exportedAs: exportedFormula(tricky.value) }
         : { line, key: row[0], column: tricky.column, value: tricky.value },
     );
+    return flowing;
+  }
+
+  /** A categorical value in another spelling: the line loads, production holds the value as generated. */
+  private spellingVariant(file: ManifestedFile, row: readonly string[], column: number, random: RecordRandom): boolean {
+    const written = spellingVariant(row[column], random);
+    const { line, flowing } = file.write(row.with(column, written));
+    file.manifest.canonical.push({
+      line,
+      key: row[0],
+      column: ENTITY_SPECS[file.entity].columns[column],
+      written,
+      value: row[column],
+      kind: 'spelling_variant',
+    });
     return flowing;
   }
 

@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@ecom/config';
+import { categoricalValues, loadConfig, type CategoricalField } from '@ecom/config';
 import { ENTITIES, type GenerateParams } from '@ecom/contracts';
 import { entityText } from './dataset-files.testing';
 import { MANIFEST_DIR, readDefectManifests } from './defect-writer';
 import { parse } from 'csv-parse/sync';
-import { FORMULA_LIKE_VALUES, type FileManifest } from './defects';
+import { FORMULA_LIKE_VALUES, SPELLING_ALIASES, UNKNOWN_PAYMENT_METHODS, type FileManifest } from './defects';
 import { generateToFolder } from './generate-to-folder';
 
 /** What a manifest says per entity, without the line numbers that depend on the part layout. */
@@ -74,6 +74,35 @@ describe('defect injection', () => {
       // The input file holds the value as given: it is data, not an export.
       const rows = parse(readFileSync(join(dirs.whole, t.file)), { columns: true, relax_column_count: true, skip_records_with_error: true }) as Array<Record<string, string>>;
       expect(rows.find((r) => Object.values(r)[0] === t.key)?.[t.column]).toBe(t.value);
+    }
+  });
+
+  it('writes spelling variants of categorical values that the manifest lists with their canonical value', async () => {
+    const manifests = await readDefectManifests(dirs.whole);
+    const config = categoricalValues();
+    const variants = manifests.flatMap((m) => m.canonical.map((c) => ({ ...c, file: m.file, entity: m.entity })));
+    for (const v of variants) expect(['state', 'country', 'category', 'sub_category', 'payment_method']).toContain(v.column);
+    expect(new Set(variants.map((v) => v.entity))).toEqual(new Set(['customers', 'products', 'transactions']));
+    expect(variants.some((v) => Object.values(SPELLING_ALIASES).some((aliases) => aliases.includes(v.written)))).toBe(true);
+    for (const v of variants) {
+      expect(v.written).not.toBe(v.value);
+      expect({ written: v.written, canonical: config.canonical(v.column as CategoricalField, v.written) }).toEqual({ written: v.written, canonical: v.value });
+      const rows = parse(readFileSync(join(dirs.whole, v.file)), { columns: true, relax_column_count: true, skip_records_with_error: true }) as Array<Record<string, string>>;
+      expect(rows.find((r) => Object.values(r)[0] === v.key)?.[v.column]).toBe(v.written);
+    }
+    // Unknown payment methods are rejected, and none of them is a configured value.
+    const unknown = manifests.flatMap((m) => m.rejects.filter((r) => r.kind === 'unknown_payment_method'));
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(unknown.every((r) => r.reason === 'unknown_value')).toBe(true);
+    for (const method of UNKNOWN_PAYMENT_METHODS) expect(config.canonical('payment_method', method)).toBeUndefined();
+  });
+
+  it('names only aliases the config file knows', () => {
+    const config = categoricalValues();
+    const fieldOf = (value: string): CategoricalField =>
+      (['payment_method', 'category', 'country'] as const).find((f) => config.field(f).values.includes(value)) as CategoricalField;
+    for (const [value, aliases] of Object.entries(SPELLING_ALIASES)) {
+      for (const alias of aliases) expect({ alias, canonical: config.canonical(fieldOf(value), alias) }).toEqual({ alias, canonical: value });
     }
   });
 

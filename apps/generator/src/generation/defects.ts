@@ -43,6 +43,21 @@ export interface TrickyValue {
   exportedAs?: string;
 }
 
+/**
+ * A categorical value written in another spelling (case, spaces, an alias) that must load, under
+ * the canonical spelling `value` (config/categorical-values.yaml), into production.
+ */
+export interface CanonicalValue {
+  line: number;
+  key: string;
+  column: string;
+  /** As written in the file. */
+  written: string;
+  /** As production must hold it. */
+  value: string;
+  kind: typeof SPELLING_VARIANT;
+}
+
 /** What one written file holds: its records, the lines it must lose, the values it must keep exactly. */
 export interface FileManifest {
   file: string;
@@ -51,7 +66,36 @@ export interface FileManifest {
   records: number;
   rejects: ExpectedReject[];
   tricky: TrickyValue[];
+  /** Lines that load, with a value production must hold in its canonical spelling. */
+  canonical: CanonicalValue[];
 }
+
+/**
+ * Kinds whose line loads: a categorical value in another spelling, expected in production under
+ * its canonical one (the manifest's `canonical` list), never quarantined.
+ */
+export const SPELLING_VARIANT = 'spelling_variant';
+export const LOADS_CANONICAL = 'loads_canonical';
+
+/**
+ * Other names of generated values, as config/categorical-values.yaml lists them (a generator test
+ * holds the two together): a spelling variant may be one of these.
+ */
+export const SPELLING_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'United States': ['USA', 'US', 'United States of America'],
+  'United Kingdom': ['UK', 'Great Britain'],
+  Germany: ['Deutschland'],
+  'Cash on Delivery': ['COD', 'Cash On Delivery'],
+  'Digital Wallet': ['E-Wallet'],
+  'Net Banking': ['Netbanking', 'Internet Banking'],
+  'Home & Kitchen': ['Home and Kitchen'],
+  'Sports & Outdoors': ['Sports and Outdoors'],
+  'Beauty & Personal Care': ['Beauty and Personal Care'],
+  'Toys & Games': ['Toys and Games'],
+};
+
+/** Payment methods no shop export should carry: quarantined as unknown_value. */
+export const UNKNOWN_PAYMENT_METHODS = ['Bitcoin', 'Cheque', 'Store Credit', 'Barter', 'Gift Voucher'] as const;
 
 /** Defects per entity, with the reason code the pipeline gives each (see sql/transform/*.sql). */
 export const DEFECT_REASONS = {
@@ -64,6 +108,7 @@ export const DEFECT_REASONS = {
     future_date: 'future_date',
     stray_quote: 'parse_error',
     field_count: 'field_count',
+    spelling_variant: LOADS_CANONICAL,
   },
   products: {
     exact_duplicate: 'duplicate_line',
@@ -75,6 +120,7 @@ export const DEFECT_REASONS = {
     cost_not_below_price: 'cost_not_below_price',
     stray_quote: 'parse_error',
     field_count: 'field_count',
+    spelling_variant: LOADS_CANONICAL,
   },
   transactions: {
     exact_duplicate: 'duplicate_line',
@@ -87,6 +133,8 @@ export const DEFECT_REASONS = {
     unknown_customer: 'orphan_customer',
     stray_quote: 'parse_error',
     field_count: 'field_count',
+    spelling_variant: LOADS_CANONICAL,
+    unknown_payment_method: 'unknown_value',
   },
   // Item lines get no unreadable-line defects: a lost item line would change its order's total
   // as the transformer sees it, turning one defect into a different one on another file.
@@ -113,9 +161,26 @@ export function rejectStage(reason: string): RejectStage {
   return INGEST_REASONS.has(reason) ? 'ingest' : 'transform';
 }
 
-/** Duplicates leave one good copy that loads; every other defect keeps the record out of production. */
+/**
+ * Duplicates leave one good copy that loads, a spelling variant loads canonical; every other defect
+ * keeps the record out of production.
+ */
 export function keepsRecord(kind: string): boolean {
-  return kind === 'exact_duplicate' || kind === 'conflicting_duplicate';
+  return kind === 'exact_duplicate' || kind === 'conflicting_duplicate' || kind === SPELLING_VARIANT;
+}
+
+/**
+ * Another spelling of a canonical value: upper or lower case, padded with doubled inner spaces, or
+ * an alias; never the value itself.
+ */
+export function spellingVariant(value: string, random: RecordRandom): string {
+  const candidates = [
+    value.toUpperCase(),
+    value.toLowerCase(),
+    `  ${value.replaceAll(' ', '   ')} `,
+    ...(SPELLING_ALIASES[value] ?? []),
+  ].filter((candidate) => candidate !== value);
+  return candidates[random.below(candidates.length)];
 }
 
 /** Ids no generated record has (the generator never makes this many), for orphan references. */

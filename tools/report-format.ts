@@ -38,6 +38,10 @@ export function formatRunSummary(report: RunReport): string {
         report.files.map((f) => [f.sourceFile, num(f.linesRead), num(f.rowsLanded), num(f.rowsQuarantined), num(f.blankLines)]),
       ),
     );
+    // A folder of new orders only: say the other files were absent, rather than list them as empty.
+    if (report.absentFiles && report.absentFiles.length > 0) {
+      out.push(`not in the folder (nothing of them read or changed): ${report.absentFiles.join(', ')}`);
+    }
   }
   if (report.quality) {
     const q = report.quality;

@@ -135,8 +135,15 @@ quarantined AS (
            WHEN 'orphan_transaction' THEN
              CASE WHEN d.transaction_rejected
                   THEN format('transaction %s was rejected in this run', d.transaction_id)
-                  ELSE format('transaction %s does not exist', d.transaction_id) END
-           WHEN 'orphan_product' THEN format('product %s does not exist', d.product_id)
+                  ELSE format('transaction %s is unknown: not in production, %s', d.transaction_id,
+                         CASE WHEN EXISTS (SELECT 1 FROM ops.file_accounting f WHERE f.run_id = $1 AND f.entity = 'transactions')
+                                   OR EXISTS (SELECT 1 FROM staging.transactions s WHERE s.run_id = $1)
+                              THEN 'nor among the transactions this run loaded' ELSE 'and this run has no transactions file' END) END
+           -- As for customers: say whether the run brought products at all.
+           WHEN 'orphan_product' THEN format('product %s is unknown: not in production, %s', d.product_id,
+             CASE WHEN EXISTS (SELECT 1 FROM ops.file_accounting f WHERE f.run_id = $1 AND f.entity = 'products')
+                         OR EXISTS (SELECT 1 FROM staging.products s WHERE s.run_id = $1)
+                  THEN 'nor among the products this run loaded' ELSE 'and this run has no products file' END)
          END
     FROM decided d
    WHERE d.reason_code IS NOT NULL

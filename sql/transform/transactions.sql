@@ -125,7 +125,11 @@ quarantined AS (
              format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
            WHEN 'total_amount_mismatch' THEN
              format('total_amount %s differs from the sum of its items'' line_total %s', d.total_amount, d.items_total)
-           WHEN 'orphan_customer' THEN format('customer %s does not exist', d.customer_id)
+           -- Say whether the run brought customers at all: a folder of new orders only has none.
+           WHEN 'orphan_customer' THEN format('customer %s is unknown: not in production, %s', d.customer_id,
+             CASE WHEN EXISTS (SELECT 1 FROM ops.file_accounting f WHERE f.run_id = $1 AND f.entity = 'customers')
+                         OR EXISTS (SELECT 1 FROM staging.customers s WHERE s.run_id = $1)
+                  THEN 'nor among the customers this run loaded' ELSE 'and this run has no customers file' END)
            WHEN 'before_registration' THEN
              format('transaction_date %s is before customer %s registered on %s',
                     d.transaction_date, d.customer_id, d.registration_date)

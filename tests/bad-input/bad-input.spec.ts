@@ -226,6 +226,8 @@ async function refusedSource(h: Harness, c: CorpusCase & { expected: RefusedCase
       return { source: join(casesRoot, c.name, 'no-such-folder'), cleanup };
     case 'a-file':
       return { source: join(caseFolder(h, c), 'customers.csv'), cleanup };
+    case 'as-is':
+      return { source: caseFolder(h, c), cleanup };
   }
 }
 

@@ -77,6 +77,12 @@ describe('run summary', () => {
     expect(text).toContain('accounting: every file and stage adds up');
   });
 
+  it('names the input files a folder did not have, and says nothing when it had all four', () => {
+    expect(formatRunSummary(report)).not.toContain('not in the folder');
+    const text = formatRunSummary({ ...report, absentFiles: ['products.csv', 'transactions.csv', 'transaction_items.csv'] });
+    expect(text).toContain('not in the folder (nothing of them read or changed): products.csv, transactions.csv, transaction_items.csv');
+  });
+
   it('shows the data profile when the run has one', () => {
     expect(formatRunSummary(report)).not.toContain('data profile');
     const text = formatRunSummary({

@@ -5,6 +5,8 @@ import {
   RunJobPayload,
   analysisToCsv,
   nextStage,
+  inputEntitiesOf,
+  noInputFileMessage,
   parseInputFileName,
   parsePayload,
   partFileName,
@@ -34,6 +36,15 @@ describe('contracts shared by every stage', () => {
     expect(partFileName('transactions', 0, 1)).toBe('transactions.csv');
     expect(partFileName('transactions', 1, 3)).toBe('transactions.part-0002.csv');
     expect(parseInputFileName(partFileName('transaction_items', 9, 12))).toEqual({ entity: 'transaction_items', part: 10 });
+  });
+
+  it('finds which entities a folder delivers: any non-empty subset is a batch, none is said in one line', () => {
+    expect(inputEntitiesOf(['transaction_items.part-0002.csv', 'transactions.csv', 'notes.txt'])).toEqual(['transactions', 'transaction_items']);
+    expect(inputEntitiesOf(['products.csv'])).toEqual(['products']);
+    expect(inputEntitiesOf(['orders.csv', 'Customers.CSV', 'README.md'])).toEqual([]);
+    expect(noInputFileMessage('data/in')).toBe(
+      'no input file in data/in: expected at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv (or their .part-NNNN.csv parts)',
+    );
   });
 
   it('keeps the docs/contract.md column lists', () => {

@@ -91,3 +91,25 @@ export function partFileName(entity: Entity, part: number, parts: number): strin
   if (parts <= 1) return ENTITY_SPECS[entity].fileName;
   return `${entity}.part-${String(part + 1).padStart(4, '0')}.csv`;
 }
+
+/** The four file names a batch folder may hold, in entity order. */
+export const INPUT_FILE_NAMES: readonly string[] = ENTITIES.map((entity) => ENTITY_SPECS[entity].fileName);
+
+/**
+ * The folder rule (docs/operations.md, "Running on your own folders"): a batch folder holds any
+ * non-empty subset of the four entities. A folder of new orders only is a delta against what
+ * production already holds, so no file is required; but a folder with none of them is a mistake
+ * (a wrong path, files not yet copied), said in one line before any run starts.
+ */
+export function inputEntitiesOf(fileNames: Iterable<string>): Entity[] {
+  const found = new Set<Entity>();
+  for (const name of fileNames) {
+    const recognised = parseInputFileName(name);
+    if (recognised) found.add(recognised.entity);
+  }
+  return ENTITIES.filter((entity) => found.has(entity));
+}
+
+export function noInputFileMessage(folder: string): string {
+  return `no input file in ${folder}: expected at least one of ${INPUT_FILE_NAMES.join(', ')} (or their .part-NNNN.csv parts)`;
+}

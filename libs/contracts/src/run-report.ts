@@ -17,6 +17,12 @@ export interface RunReport {
   durationMs: number | null;
   stages: StageReport[];
   files: FileReport[];
+  /**
+   * Input files of the four the run's folder did not have (a delta of new orders only has no
+   * customers.csv or products.csv): nothing of those entities was read or changed. Absent, not
+   * files of zero lines; empty until ingest has succeeded, and for rebuilds.
+   */
+  absentFiles?: string[];
   quality: QualitySummary | null;
   rejectsByReason: Array<{ stage: string; reasonCode: string; count: number }>;
   /** The run's rejects, how many a replay has resolved since, and for a replay run what it resolved. */

@@ -290,7 +290,7 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
     await smtp?.close();
   });
 
-  it('alerts once, on both channels, for a source run that fails at ingest for a missing file', async () => {
+  it('alerts once, on both channels, for a source run that fails at ingest for a file missing columns', async () => {
     const folder = join(env.config.dataRoot, 'incomplete');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'customers.csv'), 'customer_id,first_name\n');
@@ -313,7 +313,7 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
     }, 'the alert deliveries to finish');
 
     expect(hook.received).toHaveLength(1);
-    expect(hook.received[0].text).toMatch(new RegExp(`^\\[CRITICAL\\] run ${runId} \\(source\\) failed at ingest: missing .*\\.csv in `));
+    expect(hook.received[0].text).toMatch(new RegExp(`^\\[CRITICAL\\] run ${runId} \\(source\\) failed at ingest: customers\\.csv: line 1: missing columns `));
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0].to).toEqual(['ops@shop.test']);
     // Unfold long headers and undo quoted-printable soft line breaks.

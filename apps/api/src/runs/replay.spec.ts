@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -27,6 +27,7 @@ describe('POST /runs/:id/replay: a new source run over a folder of corrections',
     runtime = app.get(StageRuntime);
     corrections = join(env.config.dataRoot, 'corrections');
     mkdirSync(corrections);
+    writeFileSync(join(corrections, 'transaction_items.csv'), 'item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total\n');
     outsideDir = mkdtempSync(join(tmpdir(), 'ecom-replay-outside-'));
     for (const [runId, status] of [
       ['finished', 'succeeded'],
@@ -102,7 +103,7 @@ describe('POST /runs/:id/replay: a new source run over a folder of corrections',
     await replayAndFinish('finished');
   });
 
-  it('refuses a folder the way POST /runs does: outside the roots, through a symlink, missing', async () => {
+  it('refuses a folder the way POST /runs does: outside the roots, through a symlink, missing, none of the four files', async () => {
     const before = await runCount();
     const roots = env.config.sourceRoots.join(', ');
     const outside = await request(http).post('/runs/finished/replay').send({ source: outsideDir }).expect(400);
@@ -114,6 +115,12 @@ describe('POST /runs/:id/replay: a new source run over a folder of corrections',
     const missing = join(env.config.dataRoot, 'no-such-folder');
     expect((await request(http).post('/runs/finished/replay').send({ source: missing }).expect(400)).body.message).toBe(
       `source ${missing} does not exist`,
+    );
+    const notes = join(env.config.dataRoot, 'notes-only');
+    mkdirSync(notes);
+    writeFileSync(join(notes, 'fixes.txt'), 'to do');
+    expect((await request(http).post('/runs/finished/replay').send({ source: notes }).expect(400)).body.message).toBe(
+      `no input file in ${notes}: expected at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv (or their .part-NNNN.csv parts)`,
     );
     expect(await runCount()).toBe(before);
   });

@@ -10,6 +10,7 @@ import type {
   RunReport,
   StageReport,
 } from '@ecom/contracts';
+import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
 import { RejectsRepository } from './rejects.repository';
 import { rejectTotals } from './rejects.service';
 import { RunsRepository, type ProfileRow, type QualityCheckRow, type QualityScoreRow, type StageRow } from './runs.repository';
@@ -111,6 +112,8 @@ export class RunReportService {
       rowsQuarantined: toNumber(row.rows_quarantined),
       blankLines: toNumber(row.blank_lines),
     }));
+    const ingested = stages.some((s) => s.stage === 'ingest' && s.status === 'succeeded');
+    const absentFiles = ingested ? ENTITIES.filter((e) => !files.some((f) => f.entity === e)).map((e) => ENTITY_SPECS[e].fileName) : [];
     const filesBalance = files.every((f) => f.linesRead === f.rowsLanded + f.rowsQuarantined);
     return {
       runId: run.run_id,
@@ -125,6 +128,7 @@ export class RunReportService {
       durationMs: elapsedMs(run.started_at ?? run.created_at, run.finished_at),
       stages,
       files,
+      absentFiles,
       quality: scoreRow ? qualitySummary(scoreRow) : null,
       rejectsByReason: rejectRows.map((row) => ({ stage: row.stage, reasonCode: row.reason_code, count: Number(row.count) })),
       rejectTotals: rejectTotals(totalsRow),

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { repoRoot } from '@ecom/config';
-import { STAGES, type RunParams, type RunReport } from '@ecom/contracts';
+import { ENTITY_SPECS, STAGES, type RunParams, type RunReport } from '@ecom/contracts';
 import { LedgerRepository, StageRuntime } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
@@ -168,6 +168,8 @@ describe('runs API: launching runs and reading their ledger', () => {
     it('starts a source run at ingest from a folder inside an allowed root, by its real path', async () => {
       const batch = join(env.config.dataRoot, 'incoming', 'batch-1');
       mkdirSync(batch, { recursive: true });
+      // New orders only: any non-empty subset of the four files is a batch.
+      writeFileSync(join(batch, 'transactions.csv'), `${ENTITY_SPECS.transactions.columns.join(',')}\n`);
       const res = await request(http).post('/runs').send({ source: batch }).expect(202);
       const runId: string = res.body.runId;
 
@@ -204,6 +206,7 @@ describe('runs API: launching runs and reading their ledger', () => {
     it('resolves a relative source against the repository root', async () => {
       const batch = join(env.config.dataRoot, 'relative-batch');
       mkdirSync(batch);
+      writeFileSync(join(batch, 'customers.csv'), `${ENTITY_SPECS.customers.columns.join(',')}\n`);
       const res = await request(http).post('/runs').send({ source: relative(repoRoot(), batch) }).expect(202);
       expect((await runRow(res.body.runId)).params.inputDir).toBe(realpathSync(batch));
     });
@@ -231,6 +234,18 @@ describe('runs API: launching runs and reading their ledger', () => {
       writeFileSync(file, 'customer_id\n');
       const notDir = await request(http).post('/runs').send({ source: file }).expect(400);
       expect(notDir.body.message).toMatch(new RegExp(`^source ${file} is not a directory`));
+    });
+
+    it('refuses a folder with none of the four input files in one line, naming it and the file names', async () => {
+      const before = await runCount();
+      const folder = join(env.config.dataRoot, 'not-yet-copied');
+      mkdirSync(join(folder, 'transactions.csv'), { recursive: true }); // a folder of that name is not a file
+      writeFileSync(join(folder, 'orders.csv'), 'order_id\n');
+      const res = await request(http).post('/runs').send({ source: folder }).expect(400);
+      expect(res.body.message).toBe(
+        `no input file in ${folder}: expected at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv (or their .part-NNNN.csv parts)`,
+      );
+      expect(await runCount()).toBe(before);
     });
   });
 
@@ -351,6 +366,8 @@ describe('runs API: launching runs and reading their ledger', () => {
         { sourceFile: 'customers.csv', entity: 'customers', linesRead: 60, rowsLanded: 58, rowsQuarantined: 2, blankLines: 0 },
         { sourceFile: 'products.csv', entity: 'products', linesRead: 40, rowsLanded: 39, rowsQuarantined: 1, blankLines: 0 },
       ]);
+      // The folder had only these two: the others are absent, not files of zero lines.
+      expect(report.absentFiles).toEqual(['transactions.csv', 'transaction_items.csv']);
       expect(report.rejectsByReason).toEqual([
         { stage: 'ingest', reasonCode: 'bad_column_count', count: 2 },
         { stage: 'ingest', reasonCode: 'unparseable_line', count: 1 },

@@ -132,21 +132,22 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect(counts.rows[0]).toEqual({ staged: 9, quarantined: 1, lines_read: 21 });
   });
 
-  it('fails the run when an input file is missing, naming the file and the folder', async () => {
-    const dir = inputFolder('batch-missing', {
-      'customers.csv': csvFile('customers', 1),
-      'products.csv': csvFile('products', 1),
-      'transaction_items.csv': csvFile('transaction_items', 1),
+  it('lands a folder of new orders only (no customers or products file) as a batch of its own', async () => {
+    const dir = inputFolder('batch-orders-only', {
+      'transactions.csv': csvFile('transactions', 2, 'T'),
+      'transaction_items.csv': csvFile('transaction_items', 3, 'I'),
     });
 
-    await runtime.launchRun('ingest-missing-file', { mode: 'source', inputDir: dir });
+    await runtime.launchRun('ingest-orders-only', { mode: 'source', inputDir: dir });
+    const stage = await waitFor(async () => {
+      const s = await ingestStage('ingest-orders-only');
+      return s?.status === 'succeeded' ? s : undefined;
+    }, 'the orders-only ingest to succeed');
 
-    expect(await failedRun('ingest-missing-file')).toEqual({
-      status: 'failed',
-      failed_stage: 'ingest',
-      error: `missing transactions.csv in ${dir}`,
-    });
-    expect(await runtime.queue('validate').getJob(stageJobId('ingest-missing-file', 'validate'))).toBeUndefined();
+    expect(stage).toMatchObject({ rows_in: 5, rows_out: 5, rows_rejected: 0, tasks_total: 2, tasks_done: 2 });
+    const files = await env.pool.query(`SELECT entity FROM ops.file_accounting WHERE run_id = 'ingest-orders-only' ORDER BY entity`);
+    expect(files.rows.map((r) => r.entity)).toEqual(['transaction_items', 'transactions']);
+    expect((await runtime.queue('validate').getJob(stageJobId('ingest-orders-only', 'validate')))?.data).toEqual({ runId: 'ingest-orders-only' });
   });
 
   it('lands a replay folder holding only the files with corrections', async () => {
@@ -174,14 +175,14 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     expect(await landAndAnalysed('ingest-delta', 3)).toBe(false);
   });
 
-  it('fails a replay whose folder holds no input file at all', async () => {
+  it('fails a run or a replay whose folder holds none of the four files, naming the folder and the file names', async () => {
     const dir = inputFolder('batch-no-corrections', { 'notes.txt': 'nothing to replay' });
+    const expected = `no input file in ${dir}: expected at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv (or their .part-NNNN.csv parts)`;
 
     await runtime.launchRun('ingest-replay-empty', { mode: 'source', inputDir: dir, replayOf: 'ingest-ok' });
-
-    expect((await failedRun('ingest-replay-empty')).error).toBe(
-      `no input file in ${dir}: a replay needs at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv`,
-    );
+    expect((await failedRun('ingest-replay-empty')).error).toBe(expected);
+    await runtime.launchRun('ingest-empty', { mode: 'source', inputDir: dir });
+    expect((await failedRun('ingest-empty')).error).toBe(expected);
   });
 
   it('fails the run when the input folder does not exist, naming the path', async () => {

@@ -50,7 +50,7 @@ export class IngestProcessor extends StageWorker {
   private async planFiles(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `ingest plan job ${job.id}`);
     await this.runtime.planStage(job, 'ingest', runId, async (run): Promise<PlannedTask[]> => {
-      const folder = await readInputFolder(run.params.inputDir, { subsetAllowed: run.params.replayOf !== undefined });
+      const folder = await readInputFolder(run.params.inputDir);
       await this.repository.noteIgnoredFiles(this.pool, runId, folder.ignored);
       await this.inspectFiles(folder.files);
       return folder.files.map((f) => ({

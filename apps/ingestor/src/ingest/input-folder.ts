@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ENTITIES, ENTITY_SPECS, parseInputFileName, type Entity } from '@ecom/contracts';
+import { ENTITIES, noInputFileMessage, parseInputFileName, type Entity } from '@ecom/contracts';
 import { StageFailure } from '@ecom/pipeline';
 
 export interface InputFile {
@@ -32,21 +32,14 @@ async function isRegularFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
-export interface InputFolderOptions {
-  /**
-   * A replay brings corrections for only some entities (say just transaction_items.csv): it needs
-   * at least one input file, not all four. A normal batch missing a file is refused, since its
-   * rows would otherwise land without their parents or children.
-   */
-  subsetAllowed?: boolean;
-}
-
 /**
  * The input files of one batch folder (not recursive), in entity order then part order.
- * Every entity needs a file (unless `subsetAllowed`); a folder holding both `x.csv` and
- * `x.part-NNNN.csv` is refused, since loading both would land the same rows twice.
+ * Any non-empty subset of the four entities is a batch (docs/operations.md): a folder of new
+ * orders only is a delta against production, and rows whose parents are neither in production
+ * nor in the folder are rejected one by one in the transform, not refused here. A folder holding
+ * both `x.csv` and `x.part-NNNN.csv` is refused, since loading both would land the same rows twice.
  */
-export async function readInputFolder(inputDir: string, options: InputFolderOptions = {}): Promise<InputFolder> {
+export async function readInputFolder(inputDir: string): Promise<InputFolder> {
   const dir = resolve(inputDir);
   const files: InputFile[] = [];
   const ignored: string[] = [];
@@ -60,13 +53,8 @@ export async function readInputFolder(inputDir: string, options: InputFolderOpti
     }
   }
 
-  const missing = ENTITIES.filter((entity) => !files.some((f) => f.entity === entity));
-  if (options.subsetAllowed && files.length === 0) {
-    throw new StageFailure(`no input file in ${dir}: a replay needs at least one of ${ENTITIES.map((e) => ENTITY_SPECS[e].fileName).join(', ')}`);
-  }
-  if (!options.subsetAllowed && missing.length > 0) {
-    throw new StageFailure(`missing ${missing.map((e) => ENTITY_SPECS[e].fileName).join(', ')} in ${dir}`);
-  }
+  // The api checks this before it starts a run; a folder emptied since then still fails plainly.
+  if (files.length === 0) throw new StageFailure(noInputFileMessage(dir));
   for (const entity of ENTITIES) {
     const parts = files.filter((f) => f.entity === entity).map((f) => f.part);
     const whole = parts.includes(0) && parts.length > 1;

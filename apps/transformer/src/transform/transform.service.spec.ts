@@ -211,7 +211,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(JSON.parse(badEmail.raw_record)).toMatchObject({ customer_id: 'C4', email: 'not-an-email', run_id: runId });
       expect(rows.find((q) => q.record_key === 'C8')?.message).toBe("email 'a@b.com' already belongs to customer C1");
       expect(rows.find((q) => q.record_key === 'I4')?.message).toBe('transaction T4 was rejected in this run');
-      expect(rows.find((q) => q.record_key === 'I14')?.message).toBe('transaction T99 does not exist');
+      expect(rows.find((q) => q.record_key === 'I14')?.message).toBe('transaction T99 is unknown: not in production, nor among the transactions this run loaded');
       expect(rows.find((q) => q.record_key === 'I10')?.message).toBe(
         'line_total 12.00 differs from quantity x unit_price x (1 - discount/100) = 10.00',
       );
@@ -349,6 +349,39 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(await quarantineOf('r-rules')).toHaveLength(expectedRejects.length);
     });
   });
+
+  describe('a run of new orders only: no customers or products file (issue 12 point 7)', () => {
+    it('loads the orders of known customers and products, leaves customers and products alone, and says the run had no file for the unknown ones', async () => {
+      const before = await productionSnapshot();
+      await createRunWith('r-orders-only', {
+        transactions: [
+          { transaction_id: 'T20', customer_id: 'C1', transaction_date: '2024-04-01', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '19.99' },
+          { transaction_id: 'T21', customer_id: 'C404', transaction_date: '2024-04-02', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '19.99' },
+          { transaction_id: 'T22', customer_id: 'C1', transaction_date: '2024-04-03', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '5.00' },
+        ],
+        transaction_items: [
+          { item_id: 'I20', transaction_id: 'T20', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' },
+          { item_id: 'I21', transaction_id: 'T21', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' },
+          { item_id: 'I22', transaction_id: 'T22', product_id: 'P404', quantity: '1', unit_price: '5.00', discount_percentage: '0', line_total: '5.00' },
+        ],
+      });
+      const counts = await transform('r-orders-only');
+      expect(counts.detail.customers).toMatchObject({ in: 0, out: 0, rejected: 0 });
+      expect(counts.detail.products).toMatchObject({ in: 0, out: 0, rejected: 0 });
+
+      const after = await productionSnapshot();
+      expect(after.customers).toEqual(before.customers);
+      expect(after.products).toEqual(before.products);
+      expect(after.transactions.find((t) => t.transaction_id === 'T20')).toMatchObject({ customer_id: 'C1', last_run_id: 'r-orders-only' });
+      expect(after.items.find((i) => i.item_id === 'I20')).toMatchObject({ transaction_id: 'T20', product_id: 'P1' });
+
+      const rejects = Object.fromEntries((await quarantineOf('r-orders-only')).map((q) => [q.record_key, [q.reason_code, q.message]]));
+      expect(rejects.T21).toEqual(['orphan_customer', 'customer C404 is unknown: not in production, and this run has no customers file']);
+      expect(rejects.I21).toEqual(['orphan_transaction', 'transaction T21 was rejected in this run']);
+      expect(rejects.I22).toEqual(['orphan_product', 'product P404 is unknown: not in production, and this run has no products file']);
+    });
+  });
+
   describe('a reconciliation that does not add up', () => {
     it('fails the stage naming the checks, what staging and production hold, and commits nothing of the stage', async () => {
       await createRunWith('r-broken', {

@@ -184,6 +184,21 @@ checks:
     expect(await measure('customers_steady', 'steady')).toEqual([1, '0', []]); // +25 %
     // The first run of a mode has nothing to compare with: it saw nothing and passes.
     expect(await measure('customers_steady', 'crafted')).toEqual([0, '0', []]);
+
+    // A folder of new orders only had no customers file: nothing delivered, nothing to compare
+    // (not a drop to zero). A customers file whose lines all failed to land is still a drop.
+    const withFile = async (runId: string, entity: string, landedRows: number) => {
+      await ledger.createRun(runId, { mode: 'source', inputDir: '/nowhere' });
+      await env.pool.query(
+        `INSERT INTO ops.file_accounting (run_id, source_file, entity, lines_read, rows_landed, rows_quarantined)
+         VALUES ($1, $2::text || '.csv', $2::text, 3, $3::int, 3 - $3::int)`,
+        [runId, entity, landedRows],
+      );
+    };
+    await withFile('orders-only', 'transactions', 3);
+    expect(await measure('customers_steady', 'orders-only')).toEqual([0, '0', []]);
+    await withFile('customers-unreadable', 'customers', 0);
+    expect(await measure('customers_steady', 'customers-unreadable')).toEqual([1, '1', ['previous: 4 -> 0 rows (-100.00%)']]);
   });
 
   it('freshness: the newest date against the generator endDate, else today', async () => {

@@ -22,7 +22,7 @@ describe('a source folder with only some of the four files', () => {
   let delta: RunReport;
   let replay: RunReport;
   let known: { customers: Array<{ id: string }>; products: Array<{ id: string }> };
-  let untouched: { customers: string; products: string };
+  let untouched: Record<string, string>;
 
   const TRANSACTIONS = 'transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount';
   const ITEMS = 'item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total';
@@ -52,12 +52,21 @@ describe('a source folder with only some of the four files', () => {
   const keys = async (sql: string, params: unknown[] = []): Promise<string[]> =>
     (await env.pool.query<{ key: string }>(sql, params)).rows.map((r) => r.key);
 
-  /** A fingerprint of every customer and product row: a run that must not touch them leaves it equal. */
+  /**
+   * A fingerprint of every customer and product row, in production and in the warehouse's SCD2
+   * dimensions (their versions): a run that must not touch them leaves it equal.
+   */
   const masterData = async () =>
     (
-      await env.pool.query<{ customers: string; products: string }>(
+      await env.pool.query<Record<string, string>>(
         `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY customer_id)) FROM production.customers c) AS customers,
-                (SELECT md5(string_agg(p::text, '|' ORDER BY product_id)) FROM production.products p) AS products`,
+                (SELECT md5(string_agg(p::text, '|' ORDER BY product_id)) FROM production.products p) AS products,
+                -- customer_segment left out: it follows the customer's orders (type 1), not the customer row.
+                (SELECT md5(string_agg(row(d.customer_key, d.customer_id, d.full_name, d.email, d.city, d.state, d.country,
+                                           d.age_group, d.registration_date, d.effective_date, d.end_date, d.is_current)::text,
+                                       '|' ORDER BY d.customer_key))
+                   FROM warehouse.dim_customers d) AS dim_customers,
+                (SELECT md5(string_agg(d::text, '|' ORDER BY product_key)) FROM warehouse.dim_products d) AS dim_products`,
       )
     ).rows[0];
 

@@ -6,6 +6,8 @@ import { formatRunSummary, stageProgressLine } from './report-format';
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
                             [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
                             [--incremental [--days N]] [--rebuild] [--defects RATE] [--api URL] [--json]
+--source DIR runs on a folder of your own CSVs: any of the four files (only transactions.csv and
+  transaction_items.csv is a delta of new orders for customers and products already loaded).
 --defects RATE damages that share of generated records on purpose (0..0.5) and writes a manifest.
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 --rebuild rebuilds the warehouse and the analyses from production history.

@@ -117,8 +117,8 @@ export interface RunParams {
   inputDir: string;
   /**
    * A replay (POST /runs/:id/replay): the run whose rejects this source run brings corrected rows
-   * for. Its folder may hold only some of the four files, and its transform marks the replayed
-   * run's rejects it delivered as resolved.
+   * for. Like any source folder it may hold only some of the four files; its transform marks the
+   * replayed run's rejects it delivered as resolved.
    */
   replayOf?: string;
 }

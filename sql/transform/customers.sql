@@ -8,17 +8,21 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --   1 missing_required      customer_id blank (such a line cannot be de-duplicated)
---   2 duplicate_line        an exact copy of a later line of the same customer_id
---     duplicate_superseded  a later line of the same customer_id (by source_file, source_line) wins
---   3 missing_required      first_name, last_name, email or registration_date blank
---   4 invalid_email         not local@domain.tld
---   5 invalid_date          registration_date not a real YYYY-MM-DD date
---   6 future_date           registration_date after today (UTC)
---   7 unknown_value         country or state not a configured value or alias (only when the field
+--   2 missing_required      first_name, last_name, email or registration_date blank
+--   3 invalid_email         not local@domain.tld
+--   4 invalid_date          registration_date not a real YYYY-MM-DD date
+--   5 future_date           registration_date after today (UTC)
+--   6 unknown_value         country or state not a configured value or alias (only when the field
 --                           is `unknown: quarantine`; by default they are kept)
 --     invalid_age_group     age_group not a configured value or alias (18-25, 26-35, 36-45, 46-60, 60+)
+--   7 duplicate_line        a valid exact copy of the line that won its customer_id
+--     duplicate_superseded  a valid line of a customer_id whose later valid line won
 --   8 duplicate_email       another customer_id holds the email in production, or claims it in
 --                           this run: the production owner keeps it, else the earliest line does
+-- Duplicates: among the lines of one customer_id the latest (by source_file, source_line) that
+-- passes its own checks (2-6) wins; an invalid line keeps its own reason, so a later broken
+-- version never costs the earlier valid one. When no line is valid each keeps its own reason.
+-- Cross-row checks (8) apply to the winners only.
 --
 -- Upsert: updated_at moves only when a business column changed, and an identical row (same
 -- values, same last_run_id) is not rewritten, so running the same run twice changes nothing.
@@ -50,31 +54,37 @@ WITH staged AS (
     LEFT JOIN pg_temp.customer_phone_e164 e ON e.phone = t.phone AND e.region = t.phone_region
    WHERE $1::text IS NOT NULL
 ),
-windowed AS (
-  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
-  SELECT st.*,
-         row_number() OVER latest_first AS line_rank,
-         first_value(st.line_ctid) OVER latest_first AS latest_ctid
-    FROM staged st
-  WINDOW latest_first AS (PARTITION BY st.customer_id ORDER BY st.source_file DESC, st.source_line DESC)
-),
 checked AS (
+  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
   SELECT st.*,
          CASE
            WHEN st.customer_id IS NULL THEN 'missing_required'
-           WHEN st.line_rank > 1
-             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
-             THEN CASE WHEN (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = st.line_ctid)
-                          = (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = st.latest_ctid)
-                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.first_name IS NULL OR st.last_name IS NULL OR st.email IS NULL
                 OR st.registration_date_text IS NULL THEN 'missing_required'
            WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
            WHEN st.registration_date IS NULL THEN 'invalid_date'
            WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
            WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
-         END AS line_reason
-    FROM windowed st
+         END AS own_reason
+    FROM staged st
+),
+windowed AS (
+  -- The latest valid line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT c.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(c.line_ctid) OVER latest_first AS latest_ctid
+    FROM checked c
+  WINDOW latest_first AS (PARTITION BY c.customer_id
+                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
+),
+lines AS (
+  SELECT w.*,
+         coalesce(w.own_reason, CASE WHEN w.line_rank > 1
+           -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+           THEN CASE WHEN (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = w.line_ctid)
+                        = (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = w.latest_ctid)
+                     THEN 'duplicate_line' ELSE 'duplicate_superseded' END END) AS line_reason
+    FROM windowed w
 ),
 email_claims AS (
   SELECT c.*,
@@ -82,7 +92,7 @@ email_claims AS (
                   first_value(c.customer_id) OVER (
                     PARTITION BY c.email, c.line_reason IS NULL
                     ORDER BY c.source_file, c.source_line)) AS email_holder
-    FROM checked c
+    FROM lines c
     LEFT JOIN production.customers owner ON owner.email = c.email
 ),
 decided AS (
@@ -106,7 +116,8 @@ quarantined AS (
            WHEN 'duplicate_line' THEN
              format('customer %s is repeated unchanged later in the run; the later copy is loaded', d.customer_id)
            WHEN 'duplicate_superseded' THEN
-             format('customer %s appears again later in the run; the latest line wins', d.customer_id)
+             format('customer %s appears again later in the run; its latest valid line (%s) wins', d.customer_id,
+                    (SELECT s.source_file || ' line ' || s.source_line FROM staging.customers s WHERE s.ctid = d.latest_ctid))
            WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
            WHEN 'invalid_date' THEN
              format('registration_date %L is not a date YYYY-MM-DD', d.registration_date_text)

@@ -14,16 +14,19 @@
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --   1 missing_required      product_id blank (such a line cannot be de-duplicated)
---   2 duplicate_line        an exact copy of a later line of the same product_id
---     duplicate_superseded  a later line of the same product_id (by source_file, source_line) wins
---   3 missing_required      product_name, category, price or cost blank
---   4 invalid_number        price or cost not a number; stock_quantity given but not an integer
---   5 non_positive_price    price <= 0
---   6 negative_value        cost < 0 or stock_quantity < 0
---   7 implausible_value     price above 1,000,000 (a slipped decimal point or a placeholder)
---   8 cost_not_below_price  cost >= price
---   9 unknown_value         category or sub_category not a configured value or alias, when the field
+--   2 missing_required      product_name, category, price or cost blank
+--   3 invalid_number        price or cost not a number; stock_quantity given but not an integer
+--   4 non_positive_price    price <= 0
+--   5 negative_value        cost < 0 or stock_quantity < 0
+--   6 implausible_value     price above 1,000,000 (a slipped decimal point or a placeholder)
+--   7 cost_not_below_price  cost >= price
+--     unknown_value         category or sub_category not a configured value or alias, when the field
 --                           is `unknown: quarantine` (by default both are `keep`: never rejected)
+--   8 duplicate_line        a valid exact copy of the line that won its product_id
+--     duplicate_superseded  a valid line of a product_id whose later valid line won
+-- Duplicates: among the lines of one product_id the latest (by source_file, source_line) that
+-- passes its own checks (2-7) wins; an invalid line keeps its own reason, so a later broken
+-- version never costs the earlier valid one. When no line is valid each keeps its own reason.
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 -- Reads the run's typed table ({{products}}: values trimmed, blank NULL, parsed once; libs/pipeline
@@ -51,23 +54,11 @@ WITH staged AS (
     FROM {{products}} t
    WHERE $1::text IS NOT NULL
 ),
-windowed AS (
-  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
-  SELECT st.*,
-         row_number() OVER latest_first AS line_rank,
-         first_value(st.line_ctid) OVER latest_first AS latest_ctid
-    FROM staged st
-  WINDOW latest_first AS (PARTITION BY st.product_id ORDER BY st.source_file DESC, st.source_line DESC)
-),
-decided AS (
+checked AS (
+  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
   SELECT st.*,
          CASE
            WHEN st.product_id IS NULL THEN 'missing_required'
-           WHEN st.line_rank > 1
-             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
-             THEN CASE WHEN (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = st.line_ctid)
-                          = (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = st.latest_ctid)
-                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.product_name IS NULL OR st.category IS NULL OR st.price_text IS NULL
                 OR st.cost_text IS NULL THEN 'missing_required'
            WHEN st.price IS NULL OR st.cost IS NULL
@@ -77,8 +68,26 @@ decided AS (
            WHEN st.price > 1000000 THEN 'implausible_value'
            WHEN st.cost >= st.price THEN 'cost_not_below_price'
            WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
-         END AS reason_code
-    FROM windowed st
+         END AS own_reason
+    FROM staged st
+),
+windowed AS (
+  -- The latest valid line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT c.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(c.line_ctid) OVER latest_first AS latest_ctid
+    FROM checked c
+  WINDOW latest_first AS (PARTITION BY c.product_id
+                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
+),
+decided AS (
+  SELECT w.*,
+         coalesce(w.own_reason, CASE WHEN w.line_rank > 1
+           -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+           THEN CASE WHEN (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = w.line_ctid)
+                        = (SELECT row(s.product_id, s.product_name, s.category, s.sub_category, s.price, s.cost, s.brand, s.stock_quantity, s.supplier_id)::text FROM staging.products s WHERE s.ctid = w.latest_ctid)
+                     THEN 'duplicate_line' ELSE 'duplicate_superseded' END END) AS reason_code
+    FROM windowed w
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -95,7 +104,8 @@ quarantined AS (
            WHEN 'duplicate_line' THEN
              format('product %s is repeated unchanged later in the run; the later copy is loaded', d.product_id)
            WHEN 'duplicate_superseded' THEN
-             format('product %s appears again later in the run; the latest line wins', d.product_id)
+             format('product %s appears again later in the run; its latest valid line (%s) wins', d.product_id,
+                    (SELECT s.source_file || ' line ' || s.source_line FROM staging.products s WHERE s.ctid = d.latest_ctid))
            WHEN 'invalid_number' THEN 'not a number: ' || concat_ws(', ',
              CASE WHEN d.price IS NULL THEN format('price %L', d.price_text) END,
              CASE WHEN d.cost IS NULL THEN format('cost %L', d.cost_text) END,

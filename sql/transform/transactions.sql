@@ -4,31 +4,38 @@
 -- Cleaning: every value trimmed and blanks read as missing; total_amount stored as numeric(12,2)
 -- (a value of 10^10 or more cannot be stored and counts as not a number).
 --
--- The items' total is the sum of the numeric line_totals of the transaction's latest staged item
--- line per item_id in this run (whatever happens to those items later). A transaction with no
--- staged items in this run is not compared.
+-- Orders are accepted or rejected whole, with their lines (docs/rejects.md "Orders add up"). The
+-- run's order lines were checked first (order_lines.sql, table transform_order_lines); an order's
+-- lines after this run are its production lines whose item_id the run does not restate, plus the
+-- run's chosen good lines. total_amount must equal their line_total sum exactly (the generator and
+-- any shop write the total as the sum of the rounded line totals, so a cent off is a real error).
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
 --    1 missing_required       transaction_id blank (such a line cannot be de-duplicated)
---    2 duplicate_line         an exact copy of a later line of the same transaction_id
---      duplicate_superseded   a later line of the same transaction_id (by source_file, source_line) wins
---    3 missing_required       customer_id, transaction_date, payment_method or total_amount blank
---    4 invalid_date           transaction_date not a real YYYY-MM-DD date
---    5 future_date            transaction_date after today (UTC)
---    6 invalid_time           transaction_time given but not HH:MM[:SS]
---    7 invalid_number         total_amount not a number
---    8 negative_value         total_amount < 0
---   8b unknown_value          payment_method not a configured value or alias (config/categorical-values.yaml,
+--    2 missing_required       customer_id, transaction_date, payment_method or total_amount blank
+--    3 invalid_date           transaction_date not a real YYYY-MM-DD date
+--    4 future_date            transaction_date after today (UTC)
+--    5 invalid_time           transaction_time given but not HH:MM[:SS]
+--    6 invalid_number         total_amount not a number
+--    7 negative_value         total_amount < 0
+--      unknown_value          payment_method not a configured value or alias (config/categorical-values.yaml,
 --                             `unknown: quarantine`); a known one loads in its canonical spelling
---    9 total_amount_mismatch  total_amount differs from the items' total by more than 0.01
---   10 orphan_customer        customer_id not in production.customers
---   11 before_registration    transaction_date before the customer's registration_date
+--    8 duplicate_line         a valid exact copy of the line that won its transaction_id
+--      duplicate_superseded   a valid line of a transaction_id whose later valid line won
+--    9 orphan_customer        customer_id not in production.customers
+--   10 before_registration    transaction_date before the customer's registration_date
+--   11 order_line_rejected    one of the order's lines of this run was rejected (the message names
+--                             the first, by item_id, and its reason)
+--   12 order_without_lines    the order would have no line at all
+--   13 total_amount_mismatch  total_amount differs from the sum of its lines' line_total
+-- Duplicates: among the lines of one transaction_id the latest (by source_file, source_line) that
+-- passes its own checks (2-7) wins; an invalid line keeps its own reason. When no line is valid
+-- each keeps its own reason. Cross-row checks (9-13) apply to the winner only.
 --
--- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
--- Performance: as in transaction_items.sql, nothing is parsed here and staged is read once.
--- Reads the run's typed table ({{transactions}}: values trimmed, blank NULL, parsed once; libs/pipeline
--- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
--- staging by its ctid, only for the lines that need it.
+-- Every order the run touches (a header or a chosen line staged) gets its verdict in
+-- transform_orders for transaction_items.sql: an order with lines but no staged header is judged
+-- with its production header (which stays as it is either way) or is missing.
+--
 WITH staged AS (
   SELECT t.line_ctid,
          t.source_file,
@@ -49,39 +56,11 @@ WITH staged AS (
     FROM {{transactions}} t
    WHERE $1::text IS NOT NULL
 ),
-windowed AS (
-  -- The latest line of a key (by source_file, source_line) wins; the others are duplicates.
+checked AS (
+  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
   SELECT st.*,
-         row_number() OVER latest_first AS line_rank,
-         first_value(st.line_ctid) OVER latest_first AS latest_ctid
-    FROM staged st
-  WINDOW latest_first AS (PARTITION BY st.transaction_id ORDER BY st.source_file DESC, st.source_line DESC)
-),
-latest_items AS (
-  SELECT DISTINCT ON (i.item_id)
-         i.transaction_id,
-         CASE WHEN abs(i.line_total__numeric) < 1e10 THEN i.line_total__numeric::numeric(12,2) END AS line_total
-    FROM {{transaction_items}} i
-   WHERE i.item_id IS NOT NULL
-   ORDER BY i.item_id, i.source_file DESC, i.source_line DESC
-),
-items_total AS (
-  SELECT li.transaction_id, coalesce(sum(li.line_total), 0) AS items_total
-    FROM latest_items li
-   WHERE li.transaction_id IS NOT NULL
-   GROUP BY li.transaction_id
-),
-decided AS (
-  SELECT st.*,
-         it.items_total,
-         customer.registration_date,
          CASE
            WHEN st.transaction_id IS NULL THEN 'missing_required'
-           WHEN st.line_rank > 1
-             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
-             THEN CASE WHEN (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.line_ctid)
-                          = (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.latest_ctid)
-                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN st.customer_id IS NULL OR st.transaction_date_text IS NULL
                 OR st.payment_method IS NULL OR st.total_amount_text IS NULL THEN 'missing_required'
            WHEN st.transaction_date IS NULL THEN 'invalid_date'
@@ -90,13 +69,96 @@ decided AS (
            WHEN st.total_amount IS NULL THEN 'invalid_number'
            WHEN st.total_amount < 0 THEN 'negative_value'
            WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
-           WHEN abs(st.total_amount - it.items_total) > 0.01 THEN 'total_amount_mismatch'
+         END AS own_reason
+    FROM staged st
+),
+windowed AS (
+  -- The latest valid line of a key (by source_file, source_line) wins; the others are duplicates.
+  SELECT c.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(c.line_ctid) OVER latest_first AS latest_ctid
+    FROM checked c
+  WINDOW latest_first AS (PARTITION BY c.transaction_id
+                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
+),
+run_lines AS (
+  -- Per order, the run's chosen lines: the good ones counted and summed, the first bad one named.
+  SELECT l.transaction_id,
+         count(*) FILTER (WHERE l.line_reason IS NULL) AS good_lines,
+         coalesce(sum(l.line_total) FILTER (WHERE l.line_reason IS NULL), 0) AS good_total,
+         min(format('%s (%s)', coalesce(l.item_id, l.source_file || ' line ' || l.source_line), l.line_reason))
+           FILTER (WHERE l.line_reason IS NOT NULL) AS bad_line
+    FROM transform_order_lines l
+   WHERE l.chosen AND l.transaction_id IS NOT NULL
+   GROUP BY l.transaction_id
+),
+touched AS (
+  SELECT w.transaction_id FROM windowed w WHERE w.line_rank = 1 AND w.transaction_id IS NOT NULL
+  UNION
+  SELECT rl.transaction_id FROM run_lines rl
+),
+kept_lines AS (
+  -- Production lines of the touched orders that the run does not restate: they stay the order's.
+  SELECT p.transaction_id, count(*) AS lines, sum(p.line_total) AS total
+    FROM production.transaction_items p
+   WHERE p.transaction_id IN (SELECT t.transaction_id FROM touched t)
+     AND NOT EXISTS (SELECT 1 FROM transform_order_lines l WHERE l.item_id = p.item_id)
+   GROUP BY p.transaction_id
+),
+decided AS (
+  SELECT st.*,
+         customer.registration_date,
+         rl.bad_line,
+         coalesce(rl.good_lines, 0) + coalesce(kl.lines, 0) AS order_lines,
+         coalesce(rl.good_total, 0) + coalesce(kl.total, 0) AS lines_total,
+         CASE
+           WHEN st.own_reason IS NOT NULL THEN st.own_reason
+           WHEN st.line_rank > 1
+             -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+             THEN CASE WHEN (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.line_ctid)
+                          = (SELECT row(s.transaction_id, s.customer_id, s.transaction_date, s.transaction_time, s.payment_method, s.shipping_address, s.total_amount)::text FROM staging.transactions s WHERE s.ctid = st.latest_ctid)
+                       THEN 'duplicate_line' ELSE 'duplicate_superseded' END
            WHEN customer.customer_id IS NULL THEN 'orphan_customer'
            WHEN st.transaction_date < customer.registration_date THEN 'before_registration'
+           WHEN rl.bad_line IS NOT NULL THEN 'order_line_rejected'
+           WHEN coalesce(rl.good_lines, 0) + coalesce(kl.lines, 0) = 0 THEN 'order_without_lines'
+           WHEN st.total_amount <> coalesce(rl.good_total, 0) + coalesce(kl.total, 0) THEN 'total_amount_mismatch'
          END AS reason_code
     FROM windowed st
-    LEFT JOIN items_total it ON it.transaction_id = st.transaction_id
+    LEFT JOIN run_lines rl ON rl.transaction_id = st.transaction_id AND st.line_rank = 1
+    LEFT JOIN kept_lines kl ON kl.transaction_id = st.transaction_id AND st.line_rank = 1
     LEFT JOIN production.customers customer ON customer.customer_id = st.customer_id
+),
+verdicts AS (
+  -- Every touched order's verdict, for its lines in transaction_items.sql.
+  INSERT INTO transform_orders (transaction_id, accepted, reason_code, header_kind, cause)
+  SELECT d.transaction_id, d.reason_code IS NULL, d.reason_code, 'staged',
+         CASE d.reason_code
+           WHEN 'order_line_rejected' THEN format('its line %s', d.bad_line)
+           WHEN 'total_amount_mismatch' THEN
+             format('total_amount %s differs from the sum of its lines %s', d.total_amount, d.lines_total)
+         END
+    FROM decided d
+   WHERE d.line_rank = 1 AND d.transaction_id IS NOT NULL
+  UNION ALL
+  -- Orders with lines in the run but no staged header: judged with the production header, which
+  -- stays as it is; without one the lines are orphans.
+  SELECT rl.transaction_id,
+         header.transaction_id IS NOT NULL AND rl.bad_line IS NULL
+           AND header.total_amount = rl.good_total + coalesce(kl.total, 0),
+         CASE WHEN header.transaction_id IS NULL THEN 'orphan_transaction'
+              WHEN rl.bad_line IS NOT NULL THEN 'order_line_rejected'
+              WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN 'total_amount_mismatch' END,
+         CASE WHEN header.transaction_id IS NULL THEN 'missing' ELSE 'production' END,
+         CASE WHEN rl.bad_line IS NOT NULL THEN format('its line %s', rl.bad_line)
+              WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN
+                format('its production total_amount %s differs from the sum of its lines with this run''s %s',
+                       header.total_amount, rl.good_total + coalesce(kl.total, 0)) END
+    FROM run_lines rl
+    LEFT JOIN kept_lines kl ON kl.transaction_id = rl.transaction_id
+    LEFT JOIN production.transactions header ON header.transaction_id = rl.transaction_id
+   WHERE NOT EXISTS (SELECT 1 FROM windowed w WHERE w.transaction_id = rl.transaction_id)
+  RETURNING 1
 ),
 quarantined AS (
   INSERT INTO ops.quarantine
@@ -113,7 +175,8 @@ quarantined AS (
            WHEN 'duplicate_line' THEN
              format('transaction %s is repeated unchanged later in the run; the later copy is loaded', d.transaction_id)
            WHEN 'duplicate_superseded' THEN
-             format('transaction %s appears again later in the run; the latest line wins', d.transaction_id)
+             format('transaction %s appears again later in the run; its latest valid line (%s) wins', d.transaction_id,
+                    (SELECT s.source_file || ' line ' || s.source_line FROM staging.transactions s WHERE s.ctid = d.latest_ctid))
            WHEN 'invalid_date' THEN
              format('transaction_date %L is not a date YYYY-MM-DD', d.transaction_date_text)
            WHEN 'future_date' THEN format('transaction_date %s is in the future', d.transaction_date)
@@ -123,8 +186,11 @@ quarantined AS (
            WHEN 'negative_value' THEN format('total_amount %s is negative', d.total_amount)
            WHEN 'unknown_value' THEN
              format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
+           WHEN 'order_line_rejected' THEN
+             format('order %s is rejected whole with its line %s', d.transaction_id, d.bad_line)
+           WHEN 'order_without_lines' THEN format('order %s has no order lines', d.transaction_id)
            WHEN 'total_amount_mismatch' THEN
-             format('total_amount %s differs from the sum of its items'' line_total %s', d.total_amount, d.items_total)
+             format('total_amount %s differs from the sum of its lines'' line_total %s', d.total_amount, d.lines_total)
            -- Say whether the run brought customers at all: a folder of new orders only has none.
            WHEN 'orphan_customer' THEN format('customer %s is unknown: not in production, %s', d.customer_id,
              CASE WHEN EXISTS (SELECT 1 FROM ops.file_accounting f WHERE f.run_id = $1 AND f.entity = 'customers')

@@ -51,11 +51,7 @@ export class ProductionRepository {
    */
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     const file = `transform/${entity}`;
-    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
-      if (name === 'on_conflict') return bulk ? '' : sqlFile(`transform/${entity}_on_conflict`);
-      if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
-      return typedTable(name as Entity, runId);
-    });
+    const text = this.render(file, runId, bulk ? '' : sqlFile(`transform/${entity}_on_conflict`));
     let rows: EntityOutcomeRow[];
     try {
       ({ rows } = await db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]));
@@ -70,6 +66,36 @@ export class ProductionRepository {
       rejected: Number(row.rows_rejected),
       byReason: Object.fromEntries(Object.entries(row.by_reason).map(([reason, n]) => [reason, Number(n)])),
     };
+  }
+
+  /**
+   * Checks the run's order lines on their own and prepares the order verdicts
+   * (sql/transform/order_lines.sql): temporary tables that transactions.sql and
+   * transaction_items.sql read and that go with the transaction. Before transactions.sql.
+   */
+  async checkOrderLines(db: Queryable, runId: string): Promise<void> {
+    const file = 'transform/order_lines';
+    try {
+      // No parameters: the file is several statements (simple query protocol).
+      await db.query(this.render(file, runId));
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+
+  /** Fresh statistics on the orders transactions.sql decided, before transaction_items.sql joins them. */
+  async analyzeOrderVerdicts(db: Queryable): Promise<void> {
+    await db.query('ANALYZE transform_orders');
+  }
+
+  /** A sql/transform file with its {{<entity>}} placeholders naming the run's typed tables. */
+  private render(file: string, runId: string, onConflict?: string): string {
+    return sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
+      if (name === 'on_conflict' && onConflict !== undefined) return onConflict;
+      if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
+      return typedTable(name as Entity, runId);
+    });
   }
 
   /**

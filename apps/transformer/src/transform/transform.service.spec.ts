@@ -44,7 +44,7 @@ const batch: Record<Entity, StagedLine[]> = {
   transactions: [
     { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-03-01', transaction_time: '09:00:00', payment_method: 'UPI', shipping_address: 'old', total_amount: '1.00' }, // duplicate_superseded
     { transaction_id: 'T1', customer_id: 'C1', transaction_date: '2024-03-01', transaction_time: '10:15:00', payment_method: ' Credit Card ', shipping_address: ' 1 Main St ', total_amount: '264.98' },
-    { transaction_id: 'T2', customer_id: 'C2', transaction_date: '2024-03-02', transaction_time: '11:00:00', payment_method: 'Cash on Delivery', shipping_address: 'b', total_amount: '294.97' },
+    { transaction_id: 'T2', customer_id: 'C2', transaction_date: '2024-03-02', transaction_time: '11:00:00', payment_method: 'Cash on Delivery', shipping_address: 'b', total_amount: '294.97' }, // order_line_rejected (I6)
     { transaction_id: 'T3', customer_id: 'C404', transaction_date: '2024-03-03', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'c', total_amount: '19.99' }, // orphan_customer
     { transaction_id: 'T4', customer_id: 'C1', transaction_date: '2024-03-04', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'd', total_amount: '50.00' }, // total_amount_mismatch
     { transaction_id: 'T5', customer_id: 'C1', transaction_date: '2024-13-01', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'e', total_amount: '0' }, // invalid_date
@@ -53,15 +53,15 @@ const batch: Record<Entity, StagedLine[]> = {
     { transaction_id: 'T8', customer_id: 'C1', transaction_date: '2024-03-08', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'h', total_amount: 'ten' }, // invalid_number
     { transaction_id: 'T9', customer_id: 'C1', transaction_date: '2024-03-09', transaction_time: '12:00:00', payment_method: '', shipping_address: 'i', total_amount: '0' }, // missing_required
     { transaction_id: 'T10', customer_id: 'C1', transaction_date: '2024-03-10', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'j', total_amount: '-5' }, // negative_value
-    { transaction_id: 'T11', customer_id: 'C3', transaction_date: '2024-03-11', transaction_time: '', payment_method: 'Net Banking', shipping_address: 'k', total_amount: '5267.00' },
+    { transaction_id: 'T11', customer_id: 'C3', transaction_date: '2024-03-11', transaction_time: '', payment_method: 'Net Banking', shipping_address: 'k', total_amount: '5267.00' }, // order_line_rejected (I10, first of its bad lines)
     { transaction_id: 'T12', customer_id: 'C3', transaction_date: '2022-12-30', transaction_time: '12:00:00', payment_method: 'UPI', shipping_address: 'l', total_amount: '0' }, // before_registration (C3 registered 2022-12-31)
   ],
   transaction_items: [
     { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: '9', unit_price: '19.99', discount_percentage: '0', line_total: '179.91' }, // duplicate_superseded
     { item_id: 'I1', transaction_id: 'T1', product_id: 'P1', quantity: '2', unit_price: '19.99', discount_percentage: '0', line_total: '39.98' },
     { item_id: 'I2', transaction_id: 'T1', product_id: 'P2', quantity: '1', unit_price: '250.00', discount_percentage: '10', line_total: '225.00' },
-    { item_id: 'I3', transaction_id: 'T2', product_id: 'P5', quantity: '3', unit_price: '99.99', discount_percentage: '5', line_total: '284.97' },
-    { item_id: 'I4', transaction_id: 'T4', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (T4 rejected)
+    { item_id: 'I3', transaction_id: 'T2', product_id: 'P5', quantity: '3', unit_price: '99.99', discount_percentage: '5', line_total: '284.97' }, // order_rejected (T2 goes with I6)
+    { item_id: 'I4', transaction_id: 'T4', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // order_rejected (T4's total is not its lines')
     { item_id: 'I5', transaction_id: 'T3', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (T3 rejected)
     { item_id: 'I6', transaction_id: 'T2', product_id: 'P404', quantity: '1', unit_price: '10', discount_percentage: '0', line_total: '10.00' }, // orphan_product
     { item_id: 'I7', transaction_id: 'T11', product_id: 'P1', quantity: '0', unit_price: '1', discount_percentage: '0', line_total: '1.00' }, // non_positive_quantity
@@ -70,7 +70,7 @@ const batch: Record<Entity, StagedLine[]> = {
     { item_id: 'I10', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '10', discount_percentage: '0', line_total: '12.00' }, // line_total_mismatch
     { item_id: 'I11', transaction_id: 'T11', product_id: '', quantity: '1', unit_price: '1', discount_percentage: '0', line_total: '1.00' }, // missing_required
     { item_id: 'I12', transaction_id: 'T11', product_id: 'P1', quantity: '1', unit_price: '-1', discount_percentage: '0', line_total: '1.00' }, // negative_value
-    { item_id: 'I13', transaction_id: 'T11', product_id: 'P2', quantity: '1', unit_price: '250', discount_percentage: '0', line_total: '250.00' },
+    { item_id: 'I13', transaction_id: 'T11', product_id: 'P2', quantity: '1', unit_price: '250', discount_percentage: '0', line_total: '250.00' }, // order_rejected (T11 goes with its bad lines)
     { item_id: 'I14', transaction_id: 'T99', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' }, // orphan_transaction (never seen)
     { item_id: 'I15', transaction_id: 'T11', product_id: 'P1', quantity: '5000', unit_price: '1', discount_percentage: '0', line_total: '5000.00' }, // implausible_value
   ],
@@ -94,7 +94,9 @@ const expectedRejects: Array<[Entity, string | null, string]> = [
   ['products', 'P9', 'negative_value'],
   ['transactions', 'T1', 'duplicate_superseded'],
   ['transactions', 'T10', 'negative_value'],
+  ['transactions', 'T11', 'order_line_rejected'],
   ['transactions', 'T12', 'before_registration'],
+  ['transactions', 'T2', 'order_line_rejected'],
   ['transactions', 'T3', 'orphan_customer'],
   ['transactions', 'T4', 'total_amount_mismatch'],
   ['transactions', 'T5', 'invalid_date'],
@@ -106,9 +108,11 @@ const expectedRejects: Array<[Entity, string | null, string]> = [
   ['transaction_items', 'I10', 'line_total_mismatch'],
   ['transaction_items', 'I11', 'missing_required'],
   ['transaction_items', 'I12', 'negative_value'],
+  ['transaction_items', 'I13', 'order_rejected'],
   ['transaction_items', 'I14', 'orphan_transaction'],
   ['transaction_items', 'I15', 'implausible_value'],
-  ['transaction_items', 'I4', 'orphan_transaction'],
+  ['transaction_items', 'I3', 'order_rejected'],
+  ['transaction_items', 'I4', 'order_rejected'],
   ['transaction_items', 'I5', 'orphan_transaction'],
   ['transaction_items', 'I6', 'orphan_product'],
   ['transaction_items', 'I7', 'non_positive_quantity'],
@@ -210,7 +214,11 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(badEmail).toMatchObject({ source_file: 'customers.csv', source_line: '5', message: "email 'not-an-email' is not a valid address" });
       expect(JSON.parse(badEmail.raw_record)).toMatchObject({ customer_id: 'C4', email: 'not-an-email', run_id: runId });
       expect(rows.find((q) => q.record_key === 'C8')?.message).toBe("email 'a@b.com' already belongs to customer C1");
-      expect(rows.find((q) => q.record_key === 'I4')?.message).toBe('transaction T4 was rejected in this run');
+      expect(rows.find((q) => q.record_key === 'I4')?.message).toBe('order T4 is rejected whole: total_amount 50.00 differs from the sum of its lines 19.99');
+      expect(rows.find((q) => q.record_key === 'I5')?.message).toBe('transaction T3 was rejected in this run (orphan_customer)');
+      expect(rows.find((q) => q.record_key === 'T2')?.message).toBe('order T2 is rejected whole with its line I6 (orphan_product)');
+      expect(rows.find((q) => q.record_key === 'I3')?.message).toBe('order T2 is rejected whole: its line I6 (orphan_product)');
+      expect(rows.find((q) => q.record_key === 'T11')?.message).toBe('order T11 is rejected whole with its line I10 (line_total_mismatch)');
       expect(rows.find((q) => q.record_key === 'I14')?.message).toBe('transaction T99 is unknown: not in production, nor among the transactions this run loaded');
       expect(rows.find((q) => q.record_key === 'I10')?.message).toBe(
         'line_total 12.00 differs from quantity x unit_price x (1 - discount/100) = 10.00',
@@ -239,7 +247,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(t1.rows[0]).toEqual({ payment_method: 'Credit Card', shipping_address: '1 Main St', total_amount: '264.98' });
     });
 
-    it('lets the latest line of a duplicated key win', async () => {
+    it('lets the latest valid line of a duplicated key win', async () => {
       const c2 = await env.pool.query("SELECT last_name, phone FROM production.customers WHERE customer_id = 'C2'");
       expect(c2.rows).toEqual([{ last_name: 'Jones-Smith', phone: '555-0100' }]);
       const i1 = await env.pool.query("SELECT quantity, line_total FROM production.transaction_items WHERE item_id = 'I1'");
@@ -259,11 +267,12 @@ describe('TransformService: staging → production, one transaction per run', ()
       ]);
     });
 
-    it('loads only rows whose parents exist, in FK order', async () => {
+    it('loads only rows whose parents exist and whole orders, in FK order', async () => {
       const loaded = await productionSnapshot();
       expect(loaded.customers.map((r) => r.customer_id)).toEqual(['C1', 'C2', 'C3']);
-      expect(loaded.transactions.map((r) => r.transaction_id)).toEqual(['T1', 'T11', 'T2']);
-      expect(loaded.items.map((r) => r.item_id)).toEqual(['I1', 'I13', 'I2', 'I3']);
+      // T2 and T11 had rejected lines: they go whole, with their good lines I3 and I13.
+      expect(loaded.transactions.map((r) => r.transaction_id)).toEqual(['T1']);
+      expect(loaded.items.map((r) => r.item_id)).toEqual(['I1', 'I2']);
     });
 
     it('accounts for every staged line: in = out + rejected, per entity and in total', () => {
@@ -276,10 +285,10 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(counts.detail).toEqual({
         customers: { in: 10, out: 3, rejected: 7, byReason: byEntity('customers', ['missing_required', 'duplicate_superseded', 'invalid_email', 'invalid_date', 'future_date', 'invalid_age_group', 'duplicate_email']) },
         products: { in: 12, out: 5, rejected: 7, byReason: byEntity('products', ['missing_required', 'duplicate_line', 'invalid_number', 'non_positive_price', 'implausible_value', 'cost_not_below_price', 'negative_value']) },
-        transactions: { in: 13, out: 3, rejected: 10, byReason: byEntity('transactions', ['duplicate_superseded', 'negative_value', 'orphan_customer', 'before_registration', 'total_amount_mismatch', 'invalid_date', 'future_date', 'invalid_time', 'invalid_number', 'missing_required']) },
-        transaction_items: { in: 16, out: 4, rejected: 12, byReason: byEntity('transaction_items', ['duplicate_superseded', 'line_total_mismatch', 'missing_required', 'negative_value', 'implausible_value', 'orphan_transaction', 'non_positive_quantity', 'invalid_number', 'discount_out_of_range', 'orphan_product']) },
+        transactions: { in: 13, out: 1, rejected: 12, byReason: byEntity('transactions', ['duplicate_superseded', 'negative_value', 'orphan_customer', 'before_registration', 'total_amount_mismatch', 'invalid_date', 'future_date', 'invalid_time', 'invalid_number', 'missing_required', 'order_line_rejected']) },
+        transaction_items: { in: 16, out: 2, rejected: 14, byReason: byEntity('transaction_items', ['duplicate_superseded', 'line_total_mismatch', 'missing_required', 'negative_value', 'implausible_value', 'orphan_transaction', 'non_positive_quantity', 'invalid_number', 'discount_out_of_range', 'orphan_product', 'order_rejected']) },
       });
-      expect(counts).toMatchObject({ rowsIn: 51, rowsOut: 15, rowsRejected: 36 });
+      expect(counts).toMatchObject({ rowsIn: 51, rowsOut: 11, rowsRejected: 40 });
       expect(counts.rowsIn).toBe(counts.rowsOut + counts.rowsRejected);
     });
 
@@ -287,13 +296,15 @@ describe('TransformService: staging → production, one transaction per run', ()
       const kept = (entity: Entity) => counts.detail[entity].out;
       expect(await reconciliationOf(runId)).toEqual([
         ['reconcile_customers_staging_production', 'reconciliation@transform', batch.customers.length, '0', 'pass', []],
+        // Orders checked: the one the run delivered (T1), against all its production lines.
+        ['reconcile_order_total_production', 'reconciliation@transform', 1, '0', 'pass', []],
         ['reconcile_products_staging_production', 'reconciliation@transform', batch.products.length, '0', 'pass', []],
         // Lines compared: the accepted ones, each delivered with its line_total.
         ['reconcile_revenue_staging_production', 'reconciliation@transform', kept('transaction_items'), '0.00', 'pass', []],
         ['reconcile_transaction_items_staging_production', 'reconciliation@transform', batch.transaction_items.length, '0', 'pass', []],
         ['reconcile_transactions_staging_production', 'reconciliation@transform', batch.transactions.length, '0', 'pass', []],
       ]);
-      expect(progress.at(-1)).toEqual({ step: 'reconciliation', checksDone: 5, checksTotal: 5, lastCheck: 'reconcile_revenue_staging_production' });
+      expect(progress.at(-1)).toEqual({ step: 'reconciliation', checksDone: 6, checksTotal: 6, lastCheck: 'reconcile_order_total_production' });
     });
 
     it('leaves production and quarantine identical when the same run is transformed again', async () => {
@@ -377,7 +388,7 @@ describe('TransformService: staging → production, one transaction per run', ()
 
       const rejects = Object.fromEntries((await quarantineOf('r-orders-only')).map((q) => [q.record_key, [q.reason_code, q.message]]));
       expect(rejects.T21).toEqual(['orphan_customer', 'customer C404 is unknown: not in production, and this run has no customers file']);
-      expect(rejects.I21).toEqual(['orphan_transaction', 'transaction T21 was rejected in this run']);
+      expect(rejects.I21).toEqual(['orphan_transaction', 'transaction T21 was rejected in this run (orphan_customer)']);
       expect(rejects.I22).toEqual(['orphan_product', 'product P404 is unknown: not in production, and this run has no products file']);
     });
   });
@@ -401,10 +412,13 @@ describe('TransformService: staging → production, one transaction per run', ()
 
       expect(failure).toBeInstanceOf(StageFailure);
       expect((failure as StageFailure).message).toBe(
-        'error checks over their threshold: reconcile_revenue_staging_production 19.99/1 (threshold 0), ' +
+        'error checks over their threshold: reconcile_order_total_production 1/1 (threshold 0), ' +
+          'reconcile_revenue_staging_production 19.99/1 (threshold 0), ' +
           'reconcile_transaction_items_staging_production 1/0 (threshold 0); ' +
           'reconcile_transaction_items_staging_production: expected 0, actual 1 (I99); ' +
-          'reconcile_revenue_staging_production: expected 0, actual 19.99 (I99)',
+          'reconcile_revenue_staging_production: expected 0, actual 19.99 (I99); ' +
+          // The stray line also leaves its order T1 not adding up: 264.98 against lines of 284.97.
+          'reconcile_order_total_production: expected 264.98, actual 284.97 (T1)',
       );
       // The stage rolled back: neither the good customer nor the bad one's reject landed.
       expect((await env.pool.query(`SELECT customer_id FROM production.customers WHERE customer_id IN ('C20', 'C21')`)).rows).toEqual([]);
@@ -412,6 +426,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       // The verdicts are committed on their own, so the run report shows why.
       expect(await reconciliationOf('r-broken')).toEqual([
         ['reconcile_customers_staging_production', 'reconciliation@transform', 2, '0', 'pass', []],
+        ['reconcile_order_total_production', 'reconciliation@transform', 1, '1', 'fail', ['T1']],
         ['reconcile_products_staging_production', 'reconciliation@transform', 0, '0', 'pass', []],
         ['reconcile_revenue_staging_production', 'reconciliation@transform', 1, '19.99', 'fail', ['I99']],
         ['reconcile_transaction_items_staging_production', 'reconciliation@transform', 0, '1', 'fail', ['I99']],
@@ -423,6 +438,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       await expect(transform('r-broken')).resolves.toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1 });
       expect((await reconciliationOf('r-broken')).map(([name, , , , status]) => [name, status])).toEqual([
         ['reconcile_customers_staging_production', 'pass'],
+        ['reconcile_order_total_production', 'pass'],
         ['reconcile_products_staging_production', 'pass'],
         ['reconcile_revenue_staging_production', 'pass'],
         ['reconcile_transaction_items_staging_production', 'pass'],

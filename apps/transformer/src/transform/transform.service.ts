@@ -34,9 +34,12 @@ export class TransformService {
     const detail = {} as TransformDetail;
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });
+      // Orders are accepted or rejected whole: their lines are checked before the headers.
+      if (entity === 'transactions') await this.production.checkOrderLines(ctx.client, ctx.runId);
       const restore = await this.production.prepareBulkLoad(ctx.client, entity);
       const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined);
       if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
+      if (entity === 'transactions') await this.production.analyzeOrderVerdicts(ctx.client);
       // The next entity joins this one and this one's rejects: plan it on fresh statistics.
       await this.production.analyzeIfGrown(ctx.client, `production.${entity}`, outcome.out);
       await this.production.analyzeIfGrown(ctx.client, 'ops.quarantine', outcome.rejected);

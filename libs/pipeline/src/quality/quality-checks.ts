@@ -32,7 +32,7 @@ export type QualityStage = (typeof QUALITY_STAGES)[number];
 export const RANGE_VALUE_TYPES = ['number', 'integer', 'date', 'time'] as const;
 export type RangeValueType = (typeof RANGE_VALUE_TYPES)[number];
 
-export const RECONCILIATION_MEASURES = ['row_count', 'revenue_sum'] as const;
+export const RECONCILIATION_MEASURES = ['row_count', 'revenue_sum', 'order_total'] as const;
 export type ReconciliationMeasure = (typeof RECONCILIATION_MEASURES)[number];
 
 /**
@@ -281,6 +281,8 @@ function readCheck(raw: unknown, problems: string[]): QualityCheck | undefined {
       if (!RECONCILIATION_MEASURES.includes(measure as ReconciliationMeasure)) problems.push(`'params.measure' must be one of ${RECONCILIATION_MEASURES.join(', ')}, got ${show(measure)}`);
       else if ((measure === 'revenue_sum' || to === 'warehouse') && entity !== 'transaction_items') {
         problems.push(`'entity' must be transaction_items for ${measure === 'revenue_sum' ? 'revenue_sum' : 'a warehouse reconciliation'} (fact_sales holds order lines), got ${entity}`);
+      } else if (measure === 'order_total' && (entity !== 'transactions' || to !== 'production')) {
+        problems.push(`'order_total' compares production orders with their lines: entity transactions, staging -> production, got ${entity}, ${show(from)} -> ${show(to)}`);
       }
       return { ...base, type, from: from as 'staging', to: to as 'production', measure: measure as ReconciliationMeasure };
     }

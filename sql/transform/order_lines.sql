@@ -1,0 +1,116 @@
+-- The run's order lines checked on their own, before any order is decided (an order is accepted or
+-- rejected whole with its lines, so transactions.sql needs the line verdicts first). Runs after
+-- products.sql, so the product check sees this run's products already upserted.
+--
+-- Builds two temporary tables that live until the transform's transaction ends:
+--   transform_order_lines  one row per staged order line: cleaned values, its own verdict and
+--                          whether it is the chosen version of its item_id
+--   transform_orders       filled by transactions.sql: the verdict of every order the run touches,
+--                          read by transaction_items.sql
+--
+-- Cleaning: every value trimmed and blanks read as missing; unit_price and line_total stored as
+-- numeric(12,2), discount_percentage as numeric(5,2) (money of 10^10 or more cannot be stored and
+-- counts as not a number). The expected line total is computed from the stored (rounded) values:
+--   round(quantity * unit_price * (1 - discount_percentage / 100), 2)
+--
+-- line_reason, the first that applies (NULL: the line is good; its order decides the rest):
+--    1 missing_required       item_id blank (such a line cannot be de-duplicated)
+--    2 missing_required       transaction_id, product_id, quantity, unit_price,
+--                             discount_percentage or line_total blank
+--    3 invalid_number         quantity not an integer; unit_price, discount_percentage or
+--                             line_total not a number
+--    4 non_positive_quantity  quantity <= 0
+--    5 negative_value         unit_price < 0
+--    6 implausible_value      quantity above 1,000 or unit_price above 1,000,000 (a typo or a
+--                             placeholder, not an order line)
+--    7 discount_out_of_range  discount_percentage outside 0..100
+--    8 line_total_mismatch    line_total differs from the expected line total by more than 0.01
+--    9 duplicate_line         a valid exact copy of the line chosen for its item_id
+--      duplicate_superseded   a valid line of an item_id whose later valid line was chosen
+--   10 orphan_product         (chosen lines) product not in production
+-- Duplicates: among the lines of one item_id the latest (by source_file, source_line) that passes
+-- its own checks (2-8) is chosen; when none does, the latest is chosen and every line keeps its own
+-- reason. A line with a blank item_id is chosen on its own. Only chosen lines count for their order.
+--
+-- Reads the run's typed table ({{transaction_items}}: values trimmed, blank NULL, parsed once). Plain
+-- text protocol (no parameters): several statements. Performance: the typed table is read once,
+-- sorted once for the window; ANALYZE gives the two order statements real row counts.
+CREATE TEMP TABLE transform_order_lines ON COMMIT DROP AS
+WITH staged AS (
+  SELECT t.line_ctid,
+         t.source_file,
+         t.source_line,
+         t.item_id,
+         t.transaction_id,
+         t.product_id,
+         t.quantity                AS quantity_text,
+         t.quantity__int           AS quantity,
+         t.unit_price              AS unit_price_text,
+         t.discount_percentage     AS discount_text,
+         t.line_total              AS line_total_text,
+         CASE WHEN abs(t.unit_price__numeric) < 1e10 THEN t.unit_price__numeric::numeric(12,2) END AS unit_price,
+         -- Out-of-range discounts stay readable here so they reject as out of range, not as non-numbers.
+         round(t.discount_percentage__numeric, 2) AS discount_percentage,
+         CASE WHEN abs(t.line_total__numeric) < 1e10 THEN t.line_total__numeric::numeric(12,2) END AS line_total
+    FROM {{transaction_items}} t
+),
+checked AS (
+  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
+  SELECT st.*,
+         calc.expected_line_total,
+         CASE
+           WHEN st.item_id IS NULL THEN 'missing_required'
+           WHEN st.transaction_id IS NULL OR st.product_id IS NULL OR st.quantity_text IS NULL
+                OR st.unit_price_text IS NULL OR st.discount_text IS NULL OR st.line_total_text IS NULL
+             THEN 'missing_required'
+           WHEN st.quantity IS NULL OR st.unit_price IS NULL OR st.discount_percentage IS NULL
+                OR st.line_total IS NULL THEN 'invalid_number'
+           WHEN st.quantity <= 0 THEN 'non_positive_quantity'
+           WHEN st.unit_price < 0 THEN 'negative_value'
+           WHEN st.quantity > 1000 OR st.unit_price > 1000000 THEN 'implausible_value'
+           WHEN st.discount_percentage NOT BETWEEN 0 AND 100 THEN 'discount_out_of_range'
+           WHEN abs(st.line_total - calc.expected_line_total) > 0.01 THEN 'line_total_mismatch'
+         END AS own_reason
+    FROM staged st
+    CROSS JOIN LATERAL (
+      SELECT round(st.quantity * st.unit_price * (1 - st.discount_percentage / 100), 2) AS expected_line_total
+    ) calc
+),
+windowed AS (
+  -- The latest valid line of a key (by source_file, source_line) is chosen; the others are duplicates.
+  SELECT c.*,
+         row_number() OVER latest_first AS line_rank,
+         first_value(c.line_ctid) OVER latest_first AS latest_ctid
+    FROM checked c
+  WINDOW latest_first AS (PARTITION BY c.item_id
+                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
+)
+SELECT w.*,
+       w.line_rank = 1 OR w.item_id IS NULL AS chosen,
+       coalesce(w.own_reason,
+         CASE WHEN w.line_rank > 1
+           -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+           THEN CASE WHEN (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = w.line_ctid)
+                        = (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = w.latest_ctid)
+                     THEN 'duplicate_line' ELSE 'duplicate_superseded' END
+         END,
+         CASE WHEN product.product_id IS NULL THEN 'orphan_product' END) AS line_reason
+  FROM windowed w
+  LEFT JOIN production.products product ON product.product_id = w.product_id;
+
+ANALYZE transform_order_lines;
+
+-- One row per order the run touches (its header or a chosen line staged in this run).
+--   accepted     the order loads whole (its header and every chosen line)
+--   reason_code  why not: a header's own reason, or order_line_rejected / order_without_lines /
+--                total_amount_mismatch; NULL when accepted
+--   header_kind  staged (the run's header decides), production (lines only, the header in
+--                production stays) or missing (no header anywhere)
+--   cause        for the order's other lines: what made the order fail
+CREATE TEMP TABLE transform_orders (
+  transaction_id text NOT NULL,
+  accepted       boolean NOT NULL,
+  reason_code    text,
+  header_kind    text NOT NULL,
+  cause          text
+) ON COMMIT DROP;

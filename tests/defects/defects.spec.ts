@@ -61,7 +61,10 @@ describe('injected defects against their manifest', () => {
       expect({ entity, kinds: Object.keys(kinds).filter((k) => !injected.has(k)) }).toEqual({ entity, kinds: [] });
     }
     const consequences = manifests.flatMap((m) => m.rejects).filter((r) => r.kind === 'consequence');
-    expect(new Set(consequences.map((r) => r.reason))).toEqual(new Set(['orphan_customer', 'orphan_transaction', 'orphan_product']));
+    // An order goes whole with a rejected line: its header as order_line_rejected, its other lines as order_rejected.
+    expect(new Set(consequences.map((r) => r.reason))).toEqual(
+      new Set(['orphan_customer', 'orphan_transaction', 'orphan_product', 'order_line_rejected', 'order_rejected']),
+    );
   });
 
   it('quarantines exactly the manifest: 100% precision and 100% recall, each under its reason', async () => {

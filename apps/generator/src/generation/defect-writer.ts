@@ -6,6 +6,7 @@ import type { CsvPartFile } from './csv-part-file';
 import {
   DEFECT_REASONS,
   exportedFormula,
+  isOrderLevel,
   itemDefectIndex,
   keepsRecord,
   rejectStage,
@@ -18,7 +19,7 @@ import {
   type DefectPlan,
   type FileManifest,
 } from './defects';
-import { formatCents } from './money';
+import { formatCents, lineTotalCents } from './money';
 import { itemId, type DatasetModel } from './model';
 import type { RecordRandom } from './random';
 
@@ -45,6 +46,9 @@ function futureDate(random: RecordRandom): string {
 class ManifestedFile {
   private line = 1;
   readonly manifest: FileManifest;
+  /** Where the last record that loads (a clean one, the surviving copy of a duplicate) starts. */
+  keptLine = 0;
+  private lastStart = 0;
 
   constructor(
     private readonly out: CsvPartFile,
@@ -56,6 +60,7 @@ class ManifestedFile {
   /** Writes a record; returns the line it starts on and whether the stream wants more. */
   write(row: readonly string[]): { line: number; flowing: boolean } {
     const line = this.line + 1;
+    this.lastStart = line;
     let breaks = 1;
     for (const field of row) breaks += lineBreaks(field);
     this.line += breaks;
@@ -65,9 +70,15 @@ class ManifestedFile {
 
   writeRaw(text: string): { line: number; flowing: boolean } {
     const line = this.line + 1;
+    this.lastStart = line;
     this.line += 1 + lineBreaks(text);
     this.manifest.records++;
     return { line, flowing: this.out.writeRaw(text) };
+  }
+
+  /** Where the last record written starts. */
+  get lastLine(): number {
+    return this.lastStart;
   }
 
   reject(line: number, reason: string, kind: string, key: string, causedBy?: string): void {
@@ -124,6 +135,8 @@ export class DefectWriter {
       case 'spelling_variant':
         // state or country
         return this.spellingVariant(file, row, random.pick([7, 8]), random);
+      case 'invalid_later_duplicate':
+        return this.invalidLater(file, row, row.with(3, row[3].replace('@', '@@')), kind, reason);
     }
   }
 
@@ -157,21 +170,28 @@ export class DefectWriter {
       case 'spelling_variant':
         // category or sub_category
         return this.spellingVariant(file, row, random.pick([2, 3]), random);
+      case 'invalid_later_duplicate':
+        return this.invalidLater(file, row, row.with(4, `-${row[4]}`), kind, reason);
     }
   }
 
-  /** One order and its lines; consequences of damaged customers, products and orders included. */
+  /**
+   * One order and its lines; consequences of damaged customers, products, orders and lines included.
+   * An order is accepted or rejected whole (docs/rejects.md): a rejected line takes its order (the
+   * header order_line_rejected) and its other lines (order_rejected) with it.
+   */
   transaction(index: number, txn: string[], items: string[][]): boolean {
     const [txnFile, itemFile] = this.files;
     const customerRejected = this.plan.rejects('customers', idIndex(txn[1]));
     const kind = customerRejected ? undefined : this.plan.defectOf('transactions', index);
-    const orderRejected = customerRejected || (kind !== undefined && !keepsRecord(kind));
+    // The header fails its own checks (or never lands): its lines are orphans.
+    const headerRejected = customerRejected || (kind !== undefined && !keepsRecord(kind) && !isOrderLevel(kind));
 
     // Item defects first: a wrong line total moves the order's total with it, so that the order
     // still agrees with its lines as written and only the line is at fault.
     const productRejected = items.map((row) => this.plan.rejects('products', idIndex(row[2])));
     const itemKinds = items.map((_row, line) => {
-      if (orderRejected || productRejected[line]) return undefined;
+      if (headerRejected || productRejected[line] || (kind !== undefined && isOrderLevel(kind))) return undefined;
       return this.plan.defectOf('transaction_items', itemDefectIndex(index, line));
     });
     let total = txn[6];
@@ -182,27 +202,62 @@ export class DefectWriter {
       total = formatCents(cents(total) + delta);
     });
     const order = txn.with(6, total);
+    // partly_bad_lines: one line of the order gets a quantity that is not a number.
+    const damaged = kind === 'partly_bad_lines' ? this.plan.detail('transactions', index).below(items.length) : -1;
+    const lineRejected = items.map((_row, line) => {
+      const itemKind = itemKinds[line];
+      return productRejected[line] || line === damaged || (itemKind !== undefined && !keepsRecord(itemKind) && itemKind !== 'unknown_transaction');
+    });
+    const firstBad = lineRejected.indexOf(true);
+    const failedByLine = !headerRejected && firstBad >= 0;
+    const lineCause = failedByLine ? `transaction_items ${items[firstBad][0]}` : '';
 
     let flowing: boolean;
     if (customerRejected) {
       const { line, flowing: more } = txnFile.write(order);
       txnFile.reject(line, 'orphan_customer', 'consequence', order[0], `customers ${order[1]}`);
       flowing = more;
+    } else if (kind === 'partly_bad_lines' || (kind === 'wrong_total' && failedByLine)) {
+      const row = kind === 'wrong_total' ? order.with(6, this.wrongTotal(index, order[6])) : order;
+      flowing = this.rejectWrite(txnFile, row, kind, 'order_line_rejected');
+    } else if ((!kind || kind === 'spelling_variant') && failedByLine) {
+      // No tricky value or spelling variant: this order never reaches production to be compared.
+      const { line, flowing: more } = txnFile.write(order);
+      txnFile.reject(line, 'order_line_rejected', 'consequence', order[0], lineCause);
+      flowing = more;
     } else if (!kind) {
       flowing = this.writeClean(txnFile, index, order);
     } else {
       flowing = this.orderDefect(txnFile, index, order, kind);
+      // The surviving copy of a duplicated header still goes with its rejected line.
+      if (keepsRecord(kind) && failedByLine) txnFile.reject(txnFile.keptLine, 'order_line_rejected', 'consequence', order[0], lineCause);
     }
 
+    // A line's own reason comes first, then its order's fate.
+    const orderFate: { reason: string; causedBy: string } | undefined = headerRejected
+      ? { reason: 'orphan_transaction', causedBy: `transactions ${order[0]}` }
+      : failedByLine
+        ? { reason: 'order_rejected', causedBy: lineCause }
+        : kind === 'wrong_total'
+          ? { reason: 'order_rejected', causedBy: `transactions ${order[0]}` }
+          : undefined;
     items.forEach((row, line) => {
       const itemKind = itemKinds[line];
-      if (orderRejected) {
-        const { line: at, flowing: more } = itemFile.write(row);
-        itemFile.reject(at, 'orphan_transaction', 'consequence', row[0], `transactions ${order[0]}`);
-        flowing = more && flowing;
-      } else if (productRejected[line]) {
+      if (productRejected[line]) {
         const { line: at, flowing: more } = itemFile.write(row);
         itemFile.reject(at, 'orphan_product', 'consequence', row[0], `products ${row[2]}`);
+        flowing = more && flowing;
+      } else if (line === damaged) {
+        const bad = row.with(3, this.plan.detail('transaction_items', itemDefectIndex(index, line) + 1).pick(BAD_QUANTITIES));
+        flowing = this.rejectWrite(itemFile, bad, 'partly_bad_lines', 'invalid_number') && flowing;
+      } else if (itemKind && lineRejected[line]) {
+        flowing = this.itemDefect(itemFile, index, line, row, itemKind) && flowing;
+      } else if (orderFate) {
+        // A line that would load on its own: written (with its harmless defect, if any), then
+        // rejected with its order.
+        const more = itemKind ? this.itemDefect(itemFile, index, line, row, itemKind) : itemFile.write(row).flowing;
+        const at = itemKind ? itemFile.keptLine : itemFile.lastLine;
+        itemFile.reject(at, orderFate.reason, 'consequence', row[0], orderFate.causedBy);
         flowing = more && flowing;
       } else if (!itemKind) {
         flowing = itemFile.write(row).flowing && flowing;
@@ -245,7 +300,7 @@ export class DefectWriter {
         return this.rejectWrite(file, row.with(2, before), kind, reason);
       }
       case 'wrong_total':
-        return this.rejectWrite(file, row.with(6, formatCents(cents(row[6]) + random.between(100, 5000))), kind, reason);
+        return this.rejectWrite(file, row.with(6, this.wrongTotal(index, row[6])), kind, reason);
       case 'unknown_customer':
         return this.rejectWrite(file, row.with(1, unknownCustomerId(index)), kind, reason);
       case 'stray_quote':
@@ -256,7 +311,17 @@ export class DefectWriter {
         return this.spellingVariant(file, row, 4, random);
       case 'unknown_payment_method':
         return this.rejectWrite(file, row.with(4, random.pick(UNKNOWN_PAYMENT_METHODS)), kind, reason);
+      case 'invalid_later_duplicate':
+        return this.invalidLater(file, row, row.with(2, random.pick(BAD_DATES)), kind, reason);
+      case 'partly_bad_lines':
+        // Written by transaction(), which damages one of the order's lines.
+        return this.rejectWrite(file, row, kind, reason);
     }
+  }
+
+  /** The order's total moved by a few to fifty money units: no longer its lines' sum. */
+  private wrongTotal(index: number, total: string): string {
+    return formatCents(cents(total) + this.plan.detail('transactions', index).between(100, 5000));
   }
 
   private itemDefect(file: ManifestedFile, index: number, line: number, row: string[], kind: DefectKind<'transaction_items'>): boolean {
@@ -265,8 +330,12 @@ export class DefectWriter {
     switch (kind) {
       case 'exact_duplicate':
         return this.duplicate(file, row, row, kind, reason);
-      case 'conflicting_duplicate':
-        return this.duplicate(file, row.with(3, String(Number(row[3]) + 1)), row, kind, reason);
+      case 'conflicting_duplicate': {
+        // The earlier version is valid too (its line_total follows its quantity): the later wins.
+        const quantity = Number(row[3]) + 1;
+        const earlier = row.with(3, String(quantity)).with(6, formatCents(lineTotalCents(quantity, cents(row[4]), Number(row[5]))));
+        return this.duplicate(file, earlier, row, kind, reason);
+      }
       case 'missing_required':
         return this.rejectWrite(file, row.with(random.pick([2, 3, 5]), ''), kind, reason);
       case 'non_numeric_quantity':
@@ -287,9 +356,12 @@ export class DefectWriter {
       case 'unknown_transaction': {
         // An extra line for an order that does not exist; the order's own line stays as it was.
         const flowing = file.write(row).flowing;
+        file.keptLine = file.lastLine;
         const stray = row.with(0, itemId(index, 90 + line)).with(1, unknownTransactionId(index));
         return this.rejectWrite(file, stray, kind, reason) && flowing;
       }
+      case 'invalid_later_duplicate':
+        return this.invalidLater(file, row, row.with(3, random.pick(BAD_QUANTITIES)), kind, reason);
     }
   }
 
@@ -310,6 +382,7 @@ export class DefectWriter {
   private spellingVariant(file: ManifestedFile, row: readonly string[], column: number, random: RecordRandom): boolean {
     const written = spellingVariant(row[column], random);
     const { line, flowing } = file.write(row.with(column, written));
+    file.keptLine = line;
     file.manifest.canonical.push({
       line,
       key: row[0],
@@ -327,10 +400,19 @@ export class DefectWriter {
     return flowing;
   }
 
-  /** The earlier line loses: the transformer keeps the latest line of a key. */
+  /** The earlier line loses: the transformer keeps the latest valid line of a key. */
   private duplicate(file: ManifestedFile, earlier: readonly string[], later: readonly string[], kind: string, reason: string): boolean {
     const first = this.rejectWrite(file, earlier, kind, reason);
-    return file.write(later).flowing && first;
+    const { line, flowing } = file.write(later);
+    file.keptLine = line;
+    return flowing && first;
+  }
+
+  /** A later version that is invalid loses to the earlier valid one, under its own reason. */
+  private invalidLater(file: ManifestedFile, earlier: readonly string[], later: readonly string[], kind: string, reason: string): boolean {
+    const { line, flowing } = file.write(earlier);
+    file.keptLine = line;
+    return this.rejectWrite(file, later, kind, reason) && flowing;
   }
 
   /** A quote inside an unquoted field (`Acme 27" Monitor`): the line cannot be parsed. */

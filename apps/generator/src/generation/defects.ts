@@ -109,6 +109,8 @@ export const DEFECT_REASONS = {
     stray_quote: 'parse_error',
     field_count: 'field_count',
     spelling_variant: LOADS_CANONICAL,
+    // A later version of the record that is invalid: it is rejected, the earlier valid one loads.
+    invalid_later_duplicate: 'invalid_email',
   },
   products: {
     exact_duplicate: 'duplicate_line',
@@ -121,6 +123,7 @@ export const DEFECT_REASONS = {
     stray_quote: 'parse_error',
     field_count: 'field_count',
     spelling_variant: LOADS_CANONICAL,
+    invalid_later_duplicate: 'non_positive_price',
   },
   transactions: {
     exact_duplicate: 'duplicate_line',
@@ -135,6 +138,10 @@ export const DEFECT_REASONS = {
     field_count: 'field_count',
     spelling_variant: LOADS_CANONICAL,
     unknown_payment_method: 'unknown_value',
+    invalid_later_duplicate: 'invalid_date',
+    // One line of the order damaged (its own reason, invalid_number); the order goes whole: the
+    // header as order_line_rejected, its other lines as order_rejected.
+    partly_bad_lines: 'order_line_rejected',
   },
   // Item lines get no unreadable-line defects: a lost item line would change its order's total
   // as the transformer sees it, turning one defect into a different one on another file.
@@ -150,6 +157,7 @@ export const DEFECT_REASONS = {
     wrong_line_total: 'line_total_mismatch',
     unknown_product: 'orphan_product',
     unknown_transaction: 'orphan_transaction',
+    invalid_later_duplicate: 'invalid_number',
   },
 } as const satisfies Record<Entity, Record<string, string>>;
 
@@ -166,7 +174,7 @@ export function rejectStage(reason: string): RejectStage {
  * keeps the record out of production.
  */
 export function keepsRecord(kind: string): boolean {
-  return kind === 'exact_duplicate' || kind === 'conflicting_duplicate' || kind === SPELLING_VARIANT;
+  return kind === 'exact_duplicate' || kind === 'conflicting_duplicate' || kind === SPELLING_VARIANT || kind === 'invalid_later_duplicate';
 }
 
 /**
@@ -181,6 +189,14 @@ export function spellingVariant(value: string, random: RecordRandom): string {
     ...(SPELLING_ALIASES[value] ?? []),
   ].filter((candidate) => candidate !== value);
   return candidates[random.below(candidates.length)];
+}
+
+/**
+ * Order defects decided at the order level (after its lines): the order's lines carry no defect of
+ * their own, so the order's one outcome stays predictable.
+ */
+export function isOrderLevel(kind: string): boolean {
+  return kind === 'wrong_total' || kind === 'partly_bad_lines';
 }
 
 /** Ids no generated record has (the generator never makes this many), for orphan references. */

@@ -3,7 +3,7 @@
 -- (docs/contract.md section 3): staged = delivered + rejected.
 -- Violations are counted per key, so a missing row and a surplus one elsewhere cannot cancel out:
 -- per record key |staged lines the transform kept - production rows delivered| (a key keeps one
--- line, its latest; the others are rejected as duplicate_superseded), plus lines rejected twice
+-- line, its latest valid one; the others are rejected), plus lines rejected twice
 -- and rejects that name no staged line. expected = staged rows, actual = delivered + rejected.
 -- A run that staged nothing of the entity (a replay of some files, a rebuild) checks 0 rows.
 -- Runs inside the transform's transaction, right after its upserts: a later run may take over

@@ -106,7 +106,8 @@ describe('replaying corrected rows for a run rejects', () => {
         'T001,C001,2024-04-02,09:15:00,Credit Card,"12 Oak St, Austin",55.00',
         'T002,C002,2024-04-03,18:40:30,UPI,"7 MG Road, Pune",40.00',
         T003,
-        // Its total is right, but I005's wrong line_total makes the staged items add up to 85.
+        // Its total is right, but I005's line_total is wrong: the order goes whole with that line
+        // (T004 order_line_rejected, I006 order_rejected; docs/rejects.md "Orders add up").
         T004,
       ],
       'transaction_items.csv': [
@@ -140,10 +141,10 @@ describe('replaying corrected rows for a run rejects', () => {
         ['transform', 'customers', 'C003', 'invalid_email'],
         ['transform', 'customers', 'C005', 'invalid_age_group'],
         ['transform', 'transactions', 'T003', 'orphan_customer'],
-        ['transform', 'transactions', 'T004', 'total_amount_mismatch'],
+        ['transform', 'transactions', 'T004', 'order_line_rejected'],
         ['transform', 'transaction_items', 'I004', 'orphan_transaction'],
         ['transform', 'transaction_items', 'I005', 'line_total_mismatch'],
-        ['transform', 'transaction_items', 'I006', 'orphan_transaction'],
+        ['transform', 'transaction_items', 'I006', 'order_rejected'],
       ].sort(),
     );
     expect(page.rejects.every((r) => r.resolvedAt === null && r.resolvedByRun === null)).toBe(true);

@@ -40,10 +40,10 @@ function mistake(change: Record<string, unknown>): string {
 }
 
 describe('config/quality-checks.yaml: checks as data, checked when loaded', () => {
-  it('loads the shipped file: 37 checks, unique names, all five families, every template and custom file present', () => {
+  it('loads the shipped file: 38 checks, unique names, all five families, every template and custom file present', () => {
     const config = loadQualityChecks();
     expect(config.file).toBe(defaultQualityChecksFile());
-    expect(config.checks).toHaveLength(37);
+    expect(config.checks).toHaveLength(38);
     expect(new Set(config.checks.map((c) => c.name)).size).toBe(config.checks.length);
     expect(new Set(config.checks.map((c) => c.family))).toEqual(new Set(QUALITY_FAMILIES));
     expect(new Set(config.checks.map((c) => c.type))).toEqual(new Set(QUALITY_CHECK_TYPES));
@@ -54,6 +54,7 @@ describe('config/quality-checks.yaml: checks as data, checked when loaded', () =
       'reconcile_transactions_staging_production',
       'reconcile_transaction_items_staging_production',
       'reconcile_revenue_staging_production',
+      'reconcile_order_total_production',
     ]);
     expect(config.forStage('warehouse').map((c) => c.name)).toEqual([
       'reconcile_transaction_items_production_warehouse',
@@ -119,6 +120,9 @@ describe('config/quality-checks.yaml: checks as data, checked when loaded', () =
     expect(
       mistake({ type: 'reconciliation', column: undefined, params: { from: 'production', to: 'warehouse', measure: 'revenue_sum' }, stage: 'warehouse' }),
     ).toBe(`${prefix}'entity' must be transaction_items for revenue_sum (fact_sales holds order lines), got customers`);
+    expect(
+      mistake({ type: 'reconciliation', column: undefined, params: { from: 'staging', to: 'production', measure: 'order_total' }, stage: 'transform' }),
+    ).toBe(`${prefix}'order_total' compares production orders with their lines: entity transactions, staging -> production, got customers, 'staging' -> 'production'`);
   });
 
   it('refuses identifiers outside the contract: entities, columns, relationship targets', () => {

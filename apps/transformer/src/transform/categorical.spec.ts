@@ -171,7 +171,7 @@ describe('categorical values and personal data', () => {
     it('quarantines an unknown value of a `quarantine` field, naming field and value', async () => {
       expect(await rejectsOf(runId)).toEqual([
         ['C6', 'invalid_age_group', "age_group '61+' is not one of the configured age groups (config/categorical-values.yaml)"],
-        ['I6', 'orphan_transaction', 'transaction T6 was rejected in this run'],
+        ['I6', 'orphan_transaction', 'transaction T6 was rejected in this run (unknown_value)'],
         ['T6', 'unknown_value', "payment_method 'Bitcoin' is not a configured value (config/categorical-values.yaml)"],
       ]);
       expect(counts.detail.transactions).toEqual({ in: 6, out: 5, rejected: 1, byReason: { unknown_value: 1 } });

@@ -111,7 +111,7 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
           order('W4', '0.00'), // no line at all: order_without_lines
           order('W5', '10.00', { customer_id: 'NOBODY' }), // orphan_customer: its line is an orphan
           order('W6', '10.00'), // its line's later version is invalid: the earlier one loads
-          order('W7', '10.00', { payment_method: 'Cash' }), // the valid version of W7: loads
+          order('W7', '10.00', { payment_method: 'Credit Card' }), // the valid version of W7: loads
           order('W7', '10.00', { transaction_date: '2024-02-30' }), // later but invalid_date
           order('W8', '20.00'), // both versions of its line valid: the later wins, the total follows it
           order('W9', '10.00'), // every version of its line invalid: each keeps its reason
@@ -164,7 +164,7 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
       expect(await ids('SELECT transaction_id, payment_method, total_amount FROM production.transactions ORDER BY 1')).toEqual([
         'W1 UPI 30.00',
         'W6 UPI 10.00',
-        'W7 Cash 10.00',
+        'W7 Credit Card 10.00',
         'W8 UPI 20.00',
       ]);
       expect(await ids('SELECT item_id, quantity, line_total FROM production.transaction_items ORDER BY 1')).toEqual([

@@ -179,7 +179,9 @@ describe('injected defects against their manifest', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(20);
+    // 20 at seed 11: the draws share the rate with the whole-order and later-invalid kinds, and an
+    // order going whole with a bad line carries no spelling variant (it never reaches production).
+    expect(checked).toBeGreaterThan(15);
     const config = categoricalValues();
     const canonicalOnly = async (field: CategoricalField, sql: string) => {
       const { rows } = await env.pool.query<{ value: string }>(sql);

@@ -175,7 +175,7 @@ describe('a source folder with only some of the four files', () => {
     expect(byKey.D003).toMatchObject({ stage: 'transform', entity: 'transactions', reasonCode: 'orphan_customer' });
     expect(byKey.D003.message).toBe('customer CUST-NOBODY is unknown: not in production, and this run has no customers file');
     expect(byKey.DI04).toMatchObject({ entity: 'transaction_items', reasonCode: 'orphan_transaction' });
-    expect(byKey.DI04.message).toBe('transaction D003 was rejected in this run');
+    expect(byKey.DI04.message).toBe('transaction D003 was rejected in this run (orphan_customer)');
     expect(byKey.DI05).toMatchObject({ entity: 'transaction_items', reasonCode: 'orphan_product' });
     expect(byKey.DI05.message).toBe('product PROD-NOWHERE is unknown: not in production, and this run has no products file');
     expect(byKey.DI06).toMatchObject({ entity: 'transaction_items', reasonCode: 'orphan_transaction' });

@@ -152,7 +152,7 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
         'transactions W2@3 order_line_rejected: order W2 is rejected whole with its line W2-b (invalid_number)',
         "transactions W3@4 total_amount_mismatch: total_amount 30.01 differs from the sum of its lines' line_total 30.00",
         'transactions W4@5 order_without_lines: order W4 has no order lines',
-        'transactions W5@6 orphan_customer: customer NOBODY does not exist',
+        'transactions W5@6 orphan_customer: customer NOBODY is unknown: not in production, nor among the customers this run loaded',
         "transactions W7@9 invalid_date: transaction_date '2024-02-30' is not a date YYYY-MM-DD",
         'transactions W9@11 order_line_rejected: order W9 is rejected whole with its line W9-a (missing_required)',
       ]);
@@ -209,8 +209,8 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
 
     it('judges an order on the lines it would have, keeping the production version when it fails', async () => {
       expect(await rejectsOf('w2')).toEqual([
-        'transaction_items W10-a@5 orphan_product: product NOPE does not exist',
-        'transaction_items W11-a@6 orphan_transaction: transaction W11 does not exist',
+        'transaction_items W10-a@5 orphan_product: product NOPE is unknown: not in production, and this run has no products file',
+        'transaction_items W11-a@6 orphan_transaction: transaction W11 is unknown: not in production, nor among the transactions this run loaded',
         'transaction_items W6-a@2 order_rejected: order W6 is rejected whole: total_amount 99.00 differs from the sum of its lines 10.00',
         'transaction_items W7-b@3 order_rejected: order W7 is rejected whole (production keeps its earlier version): ' +
           "its production total_amount 10.00 differs from the sum of its lines with this run's 20.00",

@@ -206,6 +206,26 @@ describe('injected defects against their manifest', () => {
     expect([...named].sort()).toEqual([...new Set(methods)].sort());
   });
 
+  it('keeps names and phones as written (trimmed), with the phone also in E.164 form', async () => {
+    // Each loaded customer against its latest staged line (the one that won).
+    const { rows } = await env.pool.query<{ customers: number; changed: number; unparsed: number; not_e164: number }>(
+      `WITH latest AS (
+         SELECT DISTINCT ON (btrim(s.customer_id)) btrim(s.customer_id) AS customer_id, s.first_name, s.last_name, s.phone
+           FROM staging.customers s WHERE s.run_id = $1
+          ORDER BY btrim(s.customer_id), s.source_file DESC, s.source_line DESC)
+       SELECT count(*)::int AS customers,
+              count(*) FILTER (WHERE (p.first_name, p.last_name, p.phone)
+                               IS DISTINCT FROM (btrim(l.first_name), btrim(l.last_name), nullif(btrim(l.phone), '')))::int AS changed,
+              count(*) FILTER (WHERE p.phone IS NOT NULL AND p.phone_e164 IS NULL)::int AS unparsed,
+              count(*) FILTER (WHERE p.phone_e164 !~ '^[+][1-9][0-9]{6,14}$')::int AS not_e164
+         FROM production.customers p JOIN latest l USING (customer_id)`,
+      [report.runId],
+    );
+    // Every generated phone is an international number that parses.
+    expect(rows[0]).toEqual({ customers: expect.any(Number), changed: 0, unparsed: 0, not_e164: 0 });
+    expect(rows[0].customers).toBeGreaterThan(1500);
+  });
+
   it('adds up for every file and every stage (docs/contract.md section 3)', () => {
     expect(report.accountingBalanced).toBe(true);
     for (const m of manifests) {

@@ -9,6 +9,10 @@
 -- unknown_reason name the first unknown one the transform rejects the line for (NULL: none);
 -- learn_customers.sql has already made the values of `keep` fields known. phone_region is the
 -- country's ISO region ('' when it has none), the default region of its phone's E.164 form.
+-- Each lookup is a LATERAL ... LIMIT 1 so that it stays a parameterised scan the planner can put
+-- under a Memoize node keyed by the raw value: a run has a handful of distinct spellings, so the
+-- fold (a regexp_replace) and the index probe run once per spelling, not once per row. As a plain
+-- hash join the fold ran for every row: ~+30% on the 1M-order transactions build.
 CREATE UNLOGGED TABLE {{table}} AS
 SELECT s.ctid                                                      AS line_ctid,
        s.source_file,
@@ -54,7 +58,16 @@ SELECT s.ctid                                                      AS line_ctid,
           max(reason_code) FILTER (WHERE field = 'age_group')   AS age_group_reason
      FROM ops.categorical_fields
  ) f
-  LEFT JOIN ops.categorical_values country   ON country.field = 'country' AND country.key = ops.fold_key(c.country)
-  LEFT JOIN ops.categorical_values state     ON state.field = 'state' AND state.key = ops.fold_key(c.state)
-  LEFT JOIN ops.categorical_values age_group ON age_group.field = 'age_group' AND age_group.key = ops.fold_key(c.age_group)
+  LEFT JOIN LATERAL (
+    SELECT v.value, v.region FROM ops.categorical_values v
+     WHERE v.field = 'country' AND v.key = ops.fold_key(c.country) LIMIT 1
+  ) country ON true
+  LEFT JOIN LATERAL (
+    SELECT v.value FROM ops.categorical_values v
+     WHERE v.field = 'state' AND v.key = ops.fold_key(c.state) LIMIT 1
+  ) state ON true
+  LEFT JOIN LATERAL (
+    SELECT v.value FROM ops.categorical_values v
+     WHERE v.field = 'age_group' AND v.key = ops.fold_key(c.age_group) LIMIT 1
+  ) age_group ON true
  WHERE s.run_id = $1

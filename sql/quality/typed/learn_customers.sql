@@ -9,6 +9,9 @@ SELECT DISTINCT ON (x.field, x.key) x.field, x.key, x.spelling, 'learned', $1
           FROM staging.customers s
          CROSS JOIN LATERAL (VALUES ('country', s.country), ('state', s.state), ('age_group', s.age_group)) AS v(field, text)
          WHERE s.run_id = $1
+           -- A value written exactly as a known spelling needs no fold: most rows stop here.
+           AND NOT EXISTS (SELECT 1 FROM ops.categorical_values exact
+                            WHERE exact.field = v.field AND exact.value = btrim(v.text))
            AND EXISTS (SELECT 1 FROM ops.categorical_fields k
                         WHERE k.field IN ('country', 'state', 'age_group') AND k.on_unknown = 'keep')) x
   JOIN ops.categorical_fields f ON f.field = x.field AND f.on_unknown = 'keep'

@@ -42,6 +42,12 @@ SELECT s.ctid                                                      AS line_ctid,
           max(reason_code) FILTER (WHERE field = 'sub_category')   AS sub_category_reason
      FROM ops.categorical_fields
  ) f
-  LEFT JOIN ops.categorical_values category     ON category.field = 'category' AND category.key = ops.fold_key(c.category)
-  LEFT JOIN ops.categorical_values sub_category ON sub_category.field = 'sub_category' AND sub_category.key = ops.fold_key(c.sub_category)
+  LEFT JOIN LATERAL (
+    SELECT v.value FROM ops.categorical_values v
+     WHERE v.field = 'category' AND v.key = ops.fold_key(c.category) LIMIT 1
+  ) category ON true
+  LEFT JOIN LATERAL (
+    SELECT v.value FROM ops.categorical_values v
+     WHERE v.field = 'sub_category' AND v.key = ops.fold_key(c.sub_category) LIMIT 1
+  ) sub_category ON true
  WHERE s.run_id = $1

@@ -47,6 +47,8 @@ SELECT s.ctid                                                      AS line_ctid,
           max(reason_code) FILTER (WHERE field = 'payment_method')   AS payment_method_reason
      FROM ops.categorical_fields
  ) f
-  LEFT JOIN ops.categorical_values payment_method
-         ON payment_method.field = 'payment_method' AND payment_method.key = ops.fold_key(t.payment_method)
+  LEFT JOIN LATERAL (
+    SELECT v.value FROM ops.categorical_values v
+     WHERE v.field = 'payment_method' AND v.key = ops.fold_key(t.payment_method) LIMIT 1
+  ) payment_method ON true
  WHERE s.run_id = $1

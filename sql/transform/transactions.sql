@@ -188,7 +188,11 @@ quarantined AS (
              format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
            WHEN 'order_line_rejected' THEN
              format('order %s is rejected whole with its line %s', d.transaction_id, d.bad_line)
-           WHEN 'order_without_lines' THEN format('order %s has no order lines', d.transaction_id)
+           -- Say whether the run brought lines at all: a folder of order headers only has none.
+           WHEN 'order_without_lines' THEN format('order %s has no order lines: none in production, %s', d.transaction_id,
+             CASE WHEN EXISTS (SELECT 1 FROM ops.file_accounting f WHERE f.run_id = $1 AND f.entity = 'transaction_items')
+                         OR EXISTS (SELECT 1 FROM staging.transaction_items s WHERE s.run_id = $1)
+                  THEN 'nor in this run''s transaction items' ELSE 'and this run has no transaction_items file' END)
            WHEN 'total_amount_mismatch' THEN
              format('total_amount %s differs from the sum of its lines'' line_total %s', d.total_amount, d.lines_total)
            -- Say whether the run brought customers at all: a folder of new orders only has none.

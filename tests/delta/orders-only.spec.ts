@@ -269,6 +269,84 @@ describe('a source folder with only some of the four files', () => {
     expect(versions.rows.map((v) => v.is_current)).toEqual([false, true]);
   });
 
+  it('runs a folder of order lines only: a line loads when its production order still adds up, others are rejected saying why', async () => {
+    // Two orders of the generated batch, with one of their lines each.
+    const { rows: orders } = await env.pool.query<{ transaction_id: string; total_amount: string; item: string }>(
+      `SELECT t.transaction_id, t.total_amount::text,
+              (SELECT row(i.item_id, i.transaction_id, i.product_id, i.quantity, i.unit_price::text, i.discount_percentage::text, i.line_total::text)::text
+                 FROM production.transaction_items i WHERE i.transaction_id = t.transaction_id ORDER BY i.item_id LIMIT 1) AS item
+         FROM production.transactions t WHERE t.transaction_id NOT LIKE 'D%' ORDER BY t.transaction_id LIMIT 2`,
+    );
+    const [grown, restated] = orders;
+    const restatedLine = restated.item.slice(1, -1); // the composite's text without its parentheses: the CSV line as stored
+    const p1 = known.products[0].id;
+    const folder = writeFolder('lines-only', {
+      'transaction_items.csv': [
+        ITEMS,
+        // A new line for a production order: its total would no longer equal its lines.
+        `DL01,${grown.transaction_id},${p1},1,7.00,0,7.00`,
+        // A line delivered again as production holds it: the order still adds up.
+        restatedLine,
+        // A line of an order nobody has sent.
+        `DL02,DX99,${p1},1,7.00,0,7.00`,
+      ],
+    });
+    const restatedItem = restatedLine.split(',')[0];
+    const masterBefore = await masterData();
+
+    const run = await runToEnd(client.startRun({ source: folder }));
+
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(run.absentFiles).toEqual(['customers.csv', 'products.csv', 'transactions.csv']);
+    expectBalanced(run);
+    expect(await masterData()).toEqual(masterBefore);
+    const byKey = Object.fromEntries((await rejectsOf(run.runId)).rejects.map((r) => [r.recordKey, r]));
+    expect(Object.keys(byKey).sort()).toEqual(['DL01', 'DL02']);
+    expect(byKey.DL01.reasonCode).toBe('order_rejected');
+    expect(byKey.DL01.message).toMatch(new RegExp(`^order ${grown.transaction_id} is rejected whole \\(production keeps its earlier version\\)`));
+    expect(byKey.DL02.reasonCode).toBe('orphan_transaction');
+    expect(byKey.DL02.message).toBe('transaction DX99 is unknown: not in production, and this run has no transactions file');
+    expect(await keys(`SELECT item_id AS key FROM production.transaction_items WHERE last_run_id = $1`, [run.runId])).toEqual([restatedItem]);
+    const total = await env.pool.query<{ total: string; lines: string }>(
+      `SELECT total_amount::text AS total, (SELECT sum(line_total)::text FROM production.transaction_items WHERE transaction_id = $1) AS lines
+         FROM production.transactions WHERE transaction_id = $1`,
+      [grown.transaction_id],
+    );
+    expect(total.rows[0]).toEqual({ total: grown.total_amount, lines: grown.total_amount });
+  });
+
+  it('runs a folder of order headers only: a restated order loads, a new order without lines is rejected saying the run had no lines file', async () => {
+    const { rows } = await env.pool.query<Record<string, string>>(
+      `SELECT transaction_id, customer_id, transaction_date::text, transaction_time::text, payment_method, total_amount::text
+         FROM production.transactions WHERE transaction_id NOT LIKE 'D%' ORDER BY transaction_id DESC LIMIT 1`,
+    );
+    const t = rows[0];
+    const folder = writeFolder('headers-only', {
+      'transactions.csv': [
+        TRANSACTIONS,
+        // The same order with a corrected shipping address: its production lines still add up.
+        `${t.transaction_id},${t.customer_id},${t.transaction_date},${t.transaction_time},${t.payment_method},"99 Corrected Rd",${t.total_amount}`,
+        `DX30,${known.customers[0].id},2025-02-01,10:00:00,UPI,"1 Main St",10.00`,
+      ],
+    });
+
+    const run = await runToEnd(client.startRun({ source: folder }));
+
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(run.absentFiles).toEqual(['customers.csv', 'products.csv', 'transaction_items.csv']);
+    expectBalanced(run);
+    const rejects = (await rejectsOf(run.runId)).rejects;
+    expect(rejects.map((r) => [r.recordKey, r.reasonCode, r.message])).toEqual([
+      ['DX30', 'order_without_lines', 'order DX30 has no order lines: none in production, and this run has no transaction_items file'],
+    ]);
+    const stored = await env.pool.query<{ shipping_address: string }>('SELECT shipping_address FROM production.transactions WHERE transaction_id = $1', [
+      t.transaction_id,
+    ]);
+    expect(stored.rows[0].shipping_address).toBe('99 Corrected Rd');
+  });
+
   it('refuses a folder with none of the four files in one line, for a run and for a replay', async () => {
     const empty = writeFolder('notes-only', { 'README.txt': ['nothing here yet'] });
     const expected = `no input file in ${empty}: expected at least one of customers.csv, products.csv, transactions.csv, transaction_items.csv (or their .part-NNNN.csv parts)`;
@@ -282,6 +360,6 @@ describe('a source folder with only some of the four files', () => {
     expect(((await again.json()) as { message: string }).message).toBe(expected);
 
     const { rows } = await env.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ops.runs`);
-    expect(Number(rows[0].n)).toBe(4);
+    expect(Number(rows[0].n)).toBe(6);
   });
 });

@@ -151,7 +151,7 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
         'transaction_items W9-a@15 missing_required: required value blank: product_id',
         'transactions W2@3 order_line_rejected: order W2 is rejected whole with its line W2-b (invalid_number)',
         "transactions W3@4 total_amount_mismatch: total_amount 30.01 differs from the sum of its lines' line_total 30.00",
-        'transactions W4@5 order_without_lines: order W4 has no order lines',
+        "transactions W4@5 order_without_lines: order W4 has no order lines: none in production, nor in this run's transaction items",
         'transactions W5@6 orphan_customer: customer NOBODY is unknown: not in production, nor among the customers this run loaded',
         "transactions W7@9 invalid_date: transaction_date '2024-02-30' is not a date YYYY-MM-DD",
         'transactions W9@11 order_line_rejected: order W9 is rejected whole with its line W9-a (missing_required)',

@@ -36,6 +36,12 @@
 -- transform_orders for transaction_items.sql: an order with lines but no staged header is judged
 -- with its production header (which stays as it is either way) or is missing.
 --
+-- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
+-- Performance: nothing is parsed here and staged is read once; the lines are read from
+-- transform_order_lines (checked and de-duplicated once), production lines only for touched orders.
+-- Reads the run's typed table ({{transactions}}: values trimmed, blank NULL, parsed once; libs/pipeline
+-- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
+-- staging by its ctid, only for the lines that need it.
 WITH staged AS (
   SELECT t.line_ctid,
          t.source_file,

@@ -1,6 +1,7 @@
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import type { AppConfig } from '@ecom/config';
 import { parseInputFileName, type GenerateParams } from '@ecom/contracts';
 import { csvLine } from '../apps/generator/src/generation/csv-line';
 import { generateToFolder, type GenerateToFolderOptions } from '../apps/generator/src/generation/generate-to-folder';
@@ -79,4 +80,16 @@ export async function writeRejectHeavyData(
     customers += delayed.records;
   }
   return { cleanDir, rejectHeavyDir, registrationDate, customersMoved, customers };
+}
+
+/**
+ * The scenario rejects most orders on purpose, to time the pipeline under that load: with the
+ * configured reject limits (quality.maxRejectPercent) the run would stop at the transform, so it
+ * runs with none. Its report still shows the rates and the F they earn.
+ */
+export function withoutRejectLimits(config: AppConfig): AppConfig {
+  return {
+    ...config,
+    quality: { ...config.quality, maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } },
+  };
 }

@@ -9,7 +9,7 @@ import { clearQueuePrefix } from '@ecom/pipeline';
 import { PipelineApiClient } from './api-client';
 import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchOptions } from './bench-args';
 import { measureFloors } from './bench-floors';
-import { writeRejectHeavyData } from './bench-reject-heavy';
+import { withoutRejectLimits, writeRejectHeavyData } from './bench-reject-heavy';
 import { startPipeline } from './in-process';
 import { PeakRss } from './peak-rss';
 import {
@@ -171,7 +171,9 @@ async function rejectHeavyScenario(bench: Bench): Promise<void> {
     threads: cpus().length,
   });
   const clean = await onFreshDatabase(config, (client) => timedRun(bench, client, 'clean', { source: data.cleanDir }));
-  const heavy = await onFreshDatabase(config, (client) => timedRun(bench, client, 'reject-heavy', { source: data.rejectHeavyDir }));
+  const heavy = await onFreshDatabase(withoutRejectLimits(config), (client) =>
+    timedRun(bench, client, 'reject-heavy', { source: data.rejectHeavyDir }),
+  );
   const what =
     `reject-heavy vs clean input: ${transactions.toLocaleString('en-US')} transactions each (source runs, fresh database each); ` +
     `in reject-heavy ${data.customersMoved.toLocaleString('en-US')} of ${data.customers.toLocaleString('en-US')} customers ` +

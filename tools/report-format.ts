@@ -46,7 +46,25 @@ export function formatRunSummary(report: RunReport): string {
   if (report.quality) {
     const q = report.quality;
     out.push('');
-    out.push(`quality score ${q.score.toFixed(1)} (grade ${q.grade}, threshold ${q.threshold}) ${q.passed ? 'passed' : 'FAILED'}`);
+    out.push(
+      `quality score ${q.score.toFixed(1)} (grade ${q.grade}, threshold ${q.threshold}) ${q.passed ? 'passed' : 'FAILED'}` +
+        ` (whole run; staging checks ${q.stagingScore.toFixed(1)}, grade ${q.stagingGrade})`,
+    );
+    if (q.rejectRates.length > 0) {
+      out.push(
+        table(
+          ['rejects (all stages)', 'records', 'rejected', 'rate', 'limit', 'top reasons'],
+          q.rejectRates.map((r) => [
+            r.entity,
+            num(r.records),
+            num(r.ingestRejects + r.transformRejects),
+            `${(100 * r.rejectRate).toFixed(1)}%`,
+            r.maxRejectPercent === null ? '-' : `${r.maxRejectPercent}%${r.passed ? '' : ' OVER'}`,
+            r.topReasons.map((t) => `${t.reason} ${num(t.count)}`).join(', ') || '-',
+          ]),
+        ),
+      );
+    }
   }
   if (report.rejectsByReason.length > 0) {
     out.push('');

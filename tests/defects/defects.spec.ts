@@ -25,7 +25,13 @@ describe('injected defects against their manifest', () => {
   let manifests: FileManifest[];
 
   beforeAll(async () => {
-    env = await createTestEnv('defects', { generator: { partSize: 1500 } });
+    // A 5% defect rate rejects more than 5% of orders (their own defects plus the orders of rejected
+    // customers): the reject limits would stop the run at the transform, and this suite needs it to
+    // the end. The grade still has to see every reject (below).
+    env = await createTestEnv('defects', {
+      generator: { partSize: 1500 },
+      quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } },
+    });
     pipeline = await startPipeline(env.config);
     const client = new PipelineApiClient(pipeline.baseUrl);
     const { runId } = await client.startRun({ customers: 2000, products: 600, transactions: 3000, seed: 11, defects: 0.05 });
@@ -224,6 +230,31 @@ describe('injected defects against their manifest', () => {
     // Every generated phone is an international number that parses.
     expect(rows[0]).toEqual({ customers: expect.any(Number), changed: 0, unparsed: 0, not_e164: 0 });
     expect(rows[0].customers).toBeGreaterThan(1500);
+  });
+
+  it('grades the whole run: per entity, every stage\'s rejects against the records read, as the manifest counts them', () => {
+    const quality = report.quality;
+    expect(quality).not.toBeNull();
+    if (!quality) return;
+    const expected = Object.keys(ENTITY_SPECS).map((entity) => {
+      const files = manifests.filter((m) => m.entity === entity);
+      const records = files.reduce((sum, m) => sum + m.records, 0);
+      const rejects = files.flatMap((m) => m.rejects);
+      return {
+        entity,
+        records,
+        ingestRejects: rejects.filter((r) => r.stage === 'ingest').length,
+        transformRejects: rejects.filter((r) => r.stage === 'transform').length,
+        rate: Number((rejects.length / records).toFixed(6)),
+      };
+    });
+    expect(quality.rejectRates.map((r) => ({ entity: r.entity, records: r.records, ingestRejects: r.ingestRejects, transformRejects: r.transformRejects, rate: r.rejectRate }))).toEqual(expected);
+    expect(quality.rejectRates.every((r) => r.maxRejectPercent === null && r.passed)).toBe(true);
+    const worst = Math.max(...expected.map((e) => e.rate));
+    expect(worst).toBeGreaterThan(0.05);
+    // The staging checks alone score the batch high; the whole-run score cannot be above what the worst entity kept.
+    expect(quality.score).toBe(Math.min(quality.stagingScore, Number((100 * (1 - worst)).toFixed(2))));
+    expect(quality.score).toBeLessThan(quality.stagingScore);
   });
 
   it('adds up for every file and every stage (docs/contract.md section 3)', () => {

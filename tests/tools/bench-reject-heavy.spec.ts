@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { RunReport } from '@ecom/contracts';
+import type { QualityReport, RunReport } from '@ecom/contracts';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../tools/api-client';
-import { dayAfter, delayRegistrations, writeRejectHeavyData, type RejectHeavyData } from '../../tools/bench-reject-heavy';
+import { dayAfter, delayRegistrations, withoutRejectLimits, writeRejectHeavyData, type RejectHeavyData } from '../../tools/bench-reject-heavy';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 
 describe('bench: reject-heavy customers file', () => {
@@ -37,19 +37,33 @@ describe('bench: reject-heavy input', () => {
   let env: TestEnv;
   let pipeline: RunningPipeline;
   let data: RejectHeavyData;
+  let limited: RunReport;
+  let limitedQuality: QualityReport;
+  let productionAfterLimited: number;
   let heavy: RunReport;
 
   const csv = (dir: string, file: string) => parse(readFileSync(join(dir, file), 'utf8'), { columns: true }) as Array<Record<string, string>>;
 
   beforeAll(async () => {
     env = await createTestEnv('bench_reject_heavy');
-    pipeline = await startPipeline(env.config);
-    const client = new PipelineApiClient(pipeline.baseUrl);
     data = await writeRejectHeavyData(
       join(env.config.dataRoot, 'scenario'),
       { customers: 100, products: 30, transactions: 600, seed: 5, startDate: '2024-01-01', endDate: '2024-12-31' },
       { partSize: env.config.generator.partSize, shop: env.config.generator.model },
     );
+    // First with the configured reject limits, as a user would run this folder.
+    pipeline = await startPipeline(env.config);
+    let client = new PipelineApiClient(pipeline.baseUrl);
+    const first = await client.startRun({ source: data.rejectHeavyDir });
+    limited = await client.waitForRun(first.runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
+    limitedQuality = (await (await fetch(`${pipeline.baseUrl}/runs/${first.runId}/quality`)).json()) as QualityReport;
+    productionAfterLimited = Number(
+      (await env.pool.query<{ n: string }>('SELECT (SELECT count(*) FROM production.customers) + (SELECT count(*) FROM production.transactions) AS n')).rows[0].n,
+    );
+    await pipeline.close();
+    // Then as the bench runs it: no limits, so the run goes to the end to be timed.
+    pipeline = await startPipeline(withoutRejectLimits(env.config));
+    client = new PipelineApiClient(pipeline.baseUrl);
     const { runId } = await client.startRun({ source: data.rejectHeavyDir });
     heavy = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
   });
@@ -72,6 +86,23 @@ describe('bench: reject-heavy input', () => {
     }
   });
 
+  it('fails at the transform under the configured limits, naming orders, their rate and reason; production and warehouse untouched', async () => {
+    expect({ status: limited.status, failedStage: limited.failedStage }).toEqual({ status: 'failed', failedStage: 'transform' });
+    expect(limited.error).toMatch(
+      /^reject rate over its limit \(quality\.maxRejectPercent\) for transactions: \d+\.\d% of 600 records rejected \(\d+; limit 5%\), top reasons before_registration \d+; transaction_items: .*orphan_transaction/,
+    );
+    expect(limited.stages.find((s) => s.stage === 'warehouse')?.status).toBe('pending');
+    // Nothing of the transform committed: production stayed as it was (empty, a fresh database).
+    expect(productionAfterLimited).toBe(0);
+    // The verdict is kept: the whole-run grade sees the rejects, the staging checks alone did not.
+    expect(limitedQuality).toMatchObject({ grade: 'F', passed: false });
+    expect(limitedQuality.stagingGrade).toMatch(/^[AB]$/);
+    const orders = limitedQuality.rejectRates.find((r) => r.entity === 'transactions');
+    expect(orders).toMatchObject({ records: 600, ingestRejects: 0, maxRejectPercent: 5, passed: false });
+    expect(orders?.topReasons[0].reason).toBe('before_registration');
+    expect(limitedQuality.score).toBe(Number((100 * (1 - Math.max(...limitedQuality.rejectRates.map((r) => r.rejectRate)))).toFixed(2)));
+  });
+
   it("gets exactly the moved customers' orders rejected as before_registration, and their lines as orphans", () => {
     expect(heavy.status).toBe('succeeded');
     expect(heavy.accountingBalanced).toBe(true);
@@ -89,5 +120,12 @@ describe('bench: reject-heavy input', () => {
       ]),
     );
     expect(heavy.rejectsByReason).toHaveLength(2);
+    // Run to the end without limits, it still grades F and says why.
+    expect(heavy.quality).toMatchObject({ grade: 'F', passed: true });
+    expect(heavy.quality?.rejectRates.find((r) => r.entity === 'transactions')).toMatchObject({
+      records: 600,
+      transformRejects: lateOrders.size,
+      maxRejectPercent: null,
+    });
   });
 });

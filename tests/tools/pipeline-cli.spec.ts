@@ -62,7 +62,20 @@ describe('run summary', () => {
       },
     ],
     files: [{ sourceFile: 'customers.csv', entity: 'customers', linesRead: 1000, rowsLanded: 998, rowsQuarantined: 2, blankLines: 1 }],
-    quality: { score: 97.25, grade: 'A', threshold: 70, passed: true },
+    quality: {
+      score: 97.25,
+      grade: 'A',
+      threshold: 70,
+      passed: true,
+      stagingScore: 99,
+      stagingGrade: 'A',
+      rejectRates: [
+        {
+          entity: 'transactions', records: 400, ingestRejects: 2, transformRejects: 9, rejectRate: 0.0275, maxRejectPercent: 5, passed: true,
+          topReasons: [{ reason: 'orphan_customer', count: 6 }, { reason: 'field_count', count: 2 }],
+        },
+      ],
+    },
     rejectsByReason: [{ stage: 'ingest', reasonCode: 'field_count', count: 2 }],
     accountingBalanced: true,
   };
@@ -72,7 +85,8 @@ describe('run summary', () => {
     expect(text).toContain('run r1 (generate): SUCCEEDED in 4.00s');
     expect(text).toMatch(/ingest\s+succeeded\s+2\.00s\s+10,500\s+10,498\s+2/);
     expect(text).toMatch(/customers\.csv\s+1,000\s+998\s+2\s+1/);
-    expect(text).toContain('quality score 97.3 (grade A, threshold 70) passed');
+    expect(text).toContain('quality score 97.3 (grade A, threshold 70) passed (whole run; staging checks 99.0, grade A)');
+    expect(text).toMatch(/transactions\s+400\s+11\s+2\.8%\s+5%\s+orphan_customer 6, field_count 2/);
     expect(text).toMatch(/ingest\s+field_count\s+2/);
     expect(text).toContain('accounting: every file and stage adds up');
   });

@@ -45,6 +45,23 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     expect(message).toContain('quality.threshold (QUALITY_THRESHOLD)');
   });
 
+  it('reads per-entity reject limits, null for none, and names a wrong one by its key', () => {
+    expect(loadConfig({ env: {} }).quality.maxRejectPercent).toEqual({ customers: 10, products: 10, transactions: 5, transaction_items: 5 });
+    const off = loadConfig({ env: {}, overrides: { quality: { maxRejectPercent: { transactions: null } } } });
+    expect(off.quality.maxRejectPercent).toMatchObject({ transactions: null, transaction_items: 5 });
+    const bad = (maxRejectPercent: Record<string, unknown>) => {
+      try {
+        loadConfig({ env: {}, overrides: { quality: { maxRejectPercent } } as never });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(bad({ transactions: 150 })).toContain('quality.maxRejectPercent.transactions: transactions must not be greater than 100, got 150');
+    expect(bad({ customers: '5%' })).toContain('quality.maxRejectPercent.customers: customers must be a number');
+    expect(bad({ orders: 5 })).toContain('quality.maxRejectPercent.orders: property orders should not exist');
+  });
+
   it('refuses unknown keys and broken YAML in the file, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecom-config-'));
     const typo = join(dir, 'typo.yaml');

@@ -115,9 +115,22 @@ export class GeneratorDefaults {
   @ValidateNested() @Type(() => GeneratorModel) model!: GeneratorModel;
 }
 
+/**
+ * Per entity, the largest share (percent) of its input records that the stages together may
+ * reject before the run fails at the transform; null or left out: no limit (docs/quality.md).
+ */
+export class MaxRejectPercent {
+  @IsOptional() @IsNumber() @Min(0) @Max(100) customers?: number | null;
+  @IsOptional() @IsNumber() @Min(0) @Max(100) products?: number | null;
+  @IsOptional() @IsNumber() @Min(0) @Max(100) transactions?: number | null;
+  @IsOptional() @IsNumber() @Min(0) @Max(100) transaction_items?: number | null;
+}
+
 export class QualityConfig {
   /** A run whose quality score is below this fails at the validator. */
   @IsNumber() @Min(0) @Max(100) threshold!: number;
+  /** Left out: no entity has a limit. */
+  @IsOptional() @ValidateNested() @Type(() => MaxRejectPercent) maxRejectPercent?: MaxRejectPercent;
 }
 
 /** Why a string is not a cron pattern BullMQ's job schedulers can run, or undefined when it is one. */

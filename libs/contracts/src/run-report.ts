@@ -61,11 +61,38 @@ export interface FileReport {
   blankLines: number;
 }
 
+/** One entity's rejects in one run, every stage together, against its limit (ops.reject_rates). */
+export interface EntityRejectRate {
+  entity: string;
+  /** Records read from the entity's input files. */
+  records: number;
+  ingestRejects: number;
+  transformRejects: number;
+  /** (ingestRejects + transformRejects) / records, 0..1. */
+  rejectRate: number;
+  /** The limit in force (quality.maxRejectPercent.<entity>), in percent; null: none. */
+  maxRejectPercent: number | null;
+  passed: boolean;
+  /** The most frequent reasons, most first (at most three). */
+  topReasons: Array<{ reason: string; count: number }>;
+}
+
+/**
+ * The run's quality verdict. score and grade are the whole run's: the lower of the staging checks'
+ * score (the validator's) and 100 × (1 − the worst entity's reject rate over every stage), so a
+ * run that lost most of its orders cannot grade A. passed: the validator passed the run and no
+ * entity is over its reject limit.
+ */
 export interface QualitySummary {
   score: number;
   grade: string;
   threshold: number;
   passed: boolean;
+  /** The validator's score and grade of the staging checks alone. */
+  stagingScore: number;
+  stagingGrade: string;
+  /** Per entity, once the transform measured them; empty before. */
+  rejectRates: EntityRejectRate[];
 }
 
 /** Where a check ran: the validator on staging, transform and warehouse on the layer they wrote. */
@@ -103,9 +130,14 @@ export interface QualityCheckReport {
  */
 export interface QualityReport {
   runId: string;
+  /** The whole run's (see QualitySummary); null for a run the validator never checked. */
   score: number | null;
   grade: string | null;
   threshold: number | null;
   passed: boolean;
+  stagingScore: number | null;
+  stagingGrade: string | null;
+  /** Per entity: rejects of every stage against the limits; empty until the transform measured them. */
+  rejectRates: EntityRejectRate[];
   checks: QualityCheckReport[];
 }

@@ -11,6 +11,7 @@ import type {
   StageReport,
 } from '@ecom/contracts';
 import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
+import { rejectRate, type RejectRateRow } from '@ecom/pipeline';
 import { RejectsRepository } from './rejects.repository';
 import { rejectTotals } from './rejects.service';
 import { RunsRepository, type ProfileRow, type QualityCheckRow, type QualityScoreRow, type StageRow } from './runs.repository';
@@ -34,8 +35,16 @@ function runProfile(runId: string, row: ProfileRow): RunProfile {
   return { runId, computedAt: row.computed_at.toISOString(), ...row.profile };
 }
 
-function qualitySummary(row: QualityScoreRow): QualitySummary {
-  return { score: Number(row.score), grade: row.grade.trim(), threshold: Number(row.threshold), passed: row.passed };
+function qualitySummary(row: QualityScoreRow, rates: RejectRateRow[]): QualitySummary {
+  return {
+    score: Number(row.score),
+    grade: row.grade.trim(),
+    threshold: Number(row.threshold),
+    passed: row.passed,
+    stagingScore: Number(row.staging_score),
+    stagingGrade: row.staging_grade.trim(),
+    rejectRates: rates.map(rejectRate),
+  };
 }
 
 function qualityCheckReport(row: QualityCheckRow): QualityCheckReport {
@@ -95,11 +104,12 @@ export class RunReportService {
   async report(runId: string): Promise<RunReport> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    const [stageRows, fileRows, rejectRows, scoreRow, profileRow, totalsRow] = await Promise.all([
+    const [stageRows, fileRows, rejectRows, scoreRow, rateRows, profileRow, totalsRow] = await Promise.all([
       this.runs.stagesOf(runId),
       this.runs.fileAccountingOf(runId),
       this.runs.rejectsByReasonOf(runId),
       this.runs.qualityScoreOf(runId),
+      this.runs.rejectRatesOf(runId),
       this.runs.profileOf(runId),
       this.rejects.totals(runId),
     ]);
@@ -129,7 +139,7 @@ export class RunReportService {
       stages,
       files,
       absentFiles,
-      quality: scoreRow ? qualitySummary(scoreRow) : null,
+      quality: scoreRow ? qualitySummary(scoreRow, rateRows) : null,
       rejectsByReason: rejectRows.map((row) => ({ stage: row.stage, reasonCode: row.reason_code, count: Number(row.count) })),
       rejectTotals: rejectTotals(totalsRow),
       accountingBalanced: filesBalance && stages.every(stageBalances),
@@ -149,10 +159,11 @@ export class RunReportService {
 
   /** Every stored check of every stage; 404 until some stage has checked the run. */
   async quality(runId: string): Promise<QualityReport> {
-    const [run, scoreRow, checkRows] = await Promise.all([
+    const [run, scoreRow, checkRows, rateRows] = await Promise.all([
       this.runs.findRun(runId),
       this.runs.qualityScoreOf(runId),
       this.runs.qualityChecksOf(runId),
+      this.runs.rejectRatesOf(runId),
     ]);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
     if (!scoreRow && checkRows.length === 0) {
@@ -161,13 +172,17 @@ export class RunReportService {
       );
     }
     const checks = checkRows.map(qualityCheckReport);
-    const summary = scoreRow ? qualitySummary(scoreRow) : undefined;
+    const summary = scoreRow ? qualitySummary(scoreRow, rateRows) : undefined;
+    const rejectRates = rateRows.map(rejectRate);
     return {
       runId,
       score: summary?.score ?? null,
       grade: summary?.grade ?? null,
       threshold: summary?.threshold ?? null,
-      passed: (summary?.passed ?? true) && checks.every((check) => check.status !== 'fail'),
+      passed: (summary?.passed ?? true) && rejectRates.every((r) => r.passed) && checks.every((check) => check.status !== 'fail'),
+      stagingScore: summary?.stagingScore ?? null,
+      stagingGrade: summary?.stagingGrade ?? null,
+      rejectRates,
       checks,
     };
   }

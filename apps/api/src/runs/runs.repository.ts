@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { RunMode, RunParams, RunProfile, RunStatus, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
+import type { RejectRateRow } from '@ecom/pipeline';
 
 /** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. */
 export interface RunRow {
@@ -51,6 +52,8 @@ export interface QualityScoreRow {
   grade: string;
   threshold: string;
   passed: boolean;
+  staging_score: string;
+  staging_grade: string;
 }
 
 export interface QualityCheckRow {
@@ -109,6 +112,10 @@ export class RunsRepository {
 
   async qualityScoreOf(runId: string): Promise<QualityScoreRow | undefined> {
     return (await runSqlFile<QualityScoreRow>(this.pool, 'api/quality_score_of_run', [runId])).rows[0];
+  }
+
+  async rejectRatesOf(runId: string): Promise<RejectRateRow[]> {
+    return (await runSqlFile<RejectRateRow>(this.pool, 'api/reject_rates_of_run', [runId])).rows;
   }
 
   async qualityChecksOf(runId: string): Promise<QualityCheckRow[]> {

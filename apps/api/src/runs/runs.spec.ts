@@ -451,6 +451,9 @@ describe('runs API: launching runs and reading their ledger', () => {
         grade: 'A',
         threshold: 70,
         passed: true,
+        stagingScore: 92.25,
+        stagingGrade: 'A',
+        rejectRates: [],
         // Warnings first, then passes; within them the validator's checks before the later stages'.
         checks: [
           {
@@ -508,6 +511,49 @@ describe('runs API: launching runs and reading their ledger', () => {
       });
     });
 
+    it('grades the whole run once the transform measured the reject rates: the worst entity bounds the score', async () => {
+      const graded = 'quality-rejects';
+      await ledger.createRun(graded, { mode: 'source', inputDir: '/data/batch' });
+      await env.pool.query(`INSERT INTO ops.quality_scores (run_id, score, grade, threshold, passed) VALUES ($1, 100, 'A', 70, true)`, [graded]);
+      await env.pool.query(
+        `INSERT INTO ops.reject_rates (run_id, entity, records, ingest_rejects, transform_rejects, reject_rate, max_reject_pct, passed, top_reasons)
+         VALUES ($1, 'customers', 20, 0, 1, 0.05, 10, true, '[{"reason": "invalid_email", "count": 1}]'),
+                ($1, 'products', 5, 0, 0, 0, 10, true, '[]'),
+                ($1, 'transactions', 50, 1, 40, 0.82, 5, false,
+                 '[{"reason": "total_amount_mismatch", "count": 30}, {"reason": "orphan_customer", "count": 9}, {"reason": "field_count", "count": 1}]'),
+                ($1, 'transaction_items', 120, 0, 90, 0.75, 5, false, '[{"reason": "orphan_transaction", "count": 90}]')`,
+        [graded],
+      );
+      const res = await request(http).get(`/runs/${graded}/quality`).expect(200);
+      // The staging checks alone said 100 (A); 82% of the orders were lost, so the run is 18 (F).
+      expect(res.body).toMatchObject({ score: 18, grade: 'F', threshold: 70, passed: false, stagingScore: 100, stagingGrade: 'A' });
+      expect(res.body.rejectRates[2]).toEqual({
+        entity: 'transactions',
+        records: 50,
+        ingestRejects: 1,
+        transformRejects: 40,
+        rejectRate: 0.82,
+        maxRejectPercent: 5,
+        passed: false,
+        topReasons: [
+          { reason: 'total_amount_mismatch', count: 30 },
+          { reason: 'orphan_customer', count: 9 },
+          { reason: 'field_count', count: 1 },
+        ],
+      });
+      expect(res.body.rejectRates.map((r: { entity: string }) => r.entity)).toEqual(['customers', 'products', 'transactions', 'transaction_items']);
+      const report = (await request(http).get(`/runs/${graded}`).expect(200)).body as RunReport;
+      expect(report.quality).toEqual({
+        score: 18,
+        grade: 'F',
+        threshold: 70,
+        passed: false,
+        stagingScore: 100,
+        stagingGrade: 'A',
+        rejectRates: res.body.rejectRates,
+      });
+    });
+
     it('reports a rebuild, which only the warehouse checks, without a score; a failed reconciliation fails it', async () => {
       const rebuild = 'quality-rebuild';
       await ledger.createRun(rebuild, { mode: 'rebuild', inputDir: '' });
@@ -521,7 +567,7 @@ describe('runs API: launching runs and reading their ledger', () => {
         [rebuild],
       );
       const res = await request(http).get(`/runs/${rebuild}/quality`).expect(200);
-      expect(res.body).toMatchObject({ runId: rebuild, score: null, grade: null, threshold: null, passed: false });
+      expect(res.body).toMatchObject({ runId: rebuild, score: null, grade: null, threshold: null, passed: false, stagingScore: null, rejectRates: [] });
       expect(res.body.checks.map((c: { checkName: string; stage: string; status: string; violations: number; sampleIds: string[] }) => [
         c.checkName,
         c.stage,

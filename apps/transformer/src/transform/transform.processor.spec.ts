@@ -12,7 +12,8 @@ describe('TransformProcessor: the transform stage on the real queue', () => {
   const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
 
   beforeAll(async () => {
-    env = await createTestEnv('transformer_processor');
+    // Three of seven lines rejected on purpose: no reject limit here.
+    env = await createTestEnv('transformer_processor', { quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } } });
     app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     await runtime.ledger.createRun(runId, params);

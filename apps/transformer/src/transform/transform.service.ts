@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { CategoricalValuesConfig } from '@ecom/config';
+import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import type { Entity } from '@ecom/contracts';
-import { QualityChecksConfig, StageFailure, dropTypedTables, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
+import {
+  QualityChecksConfig,
+  StageFailure,
+  dropTypedTables,
+  gateRejectRates,
+  runQualityChecks,
+  type StageContext,
+  type StageCounts,
+} from '@ecom/pipeline';
 import { ProductionRepository, type EntityOutcome } from './production.repository';
 
 /** Parents before children: referential checks read production after the parents were upserted. */
@@ -17,6 +25,7 @@ export class TransformService {
     private readonly pool: Pool,
     private readonly checks: QualityChecksConfig,
     private readonly categorical: CategoricalValuesConfig,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -55,6 +64,10 @@ export class TransformService {
       checks,
       progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
     });
+    // Every stage that rejects records has run: a run that lost too much of an entity stops here,
+    // before production commits and the warehouse loads (docs/quality.md, "Reject rates").
+    const staged = Object.fromEntries(LOAD_ORDER.map((entity) => [entity, detail[entity].in]));
+    await gateRejectRates(ctx.client, this.pool, ctx.runId, staged, { ...this.config.quality.maxRejectPercent });
     const outcomes = Object.values(detail);
     // Same transaction as the upserts: a replay's rejects are resolved exactly when its rows land.
     if (ctx.run.params.replayOf) await this.production.resolveReplayedRejects(ctx.client, ctx.run.params.replayOf, ctx.runId);

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { ANALYSES, ENTITY_SPECS, isFormulaLike, type Entity, type RunReport } from '@ecom/contracts';
 import { DASHBOARD_ENDPOINTS } from '../../apps/api/src/dashboard/dashboard.contract';
 import { categoricalValues, type CategoricalField } from '@ecom/config';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { readDefectManifests } from '../../apps/generator/src/generation/defect-writer';
 import { DEFECT_REASONS, type FileManifest } from '../../apps/generator/src/generation/defects';
 import { PipelineApiClient } from '../../tools/api-client';
@@ -30,7 +30,7 @@ describe('injected defects against their manifest', () => {
     // the end. The grade still has to see every reject (below).
     env = await createTestEnv('defects', {
       generator: { partSize: 1500 },
-      quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } },
+      ...NO_REJECT_LIMITS,
     });
     pipeline = await startPipeline(env.config);
     const client = new PipelineApiClient(pipeline.baseUrl);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RejectPage, RunReport } from '@ecom/contracts';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { ApiError, PipelineApiClient } from '../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 
@@ -78,9 +78,7 @@ describe('replaying corrected rows for a run rejects', () => {
     // The batch below rejects most of its few rows on purpose (to have rejects to replay): far over
     // the reject limits, which would stop it at the transform. Replay is what this suite tests; the
     // limits are tested in libs/pipeline (reject-gate) and tests/tools/bench-reject-heavy.
-    env = await createTestEnv('replay', {
-      quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } },
-    });
+    env = await createTestEnv('replay', NO_REJECT_LIMITS);
     pipeline = await startPipeline(env.config);
     client = new PipelineApiClient(pipeline.baseUrl);
 

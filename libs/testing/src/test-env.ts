@@ -17,6 +17,15 @@ export interface TestEnv {
 }
 
 /**
+ * Config overrides with no reject limit (quality.maxRejectPercent): for suites whose small
+ * fixtures reject a large share of their rows on purpose to test something else. The limits
+ * themselves are tested where they apply (libs/pipeline reject-gate, tests/tools/bench-reject-heavy).
+ */
+export const NO_REJECT_LIMITS = {
+  quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } },
+} satisfies DeepPartial<AppConfig>;
+
+/**
  * A suite's own world: a fresh database `ecom_test_<suite>`, migrated; a BullMQ prefix of its
  * own; a temporary data root. Suites run in parallel without seeing each other.
  */

@@ -3,7 +3,7 @@ import { parseCategoricalValues } from '@ecom/config';
 import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { StageRuntime, buildTypedTables, createWorkerContext, typedTable, type StageCounts } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 import { fillPhoneE164 } from './phone-e164';
 import { TransformService, type TransformDetail } from './transform.service';
@@ -70,7 +70,8 @@ describe('categorical values and personal data', () => {
   let service: TransformService;
 
   beforeAll(async () => {
-    env = await createTestEnv('transformer_categorical');
+    // Each batch rejects one of a handful of rows on purpose: no reject limit here.
+    env = await createTestEnv('transformer_categorical', NO_REJECT_LIMITS);
     app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     service = app.get(TransformService);

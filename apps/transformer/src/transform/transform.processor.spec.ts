@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { JOB_NAMES, stageJobId, type RunParams } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 
 describe('TransformProcessor: the transform stage on the real queue', () => {
@@ -13,7 +13,7 @@ describe('TransformProcessor: the transform stage on the real queue', () => {
 
   beforeAll(async () => {
     // Three of seven lines rejected on purpose: no reject limit here.
-    env = await createTestEnv('transformer_processor', { quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } } });
+    env = await createTestEnv('transformer_processor', NO_REJECT_LIMITS);
     app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     await runtime.ledger.createRun(runId, params);

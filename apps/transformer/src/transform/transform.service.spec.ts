@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { StageFailure, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 import { LOAD_ORDER, TransformService, type TransformDetail } from './transform.service';
 
@@ -128,7 +128,7 @@ describe('TransformService: staging → production, one transaction per run', ()
 
   beforeAll(async () => {
     // One bad line per rule in a handful: far over any reject limit, which is not what this suite tests.
-    env = await createTestEnv('transformer_service', { quality: { maxRejectPercent: { customers: null, products: null, transactions: null, transaction_items: null } } });
+    env = await createTestEnv('transformer_service', NO_REJECT_LIMITS);
     app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     service = app.get(TransformService);

@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from '@ecom/contracts';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 
@@ -17,7 +17,8 @@ describe('whole orders end to end', () => {
   let report: RunReport;
 
   beforeAll(async () => {
-    env = await createTestEnv('e2e_whole_orders');
+    // A hand-made folder that rejects most of its few orders on purpose: no reject limit here.
+    env = await createTestEnv('e2e_whole_orders', NO_REJECT_LIMITS);
     pipeline = await startPipeline(env.config);
     const source = join(env.config.dataRoot, 'sources', 'whole-orders');
     cpSync(join(__dirname, '..', 'fixtures', 'orders', 'whole-orders'), source, { recursive: true });

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { StageFailure, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 import { TransformService, type TransformDetail } from './transform.service';
 
@@ -39,7 +39,8 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
   let service: TransformService;
 
   beforeAll(async () => {
-    env = await createTestEnv('transformer_orders');
+    // Small batches that reject most of their orders on purpose: no reject limit here.
+    env = await createTestEnv('transformer_orders', NO_REJECT_LIMITS);
     app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
     runtime = app.get(StageRuntime);
     service = app.get(TransformService);

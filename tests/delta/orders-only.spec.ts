@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QualityReport, RejectPage, RunReport } from '@ecom/contracts';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { ApiError, PipelineApiClient } from '../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 
@@ -82,7 +82,9 @@ describe('a source folder with only some of the four files', () => {
   };
 
   beforeAll(async () => {
-    env = await createTestEnv('delta_orders_only');
+    // Hand-made folders whose few orders are half orphans on purpose: no reject limit here (the
+    // limits would stop them at the transform, which is not what this suite tests).
+    env = await createTestEnv('delta_orders_only', NO_REJECT_LIMITS);
     pipeline = await startPipeline(env.config);
     client = new PipelineApiClient(pipeline.baseUrl);
     base = await runToEnd(client.startRun({ customers: 40, products: 12, transactions: 120, seed: 12 }));

@@ -288,6 +288,30 @@ fields:
       expect(rows).toEqual([{ phone: '0151 23456789', phone_e164: '+4915123456789', country: 'Germany' }]);
     });
 
+    it('parses only new or changed phones: an unchanged customer keeps the E.164 form production holds', async () => {
+      // A marker production could not have computed: if C30 were parsed again it would be +442079460958.
+      await env.pool.query(`UPDATE production.customers SET phone_e164 = '+440000000000' WHERE customer_id = 'C30'`);
+      const runId3 = 'r-personal-3';
+      await runtime.ledger.createRun(runId3, params);
+      await stage(runId3, 'customers', [
+        customer('C30', { first_name: ' Ronald ', last_name: 'McDonald', phone: '+44 20 7946 0958 ext. 12', country: 'United Kingdom' }),
+        customer('C37', { phone: '+1 415 555 2699' }),
+      ]);
+      await buildTypedTables(env.pool, runId3);
+      const filled = await withTransaction(env.pool, async (client) => {
+        const counts = await fillPhoneE164(client, typedTable('customers', runId3));
+        const { rows } = await client.query('SELECT phone, region, e164 FROM pg_temp.customer_phone_e164 ORDER BY phone');
+        return { counts, rows };
+      });
+      expect(filled).toEqual({
+        counts: { pairs: 1, parsed: 1 },
+        rows: [
+          { phone: '+1 415 555 2699', region: 'US', e164: '+14155552699' },
+          { phone: '+44 20 7946 0958 ext. 12', region: 'GB', e164: '+440000000000' },
+        ],
+      });
+    });
+
     it('parses in bounded batches: any batch size gives the same table', async () => {
       const runId2 = 'r-batches';
       await runtime.ledger.createRun(runId2, params);

@@ -22,10 +22,12 @@ export const PHONE_BATCH = 10_000;
 
 /**
  * Fills pg_temp.customer_phone_e164 for the run's customers (sql/transform/phone_e164_*.sql) on the
- * transform's client, before customers.sql joins it: a cursor over the distinct (phone, region)
- * pairs of the typed table, fetched in batches of `batch`, each parsed here (libphonenumber-js has
- * no SQL form) and sent back with COPY FROM STDIN. One connection cannot stream COPY out and in at
- * once, hence the cursor. Returns how many pairs were parsed and how many of them gave a number.
+ * transform's client, before customers.sql joins it. Customers whose phone and country production
+ * already holds keep its value (copied in SQL); for the others, a cursor over their distinct
+ * (phone, region) pairs is fetched in batches of `batch`, each parsed here (libphonenumber-js has
+ * no SQL form, ~20-30 us a number) and sent back with COPY FROM STDIN. One connection cannot stream
+ * COPY out and in at once, hence the cursor. Returns how many pairs were parsed and how many of
+ * them gave a number.
  */
 export async function fillPhoneE164(
   client: PoolClient,
@@ -33,6 +35,7 @@ export async function fillPhoneE164(
   batch = PHONE_BATCH,
 ): Promise<{ pairs: number; parsed: number }> {
   await runSqlFile(client, 'transform/phone_e164_prepare');
+  await client.query(sqlFile('transform/phone_e164_reuse').replaceAll('{{customers}}', customersTable));
   await client.query(sqlFile('transform/phone_e164_pairs').replaceAll('{{customers}}', customersTable));
   const fetch = sqlFile('transform/phone_e164_fetch').replaceAll('{{batch}}', String(Math.max(1, Math.trunc(batch))));
   let pairs = 0;

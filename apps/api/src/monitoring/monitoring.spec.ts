@@ -328,3 +328,34 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
     expect(mail).toContain('What to do: Read the error in GET /runs/<run>');
   });
 });
+
+describe('monitoring the quality of the newest run: the whole-run score', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    env = await createTestEnv('api_monitoring_quality', { monitoring: { latencyWarnMs: 60_000 } });
+    app = await createApiApp(env.config);
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  it('warns when the run lost most of an entity, though its staging checks scored 100', async () => {
+    await app.get(LedgerRepository).createRun('run-lossy', { mode: 'source', inputDir: '/data/batch' });
+    await env.pool.query(`INSERT INTO ops.quality_scores (run_id, score, grade, threshold, passed) VALUES ('run-lossy', 100, 'A', 70, true)`);
+    await env.pool.query(
+      `INSERT INTO ops.reject_rates (run_id, entity, records, ingest_rejects, transform_rejects, reject_rate, max_reject_pct, passed)
+       VALUES ('run-lossy', 'transactions', 50, 0, 30, 0.6, NULL, true), ('run-lossy', 'customers', 10, 0, 0, 0, NULL, true)`,
+    );
+    const res = await request(app.getHttpServer() as App).get('/monitoring').expect(200);
+    const quality = res.body.checks.find((c: { name: string }) => c.name === 'quality');
+    expect(quality).toMatchObject({
+      status: 'warning',
+      message: 'quality score of run run-lossy is 40 (F), under the threshold 70',
+      details: { runId: 'run-lossy', score: 40, grade: 'F', threshold: 70 },
+    });
+  });
+});

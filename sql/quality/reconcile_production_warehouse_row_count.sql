@@ -3,8 +3,10 @@
 --
 -- Which lines, from the load's record in ops.warehouse_loads (written earlier in the same stage):
 -- - incremental: the lines the load read (item or order changed in its (from, to] window) and
---   the lines the run delivered (last_run_id, re-delivered unchanged ones included), as of the
---   load's watermarks: a line or order stamped after `to` is the next load's, which may not have run;
+--   the lines the run wrote (last_run_id), as of the load's watermarks: a line or order stamped
+--   after `to` is the next load's, which may not have run. A line the run re-delivered unchanged
+--   is neither rewritten nor stamped by the transform, so the load does not read it and its fact
+--   stays as the load that read it checked it;
 -- - rebuild: the whole warehouse against all of production as of the watermark, plus facts whose
 --   line is not in production at all.
 -- A run that has not loaded checks 0 rows.

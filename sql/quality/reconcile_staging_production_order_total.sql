@@ -1,11 +1,14 @@
 -- Reconciliation after transform: every production order the run touched equals its lines. An
--- order is touched when the run delivered its header or one of its lines (last_run_id = the run);
+-- order is touched when the run wrote (inserted or changed) its header or one of its lines
+-- (last_run_id = the run);
 -- its total_amount must equal the line_total sum of ALL its production lines (older runs' included)
 -- to the cent, and it must have at least one line (docs/rejects.md "Orders add up").
 -- rows_checked = orders checked; violations = orders that do not add up; expected = their
 -- total_amount sum, actual = their lines' line_total sum; samples name the first ten orders.
--- Orders the run did not touch cannot have changed (the transform writes only what it stamps), so
--- they are not read again: at 1M orders a full check costs more than the touched one (docs/quality.md).
+-- Orders the run did not touch cannot have changed (the transform writes only what it stamps, and
+-- it neither rewrites nor stamps a re-delivered identical row), so they are not read again, and an
+-- order re-delivered unchanged with all its lines was checked by the run that last wrote it: at 1M
+-- orders a full check costs more than the touched one (docs/quality.md).
 -- $1 run id.
 WITH touched AS (
   -- Two disjoint sets, so no de-duplication: the orders the run stamped, and the other orders with

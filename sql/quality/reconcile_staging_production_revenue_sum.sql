@@ -1,6 +1,9 @@
 -- Reconciliation after transform: the revenue of the order lines the transform accepted (staged
 -- lines it did not quarantine, line_total as production stores it, numeric(12,2)) equals the
--- line_total of the production lines the run delivered (last_run_id = the run).
+-- line_total of the production lines the run delivered: those it wrote (inserted or changed:
+-- last_run_id = the run) and those it re-delivered unchanged (an accepted item_id whose production
+-- line another run wrote; the transform does not rewrite an identical row). The written lines are
+-- summed first; only when they alone do not balance are the accepted items joined to production.
 -- Compared per item_id (when the hash sums below do not balance), so amounts cannot cancel out: violations = sum of |accepted - delivered|
 -- per line, in money (a line on one side only counts its whole amount); rows_checked = lines
 -- compared; expected = accepted revenue, actual = delivered revenue; samples name lines whose
@@ -20,23 +23,48 @@ WITH rejected AS MATERIALIZED (
    WHERE {{run_filter}} AND q.source_file IS NULL
 ), accepted AS (
   SELECT item_id, sum(line_total) AS line_total FROM accepted_lines GROUP BY 1
-), delivered AS NOT MATERIALIZED (
+), written AS NOT MATERIALIZED (
   SELECT item_id, line_total FROM production.transaction_items WHERE last_run_id = $1
+), redelivered AS NOT MATERIALIZED (
+  SELECT p.item_id, p.line_total
+    FROM production.transaction_items p
+   WHERE p.last_run_id <> $1
+     AND p.item_id IN (SELECT item_id FROM accepted_lines)
+), delivered AS NOT MATERIALIZED (
+  SELECT item_id, line_total FROM written
+  UNION ALL
+  SELECT item_id, line_total FROM redelivered
+), accepted_sums AS MATERIALIZED (
+  SELECT count(*) AS lines, count(*) FILTER (WHERE item_id IS NULL OR line_total IS NULL) AS blank,
+         coalesce(sum(line_total), 0) AS revenue,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 1)), 0) AS hash_1,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 2)), 0) AS hash_2
+    FROM accepted_lines
+), written_sums AS MATERIALIZED (
+  SELECT count(*) AS lines, coalesce(sum(line_total), 0) AS revenue,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 1)), 0) AS hash_1,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 2)), 0) AS hash_2
+    FROM written
+), redelivered_sums AS MATERIALIZED (
+  -- Read only when the written lines alone do not balance (the CASE below).
+  SELECT count(*) AS lines, coalesce(sum(line_total), 0) AS revenue,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 1)), 0) AS hash_1,
+         coalesce(sum(hashtextextended(item_id || '|' || line_total, 2)), 0) AS hash_2
+    FROM redelivered
+), delivered_sums AS MATERIALIZED (
+  SELECT CASE WHEN w.balanced THEN w.lines ELSE w.lines + (SELECT lines FROM redelivered_sums) END AS lines,
+         CASE WHEN w.balanced THEN w.revenue ELSE w.revenue + (SELECT revenue FROM redelivered_sums) END AS revenue,
+         CASE WHEN w.balanced THEN w.hash_1 ELSE w.hash_1 + (SELECT hash_1 FROM redelivered_sums) END AS hash_1,
+         CASE WHEN w.balanced THEN w.hash_2 ELSE w.hash_2 + (SELECT hash_2 FROM redelivered_sums) END AS hash_2
+    FROM (SELECT w.*, a.hash_1 = w.hash_1 AND a.hash_2 = w.hash_2 AND a.lines = w.lines AS balanced
+            FROM written_sums w CROSS JOIN accepted_sums a) w
 ), sums AS MATERIALIZED (
   -- The multisets of (item, amount) accepted and delivered, by count and two independent 64-bit
   -- hash sums: equal only when the multisets are (but for a chance of ~2^-64), and then every
   -- item's amounts agree. Otherwise compared below names and measures every difference.
   SELECT a.lines, a.blank, a.hash_1 = d.hash_1 AND a.hash_2 = d.hash_2 AND a.lines = d.lines AND a.blank = 0 AS balanced,
          a.revenue AS expected, d.revenue AS actual
-    FROM (SELECT count(*) AS lines, count(*) FILTER (WHERE item_id IS NULL OR line_total IS NULL) AS blank,
-                 coalesce(sum(line_total), 0) AS revenue,
-                 coalesce(sum(hashtextextended(item_id || '|' || line_total, 1)), 0) AS hash_1,
-                 coalesce(sum(hashtextextended(item_id || '|' || line_total, 2)), 0) AS hash_2
-            FROM accepted_lines) a
-   CROSS JOIN (SELECT count(*) AS lines, coalesce(sum(line_total), 0) AS revenue,
-                      coalesce(sum(hashtextextended(item_id || '|' || line_total, 1)), 0) AS hash_1,
-                      coalesce(sum(hashtextextended(item_id || '|' || line_total, 2)), 0) AS hash_2
-                 FROM delivered) d
+    FROM accepted_sums a CROSS JOIN delivered_sums d
 ), compared AS MATERIALIZED (
   SELECT coalesce(a.item_id, d.item_id, '(blank item_id)') AS item_id,
          coalesce(a.line_total, 0) AS expected,

@@ -1,19 +1,23 @@
 -- Reconciliation after transform, per entity: every staged row of the run is either delivered to
--- production (last_run_id = the run) or quarantined by the transform with a reason
--- (docs/contract.md section 3): staged = delivered + rejected.
+-- production or quarantined by the transform with a reason (docs/contract.md section 3):
+-- staged = delivered + rejected. Delivered: the production rows the run wrote (inserted or
+-- changed: last_run_id = the run) and those it re-delivered unchanged (their key among the run's
+-- kept lines, left as they were: the transform does not rewrite an identical row, docs/architecture.md).
 -- Violations are counted per key, so a missing row and a surplus one elsewhere cannot cancel out:
 -- per record key |staged lines the transform kept - production rows delivered| (a key keeps one
 -- line, its latest valid one; the others are rejected), plus lines rejected twice
 -- and rejects that name no staged line. expected = staged rows, actual = delivered + rejected.
 -- A run that staged nothing of the entity (a replay of some files, a rebuild) checks 0 rows.
--- Runs inside the transform's transaction, right after its upserts: a later run may take over
--- last_run_id.
+-- Runs inside the transform's transaction, right after its upserts: the rows it wrote or found
+-- identical are still locked by it, so no other run has changed them since.
 -- Cost: first one scan of the staged lines (the run's few rejects hashed beside it) and one of the
 -- delivered rows, comparing the multisets of kept and delivered keys by count and two independent
 -- 64-bit hash sums (equal only when the multisets are, but for a chance of ~2^-64). When they are
 -- equal, no lines were rejected twice and every reject names a staged line, there is no gap and
 -- the per-key comparison is skipped; otherwise it runs and counts and names every gap as below.
 -- At 1M orders the per-key comparison of 2.5M lines took ~10 s of CPU; the sums take ~2 s.
+-- The rows the run wrote are summed first; only when they alone do not balance (a re-delivery)
+-- are the kept keys joined to production to find the rows re-delivered unchanged.
 -- Template: {{table}} the run's staged rows (typed table or staging; run_filter picks the run's),
 -- trimmed_key its key trimmed, {{production_table}} production table, {{key}} the entity's
 -- key. $1 run id, $2 entity (as ops.quarantine names it).
@@ -36,8 +40,18 @@ WITH rejected AS MATERIALIZED (
          min(source_file || ':' || source_line) FILTER (WHERE rejections IS NULL AND record_key IS NULL) AS first_line
     FROM lines
    GROUP BY record_key
-), delivered AS NOT MATERIALIZED (
+), written AS NOT MATERIALIZED (
   SELECT {{key}} AS record_key FROM {{production_table}} WHERE last_run_id = $1
+), redelivered AS NOT MATERIALIZED (
+  -- Rows the run re-delivered unchanged: a kept key whose production row another run wrote.
+  SELECT p.{{key}} AS record_key
+    FROM {{production_table}} p
+   WHERE p.last_run_id <> $1
+     AND p.{{key}} IN (SELECT record_key FROM lines WHERE rejections IS NULL)
+), delivered AS NOT MATERIALIZED (
+  SELECT record_key FROM written
+  UNION ALL
+  SELECT record_key FROM redelivered
 ), totals AS MATERIALIZED (
   SELECT count(*) AS staged, coalesce(sum(rejections), 0) AS rejects_matched,
          count(*) FILTER (WHERE rejections > 1) AS rejected_twice,
@@ -46,11 +60,24 @@ WITH rejected AS MATERIALIZED (
          coalesce(sum(hashtextextended(record_key, 1)) FILTER (WHERE rejections IS NULL), 0) AS kept_hash_1,
          coalesce(sum(hashtextextended(record_key, 2)) FILTER (WHERE rejections IS NULL), 0) AS kept_hash_2
     FROM lines
-), delivered_totals AS MATERIALIZED (
+), written_totals AS MATERIALIZED (
   SELECT count(*) AS delivered,
          coalesce(sum(hashtextextended(record_key, 1)), 0) AS hash_1,
          coalesce(sum(hashtextextended(record_key, 2)), 0) AS hash_2
-    FROM delivered
+    FROM written
+), redelivered_totals AS MATERIALIZED (
+  -- Read only when the written rows alone do not balance (the CASE below).
+  SELECT count(*) AS delivered,
+         coalesce(sum(hashtextextended(record_key, 1)), 0) AS hash_1,
+         coalesce(sum(hashtextextended(record_key, 2)), 0) AS hash_2
+    FROM redelivered
+), delivered_totals AS MATERIALIZED (
+  SELECT CASE WHEN w.balanced THEN w.delivered
+              ELSE w.delivered + (SELECT delivered FROM redelivered_totals) END AS delivered,
+         CASE WHEN w.balanced THEN w.hash_1 ELSE w.hash_1 + (SELECT hash_1 FROM redelivered_totals) END AS hash_1,
+         CASE WHEN w.balanced THEN w.hash_2 ELSE w.hash_2 + (SELECT hash_2 FROM redelivered_totals) END AS hash_2
+    FROM (SELECT w.*, t.kept = w.delivered AND t.kept_hash_1 = w.hash_1 AND t.kept_hash_2 = w.hash_2 AS balanced
+            FROM written_totals w CROSS JOIN totals t) w
 ), verdict AS MATERIALIZED (
   SELECT t.staged, d.delivered, (SELECT count(*) FROM rejected) AS rejected,
          t.kept_blank = 0 AND t.rejected_twice = 0 AND t.rejects_matched = (SELECT count(*) FROM rejected)

@@ -24,8 +24,8 @@
 -- version never costs the earlier valid one. When no line is valid each keeps its own reason.
 -- Cross-row checks (8) apply to the winners only.
 --
--- Upsert: updated_at moves only when a business column changed, and an identical row (same
--- values, same last_run_id) is not rewritten, so running the same run twice changes nothing.
+-- Upsert: updated_at moves only when a business column changed, and an identical row is not
+-- rewritten (nor re-stamped with last_run_id), so delivering the same rows again changes nothing.
 -- An email change onto an email production still holds elsewhere is rejected rather than
 -- risking a unique violation that would fail the whole run.
 -- Reads the run's typed table ({{customers}}: values trimmed, blank NULL, parsed once; libs/pipeline

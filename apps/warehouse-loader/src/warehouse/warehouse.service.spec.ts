@@ -136,8 +136,9 @@ const RUN_1: Delivery = {
 };
 
 /**
- * Upserts production rows as the transformer does: last_run_id always, updated_at only when a
- * business column changed. `behindWatermark` back-dates the rows' timestamps, standing for rows
+ * Upserts production rows as the transformer does: a row is written (and stamped with the run's
+ * last_run_id) only when a value changed, updated_at moves only when a business column changed;
+ * a re-delivered identical row is left alone. `behindWatermark` back-dates the rows' timestamps, standing for rows
  * committed late by a writer that started before the last load.
  */
 async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermark = false): Promise<void> {
@@ -155,7 +156,10 @@ async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermar
             updated_at = CASE WHEN (p.first_name, p.last_name, p.email, p.city, p.state, p.country, p.age_group)
                                    IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email,
                                    EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.age_group)
-                              THEN now() ELSE p.updated_at END`,
+                              THEN now() ELSE p.updated_at END
+      WHERE (p.first_name, p.last_name, p.email, p.city, p.state, p.country, p.age_group)
+            IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email,
+            EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.age_group)`,
     [JSON.stringify(data.customers ?? []), runId],
   );
   await pool.query(
@@ -169,7 +173,9 @@ async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermar
             cost = EXCLUDED.cost, profit_margin = EXCLUDED.profit_margin, last_run_id = EXCLUDED.last_run_id,
             updated_at = CASE WHEN (p.product_name, p.category, p.price, p.cost)
                                    IS DISTINCT FROM (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.price, EXCLUDED.cost)
-                              THEN now() ELSE p.updated_at END`,
+                              THEN now() ELSE p.updated_at END
+      WHERE (p.product_name, p.category, p.price, p.cost)
+            IS DISTINCT FROM (EXCLUDED.product_name, EXCLUDED.category, EXCLUDED.price, EXCLUDED.cost)`,
     [JSON.stringify(data.products ?? []), runId],
   );
   await pool.query(
@@ -177,9 +183,8 @@ async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermar
      SELECT t.*, $2 FROM jsonb_to_recordset($1::jsonb) AS t(transaction_id text, customer_id text,
             transaction_date date, payment_method text, total_amount numeric)
      ON CONFLICT (transaction_id) DO UPDATE
-        SET transaction_date = EXCLUDED.transaction_date, last_run_id = EXCLUDED.last_run_id,
-            updated_at = CASE WHEN p.transaction_date IS DISTINCT FROM EXCLUDED.transaction_date
-                              THEN now() ELSE p.updated_at END`,
+        SET transaction_date = EXCLUDED.transaction_date, last_run_id = EXCLUDED.last_run_id, updated_at = now()
+      WHERE p.transaction_date IS DISTINCT FROM EXCLUDED.transaction_date`,
     [JSON.stringify(data.transactions ?? []), runId],
   );
   await pool.query(
@@ -187,7 +192,7 @@ async function deliver(pool: Pool, runId: string, data: Delivery, behindWatermar
        (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
      SELECT i.*, $2 FROM jsonb_to_recordset($1::jsonb) AS i(item_id text, transaction_id text, product_id text,
             quantity int, unit_price numeric, discount_percentage numeric, line_total numeric)
-     ON CONFLICT (item_id) DO UPDATE SET last_run_id = EXCLUDED.last_run_id`,
+     ON CONFLICT (item_id) DO NOTHING`,
     [JSON.stringify(data.items ?? []), runId],
   );
 }
@@ -703,44 +708,47 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
     });
   });
   describe('reconciliation: production and warehouse must agree when a load ends', () => {
-    it('fails a load whose facts disagree with the lines its run delivered, naming both sides, and commits nothing of it', async () => {
-      // wh-7 brings a new order and re-delivers I1 unchanged (outside its window, but its run's line).
+    it('fails a load whose facts disagree with the lines it read, naming both sides, and commits nothing of it', async () => {
+      // wh-7 brings a new order and re-delivers I1 unchanged: the transformer leaves I1 as it was
+      // (no stamp, updated_at kept), so the load neither reads I1 nor answers for it again.
       await deliver(env.pool, 'wh-7', {
         transactions: [order('T10', 'C2', '2024-01-16', 'UPI', '20.00')],
         items: [line('I11', 'T10', 'P2', 1, '20.00', '0.00', '20.00'), RUN_1.items?.[0] as ItemRow],
       });
       const before = await content();
-      // I1's fact goes missing behind the loader's back.
-      const [lostFact] = await query(`DELETE FROM warehouse.fact_sales WHERE item_id = 'I1' RETURNING *`);
+      const i1Fact = await query(`SELECT xmin::text, * FROM warehouse.fact_sales WHERE item_id = 'I1'`);
+      // A loader bug stands in: I11's fact is written 2.00 short.
+      await env.pool.query(`
+        CREATE OR REPLACE FUNCTION public.short_fact_i11() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.line_total := NEW.line_total - 2.00; RETURN NEW; END $$`);
+      await env.pool.query(`
+        CREATE TRIGGER short_fact BEFORE INSERT OR UPDATE ON warehouse.fact_sales
+           FOR EACH ROW WHEN (NEW.item_id = 'I11') EXECUTE FUNCTION public.short_fact_i11()`);
 
       const failure = await load('wh-7', generatedRun('2024-01-16')).catch((error: unknown) => error);
+      await env.pool.query(`DROP TRIGGER short_fact ON warehouse.fact_sales; DROP FUNCTION public.short_fact_i11()`);
 
       expect(failure).toBeInstanceOf(StageFailure);
       expect((failure as StageFailure).message).toBe(
-        'error checks over their threshold: reconcile_revenue_production_warehouse 180.00/2 (threshold 0), ' +
-          'reconcile_transaction_items_production_warehouse 1/2 (threshold 0); ' +
-          'reconcile_transaction_items_production_warehouse: expected 2, actual 1 (I1); ' +
-          'reconcile_revenue_production_warehouse: expected 200.00, actual 20.00 (I1)',
+        'error checks over their threshold: reconcile_revenue_production_warehouse 2.00/1 (threshold 0); ' +
+          'reconcile_revenue_production_warehouse: expected 20.00, actual 18.00 (I11)',
       );
       expect(await reconciliationOf('wh-7')).toEqual([
-        ['reconcile_revenue_production_warehouse', 2, '180.00', 'fail', ['I1']],
-        ['reconcile_transaction_items_production_warehouse', 2, '1', 'fail', ['I1']],
+        ['reconcile_revenue_production_warehouse', 1, '2.00', 'fail', ['I11']],
+        ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
       ]);
-      // Rolled back: no fact for the new line, no load record, no new date; with I1's fact put
-      // back the warehouse is exactly what it was.
+      // Rolled back: no fact for the new line, no load record; the warehouse is exactly what it was.
       expect(await query(`SELECT item_id FROM warehouse.fact_sales WHERE item_id = 'I11'`)).toEqual([]);
       expect(await query(`SELECT run_id FROM ops.warehouse_loads WHERE run_id = 'wh-7'`)).toEqual([]);
-      await env.pool.query(`INSERT INTO warehouse.fact_sales SELECT * FROM jsonb_populate_record(NULL::warehouse.fact_sales, $1::jsonb)`, [
-        JSON.stringify(lostFact),
-      ]);
       expect(await content()).toEqual(before);
 
-      // Repaired, the same run loads.
+      // Repaired, the same run loads: the new line only; I1's fact is not even rewritten.
       await expect(load('wh-7')).resolves.toMatchObject({ rowsIn: 1, rowsOut: 1 });
       expect(await reconciliationOf('wh-7')).toEqual([
-        ['reconcile_revenue_production_warehouse', 2, '0.00', 'pass', []],
-        ['reconcile_transaction_items_production_warehouse', 2, '0', 'pass', []],
+        ['reconcile_revenue_production_warehouse', 1, '0.00', 'pass', []],
+        ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
       ]);
+      expect(await query(`SELECT xmin::text, * FROM warehouse.fact_sales WHERE item_id = 'I1'`)).toEqual(i1Fact);
       await expectWarehouseConsistent();
     });
 

@@ -48,6 +48,14 @@ describe('pipeline end to end', () => {
           `SELECT item_id AS key, concat_ws(' ', tableoid::regclass, ctid, xmin, last_run_id) AS tuple FROM warehouse.fact_sales ORDER BY 1`,
         )
       ).rows,
+      // The aggregates by content and tuple: a load that reads nothing rewrites none of them.
+      aggregates: (
+        await env.pool.query<{ tuples: string }>(
+          `SELECT (SELECT md5(string_agg(concat_ws(' ', ctid, xmin, a::text), ',' ORDER BY a::text)) FROM warehouse.agg_daily_sales a) ||
+                  (SELECT md5(string_agg(concat_ws(' ', ctid, xmin, a::text), ',' ORDER BY a::text)) FROM warehouse.agg_product_performance a) ||
+                  (SELECT md5(string_agg(concat_ws(' ', ctid, xmin, a::text), ',' ORDER BY a::text)) FROM warehouse.agg_customer_metrics a) AS tuples`,
+        )
+      ).rows[0].tuples,
     };
   };
 

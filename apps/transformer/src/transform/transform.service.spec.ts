@@ -394,6 +394,39 @@ describe('TransformService: staging → production, one transaction per run', ()
     });
   });
 
+  describe('a replay that re-delivers a rejected key exactly as production holds it', () => {
+    it('leaves the row as it was, resolves the reject by the key the replay accepted, and its reconciliations count the line', async () => {
+      // r-rules rejected an earlier line of I1 (duplicate_superseded); its winning line is in production.
+      const [i1] = (
+        await env.pool.query<Record<string, string>>(
+          `SELECT item_id, transaction_id, product_id, quantity::text, unit_price::text, discount_percentage::text,
+                  line_total::text, concat_ws(' ', ctid, xmin, updated_at, last_run_id) AS tuple
+             FROM production.transaction_items WHERE item_id = 'I1'`,
+        )
+      ).rows;
+      const { tuple, ...line } = i1;
+      await runtime.ledger.createRun('r-replay-same', { ...params, replayOf: 'r-rules' });
+      await stage('r-replay-same', 'transaction_items', [line as StagedLine]);
+
+      await expect(transform('r-replay-same')).resolves.toMatchObject({ rowsIn: 1, rowsOut: 1, rowsRejected: 0 });
+
+      const [after] = (
+        await env.pool.query<{ tuple: string }>(
+          `SELECT concat_ws(' ', ctid, xmin, updated_at, last_run_id) AS tuple FROM production.transaction_items WHERE item_id = 'I1'`,
+        )
+      ).rows;
+      expect(after.tuple).toBe(tuple);
+      const resolved = await env.pool.query(
+        `SELECT record_key, reason_code, resolved_by_run FROM ops.quarantine
+          WHERE run_id = 'r-rules' AND entity = 'transaction_items' AND record_key = 'I1'`,
+      );
+      expect(resolved.rows).toEqual([{ record_key: 'I1', reason_code: 'duplicate_superseded', resolved_by_run: 'r-replay-same' }]);
+      const checks = Object.fromEntries((await reconciliationOf('r-replay-same')).map(([name, , rows, violations, status]) => [name, [rows, violations, status]]));
+      expect(checks.reconcile_transaction_items_staging_production).toEqual([1, '0', 'pass']);
+      expect(checks.reconcile_revenue_staging_production).toEqual([1, '0.00', 'pass']);
+    });
+  });
+
   describe('a reconciliation that does not add up', () => {
     it('fails the stage naming the checks, what staging and production hold, and commits nothing of the stage', async () => {
       await createRunWith('r-broken', {

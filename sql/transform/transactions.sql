@@ -98,16 +98,13 @@ run_lines AS (
    WHERE l.chosen AND l.transaction_id IS NOT NULL
    GROUP BY l.transaction_id
 ),
-touched AS (
-  SELECT w.transaction_id FROM windowed w WHERE w.line_rank = 1 AND w.transaction_id IS NOT NULL
-  UNION
-  SELECT rl.transaction_id FROM run_lines rl
-),
 kept_lines AS (
-  -- Production lines of the touched orders that the run does not restate: they stay the order's.
+  -- Production lines of the orders the run touches (a header or a chosen line staged) that the run
+  -- does not restate: they stay the order's. Driven from production, so a first load reads nothing.
   SELECT p.transaction_id, count(*) AS lines, sum(p.line_total) AS total
     FROM production.transaction_items p
-   WHERE p.transaction_id IN (SELECT t.transaction_id FROM touched t)
+   WHERE (EXISTS (SELECT 1 FROM {{transactions}} t WHERE t.transaction_id = p.transaction_id)
+          OR EXISTS (SELECT 1 FROM transform_order_lines l WHERE l.transaction_id = p.transaction_id AND l.chosen))
      AND NOT EXISTS (SELECT 1 FROM transform_order_lines l WHERE l.item_id = p.item_id)
    GROUP BY p.transaction_id
 ),
@@ -163,7 +160,8 @@ verdicts AS (
     FROM run_lines rl
     LEFT JOIN kept_lines kl ON kl.transaction_id = rl.transaction_id
     LEFT JOIN production.transactions header ON header.transaction_id = rl.transaction_id
-   WHERE NOT EXISTS (SELECT 1 FROM windowed w WHERE w.transaction_id = rl.transaction_id)
+   -- The typed table, not windowed: read once (in decided), windowed stays inlined and sorted.
+   WHERE NOT EXISTS (SELECT 1 FROM {{transactions}} t WHERE t.transaction_id = rl.transaction_id)
   RETURNING 1
 ),
 quarantined AS (

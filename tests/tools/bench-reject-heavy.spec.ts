@@ -100,6 +100,12 @@ describe('bench: reject-heavy input', () => {
     const orders = limitedQuality.rejectRates.find((r) => r.entity === 'transactions');
     expect(orders).toMatchObject({ records: 600, ingestRejects: 0, maxRejectPercent: 5, passed: false });
     expect(orders?.topReasons[0].reason).toBe('before_registration');
+    // The rejected lines themselves are kept (GET /runs/:id/rejects lists them), as the rates count them.
+    const keptOrders = limited.rejectsByReason.filter((r) => r.stage === 'transform' && r.reasonCode === 'before_registration');
+    expect(keptOrders).toEqual([{ stage: 'transform', reasonCode: 'before_registration', count: orders?.topReasons[0].count }]);
+    expect(limited.rejectsByReason.reduce((sum, r) => sum + r.count, 0)).toBe(
+      limitedQuality.rejectRates.reduce((sum, r) => sum + r.ingestRejects + r.transformRejects, 0),
+    );
     expect(limitedQuality.score).toBe(Number((100 * (1 - Math.max(...limitedQuality.rejectRates.map((r) => r.rejectRate)))).toFixed(2)));
   });
 

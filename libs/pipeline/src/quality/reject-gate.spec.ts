@@ -38,7 +38,7 @@ describe('gateRejectRates', () => {
       )
       .then((r) => r.rows);
 
-  it('fails a run that lost more orders than the limit, naming the entity, its rate and top reasons; the rates commit, the stage does not', async () => {
+  it('fails a run that lost more orders than the limit, naming the entity, its rate and top reasons; the rates and the rejects commit, the rest of the stage does not', async () => {
     await ledger.createRun('gate-over', { mode: 'source', inputDir: '/x' });
     await rejects(env.pool, 'gate-over', 'ingest', 'transactions', 'field_count', 1);
     const failure = await withTransaction(env.pool, async (client) => {
@@ -63,8 +63,17 @@ describe('gateRejectRates', () => {
       { entity: 'transactions', records: 50, ingest_rejects: 1, transform_rejects: 40, rate: 0.82, max: 5, passed: false,
         top_reasons: [{ reason: 'total_amount_mismatch', count: 30 }, { reason: 'orphan_customer', count: 9 }, { reason: 'before_registration', count: 1 }] },
     ]);
-    const left = await env.pool.query("SELECT stage, count(*)::int AS n FROM ops.quarantine WHERE run_id = 'gate-over' GROUP BY stage");
-    expect(left.rows).toEqual([{ stage: 'ingest', n: 1 }]);
+    // The transform's rejects outlive the rollback, each once, with its reason and position.
+    const left = await env.pool.query(
+      "SELECT stage, entity, reason_code, count(*)::int AS n, min(source_line)::int AS first, max(source_line)::int AS last FROM ops.quarantine WHERE run_id = 'gate-over' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    );
+    expect(left.rows).toEqual([
+      { stage: 'ingest', entity: 'transactions', reason_code: 'field_count', n: 1, first: 2, last: 2 },
+      { stage: 'transform', entity: 'transaction_items', reason_code: 'orphan_transaction', n: 4, first: 2, last: 5 },
+      { stage: 'transform', entity: 'transactions', reason_code: 'before_registration', n: 1, first: 2, last: 2 },
+      { stage: 'transform', entity: 'transactions', reason_code: 'orphan_customer', n: 9, first: 2, last: 10 },
+      { stage: 'transform', entity: 'transactions', reason_code: 'total_amount_mismatch', n: 30, first: 2, last: 31 },
+    ]);
   });
 
   it('passes a run at its limits and stores the rates with the stage; no limit means none', async () => {

@@ -1,6 +1,8 @@
-import type { Pool } from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { escapeLiteral, type Pool, type PoolClient } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Entity, EntityRejectRate } from '@ecom/contracts';
-import { runSqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { runSqlFile, sqlFile, withTransaction } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 
 /** Per entity, the largest share (percent) of its records the stages may reject; null: no limit. */
@@ -21,13 +23,13 @@ export interface RejectRateRow {
  * The reject-rate gate, at the end of the transform (the last stage that rejects records), inside
  * its transaction: measures every entity's rejects of every stage against its limit (records =
  * ingest rejects + `staged`, the rows the transform took in) and stores
- * them. Over a limit, the rates are committed on their own through `pool` (so the run report
- * shows them) and a StageFailure names each entity, its rate and its top reasons; the transform's
- * own work, its rejects included, rolls back, so production is as before the run and the
- * warehouse never sees it.
+ * them. Over a limit, the rates and the transform's rejects are committed on their own through
+ * `pool` (so the run report shows the rates and GET /runs/:id/rejects the rejected lines) and a
+ * StageFailure names each entity, its rate and its top reasons; the rest of the transform's work
+ * rolls back, so production is as before the run and the warehouse never sees it.
  */
 export async function gateRejectRates(
-  client: Queryable,
+  client: PoolClient,
   pool: Pool,
   runId: string,
   staged: Partial<Record<Entity, number>>,
@@ -36,11 +38,24 @@ export async function gateRejectRates(
   const { rows } = await runSqlFile<RejectRateRow>(client, 'quality/reject_rates', [runId, JSON.stringify(limits), JSON.stringify(staged)]);
   const over = rows.filter((row) => !row.passed);
   if (over.length > 0) {
-    await withTransaction(pool, (own) => runSqlFile(own, 'quality/store_reject_rates', [runId, JSON.stringify(rows)]));
+    await withTransaction(pool, async (own) => {
+      await runSqlFile(own, 'quality/store_reject_rates', [runId, JSON.stringify(rows)]);
+      await keepTransformRejects(client, own, runId);
+    });
     throw new StageFailure(rejectFailureMessage(over.map(rejectRate)));
   }
   await runSqlFile(client, 'quality/store_reject_rates', [runId, JSON.stringify(rows)]);
   return rows.map(rejectRate);
+}
+
+/**
+ * Streams the run's transform rejects out of the failing transaction (`from`) into `to`'s, so they
+ * outlive its rollback: the user can see which lines cost the run, not only their counts. Memory
+ * stays flat whatever their number (COPY out piped into COPY in).
+ */
+async function keepTransformRejects(from: PoolClient, to: PoolClient, runId: string): Promise<void> {
+  const out = sqlFile('quality/transform_rejects_out').replaceAll('{{run_id}}', escapeLiteral(runId));
+  await pipeline(from.query(copyTo(out)), to.query(copyFrom(sqlFile('quality/transform_rejects_in'))));
 }
 
 /** A row of sql/quality/reject_rates.sql or sql/api/reject_rates_of_run.sql as the contract's shape. */

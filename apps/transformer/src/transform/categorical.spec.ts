@@ -1,16 +1,13 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { parseCategoricalValues } from '@ecom/config';
-import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
+import { type Entity } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { StageRuntime, buildTypedTables, createWorkerContext, typedTable, type StageCounts } from '@ecom/pipeline';
-import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
-import { TransformerAppModule } from '../app.module';
+import { buildTypedTables, typedTable, type StageCounts } from '@ecom/pipeline';
+import { NO_REJECT_LIMITS } from '@ecom/testing';
 import { fillPhoneE164 } from './phone-e164';
-import { TransformService, type TransformDetail } from './transform.service';
+import { type TransformDetail } from './transform.service';
+import { SOURCE_RUN, transformWorld, type StagedLine, type TransformCounts } from './transform-world.testing';
 
-type StagedLine = Record<string, string | null>;
-
-const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+const params = SOURCE_RUN;
 
 const customer = (id: string, over: StagedLine): StagedLine => ({
   customer_id: id,
@@ -64,46 +61,18 @@ const line = (id: string, transactionId: string): StagedLine => ({
  * names and phones as given with an E.164 copy. Fixtures of this file only.
  */
 describe('categorical values and personal data', () => {
-  let env: TestEnv;
-  let app: INestApplicationContext;
-  let runtime: StageRuntime;
-  let service: TransformService;
+  // Each batch rejects one of a handful of rows on purpose: no reject limit here.
+  const world = transformWorld('transformer_categorical', NO_REJECT_LIMITS);
+  const { stage } = world;
 
-  beforeAll(async () => {
-    // Each batch rejects one of a handful of rows on purpose: no reject limit here.
-    env = await createTestEnv('transformer_categorical', NO_REJECT_LIMITS);
-    app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
-    runtime = app.get(StageRuntime);
-    service = app.get(TransformService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await env?.teardown();
-  });
-
-  async function stage(runId: string, entity: Entity, lines: StagedLine[]): Promise<void> {
-    const columns = ENTITY_SPECS[entity].columns.join(', ');
-    await env.pool.query(
-      `INSERT INTO staging.${entity} (${columns}, run_id, source_file, source_line)
-       SELECT ${columns}, $2, $3, line + 1
-         FROM jsonb_populate_recordset(NULL::staging.${entity}, $1::jsonb) WITH ORDINALITY AS r(${columns}, run_id, source_file, source_line, extra, loaded_at, line)`,
-      [JSON.stringify(lines), runId, ENTITY_SPECS[entity].fileName],
-    );
-  }
-
-  async function transformBatch(runId: string, lines: Partial<Record<Entity, StagedLine[]>>): Promise<StageCounts & { detail: TransformDetail }> {
-    await runtime.ledger.createRun(runId, params);
-    for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) await stage(runId, entity, rows);
-    const run = await runtime.ledger.getRun(runId);
-    if (!run) throw new Error(`no run ${runId}`);
-    return (await withTransaction(env.pool, (client) =>
-      service.transformRun({ runId, run, client, progress: async () => undefined }),
-    )) as StageCounts & { detail: TransformDetail };
+  async function transformBatch(runId: string, lines: Partial<Record<Entity, StagedLine[]>>): Promise<TransformCounts> {
+    await world.createRunWith(runId, lines);
+    return world.transform(runId);
   }
 
   const rejectsOf = async (runId: string) =>
     (
-      await env.pool.query<{ record_key: string; reason_code: string; message: string }>(
+      await world.env.pool.query<{ record_key: string; reason_code: string; message: string }>(
         `SELECT record_key, reason_code, message FROM ops.quarantine WHERE run_id = $1 ORDER BY record_key`,
         [runId],
       )
@@ -143,7 +112,7 @@ describe('categorical values and personal data', () => {
     });
 
     it('loads every variant of a configured value under its one canonical spelling', async () => {
-      const customers = await env.pool.query('SELECT customer_id, country, state, age_group FROM production.customers ORDER BY customer_id');
+      const customers = await world.env.pool.query('SELECT customer_id, country, state, age_group FROM production.customers ORDER BY customer_id');
       expect(customers.rows).toEqual([
         { customer_id: 'C1', country: 'United States', state: 'Texas', age_group: '26-35' },
         { customer_id: 'C2', country: 'United States', state: 'Texas', age_group: '26-35' },
@@ -151,7 +120,7 @@ describe('categorical values and personal data', () => {
         { customer_id: 'C4', country: 'FRANCE', state: 'Île-de-France', age_group: '26-35' },
         { customer_id: 'C5', country: 'FRANCE', state: 'Île-de-France', age_group: '26-35' },
       ]);
-      const products = await env.pool.query('SELECT product_id, category, sub_category FROM production.products ORDER BY product_id');
+      const products = await world.env.pool.query('SELECT product_id, category, sub_category FROM production.products ORDER BY product_id');
       expect(products.rows).toEqual([
         { product_id: 'P1', category: 'Electronics', sub_category: 'Laptops' },
         { product_id: 'P2', category: 'Electronics', sub_category: 'Smart Watches' },
@@ -160,7 +129,7 @@ describe('categorical values and personal data', () => {
         { product_id: 'P4', category: 'Garden', sub_category: 'Tools' },
         { product_id: 'P5', category: 'Garden', sub_category: 'Tools' },
       ]);
-      const methods = await env.pool.query(
+      const methods = await world.env.pool.query(
         'SELECT payment_method, count(*)::int AS orders FROM production.transactions GROUP BY payment_method ORDER BY payment_method',
       );
       expect(methods.rows).toEqual([
@@ -179,7 +148,7 @@ describe('categorical values and personal data', () => {
     });
 
     it('remembers a learned spelling for later runs, and the config file wins over it', async () => {
-      const learned = await env.pool.query(
+      const learned = await world.env.pool.query(
         `SELECT field, key, value, origin, run_id FROM ops.categorical_values WHERE origin = 'learned' ORDER BY field, key`,
       );
       expect(learned.rows).toEqual([
@@ -189,7 +158,7 @@ describe('categorical values and personal data', () => {
         { field: 'sub_category', key: 'tools', value: 'Tools', origin: 'learned', run_id: runId },
       ]);
       await transformBatch('r-spelling-2', { customers: [customer('C7', { country: 'france ', state: 'ILE-de-france' })] });
-      const c7 = await env.pool.query(`SELECT country, state FROM production.customers WHERE customer_id = 'C7'`);
+      const c7 = await world.env.pool.query(`SELECT country, state FROM production.customers WHERE customer_id = 'C7'`);
       // Île (with the accent) and Ile are different words: the second is a new learned value.
       expect(c7.rows).toEqual([{ country: 'FRANCE', state: 'ILE-de-france' }]);
     });
@@ -210,29 +179,29 @@ fields:
         'custom.yaml',
       );
       const runId = 'r-custom';
-      await runtime.ledger.createRun(runId, params);
+      await world.runtime.ledger.createRun(runId, params);
       await stage(runId, 'customers', [customer('C20', { country: 'Mexico' }), customer('C21', { email: 'c21@x.com' })]);
       await stage(runId, 'products', [product('P20', { category: 'Books' }), product('P21', {})]);
       await stage(runId, 'transactions', [{ ...order('T20', 'Bitcoin'), customer_id: 'C21' }]);
       await stage(runId, 'transaction_items', [{ ...line('I20', 'T20'), product_id: 'P21' }]);
       // The typed tables built as the validator builds them, here from the custom file.
-      await buildTypedTables(env.pool, runId, config);
-      const run = await runtime.ledger.getRun(runId);
+      await buildTypedTables(world.env.pool, runId, config);
+      const run = await world.runtime.ledger.getRun(runId);
       if (!run) throw new Error('no run');
-      await withTransaction(env.pool, (client) => service.transformRun({ runId, run, client, progress: async () => undefined }));
+      await withTransaction(world.env.pool, (client) => world.service.transformRun({ runId, run, client, progress: async () => undefined }));
 
       expect(await rejectsOf(runId)).toEqual([
         ['C20', 'unknown_value', "country 'Mexico' is not a configured value (config/categorical-values.yaml)"],
         ['P20', 'unknown_value', "category 'Books' is not a configured value (config/categorical-values.yaml)"],
       ]);
-      const t20 = await env.pool.query(`SELECT payment_method FROM production.transactions WHERE transaction_id = 'T20'`);
+      const t20 = await world.env.pool.query(`SELECT payment_method FROM production.transactions WHERE transaction_id = 'T20'`);
       expect(t20.rows).toEqual([{ payment_method: 'Other' }]);
       // The default file again: learned values of fields no longer `keep` were dropped by the custom
       // sync (country), the file's own values are back.
-      await buildTypedTables(env.pool, 'r-resync');
-      const fields = await env.pool.query(`SELECT field, on_unknown, default_value FROM ops.categorical_fields ORDER BY field`);
+      await buildTypedTables(world.env.pool, 'r-resync');
+      const fields = await world.env.pool.query(`SELECT field, on_unknown, default_value FROM ops.categorical_fields ORDER BY field`);
       expect(fields.rows).toContainEqual({ field: 'payment_method', on_unknown: 'quarantine', default_value: null });
-      const country = await env.pool.query(`SELECT count(*)::int AS n FROM ops.categorical_values WHERE field = 'country' AND origin = 'learned'`);
+      const country = await world.env.pool.query(`SELECT count(*)::int AS n FROM ops.categorical_values WHERE field = 'country' AND origin = 'learned'`);
       expect(country.rows).toEqual([{ n: 0 }]);
     });
   });
@@ -255,7 +224,7 @@ fields:
     });
 
     it('keeps names as written, only trimmed', async () => {
-      const { rows } = await env.pool.query(
+      const { rows } = await world.env.pool.query(
         `SELECT customer_id, first_name, last_name FROM production.customers WHERE customer_id IN ('C30', 'C31', 'C32') ORDER BY customer_id`,
       );
       expect(rows).toEqual([
@@ -266,7 +235,7 @@ fields:
     });
 
     it('keeps the phone text and adds phone_e164, the country as default region, NULL when it does not parse', async () => {
-      const { rows } = await env.pool.query(
+      const { rows } = await world.env.pool.query(
         `SELECT customer_id, phone, phone_e164 FROM production.customers WHERE customer_id BETWEEN 'C30' AND 'C36' ORDER BY customer_id`,
       );
       expect(rows).toEqual([
@@ -284,21 +253,21 @@ fields:
       await transformBatch('r-personal-2', {
         customers: [customer('C31', { first_name: 'Anna', last_name: 'van der Berg', phone: '0151 23456789', country: 'Germany' })],
       });
-      const { rows } = await env.pool.query(`SELECT phone, phone_e164, country FROM production.customers WHERE customer_id = 'C31'`);
+      const { rows } = await world.env.pool.query(`SELECT phone, phone_e164, country FROM production.customers WHERE customer_id = 'C31'`);
       expect(rows).toEqual([{ phone: '0151 23456789', phone_e164: '+4915123456789', country: 'Germany' }]);
     });
 
     it('parses only new or changed phones: an unchanged customer keeps the E.164 form production holds', async () => {
       // A marker production could not have computed: if C30 were parsed again it would be +442079460958.
-      await env.pool.query(`UPDATE production.customers SET phone_e164 = '+440000000000' WHERE customer_id = 'C30'`);
+      await world.env.pool.query(`UPDATE production.customers SET phone_e164 = '+440000000000' WHERE customer_id = 'C30'`);
       const runId3 = 'r-personal-3';
-      await runtime.ledger.createRun(runId3, params);
+      await world.runtime.ledger.createRun(runId3, params);
       await stage(runId3, 'customers', [
         customer('C30', { first_name: ' Ronald ', last_name: 'McDonald', phone: '+44 20 7946 0958 ext. 12', country: 'United Kingdom' }),
         customer('C37', { phone: '+1 415 555 2699' }),
       ]);
-      await buildTypedTables(env.pool, runId3);
-      const filled = await withTransaction(env.pool, async (client) => {
+      await buildTypedTables(world.env.pool, runId3);
+      const filled = await withTransaction(world.env.pool, async (client) => {
         const counts = await fillPhoneE164(client, typedTable('customers', runId3));
         const { rows } = await client.query('SELECT phone, region, e164 FROM pg_temp.customer_phone_e164 ORDER BY phone');
         return { counts, rows };
@@ -314,7 +283,7 @@ fields:
 
     it('parses in bounded batches: any batch size gives the same table', async () => {
       const runId2 = 'r-batches';
-      await runtime.ledger.createRun(runId2, params);
+      await world.runtime.ledger.createRun(runId2, params);
       await stage(runId2, 'customers', [
         customer('C40', { phone: '+1 415 555 2671' }),
         customer('C41', { phone: '+1 415 555 2671' }),
@@ -322,9 +291,9 @@ fields:
         customer('C43', { phone: 'nope' }),
         customer('C44', { phone: '+49 151 23456789', country: 'Atlantis' }),
       ]);
-      await buildTypedTables(env.pool, runId2);
+      await buildTypedTables(world.env.pool, runId2);
       const fill = (batch: number) =>
-        withTransaction(env.pool, async (client) => {
+        withTransaction(world.env.pool, async (client) => {
           const counts = await fillPhoneE164(client, typedTable('customers', runId2), batch);
           const { rows } = await client.query('SELECT phone, region, e164 FROM pg_temp.customer_phone_e164 ORDER BY phone, region');
           return { counts, rows };

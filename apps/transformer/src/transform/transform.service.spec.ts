@@ -1,14 +1,10 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
-import { StageFailure, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
-import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
-import { TransformerAppModule } from '../app.module';
-import { LOAD_ORDER, TransformService, type TransformDetail } from './transform.service';
+import { type Entity } from '@ecom/contracts';
+import { StageFailure, type StageCounts } from '@ecom/pipeline';
+import { NO_REJECT_LIMITS } from '@ecom/testing';
+import { LOAD_ORDER, type TransformDetail } from './transform.service';
+import { SOURCE_RUN, transformWorld, type StagedLine } from './transform-world.testing';
 
-type StagedLine = Record<string, string | null>;
-
-const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+const params = SOURCE_RUN;
 
 /**
  * The batch every rule below is read against. Each bad line breaks exactly one rule; the comment
@@ -121,51 +117,12 @@ const expectedRejects: Array<[Entity, string | null, string]> = [
 ];
 
 describe('TransformService: staging → production, one transaction per run', () => {
-  let env: TestEnv;
-  let app: INestApplicationContext;
-  let runtime: StageRuntime;
-  let service: TransformService;
-
-  beforeAll(async () => {
-    // One bad line per rule in a handful: far over any reject limit, which is not what this suite tests.
-    env = await createTestEnv('transformer_service', NO_REJECT_LIMITS);
-    app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
-    runtime = app.get(StageRuntime);
-    service = app.get(TransformService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await env?.teardown();
-  });
-
-  /** Lands lines in staging as the ingestor would: raw text, one file per entity. */
-  async function stage(runId: string, entity: Entity, lines: StagedLine[], sourceFile = ENTITY_SPECS[entity].fileName): Promise<void> {
-    const columns = ENTITY_SPECS[entity].columns.join(', ');
-    await env.pool.query(
-      `INSERT INTO staging.${entity} (${columns}, run_id, source_file, source_line)
-       SELECT ${columns}, $2, $3, line + 1
-         FROM jsonb_populate_recordset(NULL::staging.${entity}, $1::jsonb) WITH ORDINALITY AS r(${columns}, run_id, source_file, source_line, extra, loaded_at, line)`,
-      [JSON.stringify(lines), runId, sourceFile],
-    );
-  }
-
-  async function createRunWith(runId: string, lines: Partial<Record<Entity, StagedLine[]>>): Promise<void> {
-    await runtime.ledger.createRun(runId, params);
-    for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) await stage(runId, entity, rows);
-  }
-
-  /** Runs the stage's work in its own transaction, as StageRuntime.runStage does; `progress` collects its updates. */
-  async function transform(runId: string, progress: Array<Record<string, unknown>> = []): Promise<StageCounts & { detail: TransformDetail }> {
-    const run = await runtime.ledger.getRun(runId);
-    if (!run) throw new Error(`no run ${runId}`);
-    const counts = await withTransaction(env.pool, (client) =>
-      service.transformRun({ runId, run, client, progress: async (update) => void progress.push(update) }),
-    );
-    return counts as StageCounts & { detail: TransformDetail };
-  }
+  // One bad line per rule in a handful: far over any reject limit, which is not what this suite tests.
+  const world = transformWorld('transformer_service', NO_REJECT_LIMITS);
+  const { stage, createRunWith, transform } = world;
 
   const table = async (name: string, orderBy: string) =>
-    (await env.pool.query(`SELECT * FROM ${name} ORDER BY ${orderBy}`)).rows;
+    (await world.env.pool.query(`SELECT * FROM ${name} ORDER BY ${orderBy}`)).rows;
 
   const productionSnapshot = async () => ({
     customers: await table('production.customers', 'customer_id'),
@@ -176,7 +133,7 @@ describe('TransformService: staging → production, one transaction per run', ()
 
   const quarantineOf = async (runId: string) =>
     (
-      await env.pool.query(
+      await world.env.pool.query(
         `SELECT entity, source_file, source_line, record_key, raw_record, reason_code, message
            FROM ops.quarantine WHERE run_id = $1 AND stage = 'transform'
           ORDER BY array_position($2::text[], entity), record_key COLLATE "C" NULLS FIRST, source_line`,
@@ -187,7 +144,7 @@ describe('TransformService: staging → production, one transaction per run', ()
   /** The stored transform-stage checks: [name, stage, rows checked, violations, status, sample ids]. */
   const reconciliationOf = async (runId: string) =>
     (
-      await env.pool.query(
+      await world.env.pool.query(
         `SELECT check_name, check_type, stage, rows_checked, violations, status, sample_ids
            FROM ops.quality_checks WHERE run_id = $1 AND stage = 'transform' ORDER BY check_name`,
         [runId],
@@ -231,7 +188,7 @@ describe('TransformService: staging → production, one transaction per run', ()
     });
 
     it('cleans what it loads: trimmed names and phone as given, lower-cased email, canonical country, E.164 copy', async () => {
-      const { rows } = await env.pool.query("SELECT * FROM production.customers WHERE customer_id = 'C1'");
+      const { rows } = await world.env.pool.query("SELECT * FROM production.customers WHERE customer_id = 'C1'");
       expect(rows[0]).toMatchObject({
         first_name: 'jOHN',
         last_name: "o'brien",
@@ -244,19 +201,19 @@ describe('TransformService: staging → production, one transaction per run', ()
         last_run_id: runId,
       });
       expect(rows[0].registration_date).toEqual(new Date(2023, 0, 15));
-      const t1 = await env.pool.query("SELECT payment_method, shipping_address, total_amount FROM production.transactions WHERE transaction_id = 'T1'");
+      const t1 = await world.env.pool.query("SELECT payment_method, shipping_address, total_amount FROM production.transactions WHERE transaction_id = 'T1'");
       expect(t1.rows[0]).toEqual({ payment_method: 'Credit Card', shipping_address: '1 Main St', total_amount: '264.98' });
     });
 
     it('lets the latest valid line of a duplicated key win', async () => {
-      const c2 = await env.pool.query("SELECT last_name, phone FROM production.customers WHERE customer_id = 'C2'");
+      const c2 = await world.env.pool.query("SELECT last_name, phone FROM production.customers WHERE customer_id = 'C2'");
       expect(c2.rows).toEqual([{ last_name: 'Jones-Smith', phone: '555-0100' }]);
-      const i1 = await env.pool.query("SELECT quantity, line_total FROM production.transaction_items WHERE item_id = 'I1'");
+      const i1 = await world.env.pool.query("SELECT quantity, line_total FROM production.transaction_items WHERE item_id = 'I1'");
       expect(i1.rows).toEqual([{ quantity: 2, line_total: '39.98' }]);
     });
 
     it('derives profit_margin and price_category from the stored price and cost', async () => {
-      const { rows } = await env.pool.query(
+      const { rows } = await world.env.pool.query(
         'SELECT product_id, product_name, price, cost, profit_margin, price_category, stock_quantity FROM production.products ORDER BY product_id',
       );
       expect(rows).toEqual([
@@ -398,25 +355,25 @@ describe('TransformService: staging → production, one transaction per run', ()
     it('leaves the row as it was, resolves the reject by the key the replay accepted, and its reconciliations count the line', async () => {
       // r-rules rejected an earlier line of I1 (duplicate_superseded); its winning line is in production.
       const [i1] = (
-        await env.pool.query<Record<string, string>>(
+        await world.env.pool.query<Record<string, string>>(
           `SELECT item_id, transaction_id, product_id, quantity::text, unit_price::text, discount_percentage::text,
                   line_total::text, concat_ws(' ', ctid, xmin, updated_at, last_run_id) AS tuple
              FROM production.transaction_items WHERE item_id = 'I1'`,
         )
       ).rows;
       const { tuple, ...line } = i1;
-      await runtime.ledger.createRun('r-replay-same', { ...params, replayOf: 'r-rules' });
+      await world.runtime.ledger.createRun('r-replay-same', { ...params, replayOf: 'r-rules' });
       await stage('r-replay-same', 'transaction_items', [line as StagedLine]);
 
       await expect(transform('r-replay-same')).resolves.toMatchObject({ rowsIn: 1, rowsOut: 1, rowsRejected: 0 });
 
       const [after] = (
-        await env.pool.query<{ tuple: string }>(
+        await world.env.pool.query<{ tuple: string }>(
           `SELECT concat_ws(' ', ctid, xmin, updated_at, last_run_id) AS tuple FROM production.transaction_items WHERE item_id = 'I1'`,
         )
       ).rows;
       expect(after.tuple).toBe(tuple);
-      const resolved = await env.pool.query(
+      const resolved = await world.env.pool.query(
         `SELECT record_key, reason_code, resolved_by_run FROM ops.quarantine
           WHERE run_id = 'r-rules' AND entity = 'transaction_items' AND record_key = 'I1'`,
       );
@@ -437,7 +394,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       });
       // A production line stamped with the run that the run never staged: what a transform writing
       // the wrong rows would leave behind.
-      await env.pool.query(
+      await world.env.pool.query(
         `INSERT INTO production.transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
          VALUES ('I99', 'T1', 'P1', 1, 19.99, 0, 19.99, 'r-broken')`,
       );
@@ -455,7 +412,7 @@ describe('TransformService: staging → production, one transaction per run', ()
           'reconcile_order_total_production: expected 264.98, actual 284.97 (T1)',
       );
       // The stage rolled back: neither the good customer nor the bad one's reject landed.
-      expect((await env.pool.query(`SELECT customer_id FROM production.customers WHERE customer_id IN ('C20', 'C21')`)).rows).toEqual([]);
+      expect((await world.env.pool.query(`SELECT customer_id FROM production.customers WHERE customer_id IN ('C20', 'C21')`)).rows).toEqual([]);
       expect(await quarantineOf('r-broken')).toEqual([]);
       // The verdicts are committed on their own, so the run report shows why.
       expect(await reconciliationOf('r-broken')).toEqual([
@@ -468,7 +425,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       ]);
 
       // Repaired, the same run transforms and its verdicts are replaced.
-      await env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'I99'`);
+      await world.env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'I99'`);
       await expect(transform('r-broken')).resolves.toMatchObject({ rowsIn: 2, rowsOut: 1, rowsRejected: 1 });
       expect((await reconciliationOf('r-broken')).map(([name, , , , status]) => [name, status])).toEqual([
         ['reconcile_customers_staging_production', 'pass'],

@@ -1,14 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
-import { StageFailure, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
-import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
-import { TransformerAppModule } from '../app.module';
-import { TransformService, type TransformDetail } from './transform.service';
-
-type StagedLine = Record<string, string | null>;
-
-const params: RunParams = { mode: 'source', inputDir: '/nowhere' };
+import { StageFailure, type StageCounts } from '@ecom/pipeline';
+import { NO_REJECT_LIMITS } from '@ecom/testing';
+import { type TransformDetail } from './transform.service';
+import { transformWorld, type StagedLine } from './transform-world.testing';
 
 const customer = (id: string, extra: StagedLine = {}): StagedLine => ({
   customer_id: id, first_name: 'Ann', last_name: 'Lee', email: `${id.toLowerCase()}@x.com`, phone: '1',
@@ -33,55 +26,21 @@ const line = (id: string, txn: string, quantity: number, extra: StagedLine = {})
  * its lines to the cent, and a conflicting duplicate never loses its valid version.
  */
 describe('TransformService: whole orders and the latest valid duplicate', () => {
-  let env: TestEnv;
-  let app: INestApplicationContext;
-  let runtime: StageRuntime;
-  let service: TransformService;
-
-  beforeAll(async () => {
-    // Small batches that reject most of their orders on purpose: no reject limit here.
-    env = await createTestEnv('transformer_orders', NO_REJECT_LIMITS);
-    app = await createWorkerContext(TransformerAppModule.forRoot, env.config, false);
-    runtime = app.get(StageRuntime);
-    service = app.get(TransformService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await env?.teardown();
-  });
-
-  async function createRunWith(runId: string, lines: Partial<Record<Entity, StagedLine[]>>): Promise<void> {
-    await runtime.ledger.createRun(runId, params);
-    for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) {
-      const columns = ENTITY_SPECS[entity].columns;
-      const list = columns.join(', ');
-      await env.pool.query(
-        `INSERT INTO staging.${entity} (${list}, run_id, source_file, source_line)
-         SELECT ${list}, $2, $3, line + 1
-           FROM jsonb_populate_recordset(NULL::staging.${entity}, $1::jsonb) WITH ORDINALITY AS r(${list}, run_id, source_file, source_line, extra, loaded_at, line)`,
-        [JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))), runId, ENTITY_SPECS[entity].fileName],
-      );
-    }
-  }
-
-  async function transform(runId: string): Promise<StageCounts & { detail: TransformDetail }> {
-    const run = await runtime.ledger.getRun(runId);
-    if (!run) throw new Error(`no run ${runId}`);
-    const counts = await withTransaction(env.pool, (client) => service.transformRun({ runId, run, client, progress: async () => undefined }));
-    return counts as StageCounts & { detail: TransformDetail };
-  }
+  // Small batches that reject most of their orders on purpose: no reject limit here.
+  const world = transformWorld('transformer_orders', NO_REJECT_LIMITS);
+  const { createRunWith, transform } = world;
 
   /** The run's transform rejects as "key reason: message", by entity and key. */
   const rejectsOf = async (runId: string) =>
     (
-      await env.pool.query(
+      await world.env.pool.query(
         `SELECT entity, record_key, source_line, reason_code, message FROM ops.quarantine
           WHERE run_id = $1 AND stage = 'transform' ORDER BY entity, record_key COLLATE "C", source_line`,
         [runId],
       )
     ).rows.map((q) => `${q.entity} ${q.record_key}@${q.source_line} ${q.reason_code}: ${q.message}`);
 
-  const ids = async (sql: string) => (await env.pool.query(sql)).rows.map((r) => Object.values(r).join(' '));
+  const ids = async (sql: string) => (await world.env.pool.query(sql)).rows.map((r) => Object.values(r).join(' '));
 
   /** Orders in production whose total is not their lines' sum, or that have no line. */
   const ordersNotAddingUp = () =>
@@ -181,7 +140,7 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
     it('accounts for every staged line and shows the order reconciliation', async () => {
       expect(counts.detail.transactions).toMatchObject({ in: 10, out: 4, rejected: 6 });
       expect(counts.detail.transaction_items).toMatchObject({ in: 14, out: 5, rejected: 9 });
-      const { rows } = await env.pool.query(
+      const { rows } = await world.env.pool.query(
         `SELECT rows_checked, violations, status FROM ops.quality_checks
           WHERE run_id = 'w1' AND check_name = 'reconcile_order_total_production'`,
       );
@@ -241,19 +200,19 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
       await createRunWith('w3', { transactions: [order('W1', '30.00')] });
       // What a transform bug would leave: a line of W1 stamped with the run that the run never
       // staged, so W1 no longer equals its lines.
-      await env.pool.query(
+      await world.env.pool.query(
         `INSERT INTO production.transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
          VALUES ('W1-z', 'W1', 'WP1', 1, 10, 0, 10, 'w3')`,
       );
       const failure = await transform('w3').catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(StageFailure);
       expect((failure as StageFailure).message).toContain('reconcile_order_total_production: expected 30.00, actual 40.00 (W1)');
-      const { rows } = await env.pool.query(
+      const { rows } = await world.env.pool.query(
         `SELECT rows_checked, violations, status, sample_ids FROM ops.quality_checks
           WHERE run_id = 'w3' AND check_name = 'reconcile_order_total_production'`,
       );
       expect(rows).toEqual([{ rows_checked: '1', violations: '1', status: 'fail', sample_ids: ['W1'] }]);
-      await env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'W1-z'`);
+      await world.env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'W1-z'`);
     });
   });
 });

@@ -10,6 +10,13 @@ import { StageFailure, StageRuntime } from './stage-runtime';
 import { StageWorker } from './stage-worker';
 
 /** What the fake stages below do, so each test can script a part's behaviour. */
+/**
+ * How long the fake validation works. Not a wait for something to happen: it is the duration the
+ * fan-in test reads back, to show the stage's timestamps are wall-clock (a transaction's now()
+ * would give the same start and finish).
+ */
+const VALIDATE_WORK_MS = 120;
+
 const script = {
   partCalls: new Map<string, number>(),
   failPartOnce: new Set<string>(),
@@ -54,7 +61,7 @@ class FakeValidate extends StageWorker {
   async process(job: Job<{ runId: string }>): Promise<void> {
     await this.runtime.runStage(job, 'validate', job.data.runId, async () => {
       script.validateCalls++;
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, VALIDATE_WORK_MS));
       if (script.failValidate) throw new StageFailure('quality below threshold');
       return { rowsIn: 5, rowsOut: 5, rowsRejected: 0 };
     });
@@ -109,12 +116,12 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     expect(ingest).toMatchObject({ status: 'succeeded', rows_in: '100', rows_out: '96', rows_rejected: '4', tasks_done: 4 });
     expect([...script.partCalls.values()]).toEqual([1, 1, 1, 1]);
     expect(script.validateCalls).toBe(1);
-    // Timestamps are wall-clock, not the transaction's start: a 120 ms stage lasts >= 120 ms.
+    // Timestamps are wall-clock, not the transaction's start: the stage lasts at least its work.
     const timing = await env.pool.query<{ ms: number }>(
       `SELECT extract(epoch FROM finished_at - started_at) * 1000 AS ms FROM ops.run_stages
         WHERE run_id = 'run-fanin' AND stage = 'validate'`,
     );
-    expect(Number(timing.rows[0].ms)).toBeGreaterThanOrEqual(120);
+    expect(Number(timing.rows[0].ms)).toBeGreaterThanOrEqual(VALIDATE_WORK_MS);
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-fanin'");
     expect(staged.rows[0].n).toBe(4);
   });

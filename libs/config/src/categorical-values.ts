@@ -67,7 +67,7 @@ export class CategoricalValuesError extends Error {
 
 /**
  * How two spellings are compared: trimmed, inner whitespace collapsed to one space, lower-cased.
- * ops.fold_key (migration 0021) is the same in SQL; the database computes the keys it stores.
+ * ops.fold_key (migrations 0021, 0023) is the same in SQL; the database computes the keys it stores.
  */
 export function foldKey(value: string): string {
   return value.replace(/\s+/g, ' ').trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { parseCategoricalValues } from '@ecom/config';
+import { foldKey, parseCategoricalValues } from '@ecom/config';
 import { type Entity } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
 import { buildTypedTables, typedTable, type StageCounts } from '@ecom/pipeline';
@@ -77,6 +77,12 @@ describe('categorical values and personal data', () => {
         [runId],
       )
     ).rows.map((r) => [r.record_key, r.reason_code, r.message]);
+
+  it('compares spellings the same way in TypeScript (config checks) and in PostgreSQL (the loads)', async () => {
+    const spellings = ['  Credit \t  CARD ', 'ÎLE-DE-FRANCE', 'a\u00a0b', 'x\u3000y', '\n COD\r\n', 'Home & Kitchen', '   '];
+    const { rows } = await world.env.pool.query<{ key: string }>('SELECT ops.fold_key(v) AS key FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n', [spellings]);
+    expect(rows.map((r) => r.key)).toEqual(spellings.map(foldKey));
+  });
 
   describe('case, space and alias variants', () => {
     const runId = 'r-spelling';

@@ -4,7 +4,8 @@ import type { StageCounts, StageContext } from '@ecom/pipeline';
 import { QualityChecksConfig, StageFailure, runQualityChecks } from '@ecom/pipeline';
 import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
 
-const AGGREGATES: readonly AggregateModel[] = ['agg_daily_sales', 'agg_product_performance', 'agg_customer_metrics'];
+// agg_product_daily before agg_product_performance, which sums its days.
+const AGGREGATES: readonly AggregateModel[] = ['agg_daily_sales', 'agg_product_daily', 'agg_product_performance', 'agg_customer_metrics'];
 
 /** The run parameters the warehouse reads. `mode: 'rebuild'` is not in RunParams yet (the ledger adds it). */
 interface WarehouseRunParams {
@@ -114,6 +115,7 @@ export class WarehouseService {
         segmentsChanged,
         aggregates: {
           dailySales: aggregates.agg_daily_sales,
+          productDaily: aggregates.agg_product_daily,
           productPerformance: aggregates.agg_product_performance,
           customerMetrics: aggregates.agg_customer_metrics,
         },

@@ -15,10 +15,16 @@ WITH run_products AS (
   SELECT p.product_id, p.category
     FROM production.products p
    WHERE NOT EXISTS (SELECT 1 FROM run_products r WHERE r.product_id = p.product_id)
+), product_sales AS (
+  -- Lines summed per product first (a few hundred groups), then per category: the lines are not
+  -- joined one by one to the catalogue.
+  SELECT product_id, sum(line_total__numeric) AS revenue
+    FROM {{transaction_items}}
+   GROUP BY product_id
 ), sales AS (
-  SELECT coalesce(c.category, '(unknown)') AS category, coalesce(sum(i.line_total__numeric), 0) AS revenue
-    FROM {{transaction_items}} i
-    LEFT JOIN catalogue c ON c.product_id = i.product_id
+  SELECT coalesce(c.category, '(unknown)') AS category, coalesce(sum(s.revenue), 0) AS revenue
+    FROM product_sales s
+    LEFT JOIN catalogue c ON c.product_id = s.product_id
    GROUP BY 1
 ), prices AS (
   SELECT category, count(*) AS products, avg(price) AS avg_price

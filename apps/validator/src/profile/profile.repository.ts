@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { ENTITIES, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile } from '@ecom/db';
+import { runSqlFile, sqlFile, withTransaction } from '@ecom/db';
 import { buildTypedTables, typedTable } from '@ecom/pipeline';
 
 /** pg returns bigint and numeric as strings. */
@@ -64,7 +64,11 @@ export class ProfileRepository {
       return typedTable(entity as Entity, runId);
     });
     try {
-      return (await this.pool.query<R & Record<string, unknown>>(text, [runId])).rows;
+      // Each statement in its own short transaction, with the profile's settings (sql/profile/settings.sql).
+      return await withTransaction(this.pool, async (client) => {
+        await runSqlFile(client, 'profile/settings');
+        return (await client.query<R & Record<string, unknown>>(text, [runId])).rows;
+      });
     } catch (error) {
       (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
       throw error;

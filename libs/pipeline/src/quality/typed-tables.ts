@@ -130,6 +130,11 @@ export async function syncCategoricalValues(db: Queryable, config: CategoricalVa
 /** Entities with categorical columns: their `keep` values are learned before the table is built. */
 const LEARNS: ReadonlySet<Entity> = new Set(['customers', 'products', 'transactions']);
 
+/** The BRIN index on run_id of an entity's staging table (migration 0016). */
+function stagingRunIndex(entity: Entity): string {
+  return `${escapeIdentifier('staging')}.${escapeIdentifier(`staging_${entity}_run_brin`)}`;
+}
+
 /** Builds (replacing) one entity's typed table on `db` and analyses it. */
 async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<void> {
   const table = typedTable(entity, runId);
@@ -149,12 +154,15 @@ export async function buildTypedTables(pool: Pool, runId: string, config: Catego
   await withTransaction(pool, (client) => syncCategoricalValues(client, config));
   const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
   await Promise.all(
-    lanes.map((entities) =>
-      withTransaction(pool, async (client) => {
+    lanes.map(async (entities) => {
+      // Each on its own, not in the build's transaction: the summary takes a lock on the table
+      // that the ingest's ANALYZE of another run also wants.
+      for (const entity of entities) await runSqlFile(pool, 'quality/typed/summarize_staging', [stagingRunIndex(entity)]);
+      await withTransaction(pool, async (client) => {
         await runSqlFile(client, 'quality/typed/settings');
         for (const entity of entities) await buildOne(client, entity, runId);
-      }),
-    ),
+      });
+    }),
   );
 }
 

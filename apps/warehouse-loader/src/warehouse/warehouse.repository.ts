@@ -188,14 +188,17 @@ export class WarehouseRepository {
 
   /**
    * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty): plain
-   * inserts with keys, indexes and foreign keys set aside, then rebuilt and validated in bulk.
+   * inserts, joined to the dimensions by hash, with keys, indexes and foreign keys set aside, then
+   * rebuilt and validated in bulk.
    */
   async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
     type Row = { lines: number; written: number; unknown_customer: number; unknown_product: number };
     let rows: Row[];
     if (bulk) {
       await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
+      await runSqlFile(client, 'warehouse/hash_joins_only', ['on']);
       rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales_bulk', [runId])).rows;
+      await runSqlFile(client, 'warehouse/hash_joins_only', ['off']);
       await runSqlFile(client, 'warehouse/fact_sales_bulk_end');
     } else {
       rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales', [runId])).rows;

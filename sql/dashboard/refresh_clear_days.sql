@@ -1,19 +1,32 @@
 -- Deletes the day summaries of the touched days (DELETE keeps readers on the previous rows until
--- commit, see refresh_clear.sql) and notes whose coarser summaries they fed.
+-- commit, see refresh_clear.sql), notes whose coarser summaries they fed and keeps the deleted
+-- customer_days rows (refresh_touched_keys.sql). The tables' indexes lead with category_id, so
+-- every category code (0 = all) is listed next to the days: = ANY of arrays makes both index
+-- conditions, where a date alone scanned every row.
 WITH days AS (
-  SELECT date_key FROM pg_temp.dashboard_touched_days
+  SELECT ARRAY(SELECT date_key FROM pg_temp.dashboard_touched_days) AS date_keys,
+         ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories) AS category_ids
 ),
 sales_cells AS (
-  DELETE FROM dashboard.sales_cells s USING days d WHERE s.date_key = d.date_key
+  DELETE FROM dashboard.sales_cells s USING days d
+   WHERE s.category_id = ANY (d.category_ids) AND s.date_key = ANY (d.date_keys)
 ),
 discount_cells AS (
-  DELETE FROM dashboard.discount_cells s USING days d WHERE s.date_key = d.date_key
+  DELETE FROM dashboard.discount_cells s USING days d
+   WHERE s.category_id = ANY (d.category_ids) AND s.date_key = ANY (d.date_keys)
 ),
 customer_days AS (
-  DELETE FROM dashboard.customer_days c USING days d WHERE c.date_key = d.date_key RETURNING c.customer_no
+  DELETE FROM dashboard.customer_days c USING days d
+   WHERE c.category_id = ANY (d.category_ids) AND c.date_key = ANY (d.date_keys)
+  RETURNING c.*
+),
+old_customer_days AS (
+  INSERT INTO pg_temp.dashboard_old_customer_days SELECT * FROM customer_days
 ),
 product_days AS (
-  DELETE FROM dashboard.product_days p USING days d WHERE p.date_key = d.date_key RETURNING p.date_key / 100 AS month_key, p.product_no
+  DELETE FROM dashboard.product_days p USING days d
+   WHERE p.date_key = ANY (d.date_keys)
+  RETURNING p.date_key / 100 AS month_key, p.product_no
 )
 INSERT INTO pg_temp.dashboard_touched (customer_no, month_key, product_no)
 SELECT DISTINCT customer_no, NULL::integer, NULL::integer FROM customer_days

@@ -1,7 +1,21 @@
 -- The customers and (month, product) pairs whose coarser summaries a refresh rebuilds: those
 -- with day rows on a touched day, before (refresh_clear_days.sql) or after (refresh_touched_lines.sql).
+-- dashboard_old_customer_days keeps the customer_days rows of the touched days as they were:
+-- customer_years is brought up to date by subtracting them and adding the rebuilt ones
+-- (refresh_customer_years_touched.sql), which reads a few thousand rows instead of every day of
+-- the touched customers.
 CREATE TEMP TABLE dashboard_touched (
   customer_no integer,
   month_key   integer,
   product_no  integer
+) ON COMMIT DROP;
+
+CREATE TEMP TABLE dashboard_old_customer_days (
+  category_id        smallint NOT NULL,
+  date_key           integer NOT NULL,
+  customer_no        integer NOT NULL,
+  geo_id             smallint NOT NULL,
+  payment_method_key integer NOT NULL,
+  transactions       integer NOT NULL,
+  revenue_cents      bigint NOT NULL
 ) ON COMMIT DROP

@@ -39,7 +39,9 @@ const NEXT_DIMENSION_STEPS = [
 
 /**
  * Statements of an incremental refresh, once the codes are known to be kept: the summary rows of
- * the touched days, then the coarser rows of the customers, months and products those days fed.
+ * the touched days, then the coarser rows of the customers, months and products those days fed,
+ * each found through an index: months rebuilt from the touched months' day rows, firsts and
+ * years brought up to date by the difference between the deleted and the rebuilt rows.
  * The day summaries reuse the full refresh's statements over the touched days' lines.
  */
 const INCREMENTAL_STEPS = [
@@ -54,8 +56,6 @@ const INCREMENTAL_STEPS = [
   'refresh_product_days',
   'refresh_discount_cells',
   'refresh_drop_lines',
-  'refresh_clear_touched',
-  'refresh_touched_customer_days',
   'refresh_customer_firsts_touched',
   'refresh_customer_months_touched',
   'refresh_customer_years_touched',

@@ -8,37 +8,9 @@
 WITH touched AS (
   SELECT DISTINCT customer_key FROM pg_temp.warehouse_touched WHERE customer_key IS NOT NULL
 ),
-per_transaction AS (
-  -- One row per (customer version, transaction) first, by hash: the distinct count becomes a row
-  -- count and no sort is needed. count(DISTINCT) per customer version made the planner walk the
-  -- customer_key index of every partition over the whole heap for a whole recompute (20.7 s
-  -- against 4.0 s at 2.5M facts on a loaded machine). date_key orders as its date does.
-  SELECT f.customer_key, f.transaction_id,
-         sum(f.line_total) AS spent,
-         min(f.date_key) AS first_date_key,
-         max(f.date_key) AS last_date_key
-    FROM warehouse.fact_sales f
-   -- = ANY of an array, not IN: the keys become an index condition instead of a hashed filter
-   -- over every partition's facts.
-   WHERE $1::boolean OR f.customer_key = ANY (ARRAY(SELECT customer_key FROM touched))
-   GROUP BY f.customer_key, f.transaction_id
-),
-per_version AS (
-  SELECT customer_key,
-         count(*)::int AS total_transactions,
-         sum(spent) AS total_spent,
-         round(sum(spent) / count(*), 2) AS avg_order_value,
-         min(first_date_key) AS first_date_key,
-         max(last_date_key) AS last_date_key
-    FROM per_transaction
-   GROUP BY customer_key
-),
 fresh AS (
-  SELECT v.customer_key, v.total_transactions, v.total_spent, v.avg_order_value,
-         first_day.full_date AS first_purchase_date, last_day.full_date AS last_purchase_date
-    FROM per_version v
-    JOIN warehouse.dim_date first_day ON first_day.date_key = v.first_date_key
-    JOIN warehouse.dim_date last_day ON last_day.date_key = v.last_date_key
+  -- agg_customer_metrics_fresh.sql
+  SELECT * FROM pg_temp.warehouse_customer_metrics_fresh
 ),
 emptied AS (
   DELETE FROM warehouse.agg_customer_metrics a

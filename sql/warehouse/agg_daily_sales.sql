@@ -9,18 +9,8 @@ WITH touched AS (
   SELECT DISTINCT date_key FROM pg_temp.warehouse_touched WHERE date_key IS NOT NULL
 ),
 fresh AS (
-  SELECT f.date_key,
-         count(DISTINCT f.transaction_id)::int AS total_transactions,
-         count(*)::int AS total_items,
-         sum(f.line_total) AS total_revenue,
-         coalesce(sum(f.profit), 0) AS total_profit,
-         sum(f.discount_amount) AS total_discount,
-         count(DISTINCT f.customer_id)::int AS unique_customers
-    FROM warehouse.fact_sales f
-   -- = ANY of an array, not IN: the keys become an index condition (and, for date_key, prune
-   -- partitions at run time) instead of a hashed filter over every partition's facts.
-   WHERE $1::boolean OR f.date_key = ANY (ARRAY(SELECT date_key FROM touched))
-   GROUP BY f.date_key
+  -- agg_daily_sales_fresh.sql
+  SELECT * FROM pg_temp.warehouse_daily_sales_fresh
 ),
 emptied AS (
   DELETE FROM warehouse.agg_daily_sales a

@@ -212,8 +212,13 @@ export class WarehouseRepository {
     await runSqlFile(client, 'warehouse/partitionwise_aggregate', [on ? 'on' : 'off']);
   }
 
-  /** `whole`: recompute every key (a rebuild or a bulk load), else the touched ones. */
+  /**
+   * `whole`: recompute every key (a rebuild or a bulk load), else the touched ones. Models read from
+   * fact_sales compute their rows in a statement of their own first (`<model>_fresh.sql`), which
+   * may run in parallel where the upsert may not.
+   */
   async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
+    if (model !== 'agg_product_performance') await runSqlFile(client, `warehouse/${model}_fresh`, [whole]);
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
   }
 

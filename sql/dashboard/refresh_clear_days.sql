@@ -1,6 +1,6 @@
 -- Deletes the day summaries of the touched days (DELETE keeps readers on the previous rows until
 -- commit, see refresh_clear.sql), notes whose coarser summaries they fed and keeps the deleted
--- customer_days rows (refresh_touched_keys.sql). The tables' indexes lead with category_id, so
+-- customer_days and product_days rows (refresh_touched_keys.sql). The tables' indexes lead with category_id, so
 -- every category code (0 = all) is listed next to the days: = ANY of arrays makes both index
 -- conditions, where a date alone scanned every row.
 WITH days AS (
@@ -26,9 +26,12 @@ old_customer_days AS (
 product_days AS (
   DELETE FROM dashboard.product_days p USING days d
    WHERE p.date_key = ANY (d.date_keys)
-  RETURNING p.date_key / 100 AS month_key, p.product_no
+  RETURNING p.*
+),
+old_product_days AS (
+  INSERT INTO pg_temp.dashboard_old_product_days SELECT * FROM product_days
 )
 INSERT INTO pg_temp.dashboard_touched (customer_no, month_key, product_no)
 SELECT DISTINCT customer_no, NULL::integer, NULL::integer FROM customer_days
 UNION ALL
-SELECT DISTINCT NULL::integer, month_key, product_no FROM product_days
+SELECT DISTINCT NULL::integer, date_key / 100, product_no FROM product_days

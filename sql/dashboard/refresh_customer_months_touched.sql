@@ -1,28 +1,20 @@
 -- refresh_customer_months.sql for the touched customers in the touched months, from those months'
--- customer_days (both tables' indexes lead with category_id, so every code is listed). A
--- customer's other months change only when their first purchase day in a category moved
--- (dashboard_firsts, refresh_customer_firsts_touched.sql): rare, as a daily delta adds days after
--- the first ones.
+-- customer_days. Both tables' indexes lead with category_id, so every code (0 = all) is listed;
+-- = ANY of an array subquery makes the month and category an index condition (a join to a CTE
+-- of keys was planned as a scan of every row), the customers a hashed semi-join (an array is
+-- searched row by row outside an index condition). A customer's other months change only when
+-- their first purchase day in a category moved (dashboard_firsts,
+-- refresh_customer_firsts_touched.sql): rare, as a daily delta adds days after the first ones.
 UPDATE dashboard.customer_months m SET first_date_key = p.new_first
   FROM pg_temp.dashboard_firsts p
  WHERE p.old_first IS NOT NULL AND p.new_first <> p.old_first
    AND m.category_id = p.category_id AND m.customer_no = p.customer_no;
 
-WITH keys AS (
-  SELECT ARRAY(SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days) AS month_keys,
-         (SELECT min(date_key / 100) * 100 FROM pg_temp.dashboard_touched_days) AS first_day,
-         (SELECT max(date_key / 100) * 100 + 99 FROM pg_temp.dashboard_touched_days) AS last_day,
-         ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories) AS category_ids
-),
--- A join, not = ANY of an array: outside an index condition that array is searched row by row.
-customers AS (
-  SELECT DISTINCT customer_no FROM pg_temp.dashboard_touched WHERE customer_no IS NOT NULL
-),
-cleared AS (
-  DELETE FROM dashboard.customer_months m USING keys k
-   WHERE m.category_id = ANY (k.category_ids) AND m.month_key = ANY (k.month_keys)
-     AND m.customer_no IN (SELECT customer_no FROM customers)
-)
+DELETE FROM dashboard.customer_months m
+ WHERE m.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
+   AND m.month_key = ANY (ARRAY(SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days))
+   AND m.customer_no IN (SELECT customer_no FROM pg_temp.dashboard_touched WHERE customer_no IS NOT NULL);
+
 INSERT INTO dashboard.customer_months
   (category_id, month_key, customer_no, geo_id, first_place, transactions, revenue_cents, first_date_key)
 SELECT m.category_id, m.month_key, m.customer_no, m.geo_id,
@@ -32,7 +24,9 @@ SELECT m.category_id, m.month_key, m.customer_no, m.geo_id,
                sum(c.transactions) AS transactions, sum(c.revenue_cents) AS revenue_cents, min(f.first_date_key) AS first_date_key
           FROM dashboard.customer_days c
           JOIN dashboard.customer_firsts f ON f.category_id = c.category_id AND f.customer_no = c.customer_no
-          CROSS JOIN keys k
-         WHERE c.category_id = ANY (k.category_ids) AND c.date_key BETWEEN k.first_day AND k.last_day
-           AND c.date_key / 100 = ANY (k.month_keys) AND c.customer_no IN (SELECT customer_no FROM customers)
+         WHERE c.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
+           AND c.date_key BETWEEN (SELECT min(date_key / 100) * 100 FROM pg_temp.dashboard_touched_days)
+                              AND (SELECT max(date_key / 100) * 100 + 99 FROM pg_temp.dashboard_touched_days)
+           AND c.date_key / 100 IN (SELECT date_key / 100 FROM pg_temp.dashboard_touched_days)
+           AND c.customer_no IN (SELECT customer_no FROM pg_temp.dashboard_touched WHERE customer_no IS NOT NULL)
          GROUP BY 1, 2, 3, 4) AS m

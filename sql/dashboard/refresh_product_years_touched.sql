@@ -1,10 +1,9 @@
--- refresh_product_years.sql for the touched (year, product) pairs, as a difference: the rebuilt
--- product_months rows added and the deleted ones subtracted (refresh_product_months_touched.sql),
--- per row of product_years. Sums are exact and a row exists exactly when its transactions are
--- above 0, so rows that drop to 0 go and new keys come in: the rows a rebuild writes, without
--- reading the touched years' months again.
+-- refresh_product_years.sql for the touched (year, product) pairs, as a difference: the change of
+-- product_months (refresh_product_months_touched.sql) summed per row of product_years. Sums are
+-- exact and a row exists exactly when its transactions are above 0, so rows that drop to 0 go and
+-- new keys come in: the rows a rebuild writes, without reading the touched years' months again.
 MERGE INTO dashboard.product_years y
-USING (SELECT year, product_no, category_id, geo_id, payment_method_key,
+USING (SELECT month_key / 100 AS year, product_no, category_id, geo_id, payment_method_key,
               sum(transactions)::integer AS transactions, sum(quantity)::bigint AS quantity,
               sum(revenue_cents)::bigint AS revenue_cents, sum(profit_cents)::bigint AS profit_cents,
               sum(discount_cents)::bigint AS discount_cents

@@ -1,9 +1,10 @@
 -- The customers and (month, product) pairs whose coarser summaries a refresh rebuilds: those
 -- with day rows on a touched day, before (refresh_clear_days.sql) or after (refresh_touched_lines.sql).
--- dashboard_old_customer_days keeps the customer_days rows of the touched days as they were:
--- customer_years is brought up to date by subtracting them and adding the rebuilt ones
--- (refresh_customer_years_touched.sql), which reads a few thousand rows instead of every day of
--- the touched customers.
+-- dashboard_old_customer_days and dashboard_old_product_days keep the day rows of the touched
+-- days as they were: customer_years, product_months and product_years are brought up to date by
+-- subtracting them and adding the rebuilt ones (refresh_customer_years_touched.sql,
+-- refresh_product_months_touched.sql), which reads a few thousand rows instead of every day of
+-- the touched customers or months.
 CREATE TEMP TABLE dashboard_touched (
   customer_no integer,
   month_key   integer,
@@ -18,4 +19,17 @@ CREATE TEMP TABLE dashboard_old_customer_days (
   payment_method_key integer NOT NULL,
   transactions       integer NOT NULL,
   revenue_cents      bigint NOT NULL
+) ON COMMIT DROP;
+
+CREATE TEMP TABLE dashboard_old_product_days (
+  date_key           integer NOT NULL,
+  product_no         integer NOT NULL,
+  category_id        smallint NOT NULL,
+  geo_id             smallint NOT NULL,
+  payment_method_key integer NOT NULL,
+  transactions       integer NOT NULL,
+  quantity           bigint NOT NULL,
+  revenue_cents      bigint NOT NULL,
+  profit_cents       bigint NOT NULL,
+  discount_cents     bigint NOT NULL
 ) ON COMMIT DROP

@@ -9,6 +9,8 @@ WITH checked AS (
            OR cost__numeric >= price__numeric, false) AS violated
     FROM {{products}}
    WHERE $1::text IS NOT NULL
+  -- OFFSET 0: the verdict computed once per row, not once per aggregate reading it.
+  OFFSET 0
 )
 SELECT count(*) AS rows_checked,
        count(*) FILTER (WHERE violated) AS violations,

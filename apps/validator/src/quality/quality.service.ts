@@ -25,6 +25,9 @@ export class QualityService {
       checks,
       scoreThreshold: this.config.quality.threshold,
       progress: (update) => ctx.progress(update),
+      // Its checks read only committed rows: two connections measure them at once, beside the
+      // profile's, so both cores work until the last check rather than one.
+      lanes: 2,
     });
     const staged = await this.repository.countStagedRows(ctx.client, ctx.runId);
     return {

@@ -1,5 +1,5 @@
 import { escapeIdentifier, type Pool } from 'pg';
-import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
+import { ENTITIES, ENTITY_SPECS, type Entity } from '@ecom/contracts';
 import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
@@ -39,6 +39,13 @@ export interface QualityGateOptions {
   scoreThreshold?: number;
   /** Called after each check, e.g. StageContext.progress. */
   progress?: (update: Record<string, unknown>) => Promise<void>;
+  /**
+   * Validate stage only: measure the checks on this many pool connections at once instead of on
+   * `client` (default 1: on `client`). A validate check reads only committed rows (the run's typed
+   * tables, which are committed first, production, the ledger), so another connection sees what the
+   * stage's does; results are still stored, and the stage failed, through `client` as always.
+   */
+  lanes?: number;
 }
 
 export interface QualityGateOutcome {
@@ -67,24 +74,45 @@ export async function runQualityChecks(
   // it cost ~1.4 s per reconciliation, more than the 0.3-0.7 s an incremental one runs
   // (docs/quality.md). Restored only on success: after an error the transaction is aborted, and
   // its rollback reverts the setting anyway.
-  const jit = checks.length > 0 ? await setJit(client, 'off') : undefined;
-  if (checks.length > 0) await runSqlFile(client, 'quality/set_work_mem');
+  const lanes = stage === 'validate' ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1;
+  const jit = checks.length > 0 && lanes === 1 ? await setJit(client, 'off') : undefined;
+  if (checks.length > 0 && lanes === 1) await runSqlFile(client, 'quality/set_work_mem');
   // Checks of staged rows read the run's typed tables (parsed once); the validator builds them
-  // before, on two connections, and a stage run alone builds the missing ones here.
+  // before, on two connections, and a stage run alone builds the missing ones here (committed on
+  // their own when other connections measure: they must see them).
   const rows = typedRows(runId);
-  if (checks.some(readsStagedRows)) await ensureTypedTables(client, runId);
+  if (checks.some(readsStagedRows)) {
+    if (lanes === 1) await ensureTypedTables(client, runId);
+    else await withTransaction(pool, (own) => ensureTypedTables(own, runId));
+  }
   // The row checks of one entity share one scan (measureRowChecks); results keep the YAML's order.
   const measured = new Map<QualityCheck, QualityCheckResult>();
   const report = async (lastCheck: QualityCheck) =>
     options.progress?.({ checksDone: measured.size, checksTotal: checks.length, lastCheck: lastCheck.name });
+  const units: Array<{ entity: Entity; run: (db: Queryable) => Promise<void> }> = [];
   for (const group of rowCheckGroups(checks)) {
-    for (const result of await measureRowChecks(client, runId, group, rows)) measured.set(result.check, result);
-    await report(group[group.length - 1]);
+    const run = async (db: Queryable) => {
+      for (const result of await measureRowChecks(db, runId, group, rows)) measured.set(result.check, result);
+      await report(group[group.length - 1]);
+    };
+    units.push({ entity: group[0].entity, run });
   }
+  const grouped = new Set<QualityCheck>(rowCheckGroups(checks).flat());
   for (const check of checks) {
-    if (measured.has(check)) continue;
-    measured.set(check, await measureCheck(client, runId, check, rows));
-    await report(check);
+    if (grouped.has(check)) continue;
+    const run = async (db: Queryable) => {
+      measured.set(check, await measureCheck(db, runId, check, rows));
+      await report(check);
+    };
+    units.push({ entity: check.entity, run });
+  }
+  if (lanes === 1) {
+    for (const unit of units) await unit.run(client);
+  } else {
+    // The biggest entities' checks first, so the lanes end together rather than one of them
+    // starting a long check when the other has nothing left.
+    const order = (unit: { entity: Entity }) => HEAVIEST_FIRST.indexOf(unit.entity);
+    await measureInLanes(pool, lanes, [...units].sort((a, b) => order(a) - order(b)).map((unit) => unit.run));
   }
   for (const check of checks) results.push(measured.get(check) as QualityCheckResult);
   if (jit !== undefined) await setJit(client, jit);
@@ -101,6 +129,33 @@ export async function runQualityChecks(
   }
   await storeResults(client, runId, stage, results, scoring ? verdict : undefined);
   return { results, verdict };
+}
+
+/** Entities by their rows in a run: about 2.5 order lines per order, 10 orders per customer. */
+const HEAVIEST_FIRST: readonly Entity[] = ['transaction_items', 'transactions', 'customers', 'products'];
+
+/**
+ * Runs `units` on `lanes` pool connections at once, each lane taking the next unit when it is done
+ * with one (the stage's checks are 0.1-3 s each at 1M orders: a fixed split would leave one lane
+ * idle). Each lane is a transaction with the checks' settings. After a failure no lane starts another unit.
+ */
+async function measureInLanes(pool: Pool, lanes: number, units: ReadonlyArray<(db: Queryable) => Promise<void>>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async (own: Queryable) => {
+    await setJit(own, 'off');
+    await runSqlFile(own, 'quality/set_work_mem');
+    while (!failed && next < units.length) {
+      const unit = units[next++];
+      try {
+        await unit(own);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, units.length) }, () => withTransaction(pool, lane)));
 }
 
 /** Sets JIT for the rest of the transaction; returns the setting it replaced. */

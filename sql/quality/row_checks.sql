@@ -4,13 +4,13 @@
 -- column computed once per row. rows_checked is every row of the run, as for those templates.
 -- Template, filled by libs/pipeline quality-gate.ts (rowChecksStatement) with identifiers only from
 -- the contract, escaped, and every value as a bind parameter. Placeholders (named here without
--- their braces, which would be filled inside this comment too): table, the staging table; key, its
--- key column; values, "btrim(col) AS trimmed_i" and "ops.safe_*(col) AS parsed_j" for each column
+-- their braces, which would be filled inside this comment too): table, the staging table;
+-- record_id, how a row is named (its key trimmed, else file:line; a typed table's record_id); values, "btrim(col) AS trimmed_i" and "ops.safe_*(col) AS parsed_j" for each column
 -- the checks read; verdicts, "<condition> AS violated_n" per check, the condition from the
 -- sql/quality/row_checks/ file of its type; measures, violations_n and sample_ids_n per check
 -- (sql/quality/row_checks/measure.sql). $1 run id; $2... the checks' parameters.
 WITH scanned AS (
-  SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
+  SELECT {{record_id}} AS record_id,
          {{values}}
     FROM {{table}}
    WHERE {{run_filter}}

@@ -342,7 +342,8 @@ export function rowChecksStatement(checks: readonly RowCheck[], rows: StagedRows
     {
       run_filter: runFilter(rows),
       table: rows.table(entity),
-      key: escapeIdentifier(spec.key),
+      // A typed table names each row already (its record_id): not trimmed again per check.
+      record_id: rows.typed ? escapeIdentifier('record_id') : `coalesce(nullif(btrim(${escapeIdentifier(spec.key)}), ''), source_file || ':' || source_line)`,
       values: values.join(',\n         '),
       verdicts: verdicts.join(',\n         '),
       measures: measures.join(',\n       '),

@@ -7,6 +7,10 @@ WITH repointed AS (
      SET customer_key = r.customer_key, product_key = r.product_key, profit = r.profit
     FROM pg_temp.warehouse_repoint r
    WHERE f.sales_key = r.sales_key AND f.date_key = r.date_key
+     -- The keys as an index condition on every partition's primary key: joined alone, the planner
+     -- hashed or merge-walked whole partitions for a few hundred facts (290 re-pointed facts at 1M
+     -- orders: 1.39 s -> 0.13 s on a loaded machine).
+     AND f.sales_key = ANY (ARRAY(SELECT sales_key FROM pg_temp.warehouse_repoint))
   RETURNING f.date_key, r.old_customer_key, r.old_product_key, f.customer_key, f.product_key
 ),
 touched AS (

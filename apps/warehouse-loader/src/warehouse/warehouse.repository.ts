@@ -192,18 +192,18 @@ export class WarehouseRepository {
    * rebuilt and validated in bulk.
    */
   async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
-    type Row = { lines: number; written: number; unknown_customer: number; unknown_product: number };
-    let rows: Row[];
+    type Unknown = { unknown_customer: number; unknown_product: number };
+    type Row = Unknown & { lines: number; written: number };
     if (bulk) {
       await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
       await runSqlFile(client, 'warehouse/hash_joins_only', ['on']);
-      rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales_bulk', [runId])).rows;
+      const lines = (await runSqlFile(client, 'warehouse/fact_sales_bulk', [runId])).rowCount ?? 0;
       await runSqlFile(client, 'warehouse/hash_joins_only', ['off']);
       await runSqlFile(client, 'warehouse/fact_sales_bulk_end');
-    } else {
-      rows = (await runSqlFile<Row>(client, 'warehouse/fact_sales', [runId])).rows;
+      const unknown = (await runSqlFile<Unknown>(client, 'warehouse/fact_sales_bulk_unknown')).rows[0];
+      return { lines, written: lines, unknownCustomer: unknown.unknown_customer, unknownProduct: unknown.unknown_product };
     }
-    const row = rows[0];
+    const row = (await runSqlFile<Row>(client, 'warehouse/fact_sales', [runId])).rows[0];
     return { lines: row.lines, written: row.written, unknownCustomer: row.unknown_customer, unknownProduct: row.unknown_product };
   }
 

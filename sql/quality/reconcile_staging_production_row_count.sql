@@ -8,8 +8,9 @@
 -- line, its latest valid one; the others are rejected), plus lines rejected twice
 -- and rejects that name no staged line. expected = staged rows, actual = delivered + rejected.
 -- A run that staged nothing of the entity (a replay of some files, a rebuild) checks 0 rows.
--- Runs inside the transform's transaction, right after its upserts: the rows it wrote or found
--- identical are still locked by it, so no other run has changed them since.
+-- Runs inside the transform's transaction, right after its upserts: the rows it wrote are still
+-- locked by it, and the ones it found identical (left out of the upsert, unlocked) no other run
+-- has changed since: one run at a time (docs/operations.md), and the transform alone writes them.
 -- Cost: first one scan of the staged lines (the run's few rejects hashed beside it) and one of the
 -- delivered rows, comparing the multisets of kept and delivered keys by count and two independent
 -- 64-bit hash sums (equal only when the multisets are, but for a chance of ~2^-64). When they are

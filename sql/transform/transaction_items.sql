@@ -102,6 +102,7 @@ loaded AS (
          d.line_total, $1
     FROM decided d
    WHERE d.reason_code IS NULL
+  {{skip_identical}}
   {{on_conflict}}
   RETURNING 1
 )

@@ -220,6 +220,7 @@ loaded AS (
          d.shipping_address, d.total_amount, $1
     FROM decided d
    WHERE d.reason_code IS NULL
+  {{skip_identical}}
    -- In key order: the primary key stays during a first load (the order lines reference it), and
    -- appending to its right edge is several times cheaper than 1M inserts at random places.
    ORDER BY d.transaction_id

@@ -14,6 +14,9 @@ export interface EntityOutcome {
   byReason: Record<string, number>;
 }
 
+/** The entities whose load leaves rows identical to production out of its upsert. */
+const SKIPS_IDENTICAL: ReadonlySet<Entity> = new Set<Entity>(['transactions', 'transaction_items']);
+
 interface EntityOutcomeRow {
   rows_in: string;
   rows_out: string;
@@ -47,11 +50,16 @@ export class ProductionRepository {
    * Cleans, de-duplicates, checks and upserts one entity of the run (sql/transform/<entity>.sql),
    * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders. `bulk`:
    * a first load into the emptied, unindexed table (prepareBulkLoad), a plain insert; else the
-   * rows are upserted (sql/transform/<entity>_on_conflict.sql).
+   * rows are upserted (sql/transform/<entity>_on_conflict.sql), orders and order lines identical to
+   * production left out first (sql/transform/<entity>_skip_identical.sql).
    */
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     const file = `transform/${entity}`;
-    const text = this.render(file, runId, bulk ? '' : sqlFile(`transform/${entity}_on_conflict`));
+    const text = this.render(file, runId, {
+      on_conflict: bulk ? '' : sqlFile(`transform/${entity}_on_conflict`),
+      // Only the two big entities have one; a first load has nothing to compare with.
+      skip_identical: bulk || !SKIPS_IDENTICAL.has(entity) ? '' : sqlFile(`transform/${entity}_skip_identical`),
+    });
     let rows: EntityOutcomeRow[];
     try {
       ({ rows } = await db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]));
@@ -89,10 +97,13 @@ export class ProductionRepository {
     await db.query('ANALYZE transform_orders');
   }
 
-  /** A sql/transform file with its {{<entity>}} placeholders naming the run's typed tables. */
-  private render(file: string, runId: string, onConflict?: string): string {
+  /**
+   * A sql/transform file with its {{<entity>}} placeholders naming the run's typed tables and its
+   * other placeholders filled from `splices` (SQL text of other sql/transform files).
+   */
+  private render(file: string, runId: string, splices: Record<string, string> = {}): string {
     return sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
-      if (name === 'on_conflict' && onConflict !== undefined) return onConflict;
+      if (Object.hasOwn(splices, name)) return splices[name];
       if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
       return typedTable(name as Entity, runId);
     });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
-import { QualityChecksConfig, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
+import { withTransaction } from '@ecom/db';
+import { QualityChecksConfig, ensureTypedTables, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
 import { QualityRepository } from './quality.repository';
 
 /**
@@ -21,15 +22,20 @@ export class QualityService {
 
   /** `checks` lets a test run another set than the configured one. */
   async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
-    const { verdict } = await runQualityChecks(ctx.client, this.pool, ctx.runId, 'validate', {
-      checks,
-      scoreThreshold: this.config.quality.threshold,
-      progress: (update) => ctx.progress(update),
-      // Its checks read only committed rows: two connections measure them at once, beside the
-      // profile's, so both cores work until the last check rather than one.
-      lanes: 2,
-    });
-    const staged = await this.repository.countStagedRows(ctx.client, ctx.runId);
+    // The typed tables committed first (the validator has built them already: then this only
+    // looks), so the staged rows are counted on the pool beside the checks, not after them.
+    await withTransaction(this.pool, (own) => ensureTypedTables(own, ctx.runId));
+    const [{ verdict }, staged] = await Promise.all([
+      runQualityChecks(ctx.client, this.pool, ctx.runId, 'validate', {
+        checks,
+        scoreThreshold: this.config.quality.threshold,
+        progress: (update) => ctx.progress(update),
+        // Its checks read only committed rows: two connections measure them at once, beside the
+        // profile's, so both cores work until the last check rather than one.
+        lanes: 2,
+      }),
+      this.repository.countStagedRows(this.pool, ctx.runId),
+    ]);
     return {
       rowsIn: staged,
       rowsOut: staged,

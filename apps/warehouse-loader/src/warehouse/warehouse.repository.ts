@@ -162,7 +162,9 @@ export class WarehouseRepository {
   /** The order lines this load reads; returns how many. `bulk`: fact_sales is empty. */
   async readSalesLines(client: PoolClient, window: LoadWindow, mode: LoadMode, bulk: boolean): Promise<number> {
     const params = [window.items.from, window.items.to, window.transactions.from, window.transactions.to, mode === 'rebuild'];
+    if (bulk) await runSqlFile(client, 'warehouse/parallel_lines', ['on']);
     const lines = (await runSqlFile(client, bulk ? 'warehouse/sales_lines_bulk' : 'warehouse/sales_lines', params)).rowCount ?? 0;
+    if (bulk) await runSqlFile(client, 'warehouse/parallel_lines', ['off']);
     // A bulk load's statements hash all of the lines whatever their statistics say (the row count
     // comes from the table's size), so ANALYZE would only add its cost (~0.5 s at 250k lines).
     if (!bulk) await runSqlFile(client, 'warehouse/analyze_sales_lines');

@@ -34,7 +34,10 @@
 --
 -- Reads the run's typed table ({{transaction_items}}: values trimmed, blank NULL, parsed once). Plain
 -- text protocol (no parameters): several statements. Performance: the typed table is read once,
--- sorted once for the window; ANALYZE gives the two order statements real row counts.
+-- sorted once (in parallel) for the window; ANALYZE gives the two order statements real row counts.
+-- The window is one ordered stream (lag), not a partition per item_id: 2.5M partitions of one line
+-- each cost the window ~3 s at 1M orders. Whether a duplicate is an exact copy of its chosen line
+-- (and which line that is) is then filled in afterwards for the duplicates only, by key.
 CREATE TEMP TABLE transform_order_lines ON COMMIT DROP AS
 WITH staged AS (
   SELECT t.line_ctid,
@@ -77,28 +80,35 @@ checked AS (
     ) calc
 ),
 windowed AS (
-  -- The latest valid line of a key (by source_file, source_line) is chosen; the others are duplicates.
+  -- The latest valid line of a key (by source_file, source_line) is chosen: the first of its key in
+  -- this order; the others are duplicates.
   SELECT c.*,
-         row_number() OVER latest_first AS line_rank,
-         first_value(c.line_ctid) OVER latest_first AS latest_ctid
+         c.item_id IS NULL OR c.item_id IS DISTINCT FROM lag(c.item_id) OVER latest_first AS chosen
     FROM checked c
-  WINDOW latest_first AS (PARTITION BY c.item_id
-                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
+  WINDOW latest_first AS (ORDER BY c.item_id, c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
 )
 SELECT w.*,
-       w.line_rank = 1 OR w.item_id IS NULL AS chosen,
+       -- The chosen line of the key, for a duplicate without a reason of its own (filled below).
+       NULL::tid AS latest_ctid,
        coalesce(w.own_reason,
-         CASE WHEN w.line_rank > 1
-           -- The lines' values as written, read back only for repeated keys: an exact copy or not.
-           THEN CASE WHEN (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = w.line_ctid)
-                        = (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = w.latest_ctid)
-                     THEN 'duplicate_line' ELSE 'duplicate_superseded' END
-         END,
+         CASE WHEN NOT w.chosen THEN 'duplicate_superseded' END,
          CASE WHEN product.product_id IS NULL THEN 'orphan_product' END) AS line_reason
   FROM windowed w
   LEFT JOIN production.products product ON product.product_id = w.product_id;
 
 ANALYZE transform_order_lines;
+
+-- A duplicate that passes its own checks: duplicate_line when it is an exact copy of the chosen
+-- line of its key (the lines' values as written, read back from staging), else duplicate_superseded.
+-- Normally none: the join then ends at its empty side without reading the lines again.
+UPDATE transform_order_lines d
+   SET latest_ctid = chosen.line_ctid,
+       line_reason = CASE WHEN (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = d.line_ctid)
+                             = (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = chosen.line_ctid)
+                          THEN 'duplicate_line' ELSE 'duplicate_superseded' END
+  FROM transform_order_lines chosen
+ WHERE NOT d.chosen AND d.own_reason IS NULL
+   AND chosen.chosen AND chosen.item_id = d.item_id;
 
 -- One row per order the run touches (its header or a chosen line staged in this run).
 --   accepted     the order loads whole (its header and every chosen line)

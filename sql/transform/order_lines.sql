@@ -5,8 +5,8 @@
 -- Builds two temporary tables that live until the transform's transaction ends:
 --   transform_order_lines  one row per staged order line: cleaned values, its own verdict and
 --                          whether it is the chosen version of its item_id
---   transform_orders       filled by transactions.sql: the verdict of every order the run touches,
---                          read by transaction_items.sql
+--   transform_orders       filled by transactions.sql: every order the run touches that is not
+--                          accepted, with why; read by transaction_items.sql
 --
 -- Cleaning: every value trimmed and blanks read as missing; unit_price and line_total stored as
 -- numeric(12,2), discount_percentage as numeric(5,2) (money of 10^10 or more cannot be stored and
@@ -110,17 +110,18 @@ UPDATE transform_order_lines d
  WHERE NOT d.chosen AND d.own_reason IS NULL
    AND chosen.chosen AND chosen.item_id = d.item_id;
 
--- One row per order the run touches (its header or a chosen line staged in this run).
---   accepted     the order loads whole (its header and every chosen line)
+-- One row per order the run touches (its header or a chosen line staged in this run) that is NOT
+-- accepted: an order the run touches and that is not here loads whole (its header and every chosen
+-- line). Every chosen good line's order is touched, so its lines find here all they need; at 1M
+-- orders, writing and joining a row for every accepted order cost ~5 s.
 --   reason_code  why not: a header's own reason, or order_line_rejected / order_without_lines /
---                total_amount_mismatch; NULL when accepted
+--                total_amount_mismatch / orphan_transaction
 --   header_kind  staged (the run's header decides), production (lines only, the header in
 --                production stays) or missing (no header anywhere)
 --   cause        for the order's other lines: what made the order fail
 CREATE TEMP TABLE transform_orders (
   transaction_id text NOT NULL,
-  accepted       boolean NOT NULL,
-  reason_code    text,
+  reason_code    text NOT NULL,
   header_kind    text NOT NULL,
   cause          text
 ) ON COMMIT DROP;

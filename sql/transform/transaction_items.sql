@@ -29,8 +29,10 @@ decided AS (
          o.cause,
          CASE
            WHEN st.line_reason IS NOT NULL THEN st.line_reason
-           WHEN o.transaction_id IS NULL OR o.header_kind = 'missing' THEN 'orphan_transaction'
-           WHEN o.accepted THEN NULL
+           -- transform_orders lists only the orders not accepted, and every good chosen line's order
+           -- was decided (it is touched): not listed means accepted.
+           WHEN o.transaction_id IS NULL THEN NULL
+           WHEN o.header_kind = 'missing' THEN 'orphan_transaction'
            WHEN o.header_kind = 'production'
                 OR o.reason_code IN ('order_line_rejected', 'order_without_lines', 'total_amount_mismatch')
              THEN 'order_rejected'

@@ -32,9 +32,9 @@
 -- passes its own checks (2-7) wins; an invalid line keeps its own reason. When no line is valid
 -- each keeps its own reason. Cross-row checks (9-13) apply to the winner only.
 --
--- Every order the run touches (a header or a chosen line staged) gets its verdict in
--- transform_orders for transaction_items.sql: an order with lines but no staged header is judged
--- with its production header (which stays as it is either way) or is missing.
+-- Every order the run touches (a header or a chosen line staged) that is not accepted gets its
+-- verdict in transform_orders for transaction_items.sql: an order with lines but no staged header is
+-- judged with its production header (which stays as it is either way) or is missing.
 --
 -- Upsert: updated_at moves only when a business column changed; an identical row is not rewritten.
 -- Performance: nothing is parsed here and staged is read once; the lines are read from
@@ -133,35 +133,37 @@ decided AS (
     LEFT JOIN production.customers customer ON customer.customer_id = st.customer_id
 ),
 verdicts AS (
-  -- Every touched order's verdict, for its lines in transaction_items.sql.
-  INSERT INTO transform_orders (transaction_id, accepted, reason_code, header_kind, cause)
-  SELECT d.transaction_id, d.reason_code IS NULL, d.reason_code, 'staged',
+  -- The touched orders that are not accepted, with why, for their lines in transaction_items.sql.
+  INSERT INTO transform_orders (transaction_id, reason_code, header_kind, cause)
+  SELECT d.transaction_id, d.reason_code, 'staged',
          CASE d.reason_code
            WHEN 'order_line_rejected' THEN format('its line %s', d.bad_line)
            WHEN 'total_amount_mismatch' THEN
              format('total_amount %s differs from the sum of its lines %s', d.total_amount, d.lines_total)
          END
     FROM decided d
-   WHERE d.line_rank = 1 AND d.transaction_id IS NOT NULL
+   WHERE d.line_rank = 1 AND d.transaction_id IS NOT NULL AND d.reason_code IS NOT NULL
   UNION ALL
   -- Orders with lines in the run but no staged header: judged with the production header, which
   -- stays as it is; without one the lines are orphans.
-  SELECT rl.transaction_id,
-         header.transaction_id IS NOT NULL AND rl.bad_line IS NULL
-           AND header.total_amount = rl.good_total + coalesce(kl.total, 0),
-         CASE WHEN header.transaction_id IS NULL THEN 'orphan_transaction'
-              WHEN rl.bad_line IS NOT NULL THEN 'order_line_rejected'
-              WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN 'total_amount_mismatch' END,
-         CASE WHEN header.transaction_id IS NULL THEN 'missing' ELSE 'production' END,
-         CASE WHEN rl.bad_line IS NOT NULL THEN format('its line %s', rl.bad_line)
-              WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN
-                format('its production total_amount %s differs from the sum of its lines with this run''s %s',
-                       header.total_amount, rl.good_total + coalesce(kl.total, 0)) END
-    FROM run_lines rl
-    LEFT JOIN kept_lines kl ON kl.transaction_id = rl.transaction_id
-    LEFT JOIN production.transactions header ON header.transaction_id = rl.transaction_id
-   -- The typed table, not windowed: read once (in decided), windowed stays inlined and sorted.
-   WHERE NOT EXISTS (SELECT 1 FROM {{transactions}} t WHERE t.transaction_id = rl.transaction_id)
+  SELECT o.transaction_id, o.reason_code, o.header_kind, o.cause
+    FROM (SELECT rl.transaction_id,
+                 CASE WHEN header.transaction_id IS NULL THEN 'orphan_transaction'
+                      WHEN rl.bad_line IS NOT NULL THEN 'order_line_rejected'
+                      WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN 'total_amount_mismatch'
+                 END AS reason_code,
+                 CASE WHEN header.transaction_id IS NULL THEN 'missing' ELSE 'production' END AS header_kind,
+                 CASE WHEN rl.bad_line IS NOT NULL THEN format('its line %s', rl.bad_line)
+                      WHEN header.total_amount <> rl.good_total + coalesce(kl.total, 0) THEN
+                        format('its production total_amount %s differs from the sum of its lines with this run''s %s',
+                               header.total_amount, rl.good_total + coalesce(kl.total, 0))
+                 END AS cause
+            FROM run_lines rl
+            LEFT JOIN kept_lines kl ON kl.transaction_id = rl.transaction_id
+            LEFT JOIN production.transactions header ON header.transaction_id = rl.transaction_id
+           -- The typed table, not windowed: read once (in decided), windowed stays inlined and sorted.
+           WHERE NOT EXISTS (SELECT 1 FROM {{transactions}} t WHERE t.transaction_id = rl.transaction_id)) o
+   WHERE o.reason_code IS NOT NULL
   RETURNING 1
 ),
 quarantined AS (

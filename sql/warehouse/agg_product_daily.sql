@@ -15,7 +15,12 @@ fresh AS (
 ),
 emptied AS (
   DELETE FROM warehouse.agg_product_daily a
-   WHERE ($1::boolean OR (a.product_key, a.date_key) IN (SELECT product_key, date_key FROM touched))
+   -- = ANY of arrays: an index condition on the primary key, where the pairs alone were a hashed
+   -- filter over every row of the table (170k at 1M orders).
+   WHERE ($1::boolean
+          OR (a.product_key = ANY (ARRAY(SELECT product_key FROM touched))
+              AND a.date_key = ANY (ARRAY(SELECT date_key FROM touched))
+              AND (a.product_key, a.date_key) IN (SELECT product_key, date_key FROM touched)))
      AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.product_key = a.product_key AND fresh.date_key = a.date_key)
 )
 INSERT INTO warehouse.agg_product_daily AS a

@@ -24,36 +24,51 @@ WITH load AS (
          coalesce(transactions_from, '-infinity') AS transactions_from, transactions_to
     FROM ops.warehouse_loads
    WHERE run_id = $1
+), first_load_lines AS NOT MATERIALIZED (
+  -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
+  -- which at 2.5M lines spilled and cost ~6 s. Inlined where it is read, so quick scans
+  -- production with parallel workers; see reconcile_production_warehouse_row_count.sql.
+  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
+    FROM production.transaction_items i
+    JOIN production.transactions t ON t.transaction_id = i.transaction_id
+                                  AND t.updated_at <= (SELECT transactions_to FROM load)
+   -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
+   -- see made it guess a few rows and hash all 2.5M lines in every worker).
+   WHERE i.updated_at <= (SELECT items_to FROM load)
+     AND (SELECT NOT rebuild AND first_load FROM load)
 ), incremental_lines AS (
   -- Each branch only up to the watermarks of both tables: an order changed after `to` (maybe a new
-  -- date, hence another partition) is the next load's as much as a changed line is.
-  -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
-  -- which at 2.5M lines spilled and cost ~6 s. Later loads de-duplicate their three sets.
-  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
-    FROM load l
-    JOIN production.transaction_items i ON i.updated_at > l.items_from AND i.updated_at <= l.items_to
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id AND t.updated_at <= l.transactions_to
-   WHERE NOT l.rebuild AND l.first_load
+  -- date, hence another partition) is the next load's as much as a changed line is. Later loads
+  -- de-duplicate their three sets.
+  SELECT item_id, line_total, date_key FROM first_load_lines
   UNION ALL
   (SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM load l
-    JOIN production.transaction_items i ON i.updated_at > l.items_from AND i.updated_at <= l.items_to
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id AND t.updated_at <= l.transactions_to
-   WHERE NOT l.rebuild AND NOT l.first_load
+    FROM production.transaction_items i
+    -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
+    -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
+    CROSS JOIN LATERAL (SELECT t.transaction_date FROM production.transactions t
+                         WHERE t.transaction_id = i.transaction_id
+                           AND t.updated_at <= (SELECT transactions_to FROM load) OFFSET 0) t
+   -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
+   -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
+   WHERE i.updated_at > (SELECT items_from FROM load) AND i.updated_at <= (SELECT items_to FROM load)
+     AND (SELECT NOT rebuild AND NOT first_load FROM load)
   UNION
   SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM load l
-    JOIN production.transactions t ON t.updated_at > l.transactions_from AND t.updated_at <= l.transactions_to
-    JOIN production.transaction_items i ON i.transaction_id = t.transaction_id AND i.updated_at <= l.items_to
+    FROM production.transactions t
+    JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
+                                       AND i.updated_at <= (SELECT items_to FROM load)
    -- A first load's windows start at -infinity: the first branch already holds every line of
    -- this one and the next, so they are skipped rather than joined and de-duplicated.
-   WHERE NOT l.rebuild AND NOT l.first_load
+   WHERE t.updated_at > (SELECT transactions_from FROM load) AND t.updated_at <= (SELECT transactions_to FROM load)
+     AND (SELECT NOT rebuild AND NOT first_load FROM load)
   UNION
   SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM load l
-    JOIN production.transaction_items i ON i.last_run_id = $1 AND i.updated_at <= l.items_to
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id AND t.updated_at <= l.transactions_to
-   WHERE NOT l.rebuild AND NOT l.first_load)
+    FROM production.transaction_items i
+    JOIN production.transactions t ON t.transaction_id = i.transaction_id
+                                  AND t.updated_at <= (SELECT transactions_to FROM load)
+   WHERE i.last_run_id = $1 AND i.updated_at <= (SELECT items_to FROM load)
+     AND (SELECT NOT rebuild AND NOT first_load FROM load))
 ), quick AS (
   -- A first load answers for every fact there is. It compares the multiset of its lines with that
   -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
@@ -64,8 +79,7 @@ WITH load AS (
          l.n AS lines, l.total AS line_total, f.total AS fact_total
     FROM (SELECT count(*) AS n, sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
                  sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1, sum(d.line_total) AS total
-            FROM incremental_lines d
-           WHERE (SELECT first_load AND NOT rebuild FROM load)) l,
+            FROM first_load_lines d) l,
          (SELECT count(*) AS n, sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
                  sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1, sum(d.line_total) AS total
             FROM warehouse.fact_sales d
@@ -84,13 +98,13 @@ WITH load AS (
         FROM warehouse.fact_sales f
        WHERE f.item_id = d.item_id AND f.date_key = d.date_key
     ) f
-   WHERE NOT (SELECT yes FROM bulk) AND NOT (SELECT matched FROM quick)
+   WHERE NOT (SELECT matched FROM quick) AND NOT (SELECT yes FROM bulk)
   UNION ALL
   -- (item_id, date_key) is unique: at most one fact, so its line_total is the sum above.
   SELECT d.item_id, d.line_total, f.line_total
     FROM incremental_lines d
     LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id AND f.date_key = d.date_key
-   WHERE (SELECT yes FROM bulk) AND NOT (SELECT matched FROM quick)
+   WHERE NOT (SELECT matched FROM quick) AND (SELECT yes FROM bulk)
 ), production_lines AS (
   -- Rebuild: every production line at its order's date, and whether it is behind both watermarks.
   SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,

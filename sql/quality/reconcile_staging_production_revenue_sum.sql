@@ -11,8 +11,10 @@
 -- amounts differ or are missing on one side. A run that staged no order lines checks 0 rows.
 -- Template: {{table}} the run's staged order lines (typed table or staging; run_filter picks the
 -- run's), {{line_total}} line_total parsed. $1 run id.
-WITH rejected AS MATERIALIZED (
-  -- The run's order-line rejects, hashed once beside the scan of the staged lines.
+WITH rejected AS NOT MATERIALIZED (
+  -- The run's order-line rejects, hashed beside the scan of the staged lines. Not materialized: a
+  -- CTE scan keeps its readers on one core, inline the accepted lines' sums run on both (1M
+  -- orders, first load: 3.4 -> 2.3 s).
   SELECT DISTINCT source_file, source_line
     FROM ops.quarantine
    WHERE run_id = $1 AND stage = 'transform' AND entity = 'transaction_items'

@@ -23,11 +23,14 @@
 -- Template: {{table}} the run's staged rows (typed table or staging; run_filter picks the run's),
 -- trimmed_key its key trimmed, {{production_table}} production table, {{key}} the entity's
 -- key. $1 run id, $2 entity (as ops.quarantine names it).
-WITH rejected AS MATERIALIZED (
+WITH rejected AS NOT MATERIALIZED (
+  -- The run's rejects, read through the quarantine's run index where used. Not materialized (nor
+  -- rejections): a CTE scan keeps its readers on one core, inline the staged lines' totals run on
+  -- both (1M orders, order lines: 1.4 -> 0.8 s).
   SELECT source_file, source_line, record_key
     FROM ops.quarantine
    WHERE run_id = $1 AND stage = 'transform' AND entity = $2
-), rejections AS MATERIALIZED (
+), rejections AS NOT MATERIALIZED (
   SELECT source_file, source_line, count(*) AS n FROM rejected GROUP BY source_file, source_line
 ), lines AS NOT MATERIALIZED (
   -- Read where used (a scan is cheaper than storing every line), so the planner sees the table.

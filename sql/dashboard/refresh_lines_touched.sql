@@ -21,12 +21,16 @@ SELECT f.date_key,
        (coalesce(f.profit, 0) * 100)::bigint AS profit_cents,
        (f.discount_amount * 100)::bigint AS discount_cents,
        (f.discount_percentage * 100)::bigint AS discount_pct_cents
-  FROM warehouse.fact_sales f
+  -- The touched days' facts first, through each partition's date index: estimated at a few rows,
+  -- they were otherwise fetched per product (a bitmap AND of the product's and the whole date
+  -- range's entries, 575 times: 0.6 s of a 1M one-day delta's 1.2 s). OFFSET 0 keeps it so.
+  FROM (SELECT * FROM warehouse.fact_sales f
+         WHERE f.date_key = ANY (ARRAY(SELECT date_key FROM pg_temp.dashboard_touched_days))
+           -- Bounds the executor prunes fact_sales' month partitions by (the ANY alone scans them all).
+           AND f.date_key BETWEEN (SELECT min(date_key) FROM pg_temp.dashboard_touched_days)
+                              AND (SELECT max(date_key) FROM pg_temp.dashboard_touched_days)
+        OFFSET 0) AS f
   JOIN warehouse.dim_products p ON p.product_key = f.product_key
   JOIN dashboard.categories cat ON cat.category = p.category
   JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
   JOIN dashboard.places g ON g.country = coalesce(c.country, 'Unknown') AND g.state = coalesce(c.state, 'Unknown')
- WHERE f.date_key IN (SELECT date_key FROM pg_temp.dashboard_touched_days)
-   -- Bounds the executor prunes fact_sales' month partitions by (the IN alone scans them all).
-   AND f.date_key BETWEEN (SELECT min(date_key) FROM pg_temp.dashboard_touched_days)
-                      AND (SELECT max(date_key) FROM pg_temp.dashboard_touched_days)

@@ -68,5 +68,13 @@ export async function seedTinyWarehouse(pool: Pool): Promise<void> {
       ) AS l(item_id, transaction_id, sold_on, customer_key, product_key, payment_method_key, quantity, unit_price, discount)
       JOIN warehouse.dim_products p ON p.product_key = l.product_key
       JOIN warehouse.dim_customers c ON c.customer_key = l.customer_key;
+
+    -- As the warehouse stage keeps it: a full recompute of fact_sales per day.
+    INSERT INTO warehouse.agg_daily_sales
+      (date_key, total_transactions, total_items, total_revenue, total_profit, total_discount, unique_customers)
+    SELECT date_key, count(DISTINCT transaction_id), count(*), sum(line_total), coalesce(sum(profit), 0),
+           sum(discount_amount), count(DISTINCT customer_id)
+      FROM warehouse.fact_sales
+     GROUP BY date_key;
   `);
 }

@@ -10,18 +10,17 @@ import { StageFailure, StageRuntime } from './stage-runtime';
 import { StageWorker } from './stage-worker';
 
 /** What the fake stages below do, so each test can script a part's behaviour. */
-/**
- * How long the fake validation works. Not a wait for something to happen: it is the duration the
- * fan-in test reads back, to show the stage's timestamps are wall-clock (a transaction's now()
- * would give the same start and finish).
- */
-const VALIDATE_WORK_MS = 120;
-
 const script = {
   partCalls: new Map<string, number>(),
   failPartOnce: new Set<string>(),
   validateCalls: 0,
   failValidate: false,
+  /**
+   * When set, the fake validation works until the test resolves it: the fan-in test reads the
+   * database clock in between, to show the stage's timestamps are wall-clock (a transaction's
+   * now() would give the same start and finish, both before that reading).
+   */
+  validateWork: null as Promise<void> | null,
 };
 
 @Injectable()
@@ -61,7 +60,7 @@ class FakeValidate extends StageWorker {
   async process(job: Job<{ runId: string }>): Promise<void> {
     await this.runtime.runStage(job, 'validate', job.data.runId, async () => {
       script.validateCalls++;
-      await new Promise((resolve) => setTimeout(resolve, VALIDATE_WORK_MS));
+      await script.validateWork;
       if (script.failValidate) throw new StageFailure('quality below threshold');
       return { rowsIn: 5, rowsOut: 5, rowsRejected: 0 };
     });
@@ -95,6 +94,7 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     script.failPartOnce.clear();
     script.validateCalls = 0;
     script.failValidate = false;
+    script.validateWork = null;
   });
 
   const stageStatus = (runId: string, stage: string) =>
@@ -106,7 +106,13 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
       .then((r) => r.rows[0]);
 
   it('runs every part once, sums their counts at fan-in and hands off exactly once', async () => {
+    let finishValidation: () => void = () => undefined;
+    script.validateWork = new Promise<void>((resolve) => (finishValidation = resolve));
     await runtime.launchRun('run-fanin', params);
+    // While the validation works (it has begun and waits on the test), the database's clock.
+    await waitFor(async () => (script.validateCalls === 1 ? true : undefined), 'validate to begin its work');
+    const during = (await env.pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0].at;
+    finishValidation();
     const validated = await waitFor(
       async () => ((await stageStatus('run-fanin', 'validate'))?.status === 'succeeded' ? true : undefined),
       'validate to succeed',
@@ -116,12 +122,14 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     expect(ingest).toMatchObject({ status: 'succeeded', rows_in: '100', rows_out: '96', rows_rejected: '4', tasks_done: 4 });
     expect([...script.partCalls.values()]).toEqual([1, 1, 1, 1]);
     expect(script.validateCalls).toBe(1);
-    // Timestamps are wall-clock, not the transaction's start: the stage lasts at least its work.
-    const timing = await env.pool.query<{ ms: number }>(
-      `SELECT extract(epoch FROM finished_at - started_at) * 1000 AS ms FROM ops.run_stages
+    // Timestamps are wall-clock, not the transaction's start: the stage started before the
+    // reading taken during its work and finished after it.
+    const timing = await env.pool.query<{ started_before: boolean; finished_after: boolean }>(
+      `SELECT started_at <= $1 AS started_before, finished_at >= $1 AS finished_after FROM ops.run_stages
         WHERE run_id = 'run-fanin' AND stage = 'validate'`,
+      [during],
     );
-    expect(Number(timing.rows[0].ms)).toBeGreaterThanOrEqual(VALIDATE_WORK_MS);
+    expect(timing.rows[0]).toEqual({ started_before: true, finished_after: true });
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-fanin'");
     expect(staged.rows[0].n).toBe(4);
   });

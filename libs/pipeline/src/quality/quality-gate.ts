@@ -87,8 +87,16 @@ export async function runQualityChecks(
   }
   // The row checks of one entity share one scan (measureRowChecks); results keep the YAML's order.
   const measured = new Map<QualityCheck, QualityCheckResult>();
-  const report = async (lastCheck: QualityCheck) =>
-    options.progress?.({ checksDone: measured.size, checksTotal: checks.length, lastCheck: lastCheck.name });
+  // Reports are written one after another in the order they were made: two lanes writing their
+  // own at once could land out of order and leave the ledger's progress below the checks done.
+  let reported: Promise<void> = Promise.resolve();
+  const report = (lastCheck: QualityCheck): Promise<void> => {
+    const update = { checksDone: measured.size, checksTotal: checks.length, lastCheck: lastCheck.name };
+    reported = reported.then(async () => {
+      await options.progress?.(update);
+    });
+    return reported;
+  };
   const units: Array<{ entity: Entity; run: (db: Queryable) => Promise<void> }> = [];
   for (const group of rowCheckGroups(checks)) {
     const run = async (db: Queryable) => {

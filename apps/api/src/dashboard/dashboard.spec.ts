@@ -155,6 +155,12 @@ describe('dashboard API: live figures from the warehouse', () => {
       { from: '2024-03-01', to: '2024-05-31', country },
       { from: '2024-06-10', to: '2024-06-20', payment },
       { from: '2023-12-01', to: '2024-08-31', payment, country },
+      // Most of a year: read as the year less the days and months outside the range (migration 0029),
+      // alone, by place and method, and at either end of a range over two years.
+      { from: '2024-01-10', to: '2024-12-20' },
+      { from: '2024-01-10', to: '2024-12-20', payment, country },
+      { from: '2024-03-05', to: '2025-01-10', country },
+      { from: '2023-11-15', to: '2024-10-31', payment },
     ];
     for (const filters of cases) {
       // The 20 biggest spenders of the range, straight from the star schema.
@@ -184,6 +190,42 @@ describe('dashboard API: live figures from the warehouse', () => {
       ))[0].n;
       const lifetime = await data('lifetime-value', filters);
       expect({ filters, customers: lifetime.rows.reduce((sum, r) => sum + Number(r.customers), 0) }).toEqual({ filters, customers: Number(buyers) });
+      // Segments hold every buyer once, with what they spent in the range.
+      const segments = await data('spending-segments', filters);
+      const inRange = (await sql<{ revenue: string }>(
+        `SELECT coalesce(sum(f.line_total), 0) AS revenue
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE d.full_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR c.country = $3) AND ($4::text IS NULL OR pm.payment_method_name = $4)`,
+        [filters.from, filters.to, filters.country ?? null, filters.payment ?? null],
+      ))[0].revenue;
+      expect({
+        filters,
+        customers: segments.rows.reduce((sum, r) => sum + Number(r.customers), 0),
+        cents: segments.rows.reduce((sum, r) => sum + Math.round(Number(r.revenue) * 100), 0),
+      }).toEqual({ filters, customers: Number(buyers), cents: Math.round(Number(inRange) * 100) });
+      // Customers per state, counted where they lived when buying in the range.
+      const perState = await sql<{ country: string; state: string; customers: string }>(
+        `SELECT c.country, c.state, count(DISTINCT f.customer_id) AS customers
+           FROM warehouse.fact_sales f
+           JOIN warehouse.dim_date d ON d.date_key = f.date_key
+           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+           JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = f.payment_method_key
+          WHERE d.full_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR c.country = $3) AND ($4::text IS NULL OR pm.payment_method_name = $4)
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+        [filters.from, filters.to, filters.country ?? null, filters.payment ?? null],
+      );
+      const geography = await data('geography', filters);
+      const servedStates = geography.rows
+        .filter((r) => r.level === 'state')
+        .map((r) => [r.country, r.state, r.customers])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
+      expect({ filters, states: servedStates }).toEqual({
+        filters,
+        states: perState.map((r) => [r.country, r.state, Number(r.customers)]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]))),
+      });
       // Every buyer has exactly one cohort: its month-0 rows count each buyer once.
       const cohorts = await data('cohort-retention', filters);
       const firsts = cohorts.rows.filter((r) => r.months_since === 0).reduce((sum, r) => sum + Number(r.active_customers), 0);

@@ -1,9 +1,10 @@
 -- dim_date: one row per calendar day, kept contiguous from the earliest to the latest sale date
 -- the warehouse has seen (per-weekday averages divide by the number of such days, so gaps would
--- skew them). Extended from the lines this load reads; existing days are never touched.
+-- skew them). Extended from the lines this load reads (their dates in
+-- sales_lines_summary.sql); existing days are never touched.
 WITH load_days AS (
-  SELECT min(transaction_date) AS first_day, max(transaction_date) AS last_day
-    FROM pg_temp.warehouse_sales_lines
+  SELECT min(first_day) AS first_day, max(last_day) AS last_day
+    FROM pg_temp.warehouse_sales_lines_summary
 ),
 known_days AS (
   SELECT min(full_date) AS first_day, max(full_date) AS last_day FROM warehouse.dim_date

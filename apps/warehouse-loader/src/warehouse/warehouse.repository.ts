@@ -168,6 +168,8 @@ export class WarehouseRepository {
     // A bulk load's statements hash all of the lines whatever their statistics say (the row count
     // comes from the table's size), so ANALYZE would only add its cost (~0.5 s at 250k lines).
     if (!bulk) await runSqlFile(client, 'warehouse/analyze_sales_lines');
+    // The dates and payment methods extendDates, addPaymentMethods and ensureFactPartitions read.
+    await runSqlFile(client, 'warehouse/sales_lines_summary');
     return lines;
   }
 

@@ -2,10 +2,13 @@ import { clockTime } from './calendar';
 import { formatCents, lineTotalCents } from './money';
 import { customerId, itemId, productId, transactionId, type DatasetModel, type Home } from './model';
 import { cumulative, type RecordRandom } from './random';
-import { BASKET_SIZE_WEIGHTS, PLACES, QUANTITY_WEIGHTS } from './reference-data';
+import { BASKET_SIZE_WEIGHTS, PLACES, QUANTITY_WEIGHTS, type Place } from './reference-data';
+import type { CsvPartFile } from './csv-part-file';
 
 const basketSizes = cumulative(BASKET_SIZE_WEIGHTS);
-const quantities = cumulative(QUANTITY_WEIGHTS);
+const quantityWeights = cumulative(QUANTITY_WEIGHTS);
+/** Order lines an order can have. */
+const MAX_LINES = BASKET_SIZE_WEIGHTS.length;
 
 /** Share of orders shipped somewhere other than the customer's home (gifts, offices). */
 const AWAY_SHIPMENT_SHARE = 0.1;
@@ -34,53 +37,155 @@ export function baseWorld(model: DatasetModel): OrderWorld {
 }
 
 /**
- * One transaction and its order lines. `lookup` is a second generator used to replay customer
- * and product streams. Item rows are pushed onto `items`; the transaction row is returned.
+ * One order as drawn: everything its rows hold, as numbers and pooled strings. One instance is
+ * reused for every order of a part, so drawing allocates nothing.
  */
-export function transactionRecords(
-  world: OrderWorld,
-  index: number,
-  random: RecordRandom,
-  lookup: RecordRandom,
-  items: string[][],
-): string[] {
+export class OrderDraw {
+  index = 0;
+  day = 0;
+  customer = 0;
+  secondOfDay = 0;
+  payment = '';
+  place: Place = PLACES[0];
+  houseNumber = 0;
+  street = '';
+  lines = 0;
+  totalCents = 0;
+  readonly products = new Int32Array(MAX_LINES);
+  readonly quantities = new Int32Array(MAX_LINES);
+  readonly discounts = new Int32Array(MAX_LINES);
+  readonly unitCents = new Int32Array(MAX_LINES);
+  readonly lineCents = new Float64Array(MAX_LINES);
+}
+
+/**
+ * Draws transaction `index` into `order`. `lookup` is a second generator used to replay customer
+ * and product streams. The order of the draws is the data set: changing it changes every file.
+ */
+export function drawOrder(world: OrderWorld, index: number, random: RecordRandom, lookup: RecordRandom, order: OrderDraw): OrderDraw {
   const { model } = world;
   const day = world.startOrder(index, random);
-  const customer = model.pickCustomer(random, model.customersRegisteredBy(day));
-  const time = clockTime(model.pickSecondOfDay(random));
-  const home = world.homeOf(customer, day, lookup);
-  const payment = model.pickPayment(random, home.placeIndex);
+  order.index = index;
+  order.day = day;
+  order.customer = model.pickCustomer(random, model.customersRegisteredBy(day));
+  order.secondOfDay = model.pickSecondOfDay(random);
+  const home = world.homeOf(order.customer, day, lookup);
+  order.payment = model.pickPayment(random, home.placeIndex);
 
   const shipsAway = random.float() < AWAY_SHIPMENT_SHARE;
-  const place = shipsAway ? PLACES[random.weighted(model.placeWeights)] : home.place;
-  const houseNumber = shipsAway ? random.between(1, 9999) : home.houseNumber;
-  const street = shipsAway ? random.pick(model.pools.streets) : home.street;
-  const address = `${houseNumber} ${street}, ${place.city}, ${place.state}, ${place.country}`;
+  order.place = shipsAway ? PLACES[random.weighted(model.placeWeights)] : home.place;
+  order.houseNumber = shipsAway ? random.between(1, 9999) : home.houseNumber;
+  order.street = shipsAway ? random.pick(model.pools.streets) : home.street;
 
   const promotion = model.isPromotionDay(day);
-  const txnId = transactionId(index);
   const lines = random.weighted(basketSizes) + 1;
-  const chosen: number[] = [];
+  const { products, quantities, discounts, unitCents, lineCents } = order;
   let totalCents = 0;
   for (let line = 0; line < lines; line++) {
     let product = model.pickProduct(random);
     // A basket lists each product once; small catalogues may have to repeat one.
-    for (let retry = 0; retry < 4 && chosen.includes(product); retry++) product = model.pickProduct(random);
-    chosen.push(product);
-    const quantity = random.weighted(quantities) + 1;
+    for (let retry = 0; retry < 4 && chosenBefore(products, line, product); retry++) product = model.pickProduct(random);
+    products[line] = product;
+    const quantity = random.weighted(quantityWeights) + 1;
     const discount = model.pickDiscount(random, promotion);
-    const unitCents = world.priceOf(product, day, lookup);
-    const lineCents = lineTotalCents(quantity, unitCents, discount);
-    totalCents += lineCents;
+    const unit = world.priceOf(product, day, lookup);
+    const cents = lineTotalCents(quantity, unit, discount);
+    quantities[line] = quantity;
+    discounts[line] = discount;
+    unitCents[line] = unit;
+    lineCents[line] = cents;
+    totalCents += cents;
+  }
+  order.lines = lines;
+  order.totalCents = totalCents;
+  return order;
+}
+
+function chosenBefore(products: Int32Array, lines: number, product: number): boolean {
+  for (let i = 0; i < lines; i++) if (products[i] === product) return true;
+  return false;
+}
+
+/** The drawn order as the rows of transactions.csv and transaction_items.csv (strings). */
+export function orderRows(order: OrderDraw, model: DatasetModel, items: string[][]): string[] {
+  const { index } = order;
+  const txnId = transactionId(index);
+  for (let line = 0; line < order.lines; line++) {
     items.push([
       itemId(index, line),
       txnId,
-      productId(product),
-      String(quantity),
-      formatCents(unitCents),
-      String(discount),
-      formatCents(lineCents),
+      productId(order.products[line]),
+      String(order.quantities[line]),
+      formatCents(order.unitCents[line]),
+      String(order.discounts[line]),
+      formatCents(order.lineCents[line]),
     ]);
   }
-  return [txnId, customerId(customer), model.calendar.label(day), time, payment, address, formatCents(totalCents)];
+  const { place } = order;
+  const address = `${order.houseNumber} ${order.street}, ${place.city}, ${place.state}, ${place.country}`;
+  return [txnId, customerId(order.customer), model.calendar.label(order.day), clockTime(order.secondOfDay), order.payment, address, formatCents(order.totalCents)];
+}
+
+/**
+ * The drawn order written straight into the two files as bytes: the same bytes as orderRows
+ * through CsvPartFile.write (ids as model.ts formats them, times as clockTime, money as
+ * formatCents), without a string per field. Returns false when a file wants draining.
+ */
+export function writeOrder(order: OrderDraw, model: DatasetModel, main: CsvPartFile, items: CsvPartFile): boolean {
+  const txn = order.index + 1;
+  main.ascii('TXN');
+  main.digits(txn, 10);
+  main.comma();
+  main.ascii('CUST');
+  main.digits(order.customer + 1, 8);
+  main.comma();
+  main.field(model.calendar.label(order.day));
+  main.comma();
+  const second = order.secondOfDay;
+  const hours = Math.floor(second / 3600);
+  main.digits(hours, 2);
+  main.ascii(':');
+  main.digits(Math.floor((second - hours * 3600) / 60), 2);
+  main.ascii(':');
+  main.digits(second % 60, 2);
+  main.comma();
+  main.field(order.payment);
+  main.comma();
+  // The address always holds ", ", so csvField always quotes it.
+  const { place } = order;
+  main.openQuote();
+  main.digits(order.houseNumber);
+  main.ascii(' ');
+  main.quotedPart(order.street);
+  main.ascii(', ');
+  main.quotedPart(place.city);
+  main.ascii(', ');
+  main.quotedPart(place.state);
+  main.ascii(', ');
+  main.quotedPart(place.country);
+  main.closeQuote();
+  main.comma();
+  main.cents(order.totalCents);
+  let flowing = main.endRow();
+  for (let line = 0; line < order.lines; line++) {
+    items.ascii('ITEM');
+    items.digits(txn, 10);
+    items.digits(line + 1, 2);
+    items.comma();
+    items.ascii('TXN');
+    items.digits(txn, 10);
+    items.comma();
+    items.ascii('PROD');
+    items.digits(order.products[line] + 1, 6);
+    items.comma();
+    items.digits(order.quantities[line]);
+    items.comma();
+    items.cents(order.unitCents[line]);
+    items.comma();
+    items.digits(order.discounts[line]);
+    items.comma();
+    items.cents(order.lineCents[line]);
+    flowing = items.endRow() && flowing;
+  }
+  return flowing;
 }

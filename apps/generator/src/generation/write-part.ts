@@ -5,7 +5,7 @@ import type { DatasetSource } from './dataset-source';
 import { DefectWriter } from './defect-writer';
 import { partFiles, type GeneratePart } from './part-plan';
 import { RecordRandom } from './random';
-import { transactionRecords } from './transactions';
+import { OrderDraw, drawOrder, orderRows, writeOrder } from './transactions';
 
 export interface WrittenPart {
   files: Array<{ name: string; rows: number }>;
@@ -33,6 +33,7 @@ export async function writeGeneratedPart(
   const random = new RecordRandom();
   const lookup = new RecordRandom();
   const itemRows: string[][] = [];
+  const order = new OrderDraw();
   try {
     const end = part.first + part.count;
     for (let index = part.first; index < end; index++) {
@@ -44,13 +45,12 @@ export async function writeGeneratedPart(
         const row = source.productRow(index, random, lookup);
         if (row) flowing = defects ? defects.product(index, row) : main.write(row);
       } else {
-        itemRows.length = 0;
-        const order = transactionRecords(source.world, index, random, lookup, itemRows);
+        drawOrder(source.world, index, random, lookup, order);
         if (defects) {
-          flowing = defects.transaction(index, order, itemRows);
+          itemRows.length = 0;
+          flowing = defects.transaction(index, orderRows(order, source.model, itemRows), itemRows);
         } else {
-          flowing = main.write(order);
-          for (const row of itemRows) flowing = items.write(row) && flowing;
+          flowing = writeOrder(order, source.model, main, items);
         }
       }
       if (!flowing) for (const file of files) await file.drained();

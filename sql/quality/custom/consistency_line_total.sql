@@ -2,9 +2,10 @@
 -- 0.01. A blank discount is no discount. Lines whose numbers do not parse are left to the range
 -- checks, so one bad value is not counted here as well.
 -- Reads the run's typed order lines ({{transaction_items}}: values trimmed, blank NULL, numbers
--- parsed once; libs/pipeline typed-tables.ts). $1 run id (the typed table holds that run only).
+-- parsed once; libs/pipeline typed-tables.ts; a line is named by its item_id, else file:line).
+-- $1 run id (the typed table holds that run only).
 WITH parsed AS (
-  SELECT record_id,
+  SELECT coalesce(item_id, source_file || ':' || source_line) AS record_id,
          quantity__int AS quantity,
          unit_price__numeric AS unit_price,
          CASE WHEN discount_percentage IS NULL THEN 0 ELSE discount_percentage__numeric END AS discount_percentage,

@@ -350,8 +350,12 @@ export function rowChecksStatement(checks: readonly RowCheck[], rows: StagedRows
     {
       run_filter: runFilter(rows),
       table: rows.table(entity),
-      // A typed table names each row already (its record_id): not trimmed again per check.
-      record_id: rows.typed ? escapeIdentifier('record_id') : `coalesce(nullif(btrim(${escapeIdentifier(spec.key)}), ''), source_file || ':' || source_line)`,
+      // A typed table holds the key trimmed already (blank as NULL): not trimmed again per check.
+      // The name is computed here rather than stored: the order lines' typed table has no
+      // record_id column (a 9% narrower table to write at 1M orders; typed/transaction_items.sql).
+      record_id: rows.typed
+        ? `coalesce(${escapeIdentifier(spec.key)}, source_file || ':' || source_line)`
+        : `coalesce(nullif(btrim(${escapeIdentifier(spec.key)}), ''), source_file || ':' || source_line)`,
       values: values.join(',\n         '),
       verdicts: verdicts.join(',\n         '),
       measures: measures.join(',\n       '),

@@ -9,6 +9,8 @@ import { csvField, csvLine } from './csv-line';
 const CHUNK_BYTES = 1 << 18;
 /** Room kept free at the end of a chunk: a row written byte by byte must always fit. */
 const ROW_ROOM = 1 << 14;
+/** Buffers kept for reuse: the stream holds at most ~1 MB (its highWaterMark) besides the one being filled. */
+const SPARE_CHUNKS = 8;
 
 const COMMA = 0x2c;
 const QUOTE = 0x22;
@@ -34,6 +36,8 @@ export class CsvPartFile {
   private readonly closed: Promise<void>;
   private buf: Buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   private pos = 0;
+  /** Written chunks' buffers, ready for reuse. */
+  private readonly spare: Buffer[] = [];
   private failure: Error | undefined;
 
   constructor(dir: string, name: string, columns: readonly string[]) {
@@ -109,13 +113,13 @@ export class CsvPartFile {
     }
     // Small integers: int32 arithmetic, which V8 keeps out of floating point.
     let v = value | 0;
-    let len = 1;
-    for (let rest = v; rest >= 10; rest = (rest / 10) | 0) len++;
+    let len = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
     if (len < width) len = width;
     const buf = this.buf;
-    let pos = this.pos + len;
+    const start = this.pos;
+    let pos = start + len;
     this.pos = pos;
-    for (let i = 0; i < len; i++) {
+    while (pos > start) {
       const next = (v / 10) | 0;
       buf[--pos] = ZERO + v - next * 10;
       v = next;
@@ -185,15 +189,19 @@ export class CsvPartFile {
         return;
       }
     }
-    this.pos += this.buf.utf8Write(value, this.pos);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
   }
 
   private flush(): boolean {
     if (this.pos === 0) return true;
-    // The stream keeps the chunk until it is written: the next rows go into a new one.
-    const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    // The stream keeps the chunk until it is written: the next rows go into another buffer, and
+    // this one is reused once written (a fresh 256 KB buffer per chunk made V8 collect often).
+    const full = this.buf;
+    const chunk = full.subarray(0, this.pos);
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
     this.pos = 0;
-    return this.out.write(chunk);
+    return this.out.write(chunk, () => {
+      if (this.spare.length < SPARE_CHUNKS) this.spare.push(full);
+    });
   }
 }

@@ -83,6 +83,11 @@ export class DatasetModel {
   private readonly registrationLabels = new Map<number, string>();
   /** Running sum of customers' activity weights, in id (= registration) order. */
   private readonly activity: Float64Array;
+  /**
+   * Where pickCustomer's search starts: guide[k] is the first customer whose activity sum passes
+   * k / (guide.length - 1) of the whole. A draw then searches a few customers, not all of them.
+   */
+  private readonly activityGuide: Int32Array;
   private readonly priceCents: Int32Array;
   private readonly productCategory: Uint8Array;
   /** Per category: its product indexes and the running sum of their popularity. */
@@ -139,6 +144,13 @@ export class DatasetModel {
       // Lognormal activity: most customers buy now and then, a few buy all the time.
       sum += Math.exp(model.customerActivitySigma * random.reseed(this.keys.activity, i).normal());
       this.activity[i] = sum;
+    }
+    const buckets = Math.max(1, this.customerCapacity >> 2);
+    this.activityGuide = new Int32Array(buckets + 1);
+    for (let k = 0, i = 0; k <= buckets; k++) {
+      const bound = (k * sum) / buckets;
+      while (i < this.customerCapacity - 1 && this.activity[i] <= bound) i++;
+      this.activityGuide[k] = i;
     }
 
     this.priceCents = new Int32Array(params.products);
@@ -212,7 +224,26 @@ export class DatasetModel {
   /** A customer among the first `eligible`, by activity weight: heavy buyers come back often. */
   pickCustomer(random: RecordRandom, eligible: number): number {
     if (eligible > this.customerCapacity) throw new InvalidGenerateParams(`customer ${eligible} is beyond the model's ${this.customerCapacity}`);
-    return random.weightedPrefix(this.activity, 0, eligible);
+    // The draw of random.weightedPrefix(activity, 0, eligible), searched from the guide: the first
+    // customer whose running sum passes u is the same whichever prefix holds it (u < the prefix's
+    // sum). The bracket is checked, so rounding in the guide can only cost a full search.
+    const activity = this.activity;
+    const u = random.float() * activity[eligible - 1];
+    const guide = this.activityGuide;
+    const buckets = guide.length - 1;
+    const bucket = Math.min(buckets - 1, Math.floor((u / activity[activity.length - 1]) * buckets));
+    let lo = guide[bucket];
+    let hi = guide[bucket + 1];
+    if ((lo > 0 && activity[lo - 1] > u) || activity[hi] <= u) {
+      lo = 0;
+      hi = eligible - 1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (activity[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** A category by demand, then a product of it by popularity: best sellers sell most. */

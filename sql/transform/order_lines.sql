@@ -3,8 +3,9 @@
 -- products.sql, so the product check sees this run's products already upserted.
 --
 -- Builds two temporary tables that live until the transform's transaction ends:
---   transform_order_lines  one row per staged order line: cleaned values, its own verdict and
---                          whether it is the chosen version of its item_id
+--   transform_order_lines  one row per staged order line: cleaned values, its own verdict,
+--                          whether it is the chosen version of its item_id and whether production
+--                          already holds it unchanged (same_in_production)
 --   transform_orders       filled by transactions.sql: every order the run touches that is not
 --                          accepted, with why; read by transaction_items.sql
 --
@@ -92,9 +93,19 @@ SELECT w.*,
        NULL::tid AS latest_ctid,
        coalesce(w.own_reason,
          CASE WHEN NOT w.chosen THEN 'duplicate_superseded' END,
-         CASE WHEN product.product_id IS NULL THEN 'orphan_product' END) AS line_reason
+         CASE WHEN product.product_id IS NULL THEN 'orphan_product' END) AS line_reason,
+       -- Production already holds this line as it is (same order, same values): on a re-delivery
+       -- its order need not be judged again (transactions.sql) nor the line rewritten
+       -- (transaction_items_skip_identical.sql). One join here instead of one in each.
+       same.item_id IS NOT NULL
+         AND (same.transaction_id, same.product_id, same.quantity, same.unit_price,
+              same.discount_percentage, same.line_total)
+             IS NOT DISTINCT FROM
+             (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage, w.line_total)
+         AS same_in_production
   FROM windowed w
-  LEFT JOIN production.products product ON product.product_id = w.product_id;
+  LEFT JOIN production.products product ON product.product_id = w.product_id
+  LEFT JOIN production.transaction_items same ON same.item_id = w.item_id;
 
 ANALYZE transform_order_lines;
 

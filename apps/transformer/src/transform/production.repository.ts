@@ -51,7 +51,8 @@ export class ProductionRepository {
    * reading the run's typed tables, whose names fill the file's {{<entity>}} placeholders. `bulk`:
    * a first load into the emptied, unindexed table (prepareBulkLoad), a plain insert; else the
    * rows are upserted (sql/transform/<entity>_on_conflict.sql), orders and order lines identical to
-   * production left out first (sql/transform/<entity>_skip_identical.sql).
+   * production left out first (sql/transform/<entity>_skip_identical.sql). {{first_load}}: `bulk`
+   * as a literal, for transactions.sql.
    */
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     const file = `transform/${entity}`;
@@ -59,6 +60,8 @@ export class ProductionRepository {
       on_conflict: bulk ? '' : sqlFile(`transform/${entity}_on_conflict`),
       // Only the two big entities have one; a first load has nothing to compare with.
       skip_identical: bulk || !SKIPS_IDENTICAL.has(entity) ? '' : sqlFile(`transform/${entity}_skip_identical`),
+      // A constant, so the planner drops what a first load does not need (transactions.sql).
+      first_load: bulk ? 'true' : 'false',
     });
     let rows: EntityOutcomeRow[];
     try {

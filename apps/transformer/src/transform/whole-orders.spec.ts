@@ -215,4 +215,41 @@ describe('TransformService: whole orders and the latest valid duplicate', () => 
       await world.env.pool.query(`DELETE FROM production.transaction_items WHERE item_id = 'W1-z'`);
     });
   });
+
+  // An order production already holds as staged is not judged on its lines again (docs/rejects.md):
+  // it stays as it is, and its header's own and customer checks still apply.
+  describe('a re-delivery of orders production holds', () => {
+    it('leaves an identical order as it is, writing nothing', async () => {
+      await createRunWith('w4', {
+        transactions: [order('W7', '10.00', { payment_method: 'Credit Card' })],
+        transaction_items: [line('W7-a', 'W7', 1)],
+      });
+      const counts = await transform('w4');
+      expect(counts.detail.transactions).toMatchObject({ in: 1, out: 1, rejected: 0 });
+      expect(counts.detail.transaction_items).toMatchObject({ in: 1, out: 1, rejected: 0 });
+      expect(await rejectsOf('w4')).toEqual([]);
+      expect(await ids(`SELECT transaction_id, last_run_id FROM production.transactions WHERE transaction_id = 'W7'`)).toEqual(['W7 w1']);
+      expect(await ids(`SELECT item_id, last_run_id FROM production.transaction_items WHERE transaction_id = 'W7'`)).toEqual(['W7-a w1']);
+    });
+
+    it('still rejects an identical order whose customer now registers after it', async () => {
+      await createRunWith('w5', {
+        customers: [customer('WC1', { registration_date: '2024-03-02' })],
+        transactions: [order('W6', '10.00'), order('W8', '20.00')],
+        transaction_items: [line('W6-a', 'W6', 1), line('W8-a', 'W8', 2)],
+      });
+      await transform('w5');
+      expect(await rejectsOf('w5')).toEqual([
+        'transaction_items W6-a@2 orphan_transaction: transaction W6 was rejected in this run (before_registration)',
+        'transaction_items W8-a@3 orphan_transaction: transaction W8 was rejected in this run (before_registration)',
+        'transactions W6@2 before_registration: transaction_date 2024-03-01 is before customer WC1 registered on 2024-03-02',
+        'transactions W8@3 before_registration: transaction_date 2024-03-01 is before customer WC1 registered on 2024-03-02',
+      ]);
+      expect(await ids(`SELECT transaction_id, last_run_id FROM production.transactions WHERE transaction_id IN ('W6', 'W8') ORDER BY 1`)).toEqual([
+        'W6 w1',
+        'W8 w1',
+      ]);
+      expect(await ordersNotAddingUp()).toEqual([]);
+    });
+  });
 });

@@ -191,15 +191,23 @@ export class WarehouseRepository {
   }
 
   /**
-   * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty): plain
-   * inserts, joined to the dimensions by hash, with keys, indexes and foreign keys set aside, then
-   * rebuilt and validated in bulk.
+   * Before a bulk load (fact_sales is empty): sets its keys, indexes and foreign keys aside
+   * (fact_sales_bulk_begin.sql); writeFacts(bulk) restores them. Before the load's partitions are
+   * created, so they are built once, after the rows.
+   */
+  async setFactIndexesAside(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
+  }
+
+  /**
+   * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty, its keys,
+   * indexes and foreign keys set aside by setFactIndexesAside): plain inserts, joined to the
+   * dimensions by hash, then the keys, indexes and foreign keys rebuilt and validated in bulk.
    */
   async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
     type Unknown = { unknown_customer: number; unknown_product: number };
     type Row = Unknown & { lines: number; written: number };
     if (bulk) {
-      await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
       await runSqlFile(client, 'warehouse/hash_joins_only', ['on']);
       const lines = (await runSqlFile(client, 'warehouse/fact_sales_bulk', [runId])).rowCount ?? 0;
       await runSqlFile(client, 'warehouse/hash_joins_only', ['off']);

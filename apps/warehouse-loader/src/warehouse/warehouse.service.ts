@@ -70,6 +70,10 @@ export class WarehouseService {
     const linesRead = await this.repository.readSalesLines(client, window, mode, bulk);
     const dimDates = await this.repository.extendDates(client);
     const dimPaymentMethods = await this.repository.addPaymentMethods(client);
+    // A bulk load sets fact_sales' keys, indexes and foreign keys aside before its partitions are
+    // created: a partition attached while they exist gets its own six indexes and four foreign keys
+    // (catalogue work and files) only to have them dropped and built again after the rows.
+    if (bulk) await this.repository.setFactIndexesAside(client);
     const partitionsCreated = await this.repository.ensureFactPartitions(client);
     const moved = bulk ? 0 : await this.repository.removeMovedFacts(client);
     const facts = await this.repository.writeFacts(client, runId, bulk);

@@ -139,9 +139,11 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
 
     const last = new Date(month(0).getTime() - DAY);
     await db.query('SELECT warehouse.ensure_fact_sales_partitions($1::date, $2::date)', [month(5), last]);
-    // Per product and day partials (migration 0024) of a month that is dropped and of one that is kept.
+    // Per product and per customer day partials (migrations 0024, 0027) of a month that is dropped
+    // and of one that is kept.
     for (const back of [5, 1]) {
       await db.query(`INSERT INTO warehouse.agg_product_daily VALUES (1, $1, 1, 1, 1.00, 1.00, 1.00, 1)`, [dateKey(month(back))]);
+      await db.query(`INSERT INTO warehouse.agg_customer_daily VALUES (1, $1, 1, 1.00, 1, 1.00)`, [dateKey(month(back))]);
     }
   }
 
@@ -171,6 +173,7 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
         `SELECT c.relname AS v FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'warehouse.fact_sales'::regclass ORDER BY 1`,
       ),
       productDays: await list('SELECT date_key::text AS v FROM warehouse.agg_product_daily ORDER BY 1'),
+      customerDays: await list('SELECT date_key::text AS v FROM warehouse.agg_customer_daily ORDER BY 1'),
       raw: tree('raw'),
       exports: tree('processed/analytics'),
       typed: await list(`SELECT 'typed.' || relname AS v FROM pg_class WHERE relnamespace = 'typed'::regnamespace ORDER BY 1`),
@@ -325,6 +328,7 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
       analysisResults: ['r-latest top_products', 'r-recent top_products'],
       partitions: ['fact_sales_default', partitionName(month(3)), partitionName(month(2)), partitionName(month(1))].sort(),
       productDays: [String(dateKey(month(1)))],
+      customerDays: [String(dateKey(month(1)))],
       raw: ['raw/r-edge/customers.csv', 'raw/r-edge/products.csv', 'raw/r-recent/customers.csv', 'raw/r-running/customers.csv'],
       exports: ['processed/analytics/r-edge/b.csv', 'processed/analytics/r-latest/top_products.csv', 'processed/analytics/r-recent/top_products.csv'],
       typed: typedTablesOf('r-running'),

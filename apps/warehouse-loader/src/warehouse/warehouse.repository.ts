@@ -42,7 +42,12 @@ export interface FactsWritten {
   unknownProduct: number;
 }
 
-export type AggregateModel = 'agg_daily_sales' | 'agg_product_daily' | 'agg_product_performance' | 'agg_customer_metrics';
+export type AggregateModel =
+  | 'agg_daily_sales'
+  | 'agg_product_daily'
+  | 'agg_product_performance'
+  | 'agg_customer_daily'
+  | 'agg_customer_metrics';
 
 interface WindowRow {
   recorded: boolean;

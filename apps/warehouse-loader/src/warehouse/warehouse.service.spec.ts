@@ -250,6 +250,7 @@ const PHYSICAL_TABLES = [
   'agg_daily_sales',
   'agg_product_daily',
   'agg_product_performance',
+  'agg_customer_daily',
   'agg_customer_metrics',
   'customer_changes',
   'product_changes',
@@ -370,6 +371,10 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
                 sum(line_total) AS revenue, sum(profit) AS profit, sum(discount_percentage) AS discount_percentage_sum,
                 count(*)::int AS lines
            FROM warehouse.fact_sales GROUP BY product_key, date_key),
+       customer_days AS (
+         SELECT customer_key, date_key, count(DISTINCT transaction_id)::int AS transactions, sum(line_total) AS revenue,
+                sum(quantity)::bigint AS quantity, sum(profit) AS profit
+           FROM warehouse.fact_sales GROUP BY customer_key, date_key),
        customers AS (
          SELECT f.customer_key, count(DISTINCT f.transaction_id)::int AS total_transactions, sum(f.line_total) AS total_spent,
                 round(sum(f.line_total) / count(DISTINCT f.transaction_id), 2) AS avg_order_value,
@@ -386,6 +391,10 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
        SELECT 'product days', count(*) FROM
          ((SELECT * FROM product_days EXCEPT SELECT * FROM warehouse.agg_product_daily)
           UNION ALL (SELECT * FROM warehouse.agg_product_daily EXCEPT SELECT * FROM product_days)) x HAVING count(*) > 0
+       UNION ALL
+       SELECT 'customer days', count(*) FROM
+         ((SELECT * FROM customer_days EXCEPT SELECT * FROM warehouse.agg_customer_daily)
+          UNION ALL (SELECT * FROM warehouse.agg_customer_daily EXCEPT SELECT * FROM customer_days)) x HAVING count(*) > 0
        UNION ALL
        SELECT 'customers', count(*) FROM
          ((SELECT * FROM customers EXCEPT SELECT * FROM warehouse.agg_customer_metrics)
@@ -507,7 +516,7 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         rowsIn: 5,
         rowsOut: 5,
         rowsRejected: 0,
-        detail: { reloaded: true, customerChanges: 0, facts: 0, factsRepointed: 0, segmentsChanged: 0, aggregates: { dailySales: 0, productDaily: 0, productPerformance: 0, customerMetrics: 0 } },
+        detail: { reloaded: true, customerChanges: 0, facts: 0, factsRepointed: 0, segmentsChanged: 0, aggregates: { dailySales: 0, productDaily: 0, productPerformance: 0, customerDaily: 0, customerMetrics: 0 } },
       });
     });
   });

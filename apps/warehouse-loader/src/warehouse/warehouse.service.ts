@@ -4,8 +4,15 @@ import type { StageCounts, StageContext } from '@ecom/pipeline';
 import { QualityChecksConfig, StageFailure, runQualityChecks } from '@ecom/pipeline';
 import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
 
-// agg_product_daily before agg_product_performance, which sums its days.
-const AGGREGATES: readonly AggregateModel[] = ['agg_daily_sales', 'agg_product_daily', 'agg_product_performance', 'agg_customer_metrics'];
+// The daily partials before the aggregates that sum their days: agg_product_daily before
+// agg_product_performance, agg_customer_daily before agg_customer_metrics.
+const AGGREGATES: readonly AggregateModel[] = [
+  'agg_daily_sales',
+  'agg_product_daily',
+  'agg_product_performance',
+  'agg_customer_daily',
+  'agg_customer_metrics',
+];
 
 /** The run parameters the warehouse reads. `mode: 'rebuild'` is not in RunParams yet (the ledger adds it). */
 interface WarehouseRunParams {
@@ -121,6 +128,7 @@ export class WarehouseService {
           dailySales: aggregates.agg_daily_sales,
           productDaily: aggregates.agg_product_daily,
           productPerformance: aggregates.agg_product_performance,
+          customerDaily: aggregates.agg_customer_daily,
           customerMetrics: aggregates.agg_customer_metrics,
         },
       },

@@ -22,19 +22,21 @@ SELECT f.product_key, f.date_key,
  WHERE $1::boolean
  GROUP BY f.product_key, f.date_key
 UNION ALL
--- Touched: one probe per pair, its date pruning the partitions at run time (OFFSET 0 keeps the
--- planner from flattening it into a join that hashes every partition).
-SELECT t.product_key, t.date_key, d.quantity, d.transactions, d.revenue, d.profit, d.discount_percentage_sum, d.lines
-  FROM touched t
+-- Touched: one probe per touched day, its date pruning the partitions at run time, for the day's
+-- touched product versions at once (a one-day delta: one probe that reads the day's facts once,
+-- where a probe per pair paid a bitmap of the day per product). Grouped inside the probe, so a
+-- pair without facts any more yields no row.
+SELECT d.product_key, t.date_key, d.quantity, d.transactions, d.revenue, d.profit, d.discount_percentage_sum, d.lines
+  FROM (SELECT date_key, array_agg(product_key) AS product_keys FROM touched GROUP BY date_key) t
   CROSS JOIN LATERAL (
-    SELECT sum(f.quantity)::bigint AS quantity,
+    SELECT f.product_key,
+           sum(f.quantity)::bigint AS quantity,
            count(DISTINCT f.transaction_id)::int AS transactions,
            sum(f.line_total) AS revenue,
            sum(f.profit) AS profit,
            sum(f.discount_percentage) AS discount_percentage_sum,
            count(*)::int AS lines
       FROM warehouse.fact_sales f
-     WHERE f.product_key = t.product_key AND f.date_key = t.date_key
-    OFFSET 0
+     WHERE f.date_key = t.date_key AND f.product_key = ANY (t.product_keys)
+     GROUP BY f.product_key
   ) d
- WHERE d.lines > 0

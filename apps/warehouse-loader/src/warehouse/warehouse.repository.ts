@@ -93,6 +93,7 @@ export class WarehouseRepository {
     mode: LoadMode,
     window: LoadWindow,
     counts: { customerChanges: number; productChanges: number; lines: number },
+    bulk: boolean,
   ): Promise<void> {
     const { customers, products, transactions, items } = window;
     await runSqlFile(client, 'warehouse/record_load', [
@@ -110,6 +111,7 @@ export class WarehouseRepository {
       counts.customerChanges,
       counts.productChanges,
       counts.lines,
+      bulk,
     ]);
   }
 

@@ -95,7 +95,7 @@ export class WarehouseService {
     await this.repository.partitionwiseAggregates(client, false);
     const segmentsChanged = await this.repository.refreshSegments(client);
 
-    await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead });
+    await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
     // After recordLoad: the checks read the load's mode and window from its record.
     await runQualityChecks(client, this.pool, runId, 'warehouse', {
       checks,

@@ -241,7 +241,15 @@ export class WarehouseRepository {
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
   }
 
-  async refreshSegments(client: PoolClient): Promise<number> {
+  /**
+   * Brings customer_totals up to the metrics, then re-evaluates the segments of the customers whose
+   * inputs changed (all when `whole`: a rebuild or a bulk load); returns versions whose segment changed.
+   */
+  async refreshSegments(client: PoolClient, whole: boolean): Promise<number> {
+    await runSqlFile(client, 'warehouse/customer_segment_bounds_before');
+    await runSqlFile(client, 'warehouse/customer_totals', [whole]);
+    await runSqlFile(client, 'warehouse/customer_segment_candidates', [whole]);
+    await runSqlFile(client, 'warehouse/analyze_segment_candidates');
     return (await runSqlFile(client, 'warehouse/customer_segments')).rowCount ?? 0;
   }
 }

@@ -252,6 +252,7 @@ const PHYSICAL_TABLES = [
   'agg_product_performance',
   'agg_customer_daily',
   'agg_customer_metrics',
+  'customer_totals',
   'customer_changes',
   'product_changes',
 ];
@@ -401,10 +402,46 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
           UNION ALL (SELECT * FROM warehouse.agg_customer_metrics EXCEPT SELECT * FROM customers)) x HAVING count(*) > 0`,
     );
 
+  /**
+   * customer_totals and every version's customer_segment minus a full evaluation over all customers
+   * (the rules of customer_segments.sql with cume_dist over every buyer): a load re-evaluates only
+   * the customers whose inputs changed, so a missed one shows here.
+   */
+  const segmentMismatches = async () =>
+    query(
+      `WITH per_customer AS (
+         SELECT c.customer_id, sum(a.total_transactions) AS orders, sum(a.total_spent) AS spent,
+                min(a.first_purchase_date) AS first_purchase_date, max(a.last_purchase_date) AS last_purchase_date
+           FROM warehouse.agg_customer_metrics a JOIN warehouse.dim_customers c ON c.customer_key = a.customer_key
+          WHERE c.customer_key <> -1 GROUP BY c.customer_id),
+       ranked AS (
+         SELECT p.*, cume_dist() OVER (ORDER BY p.spent) AS spend_rank, max(p.last_purchase_date) OVER () AS latest_sale_date
+           FROM per_customer p),
+       segments AS (
+         SELECT c.customer_key,
+                CASE WHEN r.customer_id IS NULL THEN 'New'
+                     WHEN r.last_purchase_date < r.latest_sale_date - 90 THEN 'At risk'
+                     WHEN r.first_purchase_date > r.latest_sale_date - 30 THEN 'New'
+                     WHEN r.orders >= 2 AND r.spend_rank > 0.9 THEN 'VIP'
+                     ELSE 'Regular' END AS customer_segment
+           FROM warehouse.dim_customers c LEFT JOIN ranked r ON r.customer_id = c.customer_id
+          WHERE c.customer_key <> -1)
+       SELECT 'segment' AS what, d.customer_id AS id
+         FROM segments s JOIN warehouse.dim_customers d USING (customer_key)
+        WHERE d.customer_segment IS DISTINCT FROM s.customer_segment
+       UNION ALL
+       SELECT 'totals', x.customer_id FROM
+         ((SELECT customer_id, orders, spent, first_purchase_date, last_purchase_date FROM per_customer
+           EXCEPT SELECT * FROM warehouse.customer_totals)
+          UNION ALL (SELECT * FROM warehouse.customer_totals
+           EXCEPT SELECT customer_id, orders, spent, first_purchase_date, last_purchase_date FROM per_customer)) x`,
+    );
+
   const expectWarehouseConsistent = async () => {
     expect(await historyViolations()).toEqual([]);
     expect(await pointInTimeViolations()).toEqual([]);
     expect(await aggregateMismatches()).toEqual([]);
+    expect(await segmentMismatches()).toEqual([]);
   };
 
   /** The stored warehouse-stage checks: [name, rows checked, violations, status, sample ids]. */
@@ -792,6 +829,37 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         ['reconcile_revenue_production_warehouse', 1, '0.00', 'pass', []],
         ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
       ]);
+    });
+  });
+
+  describe('segments: a load re-evaluates only the customers whose inputs changed', () => {
+    const segmentOf = async (id: string) =>
+      (await query<{ customer_segment: string }>(`SELECT DISTINCT customer_segment FROM warehouse.dim_customers WHERE customer_id = $1`, [id]))
+        .map((r) => r.customer_segment);
+
+    it('moves untouched customers whose last purchase the new latest sale date leaves 90 days behind to At risk', async () => {
+      // Latest sale so far 2024-02-02 (T2); C5's big order on 2024-06-01 moves it, and every other
+      // buyer's last purchase is now more than 90 days old though this load read none of their lines.
+      await deliver(env.pool, 'wh-10', {
+        transactions: [order('T11', 'C5', '2024-06-01', 'UPI', '4000.00')],
+        items: [line('I13', 'T11', 'P3', 5, '800.00', '0.00', '4000.00')],
+      });
+      await load('wh-10', generatedRun('2024-06-01'));
+      for (const id of ['C1', 'C2', 'C3', 'C4']) expect(await segmentOf(id)).toEqual(['At risk']);
+      expect(await segmentOf('C5')).toEqual(['VIP']);
+      await expectWarehouseConsistent();
+    });
+
+    it('takes VIP from an untouched customer when another one spends past it (the top-10% bound moves)', async () => {
+      await deliver(env.pool, 'wh-11', {
+        transactions: [order('T12', 'C1', '2024-06-02', 'UPI', '8000.00')],
+        items: [line('I14', 'T12', 'P3', 10, '800.00', '0.00', '8000.00')],
+      });
+      await load('wh-11', generatedRun('2024-06-02'));
+      expect(await segmentOf('C1')).toEqual(['VIP']);
+      // C5 was not read by this load: it left the top 10% only by the bound.
+      expect(await segmentOf('C5')).toEqual(['Regular']);
+      await expectWarehouseConsistent();
     });
   });
 });

@@ -93,7 +93,7 @@ export class WarehouseService {
     await this.repository.partitionwiseAggregates(client, true);
     for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, bulk || mode === 'rebuild');
     await this.repository.partitionwiseAggregates(client, false);
-    const segmentsChanged = await this.repository.refreshSegments(client);
+    const segmentsChanged = await this.repository.refreshSegments(client, bulk || mode === 'rebuild');
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
     // After recordLoad: the checks read the load's mode and window from its record.

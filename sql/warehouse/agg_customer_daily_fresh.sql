@@ -7,22 +7,19 @@ WITH touched AS (
   SELECT DISTINCT customer_key, date_key
     FROM pg_temp.warehouse_touched
    WHERE NOT $1::boolean AND customer_key IS NOT NULL AND date_key IS NOT NULL
-),
-per_transaction AS (
-  -- Whole: one row per (customer version, day, transaction) first, by hash, so the distinct count
-  -- becomes a row count and nothing is sorted (count(DISTINCT) sorts every fact). With date_key,
-  -- fact_sales' partition key, in the group, each month is hashed on its own
-  -- (enable_partitionwise_aggregate, partitionwise_aggregate.sql), in memory and in parallel.
-  SELECT f.customer_key, f.date_key, sum(f.line_total) AS revenue, sum(f.quantity) AS quantity,
-         sum(f.profit) AS profit
-    FROM warehouse.fact_sales f
-   WHERE $1::boolean
-   GROUP BY f.customer_key, f.date_key, f.transaction_id
 )
-SELECT customer_key, date_key, count(*)::int AS transactions, sum(revenue) AS revenue,
-       sum(quantity)::bigint AS quantity, sum(profit) AS profit
-  FROM per_transaction
- GROUP BY customer_key, date_key
+-- Whole: grouped by date_key, fact_sales' partition key, each month is aggregated on its own
+-- (enable_partitionwise_aggregate, partitionwise_aggregate.sql), in memory and in parallel. One
+-- level with count(DISTINCT): grouping per transaction first left ~1M (customer version, day)
+-- groups to a second, unpartitioned hash that spilled (41 s against 12 s on a loaded 1M clone).
+SELECT f.customer_key, f.date_key,
+       count(DISTINCT f.transaction_id)::int AS transactions,
+       sum(f.line_total) AS revenue,
+       sum(f.quantity)::bigint AS quantity,
+       sum(f.profit) AS profit
+  FROM warehouse.fact_sales f
+ WHERE $1::boolean
+ GROUP BY f.customer_key, f.date_key
 UNION ALL
 -- Touched: one probe per touched day, its date pruning the partitions at run time, for the day's
 -- touched customer versions at once (a one-day delta: one probe that reads the day's facts once,

@@ -238,7 +238,14 @@ export class WarehouseRepository {
    */
   async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
     if (model !== 'agg_product_performance') await runSqlFile(client, `warehouse/${model}_fresh`, [whole]);
+    if (model === 'agg_customer_daily' && whole) return this.rowsInserted(await runSqlFile(client, 'warehouse/agg_customer_daily_whole'));
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
+  }
+
+  /** The INSERT's row count of a file of several statements (pg returns one result per statement). */
+  private rowsInserted(result: unknown): number {
+    const results = (Array.isArray(result) ? result : [result]) as Array<{ command?: string; rowCount?: number | null }>;
+    return results.find((r) => r.command === 'INSERT')?.rowCount ?? 0;
   }
 
   /**

@@ -20,8 +20,8 @@ stamped AS MATERIALIZED (
   SELECT f.date_key FROM warehouse.fact_sales f WHERE f.last_run_id = $1
 )
 -- The load's facts: it recorded the days of every fact it wrote, moved, re-pointed or deleted
--- (ops.warehouse_loads.touched_days, migration 0028), a superset of the days of the facts it
--- stamped. Where it recorded none (a bulk load, loads before 0028), its facts by last_run_id, a
+-- (ops.warehouse_loads.touched_days, migration 0034), a superset of the days of the facts it
+-- stamped. Where it recorded none (a bulk load, loads before 0034), its facts by last_run_id, a
 -- scan of every fact (~0.5 s at 2.5M facts).
 SELECT unnest(l.touched_days) AS date_key FROM load l
 UNION

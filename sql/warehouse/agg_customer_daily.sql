@@ -1,5 +1,5 @@
 -- agg_customer_daily: per customer version and day, the partial sums agg_customer_metrics.sql adds
--- up and the top customers analysis reads (migration 0027), recomputed from fact_sales for the
+-- up and the top customers analysis reads (migration 0033), recomputed from fact_sales for the
 -- (customer version, day) pairs this load touched (pg_temp.warehouse_touched), or for all when $1
 -- (rebuild, bulk load) is true, so the table always equals a full recompute:
 --   transactions = distinct transactions; revenue = sum of line totals; quantity = units;

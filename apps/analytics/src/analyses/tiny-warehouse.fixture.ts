@@ -77,7 +77,7 @@ export async function seedTinyWarehouse(pool: Pool): Promise<void> {
       FROM warehouse.fact_sales
      GROUP BY date_key;
 
-    -- Likewise per customer version and day (migration 0027), which the top customers analysis reads.
+    -- Likewise per customer version and day (migration 0033), which the top customers analysis reads.
     INSERT INTO warehouse.agg_customer_daily (customer_key, date_key, transactions, revenue, quantity, profit)
     SELECT customer_key, date_key, count(DISTINCT transaction_id), sum(line_total), sum(quantity), sum(profit)
       FROM warehouse.fact_sales

@@ -139,7 +139,7 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
 
     const last = new Date(month(0).getTime() - DAY);
     await db.query('SELECT warehouse.ensure_fact_sales_partitions($1::date, $2::date)', [month(5), last]);
-    // Per product and per customer day partials (migrations 0024, 0027) of a month that is dropped
+    // Per product and per customer day partials (migrations 0024, 0033) of a month that is dropped
     // and of one that is kept.
     for (const back of [5, 1]) {
       await db.query(`INSERT INTO warehouse.agg_product_daily VALUES (1, $1, 1, 1, 1.00, 1.00, 1.00, 1)`, [dateKey(month(back))]);

@@ -1,4 +1,4 @@
--- customer_totals (migration 0030): per customer_id, the sums of agg_customer_metrics over its
+-- customer_totals (migration 0035): per customer_id, the sums of agg_customer_metrics over its
 -- versions (the unknown member left out), which customer_segments.sql evaluates: orders, total
 -- spent, first and last purchase. Recomputed for the customers whose versions or metrics this
 -- load touched (pg_temp.warehouse_touched, pg_temp.warehouse_customer_versions), or for all when

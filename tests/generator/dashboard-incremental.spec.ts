@@ -7,6 +7,7 @@ import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 const SUMMARY_TABLES = [
   'categories', 'places', 'products', 'customers', 'sales_cells', 'customer_days', 'product_days', 'discount_cells',
   'customer_firsts', 'customer_months', 'customer_years', 'sales_months', 'product_months', 'product_years',
+  'customer_year_months',
 ] as const;
 
 /**
@@ -65,6 +66,7 @@ describe('incremental dashboard refresh', () => {
     }
     expect(differences.customer_months.rows).toBeGreaterThan(0);
     expect(differences.product_years.rows).toBeGreaterThan(0);
+    expect(differences.customer_year_months.rows).toBeGreaterThan(0);
   };
 
   beforeAll(async () => {

@@ -5,40 +5,42 @@
 -- months from customer_months again; a mask left without bits goes. Rows are looked up by
 -- category, year and customer (the index), the touched months' rows by category and month.
 CREATE TEMP TABLE dashboard_year_months_delta ON COMMIT DROP AS
-WITH keys AS (
-  SELECT ARRAY(SELECT date_key FROM pg_temp.dashboard_touched_days) AS date_keys,
-         ARRAY(SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days) AS month_keys,
-         ARRAY(SELECT DISTINCT date_key / 10000 FROM pg_temp.dashboard_touched_days) AS years,
-         ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories) AS category_ids
-),
-touched AS (
+WITH touched AS (
   SELECT c.category_id, c.customer_no
-    FROM dashboard.customer_days c, keys k
-   WHERE c.category_id = ANY (k.category_ids) AND c.date_key = ANY (k.date_keys)
+    FROM dashboard.customer_days c
+   WHERE c.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
+     AND c.date_key = ANY (ARRAY(SELECT date_key FROM pg_temp.dashboard_touched_days))
   UNION
   SELECT o.category_id, o.customer_no FROM pg_temp.dashboard_old_customer_days o
 ),
 -- The bits of the touched months in each touched year.
 touched_bits AS (
-  SELECT t.month_key / 100 AS year, bit_or(1 << (t.month_key % 100 - 1)) AS bits
-    FROM keys k, unnest(k.month_keys) AS t(month_key)
+  SELECT t.date_key / 10000 AS year, bit_or(1 << (t.date_key / 100 % 100 - 1)) AS bits
+    FROM pg_temp.dashboard_touched_days t
    GROUP BY 1
 ),
 fresh AS (
   SELECT m.category_id, m.month_key / 100 AS year, m.customer_no, coalesce(m.geo_id, 0)::smallint AS geo_id,
          bit_or(1 << (m.month_key % 100 - 1)) AS months
-    FROM dashboard.customer_months m, keys k
-   WHERE m.category_id = ANY (k.category_ids) AND m.month_key = ANY (k.month_keys)
+    FROM dashboard.customer_months m
+   WHERE m.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
+     AND m.month_key = ANY (ARRAY(SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days))
      AND (m.category_id, m.customer_no) IN (SELECT category_id, customer_no FROM touched)
    GROUP BY GROUPING SETS ((m.category_id, m.month_key / 100, m.customer_no, m.geo_id),
                            (m.category_id, m.month_key / 100, m.customer_no))
 ),
+-- Each touched customer's rows of the touched years, looked up through the index.
 old AS (
   SELECT y.category_id, y.year, y.customer_no, y.geo_id, y.months
     FROM touched t
-    JOIN dashboard.customer_year_months y ON y.category_id = t.category_id AND y.customer_no = t.customer_no,
-         keys k
-   WHERE y.year = ANY (k.years)
+   CROSS JOIN LATERAL (
+     SELECT y.category_id, y.year, y.customer_no, y.geo_id, y.months
+       FROM dashboard.customer_year_months y
+      WHERE y.category_id = t.category_id
+        AND y.year = ANY (ARRAY(SELECT DISTINCT date_key / 10000 FROM pg_temp.dashboard_touched_days))
+        AND y.customer_no = t.customer_no
+     OFFSET 0 -- kept a subquery: pulled up, it became a hash join over a scan of every row
+   ) AS y
 )
 SELECT p.category_id, p.year, p.customer_no, p.geo_id, p.old_months,
        (coalesce(p.old_months, 0) & ~b.bits) | coalesce(p.fresh_months, 0) AS new_months

@@ -4,7 +4,7 @@
 -- retention_pct for months_since n = share of the cohort buying again n months later.
 -- Each customer's months with a purchase in the selection as one bit mask (bit k = k months after
 -- the first month of the range, or of the sales when the range is open): the whole months from
--- customer_year_months (migration 0032: a row per customer and year holding its months as bits;
+-- customer_year_months (migration 0036: a row per customer and year holding its months as bits;
 -- geo_id 0 = any place, or the rows of the selected places), the edge days (every day with a
 -- payment filter, which has no month summary) from customer_days. The cohort is the lowest bit;
 -- customers with the same mask count together (~2,000 masks over a year at 1M orders), so only

@@ -10,13 +10,10 @@ WITH sales AS (
    GROUP BY GROUPING SETS ((g.country), (g.country, g.state))
 ),
 -- Rows that name the customer's place (the all-places rows of customer_years have no place to
--- count a customer in). customer_sales_net (migration 0029) may read a year and subtract what lies
--- outside the range: a customer bought in a place in the range when the net transactions are > 0.
+-- count a customer in).
 customer_places AS (
-  SELECT s.geo_id, s.customer_no
-    FROM dashboard.customer_sales_net($1::date, $2::date, $3::text, $4::text, $5::text, $6::text, true) s
-   GROUP BY s.geo_id, s.customer_no
-  HAVING sum(s.transactions) > 0
+  SELECT DISTINCT s.geo_id, s.customer_no
+    FROM dashboard.customer_sales($1::date, $2::date, $3::text, $4::text, $5::text, $6::text, true) s
 ),
 customers AS (
   SELECT g.country, g.state, count(DISTINCT cp.customer_no) AS customers

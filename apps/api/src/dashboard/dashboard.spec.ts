@@ -155,8 +155,8 @@ describe('dashboard API: live figures from the warehouse', () => {
       { from: '2024-03-01', to: '2024-05-31', country },
       { from: '2024-06-10', to: '2024-06-20', payment },
       { from: '2023-12-01', to: '2024-08-31', payment, country },
-      // Most of a year: read as the year less the days and months outside the range (migration 0029),
-      // alone, by place and method, and at either end of a range over two years.
+      // Most of a year, alone, by place and method, and at either end of a range over two years:
+      // partial years split into whole months and edge days (dashboard.range_parts).
       { from: '2024-01-10', to: '2024-12-20' },
       { from: '2024-01-10', to: '2024-12-20', payment, country },
       { from: '2024-03-05', to: '2025-01-10', country },

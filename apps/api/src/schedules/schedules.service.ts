@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<ScheduleName, string> = {
 };
 
 const SYNC_RETRY_MS = 30_000;
+const SYNC_WAIT_MS = 5_000;
 
 interface EffectiveSchedule {
   pattern: string;
@@ -38,11 +39,22 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   /**
-   * Syncs the job schedulers with config and ops.schedules. An api that cannot reach PostgreSQL
-   * or Redis yet still starts (GET /health says what is down) and keeps trying in the background.
+   * Syncs the job schedulers with config and ops.schedules before the api serves, but for at most
+   * SYNC_WAIT_MS: with the queue store away BullMQ waits for it without a bound, and an api that
+   * never listens cannot even say on GET /health what is down. The sync then goes on in the
+   * background (and a failed one is retried every SYNC_RETRY_MS).
    */
   async onApplicationBootstrap(): Promise<void> {
-    await this.syncSchedulers();
+    let waited: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      waited = setTimeout(() => resolve(true), SYNC_WAIT_MS);
+      waited.unref();
+    });
+    const done = this.syncSchedulers().then(() => false);
+    if (await Promise.race([done, timedOut])) {
+      this.logger.warn(`the schedules are not synced yet (queue store not answering within ${SYNC_WAIT_MS / 1000} s); serving anyway, GET /health says what is down`);
+    }
+    clearTimeout(waited);
   }
 
   onApplicationShutdown(): void {

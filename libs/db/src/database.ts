@@ -7,6 +7,8 @@ export function createPool(databaseUrl: string, extra: Omit<PoolConfig, 'connect
   return pool;
 }
 
+const DATABASE_EXISTS_CODES: ReadonlySet<string> = new Set(['42P04', '23505']);
+
 /** Creates the database named in the URL when it is missing (the app owns its database). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
@@ -26,8 +28,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       try {
         await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
       } catch (error) {
-        // Several apps start at once; the loser of the race finds it created.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Several apps start at once and all of them may find the database missing. The losers of
+        // the race get 42P04 (duplicate_database) or, when their insert into pg_database collides
+        // before that check sees the winner's row, 23505 (unique_violation); either way it exists.
+        if (!DATABASE_EXISTS_CODES.has((error as { code?: string }).code ?? '')) throw error;
       }
     }
   } finally {

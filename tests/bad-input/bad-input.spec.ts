@@ -220,6 +220,15 @@ async function refusedSource(h: Harness, c: CorpusCase & { expected: RefusedCase
       symlinkSync(outside, link, 'dir');
       return { source: link, cleanup };
     }
+    case 'files-linked-out': {
+      // The folder is real and inside the root; two of its files are links to the outside copies.
+      const folder = caseFolder(h, c);
+      for (const name of ['customers.csv', 'products.csv']) {
+        rmSync(join(folder, name));
+        symlinkSync(join(outside, name), join(folder, name));
+      }
+      return { source: folder, cleanup };
+    }
     case 'parent-traversal':
       return { source: `${h.env.config.dataRoot}/../${basename(outside)}`, cleanup };
     case 'missing':

@@ -44,7 +44,7 @@ export interface FailsCase extends Common {
   messageIncludes: string[];
 }
 
-export type RefusedSource = 'outside-roots' | 'symlink-out' | 'parent-traversal' | 'missing' | 'a-file' | 'as-is';
+export type RefusedSource = 'outside-roots' | 'symlink-out' | 'files-linked-out' | 'parent-traversal' | 'missing' | 'a-file' | 'as-is';
 
 export interface RefusedCase extends Common {
   outcome: 'refused';

@@ -1,3 +1,4 @@
 export * from './app-config';
 export * from './paths';
 export * from './categorical-values';
+export * from './source-paths';

@@ -225,6 +225,35 @@ describe('runs API: launching runs and reading their ledger', () => {
       expect(dotted.body.message).toMatch(/is outside the allowed folders/);
     });
 
+    it('refuses a folder whose files lead outside the roots through symbolic links, and records nothing', async () => {
+      const before = await runCount();
+      writeFileSync(join(outsideDir, 'customers.csv'), `${ENTITY_SPECS.customers.columns.join(',')}\n`);
+      const batch = join(env.config.dataRoot, 'linked-files');
+      mkdirSync(batch);
+      writeFileSync(join(batch, 'transactions.csv'), `${ENTITY_SPECS.transactions.columns.join(',')}\n`);
+      symlinkSync(join(outsideDir, 'customers.csv'), join(batch, 'customers.csv'));
+      // A dangling link out of the roots gets the same answer: nothing tells whether the target exists.
+      symlinkSync(join(outsideDir, 'no-such-file.csv'), join(batch, 'products.csv'));
+      const res = await request(http).post('/runs').send({ source: batch }).expect(400);
+      expect(res.body.message).toBe(
+        `source ${batch}: customers.csv leads outside the allowed folders through a symbolic link; ` +
+          'products.csv leads outside the allowed folders through a symbolic link; copy the files into the folder instead of linking them',
+      );
+      expect(res.body.message).not.toContain(outsideDir);
+      expect(await runCount()).toBe(before);
+    });
+
+    it('accepts links between folders inside the roots', async () => {
+      const shared = join(env.config.dataRoot, 'shared-masters');
+      mkdirSync(shared);
+      writeFileSync(join(shared, 'products.csv'), `${ENTITY_SPECS.products.columns.join(',')}\n`);
+      const batch = join(env.config.dataRoot, 'linked-inside');
+      mkdirSync(batch);
+      symlinkSync(join(shared, 'products.csv'), join(batch, 'products.csv'));
+      const res = await request(http).post('/runs').send({ source: batch }).expect(202);
+      expect((await runRow(res.body.runId)).params.inputDir).toBe(realpathSync(batch));
+    });
+
     it('refuses a source that is missing or not a directory, naming it', async () => {
       const missing = join(env.config.dataRoot, 'no-such-batch');
       const res = await request(http).post('/runs').send({ source: missing }).expect(400);

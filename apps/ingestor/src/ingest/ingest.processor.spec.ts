@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ENTITY_SPECS, stageJobId, type Entity } from '@ecom/contracts';
@@ -191,6 +193,31 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     await runtime.launchRun('ingest-no-folder', { mode: 'source', inputDir: dir });
 
     expect((await failedRun('ingest-no-folder')).error).toBe(`input folder ${dir} does not exist`);
+  });
+
+  it('fails a run whose input files link outside the source roots before opening any of them', async () => {
+    // The api refuses such a folder; this is a link swapped in after its check. The FIFO would
+    // block the plan (and this test) if anything opened it.
+    const outside = mkdtempSync(join(tmpdir(), 'ingest-outside-'));
+    try {
+      writeFileSync(join(outside, 'customers.csv'), csvFile('customers', 2, 'X'));
+      execFileSync('mkfifo', [join(outside, 'products.csv')]);
+      const dir = inputFolder('batch-linked-out', { 'transactions.csv': csvFile('transactions', 1) });
+      symlinkSync(join(outside, 'customers.csv'), join(dir, 'customers.csv'));
+      symlinkSync(join(outside, 'products.csv'), join(dir, 'products.csv'));
+
+      await runtime.launchRun('ingest-linked-out', { mode: 'source', inputDir: dir });
+
+      expect((await failedRun('ingest-linked-out')).error).toBe(
+        `input folder ${dir}: customers.csv leads outside the allowed folders through a symbolic link; ` +
+          'products.csv leads outside the allowed folders through a symbolic link',
+      );
+      expect(await runtime.ledger.listTasks('ingest-linked-out', 'ingest')).toEqual([]);
+      const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'ingest-linked-out'");
+      expect(staged.rows[0].n).toBe(0);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('fails the run at plan time when a file lacks a required column, before any file lands', async () => {

@@ -41,6 +41,11 @@ export class IngestProcessor extends StageWorker {
     super(config);
   }
 
+  /** Where a run's input files may really be: the source roots, or the data root for generated input. */
+  private allowedRoots(mode: string): string[] {
+    return mode === 'source' ? this.appConfig.sourceRoots : [this.appConfig.dataRoot, ...this.appConfig.sourceRoots];
+  }
+
   async process(job: Job): Promise<void> {
     if (job.name === JOB_NAMES.plan) return this.planFiles(job);
     if (job.name === JOB_NAMES.part) return this.landFile(job);
@@ -50,7 +55,7 @@ export class IngestProcessor extends StageWorker {
   private async planFiles(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `ingest plan job ${job.id}`);
     await this.runtime.planStage(job, 'ingest', runId, async (run): Promise<PlannedTask[]> => {
-      const folder = await readInputFolder(run.params.inputDir);
+      const folder = await readInputFolder(run.params.inputDir, this.allowedRoots(run.params.mode));
       await this.repository.noteIgnoredFiles(this.pool, runId, folder.ignored);
       await this.inspectFiles(folder.files);
       return folder.files.map((f) => ({

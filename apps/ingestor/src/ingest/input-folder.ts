@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { realRoots, resolveInputFiles } from '@ecom/config';
 import { ENTITIES, noInputFileMessage, parseInputFileName, type Entity } from '@ecom/contracts';
 import { StageFailure } from '@ecom/pipeline';
 
@@ -38,15 +39,25 @@ async function isRegularFile(path: string): Promise<boolean> {
  * orders only is a delta against production, and rows whose parents are neither in production
  * nor in the folder are rejected one by one in the transform, not refused here. A folder holding
  * both `x.csv` and `x.part-NNNN.csv` is refused, since loading both would land the same rows twice.
+ *
+ * Every input file is read by its real path, which must lie inside one of `allowedRoots`: the api
+ * refuses a folder whose files link elsewhere before the run starts, and this check (made before
+ * any file is opened) holds for a link swapped in since, or a run recorded another way.
  */
-export async function readInputFolder(inputDir: string): Promise<InputFolder> {
+export async function readInputFolder(inputDir: string, allowedRoots: readonly string[]): Promise<InputFolder> {
   const dir = resolve(inputDir);
+  const names = (await listFolder(dir)).sort();
+  const recognisedNames = names.filter((name) => parseInputFileName(name));
+  const { files: resolved, problems } = await resolveInputFiles(dir, recognisedNames, await realRoots(allowedRoots));
+  if (problems.length > 0) throw new StageFailure(`input folder ${dir}: ${problems.join('; ')}`);
+  const realPaths = new Map(resolved.map((f) => [f.name, f.path]));
+
   const files: InputFile[] = [];
   const ignored: string[] = [];
-  for (const name of (await listFolder(dir)).sort()) {
+  for (const name of names) {
     const recognised = parseInputFileName(name);
-    const path = join(dir, name);
-    if (recognised && (await isRegularFile(path))) {
+    const path = realPaths.get(name);
+    if (recognised && path !== undefined && (await isRegularFile(path))) {
       files.push({ entity: recognised.entity, part: recognised.part, sourceFile: name, path });
     } else {
       ignored.push(name);

@@ -119,8 +119,8 @@ async function benchScale(bench: Bench, transactions: number): Promise<BenchScal
   try {
     return await onFreshDatabase(config, async (client) => {
       const first = await timedRun(bench, client, 'run 1', body);
-      const inputDir = first.report.params.inputDir;
-      if (typeof inputDir !== 'string') throw new Error(`run 1 (${first.run.runId}) reports no input folder`);
+      // Reports show folders relative to their root; a generated run's input is data/raw/<run>.
+      const inputDir = join(config.dataRoot, 'raw', first.run.runId);
       bench.out('floors: generate, ingest, validate, transform, warehouse, analytics');
       rss.reset();
       const pool = createPool(config.databaseUrl, { max: config.workerConcurrency });

@@ -6,6 +6,7 @@ import { repoRoot } from '@ecom/config';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
+import { createApiApp } from '../../apps/api/src/create-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -145,5 +146,46 @@ describe('dashboard in a browser', () => {
     expect(await page.getAttribute('#card-top-products', 'data-state')).toBe('empty');
     expect(await page.textContent('#card-top-products')).toContain('No data for these filters.');
     expect(await page.$$('#card-top-products canvas')).toHaveLength(0);
+  });
+
+  it('with API_KEY set shows the top-customers card locked, draws the rest, and unlocks it with the key', async () => {
+    const key = 'dashboard-browser-key';
+    const guarded = await createApiApp({ ...env.config, apiKey: key });
+    guarded.useLogger(false);
+    await guarded.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(guarded.getHttpServer().address() as { port: number }).port}`;
+    const locked = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    locked.on('console', (message) => {
+      // The browser logs every refused request; the 401 of the locked card is the expected one.
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) errors.push(message.text());
+    });
+    locked.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await locked.goto(`${base}/dashboard/customers`);
+      await waitReady(locked);
+      expect(await locked.getAttribute('#card-top-customers', 'data-state')).toBe('locked');
+      expect(await locked.textContent('#card-top-customers')).toContain('it needs the API key');
+      expect(await locked.$$('#card-top-customers a.csv')).toHaveLength(0);
+      const topName = (await env.pool.query<{ name: string }>(
+        `SELECT c.full_name AS name FROM warehouse.fact_sales f JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+          GROUP BY c.customer_id, c.full_name ORDER BY sum(f.line_total) DESC LIMIT 1`,
+      )).rows[0].name;
+      expect(await locked.textContent('#app')).not.toContain(topName);
+      for (const card of ['spending-segments', 'acquisition', 'lifetime-value', 'cohort-retention']) {
+        expect({ card, state: await locked.getAttribute(`#card-${card}`, 'data-state') }).toEqual({ card, state: 'drawn' });
+      }
+
+      await locked.fill('#card-top-customers input[name="api-key"]', key);
+      await locked.click('#card-top-customers button[type="submit"]');
+      await locked.waitForSelector('#card-top-customers[data-state="drawn"]', { timeout: 30_000 });
+      await waitReady(locked);
+      expect(await paintedPixels(locked, 'top-customers')).toBeGreaterThan(100);
+      expect(await locked.$$('#card-top-customers a.csv')).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await locked.close();
+      await guarded.close();
+    }
   });
 });

@@ -59,3 +59,27 @@ export async function resolveInputFiles(dir: string, names: readonly string[], r
   return { files, problems };
 }
 
+
+/** Roots sorted longest first, so the innermost root that holds a path is the one it is shown under. */
+function innermostFirst(roots: readonly string[]): string[] {
+  return [...new Set(roots)].filter((root) => isAbsolute(root)).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A server path as a caller may see it: relative to the innermost root that holds it (pass the
+ * roots' real paths too, for paths stored after realpath), or only its last component when no
+ * root does. Run reports use it so that they never show where the server keeps its files.
+ */
+export function pathForDisplay(path: string, roots: readonly string[]): string {
+  if (!path || !isAbsolute(path)) return path;
+  const holder = innermostFirst(roots).find((root) => isInsideRoot(root, path));
+  if (holder !== undefined) return relative(holder, path) || '.';
+  return path.split(sep).filter(Boolean).pop() ?? '.';
+}
+
+/** `text` (a stored error message) with every path under one of the roots shown relative to it. */
+export function pathsForDisplayIn(text: string, roots: readonly string[]): string {
+  let shown = text;
+  for (const root of innermostFirst(roots)) shown = shown.split(`${root}${sep}`).join('');
+  return shown;
+}

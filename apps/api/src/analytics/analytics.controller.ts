@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { analysisToCsv, type AnalysisResult } from '@ecom/contracts';
+import { PersonalData, isPersonalAnalysis } from '../auth/personal-data';
 import { AnalysisQuery, type AnalysisListing } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
 
@@ -14,6 +15,7 @@ export class AnalyticsController {
   }
 
   @Get(':name')
+  @PersonalData(isPersonalAnalysis)
   async result(
     @Param('name') name: string,
     @Query() query: AnalysisQuery,

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@ecom/config';
 import { analysisToCsv } from '@ecom/contracts';
+import { PersonalData, isPersonalDashboardEndpoint } from '../auth/personal-data';
 import type { DashboardData, DashboardStatus, FilterOptions } from './dashboard.contract';
 import { DashboardFiltersQuery } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
@@ -37,7 +38,8 @@ const PAGE_HTML = `<!doctype html>
 
 /**
  * The BI dashboard: four pages, their static assets and the data endpoints they draw from. All are
- * GETs, open like every other read of this API (the API key guards writes only).
+ * GETs and open, except the endpoints whose rows are single customers (top-customers), which need
+ * the API key when one is set; the page then shows that card locked until the key is entered.
  */
 @Controller('dashboard')
 export class DashboardController {
@@ -71,6 +73,7 @@ export class DashboardController {
   }
 
   @Get('api/:endpoint')
+  @PersonalData(isPersonalDashboardEndpoint)
   async data(
     @Param('endpoint') endpoint: string,
     @Query() query: DashboardFiltersQuery,

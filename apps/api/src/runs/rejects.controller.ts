@@ -1,21 +1,25 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import type { RejectPage } from '@ecom/contracts';
+import { PersonalData } from '../auth/personal-data';
 import { RunIdPipe } from './run-id';
 import { RejectsQuery } from './rejects.dto';
 import { RejectsService } from './rejects.service';
 
+/** Rejects hold the raw records (names, e-mails, phones): with API_KEY set, both routes need the key. */
 @Controller('runs')
 export class RejectsController {
   constructor(private readonly rejects: RejectsService) {}
 
   /** One page of the run's rejects; `?format=csv` exports every match instead (as rejects.csv). */
   @Get(':id/rejects')
+  @PersonalData()
   list(@Param('id', RunIdPipe) runId: string, @Query() query: RejectsQuery): Promise<RejectPage | StreamableFile> {
     return query.format === 'csv' ? this.csvFile(runId, query) : this.rejects.page(runId, query);
   }
 
   /** Every reject matching the filters (paging parameters do not apply), streamed. */
   @Get(':id/rejects.csv')
+  @PersonalData()
   csv(@Param('id', RunIdPipe) runId: string, @Query() query: RejectsQuery): Promise<StreamableFile> {
     return this.csvFile(runId, query);
   }

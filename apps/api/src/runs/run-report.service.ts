@@ -14,6 +14,7 @@ import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
 import { rejectRate, type RejectRateRow } from '@ecom/pipeline';
 import { RejectsRepository } from './rejects.repository';
 import { rejectTotals } from './rejects.service';
+import { ServerPaths } from './server-paths';
 import { RunsRepository, type ProfileRow, type QualityCheckRow, type QualityScoreRow, type StageRow } from './runs.repository';
 
 function toNumber(value: string | number): number;
@@ -99,6 +100,7 @@ export class RunReportService {
   constructor(
     private readonly runs: RunsRepository,
     private readonly rejects: RejectsRepository,
+    private readonly paths: ServerPaths,
   ) {}
 
   async report(runId: string): Promise<RunReport> {
@@ -113,7 +115,7 @@ export class RunReportService {
       this.runs.profileOf(runId),
       this.rejects.totals(runId),
     ]);
-    const stages = stageRows.map(stageReport);
+    const stages = await Promise.all(stageRows.map(async (row) => ({ ...stageReport(row), error: await this.paths.text(row.error) })));
     const files: FileReport[] = fileRows.map((row) => ({
       sourceFile: row.source_file,
       entity: row.entity,
@@ -130,8 +132,8 @@ export class RunReportService {
       mode: run.mode,
       status: run.status,
       failedStage: run.failed_stage,
-      error: run.error,
-      params: run.params as unknown as Record<string, unknown>,
+      error: await this.paths.text(run.error),
+      params: { ...run.params, inputDir: await this.paths.path(run.params.inputDir) } as unknown as Record<string, unknown>,
       createdAt: run.created_at.toISOString(),
       startedAt: run.started_at?.toISOString() ?? null,
       finishedAt: run.finished_at?.toISOString() ?? null,

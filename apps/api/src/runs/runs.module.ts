@@ -8,10 +8,11 @@ import { RunReportService } from './run-report.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { ServerPaths } from './server-paths';
 
 @Module({
   controllers: [RunsController, RejectsController, ReplayController],
-  providers: [RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService],
+  providers: [RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService, ServerPaths],
   // The pipeline schedule launches its runs through the same service as POST /runs.
   exports: [RunsService],
 })

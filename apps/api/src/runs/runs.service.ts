@@ -7,6 +7,7 @@ import { StageRuntime } from '@ecom/pipeline';
 import { newRunId } from './run-id';
 import type { RunAccepted, RunList } from './runs.dto';
 import { RunsRepository } from './runs.repository';
+import { ServerPaths } from './server-paths';
 import { resolveSourceFolder } from './source-folder';
 
 export function runLinks(runId: string): RunAccepted['links'] {
@@ -19,6 +20,7 @@ export class RunsService {
     private readonly config: AppConfig,
     private readonly runtime: StageRuntime,
     private readonly runs: RunsRepository,
+    private readonly paths: ServerPaths,
   ) {}
 
   /**
@@ -41,15 +43,15 @@ export class RunsService {
   async listRuns(limit: number, offset: number): Promise<RunList> {
     const rows = await this.runs.listNewestFirst(limit, offset);
     return {
-      runs: rows.map((row) => ({
+      runs: await Promise.all(rows.map(async (row) => ({
         runId: row.run_id,
         mode: row.mode,
         status: row.status,
         createdAt: row.created_at.toISOString(),
         finishedAt: row.finished_at?.toISOString() ?? null,
         failedStage: row.failed_stage,
-        error: row.error,
-      })),
+        error: await this.paths.text(row.error),
+      }))),
       limit,
       offset,
     };

@@ -357,7 +357,8 @@ describe('runs API: launching runs and reading their ledger', () => {
         status: 'running',
         failedStage: null,
         error: null,
-        params: { mode: 'source', inputDir: '/data/batch' },
+        // Outside every root: only the last component is shown.
+        params: { mode: 'source', inputDir: 'batch' },
         createdAt: '2024-05-01T10:00:00.000Z',
         startedAt: '2024-05-01T10:00:01.000Z',
         finishedAt: null,
@@ -437,6 +438,33 @@ describe('runs API: launching runs and reading their ledger', () => {
 
       await env.pool.query(`UPDATE ops.run_stages SET rows_out = 96 WHERE run_id = $1 AND stage = 'ingest'`, [runId]);
       expect((await request(http).get(`/runs/${runId}`).expect(200)).body.accountingBalanced).toBe(false);
+    });
+
+    it('shows folders relative to their root, never the absolute server paths the workers use', async () => {
+      const batch = join(env.config.dataRoot, 'incoming', 'shown-batch');
+      mkdirSync(batch, { recursive: true });
+      writeFileSync(join(batch, 'customers.csv'), `${ENTITY_SPECS.customers.columns.join(',')}\n`);
+      const source = (await request(http).post('/runs').send({ source: batch }).expect(202)).body.runId;
+      await env.pool.query(`UPDATE ops.runs SET status = 'failed', error = $2 WHERE run_id = $1`, [
+        source,
+        `input folder ${realpathSync(batch)} does not exist`,
+      ]);
+      await env.pool.query(`UPDATE ops.run_stages SET status = 'failed', error = $2 WHERE run_id = $1 AND stage = 'ingest'`, [
+        source,
+        `no input file in ${batch}: expected at least one of ...`,
+      ]);
+      const report = (await request(http).get(`/runs/${source}`).expect(200)).body as RunReport;
+      expect(report.params).toEqual({ mode: 'source', inputDir: 'incoming/shown-batch' });
+      expect(report.error).toBe('input folder incoming/shown-batch does not exist');
+      expect(report.stages.find((s) => s.stage === 'ingest')?.error).toBe('no input file in incoming/shown-batch: expected at least one of ...');
+      const listed = (await request(http).get('/runs').expect(200)).body.runs.find((r: { runId: string }) => r.runId === source);
+      expect(listed.error).toBe('input folder incoming/shown-batch does not exist');
+
+      const generated = (await request(http).post('/runs').send({ transactions: 10 }).expect(202)).body.runId;
+      expect(((await request(http).get(`/runs/${generated}`).expect(200)).body as RunReport).params.inputDir).toBe(`raw/${generated}`);
+      await finishActiveRuns();
+      // What the workers read stays absolute.
+      expect((await runRow(generated)).params.inputDir).toBe(join(env.config.dataRoot, 'raw', generated));
     });
 
     it('answers 404 for an unknown run and 400 for a malformed id', async () => {

@@ -43,8 +43,27 @@ function filterQuery(filters: DashboardFilters, extra: Record<string, string> = 
   return query ? `?${query}` : '';
 }
 
+/**
+ * With API_KEY set, the cards whose rows are single customers need the key (docs/operations.md).
+ * The person enters it once per tab; it lives in sessionStorage, never in the URL, and goes out
+ * as a header only to this api.
+ */
+const KEY_STORAGE = 'ecom-api-key';
+const storedKey = (): string | null => sessionStorage.getItem(KEY_STORAGE);
+const keyHeaders = (): Record<string, string> => {
+  const key = storedKey();
+  return key ? { 'x-api-key': key } : {};
+};
+
+/** The api answered 401: the card needs the key (or the one entered is wrong). */
+class NeedsKey extends Error {}
+
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await fetch(path, { headers: { accept: 'application/json', ...keyHeaders() } });
+  if (response.status === 401) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new NeedsKey(body.message ?? 'this card needs the API key');
+  }
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { message?: string | string[] };
     const message = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? response.statusText);
@@ -150,7 +169,41 @@ function renderFilters(root: HTMLElement, options: FilterOptions, filters: Dashb
 }
 
 function csvLink(endpoint: string, filters: DashboardFilters): HTMLAnchorElement {
-  return el('a', { class: 'csv', href: `${API}/${endpoint}${filterQuery(filters, { format: 'csv' })}`, download: `${endpoint}.csv` }, 'CSV');
+  const href = `${API}/${endpoint}${filterQuery(filters, { format: 'csv' })}`;
+  const link = el('a', { class: 'csv', href, download: `${endpoint}.csv` }, 'CSV');
+  // A plain link cannot send the key: with one entered, download through fetch instead.
+  link.addEventListener('click', (event) => {
+    if (!storedKey()) return;
+    event.preventDefault();
+    void fetch(href, { headers: keyHeaders() })
+      .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(`${href}: ${response.status}`))))
+      .then((blob) => {
+        const url = URL.createObjectURL(blob);
+        const save = el('a', { href: url, download: `${endpoint}.csv` });
+        save.click();
+        URL.revokeObjectURL(url);
+      })
+      .catch(report);
+  });
+  return link;
+}
+
+/** A card the api refused without the key: says why and takes the key, then draws the page again. */
+function renderLocked(card: HTMLElement, body: HTMLElement, message: string): void {
+  card.dataset.state = 'locked';
+  card.querySelector('a.csv')?.remove();
+  const form = el('form', { class: 'unlock' });
+  form.appendChild(el('p', {}, storedKey() ? message : 'This card lists single customers: it needs the API key.'));
+  const input = el('input', { type: 'password', name: 'api-key', autocomplete: 'off', placeholder: 'API key', 'aria-label': 'API key' });
+  form.appendChild(input);
+  form.appendChild(el('button', { type: 'submit' }, 'Unlock'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!input.value) return;
+    sessionStorage.setItem(KEY_STORAGE, input.value);
+    void render().catch(report);
+  });
+  body.appendChild(form);
 }
 
 const KPI_TILES = [
@@ -219,6 +272,10 @@ async function renderCards(root: HTMLElement, cards: CardSpec[], filters: Dashbo
       try {
         data = await request;
       } catch (error) {
+        if (error instanceof NeedsKey) {
+          if (mine === generation) renderLocked(card, body, error.message);
+          return;
+        }
         card.dataset.state = 'error';
         body.appendChild(el('p', { class: 'error' }, (error as Error).message));
         throw error;

@@ -1,13 +1,19 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@ecom/config';
 import { appLogger } from '@ecom/pipeline';
 import { ApiAppModule } from './app.module';
+import { JSON_BODY_LIMIT, RejectNulPipe, requireJsonBody, verifyJsonDepth } from './http/request-edge';
 
 /** The HTTP app, initialised by the caller (main.ts listens, tests call init()). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiAppModule.forRoot(config), { logger: appLogger(config) });
+  // Nest's default parsers also take forms and any nesting; the api takes bounded JSON only.
+  const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { logger: appLogger(config), bodyParser: false });
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
   app.useGlobalPipes(
+    new RejectNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -1,8 +1,27 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, ValidateBy, isISO8601 } from 'class-validator';
 
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/**
+ * The dates the api accepts, in requests and filters: far wider than any shop's history, narrow
+ * enough that the date arithmetic behind them stays inside PostgreSQL's range (a dashboard's
+ * previous period of 0001-01-01..9999-12-31 starts before 4713 BC: "date out of range", a 500).
+ */
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '2199-12-31';
+const DATE_IN_RANGE = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A real calendar date YYYY-MM-DD between DATE_MIN and DATE_MAX; the message names the field. */
+export function IsApiDate(field: string): PropertyDecorator {
+  const message = `${field} must be a date YYYY-MM-DD between ${DATE_MIN} and ${DATE_MAX}`;
+  return ValidateBy({
+    name: 'isApiDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && DATE_IN_RANGE.test(value) && isISO8601(value, { strict: true }),
+      defaultMessage: () => message,
+    },
+  });
+}
 
 /**
  * Body of POST /runs. Without `source` the run generates its own data; `mode: 'incremental'`
@@ -51,11 +70,11 @@ export class CreateRunRequest {
   seed?: number;
 
   @IsOptional()
-  @Matches(ISO_DATE, { message: 'startDate must be a date YYYY-MM-DD' })
+  @IsApiDate('startDate')
   startDate?: string;
 
   @IsOptional()
-  @Matches(ISO_DATE, { message: 'endDate must be a date YYYY-MM-DD' })
+  @IsApiDate('endDate')
   endDate?: string;
 
   @IsOptional()

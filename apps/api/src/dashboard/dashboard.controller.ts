@@ -14,10 +14,11 @@ export function dashboardBundleDir(): string {
   return join(repoRoot(), 'dist', 'dashboard-web');
 }
 
-const ASSETS: Record<string, string> = {
-  'dashboard.js': 'text/javascript; charset=utf-8',
-  'dashboard.css': 'text/css; charset=utf-8',
-};
+// A Map, not an object literal: `ASSETS['__proto__']` would find Object.prototype.
+const ASSETS = new Map<string, string>([
+  ['dashboard.js', 'text/javascript; charset=utf-8'],
+  ['dashboard.css', 'text/css; charset=utf-8'],
+]);
 
 // Every page is the same shell; the bundle reads the path and the filters from the URL.
 const PAGE_HTML = `<!doctype html>
@@ -53,7 +54,7 @@ export class DashboardController {
 
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res() response: Response): void {
-    const type = ASSETS[file];
+    const type = ASSETS.get(file);
     if (!type) throw new NotFoundException(`dashboard asset ${file} does not exist`);
     const path = join(dashboardBundleDir(), file);
     if (!existsSync(path)) throw new ServiceUnavailableException(`the dashboard bundle is not built (${path}); run: npm run build:dashboard`);

@@ -1,10 +1,9 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsApiDate } from '@ecom/contracts';
 
 export const DATA_FORMATS = ['json', 'csv'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = (field: string) => `${field} must be a date as YYYY-MM-DD`;
 
 /**
  * Query of every GET /dashboard/api/<endpoint>: the page's filters, all optional. Dimension values
@@ -13,13 +12,11 @@ const DATE_MESSAGE = (field: string) => `${field} must be a date as YYYY-MM-DD`;
  */
 export class DashboardFiltersQuery {
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE('from') })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE('from') })
+  @IsApiDate('from')
   from?: string;
 
   @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE('to') })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE('to') })
+  @IsApiDate('to')
   to?: string;
 
   @IsOptional()

@@ -58,6 +58,7 @@ export class RejectsQuery implements RejectFilter {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'offset must not be greater than 9007199254740991' })
   offset: number = 0;
 
   /** Keyset cursor: only rejects with an id above this one (the previous page's nextAfter). */
@@ -65,6 +66,7 @@ export class RejectsQuery implements RejectFilter {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'after must not be greater than 9007199254740991' })
   after?: number;
 
   @IsOptional()

@@ -15,6 +15,8 @@ export class ListRunsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Beyond this a number is no longer exact, and PostgreSQL's bigint ends soon after.
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'offset must not be greater than 9007199254740991' })
   offset: number = 0;
 }
 

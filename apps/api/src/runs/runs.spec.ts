@@ -153,7 +153,7 @@ describe('runs API: launching runs and reading their ledger', () => {
       expect(unknown.body.message).toEqual(['property colour should not exist']);
 
       const badDate = await request(http).post('/runs').send({ startDate: '2024-13-01' }).expect(400);
-      expect(badDate.body.message).toEqual(['startDate must be a date YYYY-MM-DD']);
+      expect(badDate.body.message).toEqual(['startDate must be a date YYYY-MM-DD between 1900-01-01 and 2199-12-31']);
 
       const reversed = await request(http).post('/runs').send({ startDate: '2024-06-01', endDate: '2024-05-01' }).expect(400);
       expect(reversed.body.message).toBe('startDate 2024-06-01 is after endDate 2024-05-01');

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '@ecom/config';
+import { ConfigError, loadConfig, repoRoot } from '@ecom/config';
 import { prepare } from '@ecom/pipeline';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { describePostgres, describeRedis, liveProbes, resolveStartMode, StartModeError, type StartMode } from './start-mode';
 
 /** Every process `npm start` runs; each is also its own docker-compose service. */
 export const APPS = ['api', 'generator', 'ingestor', 'validator', 'transformer', 'warehouse-loader', 'analytics'] as const;
@@ -20,58 +22,161 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
   });
 }
 
+/** A failure the user can act on: printed as one line, without a stack. */
+class StartError extends Error {}
+
 /**
- * `npm start`: migrates once, then runs the api and the six workers as child processes with
- * prefixed output. Ctrl-C (or SIGTERM) stops them all and waits for their graceful shutdown.
- * If one dies, the rest are stopped too: a pipeline missing a stage would silently stall.
+ * The database and Redis the user named must answer before anything starts: one line saying
+ * which, where, and what to do, instead of seven apps retrying a connection.
+ */
+async function checkNamed(mode: StartMode, databaseUrl: string): Promise<void> {
+  const probes = liveProbes(3000);
+  if (mode.database.kind === 'given') {
+    const probe = await probes.postgres(adminUrlOf(databaseUrl));
+    if (!probe.up) {
+      throw new StartError(
+        `cannot use PostgreSQL at ${describePostgres(databaseUrl)} (${mode.database.origin}): ${probe.reason}; start that server or correct the URL` +
+          (mode.database.origin.startsWith('EMBEDDED') || mode.database.origin.startsWith('embedded') ? '' : ` (unset it to let npm start use 127.0.0.1:5432 or run its own)`),
+      );
+    }
+  }
+  if (mode.queues.backend === 'redis' && mode.queues.given) {
+    const probe = await probes.redis(mode.queues.redisUrl!);
+    if (!probe.up) {
+      throw new StartError(
+        `cannot reach Redis at ${describeRedis(mode.queues.redisUrl!)} (${mode.queues.origin}): ${probe.reason}; start it, correct the URL, or use QUEUE_BACKEND=postgres to keep the queues in PostgreSQL`,
+      );
+    }
+  }
+}
+
+function adminUrlOf(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+/**
+ * `npm start`: decides where the data and the queues live (the user's PostgreSQL and Redis, the
+ * defaults when they answer, else a PostgreSQL of its own in data/pg and the queues in it),
+ * migrates once, then runs the api and the six workers as child processes with prefixed output.
+ * Ctrl-C (or SIGTERM) stops the children, waits for their graceful shutdown, then stops the
+ * embedded PostgreSQL. If one child dies, the rest are stopped too: a pipeline missing a stage
+ * would silently stall.
  */
 async function main(): Promise<void> {
-  const config = await prepare('start');
+  const startedAt = Date.now();
   const children = new Map<string, ChildProcess>();
+  let embedded: EmbeddedPostgres | undefined;
+  let embeddedStarting: Promise<unknown> | undefined;
   let stopping = false;
+  let finishing = false;
   let exitCode = 0;
+
+  const finish = async (): Promise<void> => {
+    if (finishing) return;
+    finishing = true;
+    // Interrupted while the server was starting: let pg_ctl finish, so that it is stopped rather than left behind.
+    await embeddedStarting?.catch(() => undefined);
+    if (embedded?.running) {
+      process.stdout.write('stopping the embedded PostgreSQL...\n');
+      try {
+        await embedded.stop();
+        process.stdout.write('embedded PostgreSQL stopped\n');
+      } catch (error) {
+        process.stderr.write(`start: ${(error as Error).message}\n`);
+        exitCode = 1;
+      }
+    }
+    process.exit(exitCode);
+  };
 
   const stopAll = (reason: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\nstopping all (${reason})...\n`);
+    // Interrupted before the children started (initdb, migrations): nothing to wait for but the database.
+    if (children.size === 0) {
+      void finish();
+      return;
+    }
     for (const child of children.values()) child.kill('SIGTERM');
     setTimeout(() => {
       for (const child of children.values()) child.kill('SIGKILL');
     }, 15000).unref();
   };
-
-  // The children write into pipes, so they cannot see the terminal themselves: pass on whether
-  // a person is reading, or every line arrives as JSON.
-  const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
-  for (const app of APPS) {
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.set(app, child);
-    prefixLines(app, child.stdout!, process.stdout);
-    prefixLines(app, child.stderr!, process.stderr);
-    child.on('exit', (code, signal) => {
-      children.delete(app);
-      if (!stopping) {
-        exitCode = 1;
-        stopAll(`${app} exited with ${signal ?? code}`);
-      }
-      if (children.size === 0) {
-        process.stdout.write('all stopped\n');
-        process.exit(exitCode);
-      }
-    });
-  }
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
-  process.stdout.write(
-    `started ${APPS.length} processes; API on http://127.0.0.1:${config.port} (Bull Board at /admin/queues). Ctrl-C stops all.\n`,
-  );
+
+  try {
+    let config;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      if (error instanceof ConfigError) throw new StartError(error.message);
+      throw error;
+    }
+    const mode = await resolveStartMode({ env: process.env, config: config as typeof config & { queueBackend?: string } }, liveProbes());
+    process.stdout.write(`${mode.line}\n`);
+
+    let databaseUrl: string;
+    if (mode.database.kind === 'embedded') {
+      embedded = new EmbeddedPostgres({
+        dataDir: mode.database.dataDir,
+        port: mode.database.port,
+        database: mode.database.database,
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      const starting = embedded.start();
+      embeddedStarting = starting;
+      databaseUrl = (await starting).url;
+    } else {
+      databaseUrl = mode.database.url;
+    }
+    await checkNamed(mode, databaseUrl);
+    if (stopping) return;
+
+    // The children (and prepare's migration below) read these instead of guessing again.
+    process.env.DATABASE_URL = databaseUrl;
+    process.env.QUEUE_BACKEND = mode.queues.backend;
+    if (mode.queues.redisUrl) process.env.REDIS_URL = mode.queues.redisUrl;
+    const appConfig = await prepare('start');
+    if (stopping) return;
+
+    // The children write into pipes, so they cannot see the terminal themselves: pass on whether
+    // a person is reading, or every line arrives as JSON.
+    const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
+    for (const app of APPS) {
+      const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
+        env: childEnv,
+        // The IPC channel only tells the child when this process is gone (libs/pipeline prepare()).
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      children.set(app, child);
+      prefixLines(app, child.stdout!, process.stdout);
+      prefixLines(app, child.stderr!, process.stderr);
+      child.on('exit', (code, signal) => {
+        children.delete(app);
+        if (!stopping) {
+          exitCode = 1;
+          stopAll(`${app} exited with ${signal ?? code}`);
+        }
+        if (children.size === 0) {
+          process.stdout.write('all stopped\n');
+          void finish();
+        }
+      });
+    }
+    process.stdout.write(
+      `started ${APPS.length} processes in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; API on http://127.0.0.1:${appConfig.port} (dashboard at /dashboard, Bull Board at /admin/queues). Ctrl-C stops all.\n`,
+    );
+  } catch (error) {
+    const message = error instanceof StartError || error instanceof StartModeError || (error as Error).name === 'EmbeddedPostgresError';
+    process.stderr.write(`start: ${message ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+    exitCode = 1;
+    stopping = true;
+    await finish();
+  }
 }
 
-void main().catch((error: Error) => {
-  process.stderr.write(`start: ${error.message}\n`);
-  process.exit(1);
-});
+void main();

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, SHIPPED_DATABASE_URL, SHIPPED_REDIS_URL } from './app-config';
 import { repoRoot } from './paths';
 
 describe('loadConfig: config/config.yaml, then environment, then overrides, validated once', () => {
@@ -17,6 +17,19 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     });
     expect(config.apiKey).toBeUndefined();
     expect(config.dataRoot).toBe(join(repoRoot(), 'data'));
+    expect(config.embedded).toEqual({ mode: 'auto', dataDir: join(repoRoot(), 'data', 'pg'), port: 54329 });
+  });
+
+  it('ships the databaseUrl and redisUrl that npm start treats as "not named by the user"', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.databaseUrl).toBe(SHIPPED_DATABASE_URL);
+    expect(config.redisUrl).toBe(SHIPPED_REDIS_URL);
+  });
+
+  it('reads the embedded PostgreSQL settings from EMBEDDED, EMBEDDED_DATA_DIR and EMBEDDED_PORT, and refuses a mode it does not know', () => {
+    const config = loadConfig({ env: { EMBEDDED: 'off', EMBEDDED_DATA_DIR: '/var/tmp/pg', EMBEDDED_PORT: '6000' } });
+    expect(config.embedded).toEqual({ mode: 'off', dataDir: '/var/tmp/pg', port: 6000 });
+    expect(() => loadConfig({ env: { EMBEDDED: 'on' } })).toThrow('embedded.mode (EMBEDDED): mode must be one of the following values: auto, off, got "on"');
   });
 
   it('lets environment variables override the file', () => {

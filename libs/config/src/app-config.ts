@@ -271,6 +271,24 @@ export class RetentionConfig {
   @IsOptional() @IsInt() @Min(1) warehousePartitionMonths?: number | null;
 }
 
+/**
+ * The PostgreSQL `npm start` runs itself when the database was left to it: DATABASE_URL unset,
+ * databaseUrl the shipped default and nothing answering there (docs/operations.md, "Embedded PostgreSQL").
+ */
+export class EmbeddedConfig {
+  /** auto: start one when the database was left to `npm start` and the default does not answer; off: never. */
+  @IsIn(['auto', 'off']) mode!: 'auto' | 'off';
+  /** Its data directory, kept across restarts; relative paths are from the repo root. */
+  @IsString() @MinLength(1) dataDir!: string;
+  /** It listens on 127.0.0.1 only, on this port. */
+  @IsInt() @Min(1) @Max(65535) port!: number;
+}
+
+/** The shipped databaseUrl (config/config.yaml): a config that still says this left the database to `npm start`. */
+export const SHIPPED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ecom';
+/** The shipped redisUrl: likewise, still this means no Redis was named. */
+export const SHIPPED_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
   databaseUrl!: string;
@@ -309,6 +327,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => SchedulesConfig) schedules!: SchedulesConfig;
   @ValidateNested() @Type(() => MonitoringConfig) monitoring!: MonitoringConfig;
   @ValidateNested() @Type(() => AlertsConfig) alerts!: AlertsConfig;
+  @ValidateNested() @Type(() => EmbeddedConfig) embedded!: EmbeddedConfig;
 }
 
 /** Environment variables and the config keys they override. */
@@ -336,6 +355,9 @@ export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' 
   { env: 'ALERT_WEBHOOK_URL', key: 'alerts.webhookUrl', kind: 'string' },
   { env: 'ALERT_SMTP_URL', key: 'alerts.email.smtpUrl', kind: 'string' },
   { env: 'ALERT_PUBLIC_URL', key: 'alerts.publicUrl', kind: 'string' },
+  { env: 'EMBEDDED', key: 'embedded.mode', kind: 'string' },
+  { env: 'EMBEDDED_DATA_DIR', key: 'embedded.dataDir', kind: 'string' },
+  { env: 'EMBEDDED_PORT', key: 'embedded.port', kind: 'int' },
 ];
 
 export class ConfigError extends Error {
@@ -422,5 +444,6 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const root = repoRoot();
   config.dataRoot = isAbsolute(config.dataRoot) ? config.dataRoot : resolve(root, config.dataRoot);
   config.sourceRoots = config.sourceRoots.map((dir) => (isAbsolute(dir) ? dir : resolve(root, dir)));
+  config.embedded.dataDir = isAbsolute(config.embedded.dataDir) ? config.embedded.dataDir : resolve(root, config.embedded.dataDir);
   return config;
 }

@@ -17,8 +17,19 @@ export function appLogger(config: AppConfig): LoggerService {
   return preparedLogger ?? createAppLogger(config);
 }
 
+/**
+ * `npm start` gives its children an IPC channel only so that they learn when it dies: killed
+ * with -9 it cannot stop them, and an orphaned api or worker would keep its port and go on
+ * taking jobs beside the next launcher's. Losing the channel stops the app as SIGTERM does.
+ */
+function stopWithLauncher(): void {
+  if (!process.send) return;
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
 /** Loads config, creates the database if missing and applies migrations; exits with a clear message on bad config. */
 export async function prepare(name: string, overrides?: DeepPartial<AppConfig>): Promise<AppConfig> {
+  stopWithLauncher();
   let config: AppConfig;
   try {
     config = loadConfig({ overrides });

@@ -7,6 +7,7 @@ import type { GenerateParams, RunReport } from '@ecom/contracts';
 import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
 import { clearQueuePrefix } from '@ecom/pipeline';
 import { PipelineApiClient } from './api-client';
+import { applyStartMode } from './tool-mode';
 import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchOptions } from './bench-args';
 import { measureFloors } from './bench-floors';
 import { withoutRejectLimits, writeRejectHeavyData } from './bench-reject-heavy';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  process.stdout.write(`${await applyStartMode()}\n`);
   const base = loadConfig();
   const url = new URL(base.databaseUrl);
   url.pathname = `${url.pathname}_bench`;

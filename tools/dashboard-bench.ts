@@ -8,6 +8,7 @@ import { clearQueuePrefix } from '@ecom/pipeline';
 import { DashboardSummariesRepository } from '../apps/analytics/src/dashboard-summaries/dashboard-summaries.repository';
 import { DASHBOARD_ENDPOINTS } from '../apps/api/src/dashboard/dashboard.contract';
 import { PipelineApiClient } from './api-client';
+import { applyStartMode } from './tool-mode';
 import { startPipeline, type RunningPipeline } from './in-process';
 
 /**
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     endDate: '2024-12-31',
   };
 
+  process.stdout.write(`${await applyStartMode()}\n`);
   const base = loadConfig();
   const url = new URL(base.databaseUrl);
   url.pathname = `${url.pathname}_dashbench`;

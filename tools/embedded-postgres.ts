@@ -238,8 +238,9 @@ export class EmbeddedPostgres {
     ensureLibrarySymlinks(this.binaries);
     this.user = runAsUser(this.options.log);
     if (this.user) checkTraversable(this.user, this.dataDir, this.binaries.bin);
-    this.claim();
-    const initialised = await this.initialiseIfNeeded();
+    const exists = this.checkDataDir();
+    if (exists) this.claim();
+    const initialised = !exists && (await this.initialise());
     const reused = await this.stopOrReuseRunning();
     if (!reused) await this.startServer();
     this.running = true;
@@ -272,7 +273,7 @@ export class EmbeddedPostgres {
         );
       }
     }
-    if (existsSync(join(this.dataDir, 'PG_VERSION'))) writeFileSync(file, JSON.stringify({ pid: process.pid }));
+    writeFileSync(file, JSON.stringify({ pid: process.pid }));
   }
 
   private release(): void {
@@ -285,7 +286,8 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async initialiseIfNeeded(): Promise<boolean> {
+  /** True for a data directory this code made before; throws for one it cannot use. */
+  private checkDataDir(): boolean {
     const versionFile = join(this.dataDir, 'PG_VERSION');
     if (existsSync(versionFile)) {
       const major = readFileSync(versionFile, 'utf8').trim();
@@ -299,13 +301,17 @@ export class EmbeddedPostgres {
           `${displayPath(this.dataDir)} is a PostgreSQL data directory that npm start did not create (no ${PASSWORD_FILE}): move it away, or set EMBEDDED_DATA_DIR`,
         );
       }
-      return false;
+      return true;
     }
     if (existsSync(this.dataDir) && readdirSync(this.dataDir).length > 0) {
       throw new EmbeddedPostgresError(
         `${displayPath(this.dataDir)} is not empty and not a PostgreSQL data directory (no PG_VERSION): move it away, or set EMBEDDED_DATA_DIR`,
       );
     }
+    return false;
+  }
+
+  private async initialise(): Promise<true> {
     this.options.log(`initialising a new PostgreSQL ${EMBEDDED_MAJOR} data directory in ${displayPath(this.dataDir)} (first start)`);
     // initdb into a sibling, renamed into place once complete with its password: a start killed
     // half-way leaves no half-made data directory that the next start would trust.

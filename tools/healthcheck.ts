@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { loadConfig } from '@ecom/config';
+import { loadConfig, redactSecrets } from '@ecom/config';
 
 /**
  * Container healthcheck for the workers: a worker is useful only while it reaches both
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 void main().then(
   () => process.exit(0),
   (error: Error) => {
-    process.stderr.write(`unhealthy: ${error.message}\n`);
+    process.stderr.write(`unhealthy: ${redactSecrets(error.message)}\n`);
     process.exit(1);
   },
 );

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redactSecrets } from '@ecom/config';
 import { prepare } from '@ecom/pipeline';
 import { createApiApp } from './create-app';
 
@@ -10,6 +11,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`api: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`api: failed to start: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

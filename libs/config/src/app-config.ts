@@ -23,6 +23,7 @@ import {
 import { parseExpression as parseCronExpression } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from './paths';
+import { redactSecrets, registerConfigSecrets, shownConfigValue } from './redact';
 
 /** A non-empty map of label to non-negative weight, e.g. payment methods of a country. */
 function isWeightTable(value: unknown): boolean {
@@ -249,6 +250,11 @@ function IsPortTable(): PropertyDecorator {
 export class MetricsConfig {
   /** This process's worker metrics port (METRICS_PORT), over workerPorts; 0 picks a free port. */
   @IsOptional() @IsInt() @Min(0) @Max(65535) port?: number;
+  /**
+   * The address a worker's metrics server listens on (METRICS_HOST): 127.0.0.1, so only this
+   * host can scrape it; 0.0.0.0 where a scraper on another host or container must reach it.
+   */
+  @IsString() @MinLength(1) host!: string;
   /** One port per worker app, so that `npm start` can run them all on one host. */
   @IsPortTable() workerPorts!: Record<string, number>;
 }
@@ -343,6 +349,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' 
   { env: 'LOG_LEVEL', key: 'logLevel', kind: 'string' },
   { env: 'LOG_FORMAT', key: 'logFormat', kind: 'string' },
   { env: 'METRICS_PORT', key: 'metrics.port', kind: 'int' },
+  { env: 'METRICS_HOST', key: 'metrics.host', kind: 'string' },
   { env: 'RETENTION_RAW_FILES_DAYS', key: 'retention.rawFilesDays', kind: 'int' },
   { env: 'RETENTION_STAGING_DAYS', key: 'retention.stagingDays', kind: 'int' },
   { env: 'RETENTION_QUARANTINE_DAYS', key: 'retention.quarantineDays', kind: 'int' },
@@ -394,7 +401,7 @@ function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => {
       const env = ENV_VARS.find((v) => v.key === path)?.env;
-      return `${path}${env ? ` (${env})` : ''}: ${message}, got ${JSON.stringify(error.value)}`;
+      return `${path}${env ? ` (${env})` : ''}: ${message}, got ${shownConfigValue(path, error.value)}`;
     });
     return [...own, ...flattenErrors(error.children ?? [], path)];
   });
@@ -419,7 +426,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   try {
     fromFile = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid YAML: ${(error as Error).message}`);
+    // The YAML parser quotes the offending lines, which may hold a password.
+    throw new ConfigError(redactSecrets(`config file ${file} is not valid YAML: ${(error as Error).message}`));
   }
 
   const fromEnv: Record<string, unknown> = {};
@@ -436,10 +444,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   }
 
   const merged = merge(merge(fromFile, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  // Before validating: a message about a bad value must not echo a secret either.
+  registerConfigSecrets(merged);
   const config = plainToInstance(AppConfig, merged);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
-    throw new ConfigError(`invalid configuration (${file}):\n  - ${flattenErrors(errors).join('\n  - ')}`);
+    throw new ConfigError(redactSecrets(`invalid configuration (${file}):\n  - ${flattenErrors(errors).join('\n  - ')}`));
   }
   const root = repoRoot();
   config.dataRoot = isAbsolute(config.dataRoot) ? config.dataRoot : resolve(root, config.dataRoot);

@@ -2,3 +2,4 @@ export * from './app-config';
 export * from './paths';
 export * from './categorical-values';
 export * from './source-paths';
+export * from './redact';

@@ -1,4 +1,5 @@
 import { Client, Pool, type PoolClient, type PoolConfig } from 'pg';
+import { redactUrl } from '@ecom/config';
 
 export function createPool(databaseUrl: string, extra: Omit<PoolConfig, 'connectionString'> = {}): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, ...extra });
@@ -13,7 +14,7 @@ const DATABASE_EXISTS_CODES: ReadonlySet<string> = new Set(['42P04', '23505']);
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!name) throw new Error(`DATABASE_URL names no database: ${databaseUrl}`);
+  if (!name) throw new Error(`DATABASE_URL names no database: ${redactUrl(databaseUrl)}`);
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

@@ -1,6 +1,6 @@
 import { Logger, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, loadConfig, type DeepPartial } from '@ecom/config';
+import { AppConfig, ConfigError, loadConfig, redactSecrets, type DeepPartial } from '@ecom/config';
 import { STAGES } from '@ecom/contracts';
 import { migrateDatabase } from '@ecom/db';
 import { createAppLogger } from './logging/logger';
@@ -79,14 +79,15 @@ export function workerMetricsPort(config: AppConfig, name: string): number {
  * A worker's GET /metrics on its own small HTTP server: this process's job and row counters,
  * and the depth of every stage queue (so any one worker shows the pipeline's backlog).
  */
-export async function serveWorkerMetrics(app: INestApplicationContext, port: number): Promise<MetricsServer> {
+export async function serveWorkerMetrics(app: INestApplicationContext, port: number, host: string): Promise<MetricsServer> {
   const metrics = pipelineMetrics();
   const runtime = app.get(StageRuntime);
   const unwatch = metrics.watchQueues(STAGES.map((stage) => runtime.queue(stage)));
   try {
-    const server = await startMetricsServer(metrics, port);
+    const server = await startMetricsServer(metrics, port, host);
     return {
       port: server.port,
+      host: server.host,
       async close() {
         unwatch();
         await server.close();
@@ -104,10 +105,10 @@ export async function bootstrapWorker(name: string, factory: AppModuleFactory): 
     const config = await prepare(name);
     const port = workerMetricsPort(config, name);
     const app = await createWorkerContext(factory, config);
-    const metrics = await serveWorkerMetrics(app, port);
-    new Logger(name).log(`worker ready (queue prefix ${config.queuePrefix}, metrics on :${metrics.port}/metrics)`);
+    const metrics = await serveWorkerMetrics(app, port, config.metrics.host);
+    new Logger(name).log(`worker ready (queue prefix ${config.queuePrefix}, metrics on ${metrics.host}:${metrics.port}/metrics)`);
   } catch (error) {
-    process.stderr.write(`${name}: failed to start: ${(error as Error).message}\n`);
+    process.stderr.write(`${name}: failed to start: ${redactSecrets((error as Error).message)}\n`);
     process.exit(1);
   }
 }

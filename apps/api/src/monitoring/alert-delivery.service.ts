@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@ecom/config';
+import { AppConfig, redactSecrets } from '@ecom/config';
 import type { AlertDeliveryJobData } from '@ecom/contracts';
 import { emailMessage, webhookPayload } from './alert-message';
 import { sendEmail } from './alert-email';
@@ -34,7 +34,8 @@ export class AlertDeliveryService {
     try {
       await this.send(data, delivery);
     } catch (error) {
-      const message = (error as Error).message;
+      // Stored and served at GET /monitoring/alerts: an SMTP or HTTP library may echo credentials.
+      const message = redactSecrets((error as Error).message);
       await this.monitoring.recordDeliveryAttempt(data, lastAttempt ? 'failed' : 'pending', message);
       this.logger.warn(`alert ${data.alertId} ${data.event} via ${data.channel}: ${message}${lastAttempt ? ' (giving up)' : ' (will retry)'}`);
       throw error;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { csvField, csvLine } from './csv-line';
@@ -16,6 +16,30 @@ const COMMA = 0x2c;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const ZERO = 0x30;
+
+/** The temporary name a writer of `name` uses: unique per writer, never an input file name. */
+export function tempFileName(name: string): string {
+  return `.${name}.${randomUUID()}.tmp`;
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Deletes what writers of these files left behind when their process was killed between creating
+ * the temporary file and renaming it (a temporary file per writer, so a retry never reuses it).
+ * Called before a part is written again: only the part's own names are matched, so writers of
+ * other parts in the same folder are not touched. Returns the names removed.
+ */
+export async function removeLeftoverTempFiles(dir: string, names: readonly string[]): Promise<string[]> {
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const patterns = names.map((name) => new RegExp(`^\\.${escaped(name)}\\.[0-9a-f-]{36}\\.tmp$`));
+  const leftovers = entries.filter((entry) => patterns.some((pattern) => pattern.test(entry)));
+  await Promise.all(leftovers.map((entry) => unlink(join(dir, entry)).catch(() => undefined)));
+  return leftovers;
+}
 
 /**
  * One CSV file being written: a header line, then RFC 4180 rows streamed with backpressure into
@@ -44,7 +68,7 @@ export class CsvPartFile {
     this.name = name;
     this.finalPath = join(dir, name);
     // Unique per writer, and not an input file name, so the ingestor never picks it up.
-    this.tempPath = join(dir, `.${name}.${randomUUID()}.tmp`);
+    this.tempPath = join(dir, tempFileName(name));
     this.out = createWriteStream(this.tempPath, { highWaterMark: 1 << 20 });
     this.closed = new Promise((resolve, reject) => {
       this.out.once('close', () => resolve());

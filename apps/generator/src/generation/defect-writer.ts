@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENTITY_SPECS, lineBreaks, type Entity } from '@ecom/contracts';
 import { csvField, csvLine } from './csv-line';
-import type { CsvPartFile } from './csv-part-file';
+import { removeLeftoverTempFiles, tempFileName, type CsvPartFile } from './csv-part-file';
 import {
   DEFECT_REASONS,
   exportedFormula,
@@ -272,9 +272,10 @@ export class DefectWriter {
   async writeManifests(dir: string): Promise<void> {
     const manifestDir = join(dir, MANIFEST_DIR);
     await mkdir(manifestDir, { recursive: true });
+    await removeLeftoverTempFiles(manifestDir, this.files.map((file) => `${file.name}.json`));
     for (const file of this.files) {
       const target = join(manifestDir, `${file.name}.json`);
-      const temp = `${target}.${process.pid}.tmp`;
+      const temp = join(manifestDir, tempFileName(`${file.name}.json`));
       await writeFile(temp, JSON.stringify(file.manifest));
       await rename(temp, target);
     }

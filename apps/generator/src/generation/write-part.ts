@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { ENTITY_SPECS } from '@ecom/contracts';
-import { CsvPartFile } from './csv-part-file';
+import { CsvPartFile, removeLeftoverTempFiles } from './csv-part-file';
 import type { DatasetSource } from './dataset-source';
 import { DefectWriter } from './defect-writer';
 import { partFiles, type GeneratePart } from './part-plan';
@@ -26,6 +26,8 @@ export async function writeGeneratedPart(
 ): Promise<WrittenPart> {
   await mkdir(dir, { recursive: true });
   const specs = partFiles(part);
+  // A writer killed mid-part (kill -9, OOM) left its temporary files; this attempt replaces them.
+  await removeLeftoverTempFiles(dir, specs.map((f) => f.name));
   const files = specs.map((f) => new CsvPartFile(dir, f.name, ENTITY_SPECS[f.entity].columns));
   const [main, items] = files;
   // With --defects, rows go through the injector, which also keeps each file's manifest.

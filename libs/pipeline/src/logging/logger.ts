@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import { pino, stdTimeFunctions, type DestinationStream, type Level, type Logger as Pino } from 'pino';
 import pretty from 'pino-pretty';
-import type { AppConfig } from '@ecom/config';
+import { redactSecrets, type AppConfig } from '@ecom/config';
 
 /** What every log line written while a job is in hand carries. */
 export interface JobLogContext {
@@ -20,6 +20,30 @@ const jobContext = new AsyncLocalStorage<JobLogContext>();
 export function withJobLogContext<T>(context: JobLogContext, work: () => Promise<T>): Promise<T> {
   return jobContext.run(context, work);
 }
+
+/** A log field with every string in it redacted (objects and arrays copied, a few levels deep). */
+function redactFields(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 6 || value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
+  // An Error's message and stack are not enumerable: the err serializer below takes care of them.
+  if (value instanceof Error) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactFields(item, depth + 1)]));
+}
+
+/**
+ * Secrets never reach a log line: the message, every field and a logged error's message and
+ * stack go through redactSecrets (URL passwords, password=/apiKey: pairs, and every secret the
+ * configuration holds), whatever code wrote the line (a library's error echoing its URL included).
+ */
+const redactingOptions = {
+  hooks: {
+    logMethod(this: Pino, args: Parameters<Pino['info']>, method: (...args: unknown[]) => void) {
+      method.apply(this, args.map((arg: unknown) => redactFields(arg)));
+    },
+  },
+  serializers: { err: (error: Error) => redactFields(pino.stdSerializers.err(error)) },
+};
 
 export interface AppLoggerOptions {
   /** Written on every line as `app`. */
@@ -39,13 +63,14 @@ export function createPinoLogger(config: AppConfig, options: AppLoggerOptions = 
   const mixin = () => ({ ...jobContext.getStore() });
   if (readable) {
     const stream = pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
-    return pino({ level: config.logLevel, base, mixin }, stream);
+    return pino({ level: config.logLevel, base, mixin, ...redactingOptions }, stream);
   }
   return pino(
     {
       level: config.logLevel,
       base,
       mixin,
+      ...redactingOptions,
       timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -5,6 +5,8 @@ import type { PipelineMetrics } from './pipeline-metrics';
 export interface MetricsServer {
   /** The port it listens on (the chosen one when started on port 0). */
   port: number;
+  /** The address it listens on. */
+  host: string;
   close(): Promise<void>;
 }
 
@@ -12,7 +14,7 @@ export interface MetricsServer {
  * A worker's GET /metrics: workers are Nest application contexts without HTTP, so a bare
  * node:http server serves the registry. Anything else is 404.
  */
-export async function startMetricsServer(metrics: PipelineMetrics, port: number, host?: string): Promise<MetricsServer> {
+export async function startMetricsServer(metrics: PipelineMetrics, port: number, host: string): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' || path !== '/metrics') {
@@ -26,12 +28,14 @@ export async function startMetricsServer(metrics: PipelineMetrics, port: number,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`metrics server cannot listen on port ${port}: ${error.code ?? error.message} (set METRICS_PORT)`)),
+      reject(new Error(`metrics server cannot listen on ${host}:${port}: ${error.code ?? error.message} (set METRICS_PORT or METRICS_HOST)`)),
     );
     server.listen(port, host, () => resolve());
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: address.port,
+    host: address.address,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

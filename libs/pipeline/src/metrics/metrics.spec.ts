@@ -1,7 +1,10 @@
 import { Processor } from '@nestjs/bullmq';
 import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AppConfig } from '@ecom/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { AppConfig, loadConfig, repoRoot } from '@ecom/config';
 import { QUEUES, type RunParams } from '@ecom/contracts';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { createWorkerContext, serveWorkerMetrics } from '../bootstrap';
@@ -9,7 +12,8 @@ import { createAppLogger } from '../logging/logger';
 import { PipelineModule } from '../pipeline.module';
 import { StageFailure, StageRuntime } from '../stage-runtime';
 import { StageWorker } from '../stage-worker';
-import type { MetricsServer } from './metrics-server';
+import { startMetricsServer, type MetricsServer } from './metrics-server';
+import { pipelineMetrics } from './pipeline-metrics';
 
 const failingRuns = new Set<string>();
 
@@ -62,13 +66,28 @@ describe('worker metrics and logs: a processed job shows on /metrics and logs JS
     const logger = createAppLogger({ ...env.config, logLevel: 'info' }, { app: 'validator', destination: { write: (line: string) => lines.push(line) } });
     app = await createWorkerContext(ScoringModule.forRoot, env.config, logger);
     runtime = app.get(StageRuntime);
-    server = await serveWorkerMetrics(app, 0);
+    server = await serveWorkerMetrics(app, 0, env.config.metrics.host);
   });
 
   afterAll(async () => {
     await server?.close();
     await app?.close();
     await env?.teardown();
+  });
+
+  it('listens on 127.0.0.1 unless METRICS_HOST says otherwise; docker-compose opens it to the other containers', async () => {
+    expect(loadConfig({ env: {} }).metrics.host).toBe('127.0.0.1');
+    expect(server.host).toBe('127.0.0.1');
+    expect(loadConfig({ env: { METRICS_HOST: '0.0.0.0' } }).metrics.host).toBe('0.0.0.0');
+    // The bare server: a second serveWorkerMetrics would share (and on close stop) the queue watch.
+    const everywhere = await startMetricsServer(pipelineMetrics(), 0, '0.0.0.0');
+    try {
+      expect(everywhere.host).toBe('0.0.0.0');
+    } finally {
+      await everywhere.close();
+    }
+    const compose = parseYaml(readFileSync(join(repoRoot(), 'docker-compose.yml'), 'utf8')) as { 'x-app': { environment: Record<string, string> } };
+    expect(compose['x-app'].environment.METRICS_HOST).toBe('0.0.0.0');
   });
 
   it('counts the job, times it and records its rows and score, all labelled with the stage', async () => {

@@ -8,7 +8,7 @@ import { MISSING_KEY_MESSAGE, WRONG_KEY_MESSAGE, apiKeyMatches } from './api-key
 
 const KEY = 'k3y-for-the-api-suite';
 
-describe('API key: writes and Bull Board need it, reads stay open', () => {
+describe('API key: writes and Bull Board need it; reads without personal data stay open', () => {
   let env: TestEnv;
   let guarded: INestApplication;
   let open: INestApplication;
@@ -49,7 +49,7 @@ describe('API key: writes and Bull Board need it, reads stay open', () => {
     expect(runs.rows.map((r) => r.run_id).sort()).toEqual([viaHeader.body.runId, viaBearer.body.runId].sort());
   });
 
-  it('keeps GET endpoints open', async () => {
+  it('keeps aggregate GET endpoints open (endpoint-access.spec.ts classifies every route)', async () => {
     await request(http).get('/runs').expect(200);
     await request(http).get('/analytics').expect(200);
     await request(http).get('/health').expect(200);

@@ -166,7 +166,10 @@ function spawnOptions(user: RunAs | undefined): SpawnOptions {
 
 function run(file: string, args: string[], user: RunAs | undefined): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...spawnOptions(user), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Detached: a terminal's Ctrl-C reaches our whole process group, and an initdb or pg_ctl cut
+    // off half-way would leave a half-made directory or a server nobody waits for; the launcher
+    // lets them finish and then stops cleanly.
+    const child = spawn(file, args, { ...spawnOptions(user), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, repoRoot } from '@ecom/config';
 import { prepare } from '@ecom/pipeline';
 import { EmbeddedPostgres } from './embedded-postgres';
-import { describePostgres, describeRedis, liveProbes, resolveStartMode, StartModeError, type StartMode } from './start-mode';
+import { adminUrl, describePostgres, describeRedis, liveProbes, resolveStartMode, StartModeError, type StartMode } from './start-mode';
 
 /** Every process `npm start` runs; each is also its own docker-compose service. */
 export const APPS = ['api', 'generator', 'ingestor', 'validator', 'transformer', 'warehouse-loader', 'analytics'] as const;
@@ -32,7 +32,7 @@ class StartError extends Error {}
 async function checkNamed(mode: StartMode, databaseUrl: string): Promise<void> {
   const probes = liveProbes(3000);
   if (mode.database.kind === 'given') {
-    const probe = await probes.postgres(adminUrlOf(databaseUrl));
+    const probe = await probes.postgres(adminUrl(databaseUrl));
     if (!probe.up) {
       throw new StartError(
         `cannot use PostgreSQL at ${describePostgres(databaseUrl)} (${mode.database.origin}): ${probe.reason}; start that server or correct the URL` +
@@ -48,12 +48,6 @@ async function checkNamed(mode: StartMode, databaseUrl: string): Promise<void> {
       );
     }
   }
-}
-
-function adminUrlOf(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  return url.toString();
 }
 
 /**

@@ -116,6 +116,16 @@ json() { node -e "const d=JSON.parse(require('fs').readFileSync(0,'utf8')); cons
 [ "$(id -u)" -eq 0 ] || echo "note: not root; the embedded PostgreSQL runs as $(id -un)"
 listening 5432 && fail "something listens on 127.0.0.1:5432 in this namespace: the check needs a machine without PostgreSQL"
 [ "$EXPECTED_BACKEND" = postgres ] && listening 6379 && fail "something listens on 127.0.0.1:6379 in this namespace"
+# As root the server runs as the OS user postgres, which must enter every directory above the
+# checkout (npm start names the first it cannot, with this fix). A CI clone under a 0700 home
+# would stop the check there; open those directories so that it tests the rest.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1; then
+  dir=""
+  for part in $(echo "$ROOT" | tr / ' '); do
+    dir="$dir/$part"
+    runuser -u postgres -- test -x "$dir" || { echo "note: chmod o+x $dir (the postgres user cannot enter it)"; chmod o+x "$dir"; }
+  done
+fi
 rm -rf "$WORK"
 mkdir -p "$WORK/files"
 npm run -s build >/dev/null

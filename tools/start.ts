@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, repoRoot } from '@ecom/config';
+import { ConfigError, loadConfig, redactSecrets, registerSecret, repoRoot } from '@ecom/config';
 import { prepare } from '@ecom/pipeline';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { adminUrl, describePostgres, describeRedis, liveProbes, resolveStartMode, StartModeError, type StartMode } from './start-mode';
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
       const starting = embedded.start();
       embeddedStarting = starting;
       databaseUrl = (await starting).url;
+      registerSecret(databaseUrl);
     } else {
       databaseUrl = mode.database.url;
     }
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     );
   } catch (error) {
     const message = error instanceof StartError || error instanceof StartModeError || (error as Error).name === 'EmbeddedPostgresError';
-    process.stderr.write(`start: ${message ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+    process.stderr.write(redactSecrets(`start: ${message ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`));
     exitCode = 1;
     stopping = true;
     await finish();

@@ -5,11 +5,13 @@ import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
 import { DASHBOARD_ENDPOINTS, FILTER_NAMES } from '../dashboard/dashboard.contract';
+import { QUEUE_BOARD_ROUTE } from '../admin/queue-board.module';
 import { httpRoutes, type HttpRoute } from '../testing/http-routes';
 import { MAX_JSON_DEPTH } from './request-edge';
 
 /** Reproducible: a failure names its request, and FUZZ_SEED replays the same sequence. */
 const SEED = Number(process.env.FUZZ_SEED ?? 14_2026);
+/** Random requests, round robin over the routes; a sweep of NUL values over every route and query name comes on top. */
 const REQUESTS = 1200;
 const AT_ONCE = 8;
 
@@ -89,7 +91,25 @@ const HOSTILE_NUMBERS: unknown[] = [2 ** 63 - 1, -(2 ** 63), 1e308, -1, 0, 1.5, 
 const HOSTILE_VALUES: unknown[] = [...HOSTILE_STRINGS, ...HOSTILE_NUMBERS, null, true, [], {}, ['a', 'b'], { $gt: '' }, [[[['deep']]]]];
 
 /** Query names any route reads (its DTOs), plus some none does. */
-const QUERY_NAMES = [...FILTER_NAMES, 'format', 'reason', 'file', 'stage', 'entity', 'resolved', 'limit', 'offset', 'after', 'run', 'status', 'x', '__proto__', 'constructor'];
+const QUERY_NAMES = [
+  ...FILTER_NAMES,
+  ...['format', 'reason', 'file', 'stage', 'entity', 'resolved', 'limit', 'offset', 'after', 'run', 'status'],
+  ...['activeQueue', 'page', 'jobsPerPage'], // Bull Board's
+  ...['x', '__proto__', 'constructor'],
+];
+
+/**
+ * Bull Board's API under its mount (an Express router the Nest router does not list). Writes name
+ * a queue only with a hostile value, never a real one, so the fuzz cannot pause or empty a queue.
+ */
+const BOARD_ROUTES: HttpRoute[] = [
+  { method: 'GET', path: `${QUEUE_BOARD_ROUTE}/api/queues` },
+  { method: 'GET', path: `${QUEUE_BOARD_ROUTE}/api/queues/:queueName/:jobId` },
+  { method: 'GET', path: `${QUEUE_BOARD_ROUTE}/api/queues/:queueName/:jobId/logs` },
+  { method: 'PUT', path: `${QUEUE_BOARD_ROUTE}/api/queues/:hostileQueue/retry/:queueStatus` },
+  { method: 'PUT', path: `${QUEUE_BOARD_ROUTE}/api/queues/:hostileQueue/pause` },
+  { method: 'POST', path: `${QUEUE_BOARD_ROUTE}/api/queues/:hostileQueue/add` },
+];
 /** Body fields any route reads (POST /runs, replay, retention, schedules), plus some none does. */
 const BODY_FIELDS = ['mode', 'days', 'customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source', 'defects', 'dryRun', 'pattern', 'enabled', 'x', '__proto__', 'constructor'];
 
@@ -190,13 +210,20 @@ describe('hostile input never gives a 5xx', () => {
       expect(await runs()).toBe(before);
     });
 
+    it("refuses a NUL byte on Bull Board's routes too (a NUL status answered 500 there)", async () => {
+      const res = await request(http).get(`${QUEUE_BOARD_ROUTE}/api/queues?activeQueue=generate&status=%00`).expect(400);
+      expect(res.body.message).toEqual(['query.status must not contain a NUL character']);
+      await request(http).get(`${QUEUE_BOARD_ROUTE}/api/queues/generate/%00`).expect(400);
+      await request(http).get(`${QUEUE_BOARD_ROUTE}/api/queues?activeQueue=generate&status=latest`).expect(200);
+    });
+
     it('answers 413 for a body over the size limit and 400 for broken JSON', async () => {
       await request(http).post('/runs').set('content-type', 'application/json').send(JSON.stringify({ source: 'x'.repeat(200_000) })).expect(413);
       await request(http).post('/runs').set('content-type', 'application/json').send('{"source": ').expect(400);
     });
   });
 
-  it(`answers ${REQUESTS} generated hostile requests over every route without a 5xx`, async () => {
+  it(`answers ${REQUESTS} random hostile requests and a NUL sweep over every route and query name without a 5xx`, async () => {
     const random = rng(SEED);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
     const chance = (p: number) => random() < p;
@@ -210,6 +237,9 @@ describe('hostile input never gives a 5xx', () => {
       name: () => pick([...ANALYSES, ...SCHEDULE_NAMES]),
       endpoint: () => pick(DASHBOARD_ENDPOINTS),
       file: () => pick(['dashboard.js', 'dashboard.css']),
+      queueName: () => pick(STAGES),
+      jobId: () => pick(['1', `${runId}-generate`]),
+      queueStatus: () => pick(['failed', 'completed']),
     };
     const VALID_QUERY: Record<string, () => string> = {
       from: () => pick(['2024-01-01', '2024-06-30']),
@@ -222,7 +252,9 @@ describe('hostile input never gives a 5xx', () => {
       limit: () => pick(['1', '10']),
       offset: () => pick(['0', '5']),
       run: () => runId,
-      status: () => pick(['open', 'all']),
+      status: () => pick(['open', 'all', 'latest', 'failed']),
+      activeQueue: () => pick(STAGES),
+      page: () => pick(['1', '2']),
     };
 
     const pathOf = (route: HttpRoute) => {
@@ -257,13 +289,22 @@ describe('hostile input never gives a 5xx', () => {
       return {};
     };
 
-    const routes = httpRoutes(pipeline.api);
-    const requests: FuzzRequest[] = Array.from({ length: REQUESTS }, (_, i) => {
+    const routes = [...httpRoutes(pipeline.api), ...BOARD_ROUTES];
+    const randomRequests: FuzzRequest[] = Array.from({ length: REQUESTS }, (_, i) => {
       // Round robin over the routes, so each gets its share whatever the seed.
       const route = routes[i % routes.length];
       const hasBody = route.method !== 'GET' || chance(0.05);
       return { method: route.method, path: pathOf(route), ...(hasBody ? bodyOf() : {}) };
     });
+    // Random picks reach a given route with a given query name and a NUL only now and then (Bull
+    // Board's `status` was one such 500): every pair gets one, beside valid values elsewhere.
+    const sweep: FuzzRequest[] = routes.flatMap((route) =>
+      QUERY_NAMES.map((name) => {
+        const path = route.path.replace(/:(\w+)/g, (_, param: string) => encode(Object.hasOwn(VALID_PARAMS, param) ? VALID_PARAMS[param]() : 'x'));
+        return { method: route.method, path: `${path}?${encode(name)}=${pick(['%00', 'a%00b', '%00%00'])}` };
+      }),
+    );
+    const requests = [...randomRequests, ...sweep];
 
     const failures: string[] = [];
     const statuses = new Map<number, number>();
@@ -289,7 +330,8 @@ describe('hostile input never gives a 5xx', () => {
     await Promise.all(Array.from({ length: AT_ONCE }, worker));
 
     expect(failures).toEqual([]);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(REQUESTS);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(requests.length);
+    expect(requests.length).toBeGreaterThanOrEqual(REQUESTS + routes.length * QUERY_NAMES.length);
     // Every route got its share (a new route is in httpRoutes, so it is fuzzed too).
     expect(Math.floor(REQUESTS / routes.length)).toBeGreaterThanOrEqual(20);
   }, 120_000);

@@ -79,6 +79,26 @@ function nulPath(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+function decodedOrRaw(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The same refusal for routes outside Nest's pipes (Bull Board's Express router): a NUL in the
+ * path, the query or the body is a 400 before the router sees it (a NUL `status` reached a Redis
+ * script there and came back as a 500).
+ */
+export function rejectNulInRequest(request: Request, _response: Response, next: NextFunction): void {
+  const where = decodedOrRaw(request.path).includes('\u0000')
+    ? 'the path'
+    : (nulPath(request.query, 'query') ?? nulPath(request.body, 'body'));
+  next(where === undefined ? undefined : new BadRequestException([`${where} must not contain a NUL character`]));
+}
+
 /**
  * Refuses a NUL character in any string a handler receives. PostgreSQL text cannot hold one
  * (a query parameter with NUL fails with 22021, a 500), and no name, date, path or filter value

@@ -18,7 +18,7 @@ export class PipelineApiClient {
     private readonly trigger?: RunTrigger,
   ) {}
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, acceptStatus: number[] = []): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -36,7 +36,7 @@ export class PipelineApiClient {
       );
     }
     const text = await response.text();
-    if (!response.ok) {
+    if (!response.ok && !acceptStatus.includes(response.status)) {
       let message = text;
       try {
         const parsed = JSON.parse(text) as { message?: string | string[] };
@@ -53,9 +53,15 @@ export class PipelineApiClient {
     return this.request('POST', '/runs', body);
   }
 
+  /** Asks the api to resume a failed or stuck run from its first unfinished stage. */
+  resumeRun(runId: string): Promise<{ runId: string; previousStatus: string; resumedFrom: string }> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/resume`);
+  }
+
   /** Stages no worker consumes: a run would stop there. Empty when the api does not say. */
   async idleStages(): Promise<string[]> {
-    const health = await this.request<{ details?: { workers?: { idleStages?: string[] } } }>('GET', '/health').catch(() => undefined);
+    // /health answers 503 while a stage is idle; its body still lists them.
+    const health = await this.request<{ details?: { workers?: { idleStages?: string[] } } }>('GET', '/health', undefined, [503]).catch(() => undefined);
     return health?.details?.workers?.idleStages ?? [];
   }
 

@@ -6,11 +6,14 @@ import { formatRunSummary, stageProgressLine } from './report-format';
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
                             [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
                             [--incremental [--days N]] [--rebuild] [--defects RATE] [--api URL] [--json]
+       npm run pipeline -- --resume RUN_ID [--api URL] [--json]
 --source DIR runs on a folder of your own CSVs: any of the four files (only transactions.csv and
   transaction_items.csv is a delta of new orders for customers and products already loaded).
 --defects RATE damages that share of generated records on purpose (0..0.5) and writes a manifest.
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 --rebuild rebuilds the warehouse and the analyses from production history.
+--resume RUN_ID goes on with a failed or stuck run from its first unfinished stage (what succeeded
+  is kept) and waits for it as for a new run.
 Asks the running API (npm start) to start a run, shows progress per stage on stderr, prints the
 summary on stdout (--json: the run report as JSON, and nothing else on stdout).
 Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection error.`;
@@ -18,7 +21,7 @@ Exit code 0 when the run succeeds, 1 when it fails, 2 for a usage or connection 
 const INTEGER_FLAGS = ['customers', 'products', 'transactions', 'seed'] as const;
 
 /** Turns argv into the POST /runs body; throws with a one-line message naming the bad flag. */
-export function parsePipelineArgs(argv: string[]): { body: Record<string, unknown>; api?: string; json: boolean } {
+export function parsePipelineArgs(argv: string[]): { body: Record<string, unknown>; api?: string; json: boolean; resume?: string } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -37,10 +40,21 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
       defects: { type: 'string' },
       api: { type: 'string' },
       json: { type: 'boolean', default: false },
+      resume: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) throw new UsageError(USAGE);
+  if (values.resume !== undefined) {
+    const others = Object.entries(values)
+      .filter(([key, value]) => !['resume', 'api', 'json', 'help', 'incremental', 'rebuild'].includes(key) && value !== undefined)
+      .map(([key]) => `--${key}`);
+    if (values.incremental) others.push('--incremental');
+    if (values.rebuild) others.push('--rebuild');
+    if (others.length > 0) throw new UsageError(`--resume goes on with an existing run and takes no run options; remove ${others.join(', ')}`);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(values.resume)) throw new UsageError(`--resume needs a run id (letters, digits, _ or -), got '${values.resume}'`);
+    return { body: {}, api: values.api, json: values.json ?? false, resume: values.resume };
+  }
   const body: Record<string, unknown> = {};
   for (const flag of INTEGER_FLAGS) {
     const raw = values[flag];
@@ -108,8 +122,15 @@ export async function runPipelineCli(argv: string[], io: CliIo = process): Promi
     if (idle.length > 0) {
       stderr.write(`warning: no worker is running for stage(s) ${idle.join(', ')}; the run will wait there (is npm start running?)\n`);
     }
-    const { runId } = await client.startRun(parsed.body);
-    stderr.write(`started run ${runId} via ${baseUrl}\n`);
+    let runId: string;
+    if (parsed.resume) {
+      const resumed = await client.resumeRun(parsed.resume);
+      runId = resumed.runId;
+      stderr.write(`resumed run ${runId} (was ${resumed.previousStatus}) from stage ${resumed.resumedFrom} via ${baseUrl}\n`);
+    } else {
+      runId = (await client.startRun(parsed.body)).runId;
+      stderr.write(`started run ${runId} via ${baseUrl}\n`);
+    }
     const started = Date.now();
     const report = await client.waitForRun(runId, (r) => {
       const active = r.stages.filter((s) => s.status === 'running' || s.status === 'failed');

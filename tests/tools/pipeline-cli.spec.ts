@@ -33,6 +33,20 @@ describe('npm run pipeline: arguments', () => {
     expect(() => parsePipelineArgs(['--rebuild', '--incremental'])).toThrow('--rebuild and --incremental exclude each other');
   });
 
+  it('resumes a run with --resume RUN_ID, which takes no run options', () => {
+    expect(parsePipelineArgs(['--resume', '20261205-101500-a1b2c3', '--json'])).toEqual({
+      body: {},
+      api: undefined,
+      json: true,
+      resume: '20261205-101500-a1b2c3',
+    });
+    expect(() => parsePipelineArgs(['--resume', 'r1', '--transactions', '5'])).toThrow(
+      '--resume goes on with an existing run and takes no run options; remove --transactions',
+    );
+    expect(() => parsePipelineArgs(['--resume', 'r1', '--rebuild'])).toThrow('remove --rebuild');
+    expect(() => parsePipelineArgs(['--resume', '../x'])).toThrow("--resume needs a run id (letters, digits, _ or -), got '../x'");
+  });
+
   it('names the flag that is wrong', () => {
     expect(() => parsePipelineArgs(['--transactions', '1e5'])).toThrow("--transactions must be a whole number, got '1e5'");
     expect(() => parsePipelineArgs(['--transaction', '5'])).toThrow(/Unknown option '--transaction'/);

@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 
@@ -19,7 +20,7 @@ export class ApiAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [PipelineModule.forRoot(config), RunsModule, AnalyticsModule, DashboardModule, HealthModule, MetricsModule, RetentionModule, SchedulesModule, MonitoringModule, QueueBoardModule.forRoot(config)],
+      imports: [PipelineModule.forRoot(config), RunsModule, AnalyticsModule, DashboardModule, HealthModule, MetricsModule, RetentionModule, SchedulesModule, MonitoringModule, RecoveryModule, QueueBoardModule.forRoot(config)],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

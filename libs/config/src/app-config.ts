@@ -200,7 +200,10 @@ export class MonitoringConfig {
   @IsNumber() @Min(0) stageDurationMinSeconds!: number;
   /** Successful earlier runs of a stage needed before its duration is judged. */
   @IsInt() @Min(1) stageDurationMinHistory!: number;
-  /** A queued or running run with no progress in its ledger for this long is stalled (it blocks new runs). */
+  /**
+   * A queued or running run with no progress in its ledger for this long is stalled (it blocks new
+   * runs): an alert, and GET /health answers 503.
+   */
   @IsNumber() @Min(1) stalledRunMinutes!: number;
   /** A job active for longer than this is stuck. */
   @IsNumber() @Min(1) stalledJobMinutes!: number;
@@ -210,6 +213,21 @@ export class MonitoringConfig {
   @IsInt() @Min(0) queueBacklogMax!: number;
   /** PostgreSQL or Redis answering slower than this is degraded. */
   @IsInt() @Min(1) latencyWarnMs!: number;
+}
+
+/** How the pipeline finds and repairs runs its queues lost (docs/operations.md, "Recovery"). */
+export class RecoveryConfig {
+  /**
+   * Every this many seconds the api compares each queued or running run in the ledger with its
+   * queue and re-enqueues the job it is missing (or retries it when it failed while PostgreSQL
+   * was away), and re-creates missing job schedulers. 0 turns the reconciler off.
+   */
+  @IsNumber() @Min(0) reconcileSeconds!: number;
+  /**
+   * A job whose worker stopped renewing its lock (killed, frozen) goes back to its queue after at
+   * most twice this long (BullMQ's lockDuration and stalledInterval of every stage worker).
+   */
+  @IsNumber() @Min(1) jobLockSeconds!: number;
 }
 
 /** Optional e-mail of alerts over SMTP (nodemailer). */
@@ -334,6 +352,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => MonitoringConfig) monitoring!: MonitoringConfig;
   @ValidateNested() @Type(() => AlertsConfig) alerts!: AlertsConfig;
   @ValidateNested() @Type(() => EmbeddedConfig) embedded!: EmbeddedConfig;
+  @ValidateNested() @Type(() => RecoveryConfig) recovery!: RecoveryConfig;
 }
 
 /** Environment variables and the config keys they override. */

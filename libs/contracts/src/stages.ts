@@ -53,9 +53,12 @@ export function partJobId(runId: string, stage: Stage, taskKey: string): string 
   return `${runId}-${stage}-${taskKey.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 }
 
-/** Job options shared by every producer: retries with backoff, bounded history. */
+/**
+ * Job options shared by every producer: retries with backoff (1, 2, 4, 8 s: long enough to ride
+ * out a PostgreSQL restart), bounded history.
+ */
 export const DEFAULT_JOB_OPTIONS = {
-  attempts: 3,
+  attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
   removeOnFail: { age: 30 * 24 * 3600 },

@@ -1,10 +1,39 @@
 import { Client, Pool, type PoolClient, type PoolConfig } from 'pg';
 import { redactUrl } from '@ecom/config';
 
+/**
+ * SQLSTATE classes and codes of a lost or refused server (restart, failover, terminated backend,
+ * too many clients): retrying later can succeed, unlike a bad statement or a broken constraint.
+ */
+const TRANSIENT_SQLSTATES = /^(08|57P0[1-4]|53300)/;
+const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_MESSAGES = /Connection terminated|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * Whether an error means PostgreSQL (or the network to it) was away rather than that the work is
+ * wrong: a job failing with it is retried until the server is back instead of failing its run.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (TRANSIENT_NODE_CODES.has(code) || (code.length === 5 && TRANSIENT_SQLSTATES.test(code)))) return true;
+    if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
+    if (e instanceof AggregateError && e.errors.some((inner) => isTransientDatabaseError(inner))) return true;
+  }
+  return false;
+}
+
 export function createPool(databaseUrl: string, extra: Omit<PoolConfig, 'connectionString'> = {}): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, ...extra });
   // An idle client losing its server (restart, terminate) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: pg-pool drops its own 'error' listener while a client is lent out,
+  // and a connection lost between two statements of a transaction (or under a COPY stream) then
+  // emits 'error' with no listener, which kills the process. The statement in flight, or the next
+  // one, still fails with the error, and pg-pool discards the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
@@ -18,10 +47,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot connect to PostgreSQL at ${url.host}: ${(error as Error).message}`);
+    throw new Error(`cannot connect to PostgreSQL at ${url.host}: ${(error as Error).message}`, { cause: error });
   }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -45,6 +75,7 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);

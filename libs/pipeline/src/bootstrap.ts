@@ -2,7 +2,7 @@ import { Logger, type DynamicModule, type INestApplicationContext, type LoggerSe
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig, redactSecrets, type DeepPartial } from '@ecom/config';
 import { STAGES } from '@ecom/contracts';
-import { migrateDatabase } from '@ecom/db';
+import { isTransientDatabaseError, migrateDatabase } from '@ecom/db';
 import { createAppLogger } from './logging/logger';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { pipelineMetrics } from './metrics/pipeline-metrics';
@@ -11,6 +11,83 @@ import { StageRuntime } from './stage-runtime';
 export type AppModuleFactory = (config: AppConfig) => DynamicModule;
 
 let preparedLogger: LoggerService | undefined;
+
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+/** A queue store that does not answer a PING within this is not there yet. */
+const QUEUE_PING_TIMEOUT_MS = 3000;
+
+/**
+ * While a process waits at start for PostgreSQL or the queue store, SIGTERM and SIGINT end it at
+ * once: nothing has started that needs a graceful stop, and a supervisor (docker, systemd,
+ * npm start) must not wait out a retry loop. Returns the function that removes the handlers.
+ */
+function exitOnSignalWhileWaiting(name: string): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${name}: ${signal} while waiting to start; exiting\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+}
+
+/**
+ * Runs `attempt` until it succeeds, as long as it fails because `what` is unreachable
+ * (`transient`), waiting 0.5, 1, 2 ... up to 10 s in between and saying each time what it waits
+ * for. Any other error (a wrong password, a missing role) is thrown at once.
+ */
+export async function untilReachable<T>(
+  logger: Pick<Logger, 'log' | 'warn'>,
+  what: string,
+  attempt: () => Promise<T>,
+  transient: (error: unknown) => boolean,
+): Promise<T> {
+  let delay = FIRST_RETRY_MS;
+  for (let tries = 1; ; tries++) {
+    try {
+      const result = await attempt();
+      if (tries > 1) logger.log(`${what} is reachable after ${tries} attempts`);
+      return result;
+    } catch (error) {
+      if (!transient(error)) throw error;
+      logger.warn(`waiting for ${what}: ${(error as Error).message} (attempt ${tries}; next in ${delay / 1000} s)`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+  }
+}
+
+function postgresLocation(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `PostgreSQL at ${url.host}${url.pathname}`;
+}
+
+function queueStoreDescription(config: AppConfig): string {
+  const url = new URL(config.redisUrl);
+  return `Redis at ${url.host} (queue prefix ${config.queuePrefix})`;
+}
+
+/** PING through the queue's own connection, bounded: with Redis away ioredis queues commands without end. */
+async function pingQueue(runtime: StageRuntime): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueStoreUnreachable(`no answer within ${QUEUE_PING_TIMEOUT_MS} ms`)), QUEUE_PING_TIMEOUT_MS);
+  });
+  try {
+    const client = (await Promise.race([runtime.queue('generate').client, timeout])) as unknown as { ping(): Promise<string> };
+    await Promise.race([client.ping(), timeout]);
+  } catch (error) {
+    throw error instanceof QueueStoreUnreachable ? error : new QueueStoreUnreachable((error as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class QueueStoreUnreachable extends Error {}
 
 /** The Nest logger of an app: the one prepare() made for this process (named after it), else a new pino logger. */
 export function appLogger(config: AppConfig): LoggerService {
@@ -45,7 +122,12 @@ export async function prepare(name: string, overrides?: DeepPartial<AppConfig>):
   Logger.overrideLogger(preparedLogger);
   pipelineMetrics().setApp(name);
   const logger = new Logger(name);
-  await migrateDatabase(config.databaseUrl, (line) => logger.log(line));
+  const stopWaiting = exitOnSignalWhileWaiting(name);
+  try {
+    await untilReachable(logger, postgresLocation(config.databaseUrl), () => migrateDatabase(config.databaseUrl, (line) => logger.log(line)), isTransientDatabaseError);
+  } finally {
+    stopWaiting();
+  }
   return config;
 }
 
@@ -105,6 +187,13 @@ export async function bootstrapWorker(name: string, factory: AppModuleFactory): 
     const config = await prepare(name);
     const port = workerMetricsPort(config, name);
     const app = await createWorkerContext(factory, config);
+    // The worker would sit silent while the queue store is away: say so, and wait for it.
+    const stopWaiting = exitOnSignalWhileWaiting(name);
+    try {
+      await untilReachable(new Logger(name), queueStoreDescription(config), () => pingQueue(app.get(StageRuntime)), (e) => e instanceof QueueStoreUnreachable);
+    } finally {
+      stopWaiting();
+    }
     const metrics = await serveWorkerMetrics(app, port, config.metrics.host);
     new Logger(name).log(`worker ready (queue prefix ${config.queuePrefix}, metrics on ${metrics.host}:${metrics.port}/metrics)`);
   } catch (error) {

@@ -1,6 +1,7 @@
 export * from './redis';
 export * from './ledger.repository';
 export * from './stage-runtime';
+export * from './run-reconciler';
 export * from './pipeline.module';
 export * from './bootstrap';
 export * from './stage-worker';

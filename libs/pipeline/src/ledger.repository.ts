@@ -123,6 +123,74 @@ export class LedgerRepository {
     );
   }
 
+  /**
+   * Runs `work` holding a session advisory lock named `key` on a connection of its own: a second
+   * delivery of the same job (re-enqueued by the reconciler while a worker that lost its queue
+   * still ran it) waits here for the first, then finds the work recorded. Not a transaction-level
+   * lock in the work's own transaction: a stage may need to open that transaction itself (SET
+   * TRANSACTION ISOLATION LEVEL must come first), and the ledger must be read after the lock with
+   * a fresh snapshot. A lost connection releases the lock with the session.
+   */
+  async withWorkLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch((error: Error) => {
+          broken = error;
+        });
+      }
+    } finally {
+      // A connection that may still hold the lock must not go back to the pool.
+      client.release(broken);
+    }
+  }
+
+  async taskStatus(runId: string, stage: Stage, taskKey: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ status: string }>(
+      'SELECT status FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2 AND task_key = $3',
+      [runId, stage, taskKey],
+    );
+    return rows[0]?.status;
+  }
+
+  /**
+   * Makes a failed or stuck run runnable again from its first unfinished stage: the run back to
+   * running (its error cleared), failed stages and tasks back to pending. Returns the run as it
+   * was, or undefined when there is none. Succeeded stages and tasks stay as they are, so nothing
+   * done is redone.
+   */
+  async reopenRun(runId: string): Promise<RunRecord | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<RunRecord>('SELECT * FROM ops.runs WHERE run_id = $1 FOR UPDATE', [runId]);
+      const run = rows[0];
+      if (!run || run.status === 'succeeded') return run;
+      await client.query(
+        `UPDATE ops.stage_tasks SET status = 'pending', error = NULL, finished_at = NULL
+          WHERE run_id = $1 AND status = 'failed'`,
+        [runId],
+      );
+      // A fan-out stage that planned its tasks stays open for them ('running': its last part
+      // closes it); one that had not planned starts over from its entry job.
+      await client.query(
+        `UPDATE ops.run_stages
+            SET status = CASE WHEN tasks_total IS NULL THEN 'pending' ELSE 'running' END, error = NULL, finished_at = NULL
+          WHERE run_id = $1 AND status = 'failed'`,
+        [runId],
+      );
+      await client.query(
+        `UPDATE ops.runs SET status = CASE WHEN started_at IS NULL THEN 'queued' ELSE 'running' END,
+                failed_stage = NULL, error = NULL, finished_at = NULL
+          WHERE run_id = $1`,
+        [runId],
+      );
+      return run;
+    });
+  }
+
   async recordStageError(runId: string, stage: Stage, message: string): Promise<void> {
     await this.pool.query('UPDATE ops.run_stages SET error = $3 WHERE run_id = $1 AND stage = $2', [
       runId,

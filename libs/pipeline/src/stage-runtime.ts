@@ -18,7 +18,7 @@ import {
   type RunTrigger,
   type Stage,
 } from '@ecom/contracts';
-import { runSqlFile, withTransaction } from '@ecom/db';
+import { isTransientDatabaseError, runSqlFile, withTransaction } from '@ecom/db';
 import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
 import { recordStageCounts } from './metrics/stage-counts';
 
@@ -138,6 +138,32 @@ export class StageRuntime {
     }
   }
 
+  /**
+   * Reopens a failed or stuck run (LedgerRepository.reopenRun) under the launch lock, unless
+   * another run is queued or running: one run at a time holds for resumed runs too. Returns the
+   * run as it was (undefined: no such run; a succeeded run is returned untouched) or the run in
+   * the way.
+   */
+  async reopenExclusive(runId: string): Promise<{ run?: RunRecord; blockedBy?: { run_id: string; status: RunStatus } }> {
+    const client = await this.pool.connect();
+    try {
+      await runSqlFile(client, 'schedules/run_launch_lock');
+      try {
+        const { rows } = await client.query<{ run_id: string; status: RunStatus }>(
+          "SELECT run_id, status FROM ops.runs WHERE status IN ('queued', 'running') AND run_id <> $1 ORDER BY created_at, run_id LIMIT 1",
+          [runId],
+        );
+        const run = await this.ledger.getRun(runId);
+        if (rows[0] && run && run.status !== 'succeeded') return { run, blockedBy: rows[0] };
+        return { run: await this.ledger.reopenRun(runId) };
+      } finally {
+        await runSqlFile(client, 'schedules/run_launch_unlock');
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async enqueueStage(runId: string, stage: Stage): Promise<void> {
     await this.queues[stage].add(ENTRY_JOB[stage], { runId }, { ...DEFAULT_JOB_OPTIONS, jobId: stageJobId(runId, stage) });
   }
@@ -162,16 +188,21 @@ export class StageRuntime {
       return;
     }
     await this.ledger.markStageRunning(runId, stage);
-    await this.guard(job, runId, stage, undefined, async () => {
-      const started = Date.now();
-      const counts = await withTransaction(this.pool, async (client) => {
-        const counts = await work(this.context(job, run, stage, client));
-        await this.ledger.completeStage(client, runId, stage, counts);
-        return counts;
-      });
-      recordStageCounts(stage, counts);
-      this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
-    });
+    await this.guard(job, runId, stage, undefined, () =>
+      // A second delivery of this job (re-enqueued by the reconciler while a worker that lost its
+      // queue still ran it) waits here for the first, then finds the stage done.
+      this.ledger.withWorkLock(`stage:${runId}:${stage}`, async () => {
+        if ((await this.ledger.getStage(runId, stage))?.status === 'succeeded') return;
+        const started = Date.now();
+        const counts = await withTransaction(this.pool, async (client) => {
+          const counts = await work(this.context(job, run, stage, client));
+          await this.ledger.completeStage(client, runId, stage, counts);
+          return counts;
+        });
+        recordStageCounts(stage, counts);
+        this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
+      }),
+    );
     await this.handOff(runId, stage);
   }
 
@@ -217,19 +248,24 @@ export class StageRuntime {
     const task = await this.ledger.getTask(runId, stage, taskKey);
     if (!task) throw new StageFailure(`unknown task ${taskKey}`);
     if (task.status !== 'succeeded') {
-      const counts = await this.guard(job, runId, stage, taskKey, () =>
-        withTransaction(this.pool, async (client) => {
-          const counts = await work(this.context(job, run, stage, client));
-          await this.ledger.completeTask(client, runId, stage, taskKey, counts);
-          return counts;
+      await this.guard(job, runId, stage, taskKey, () =>
+        // As in runStage: a duplicate delivery of this part waits, then finds it done.
+        this.ledger.withWorkLock(`task:${runId}:${stage}:${taskKey}`, async () => {
+          if ((await this.ledger.taskStatus(runId, stage, taskKey)) === 'succeeded') return;
+          const counts = await withTransaction(this.pool, async (client) => {
+            const counts = await work(this.context(job, run, stage, client));
+            await this.ledger.completeTask(client, runId, stage, taskKey, counts);
+            return counts;
+          });
+          recordStageCounts(stage, counts);
         }),
       );
-      recordStageCounts(stage, counts);
     }
     await this.fanIn(runId, stage);
   }
 
-  private async fanIn(runId: string, stage: Stage): Promise<void> {
+  /** Closes a fan-out stage whose tasks have all succeeded and hands off; the reconciler's too. */
+  async fanIn(runId: string, stage: Stage): Promise<void> {
     const status = await this.ledger.closeStageIfTasksDone(runId, stage);
     if (status === 'succeeded') await this.handOff(runId, stage);
   }
@@ -257,7 +293,12 @@ export class StageRuntime {
     };
   }
 
-  /** Records errors; on the last attempt (or an unrecoverable error) fails the stage and the run. */
+  /**
+   * Records errors; on the last attempt (or an unrecoverable error) fails the stage and the run.
+   * An error that means PostgreSQL was away (restart, lost connection) never fails the run: the
+   * job is retried with backoff, and once its attempts are spent the reconciler retries it after
+   * the server is back (RunReconciler).
+   */
   private async guard<T>(job: Job, runId: string, stage: Stage, taskKey: string | undefined, body: () => Promise<T>): Promise<T> {
     try {
       return await body();
@@ -267,14 +308,21 @@ export class StageRuntime {
       // reader (run summary, alerts) prints "<stage>: <error>" once. A part names its task.
       const message = taskKey ? `${taskKey}: ${err.message}` : err.message;
       const unrecoverable = err instanceof UnrecoverableError || err instanceof InvalidPayloadError;
+      const transient = !unrecoverable && isTransientDatabaseError(err);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.logger.error(`run ${runId} ${stage}: ${message}${unrecoverable || lastAttempt ? '' : ' (will retry)'}`);
-      if (taskKey && (unrecoverable || lastAttempt)) await this.ledger.failTask(runId, stage, taskKey, message);
-      if (unrecoverable || lastAttempt) await this.ledger.failStage(runId, stage, message);
-      else await this.ledger.recordStageError(runId, stage, message);
+      const final = unrecoverable || (lastAttempt && !transient);
+      const outcome = final ? '' : transient && lastAttempt ? ' (PostgreSQL unreachable; the reconciler retries it)' : ' (will retry)';
+      this.logger.error(`run ${runId} ${stage}: ${message}${outcome}`);
+      try {
+        if (taskKey && final) await this.ledger.failTask(runId, stage, taskKey, message);
+        if (final) await this.ledger.failStage(runId, stage, message);
+        else await this.ledger.recordStageError(runId, stage, message);
+      } catch (ledgerError) {
+        // With PostgreSQL away the ledger cannot be written either; the job's own error is the one to report.
+        this.logger.warn(`run ${runId} ${stage}: could not record the error in the ledger: ${(ledgerError as Error).message}`);
+      }
       if (err instanceof InvalidPayloadError) throw new UnrecoverableError(err.message);
       throw error;
     }
   }
 }
-

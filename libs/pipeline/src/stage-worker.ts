@@ -5,6 +5,12 @@ import type { AppConfig } from '@ecom/config';
 import { observeJob } from './metrics/observe-job';
 
 /**
+ * @nestjs/bullmq's key for a processor's worker options (bull.constants, not exported from the
+ * package index): read when the worker is created, after the processor is constructed.
+ */
+const WORKER_METADATA = 'bullmq:worker_metadata';
+
+/**
  * Base of every stage processor: applies the configured concurrency once the worker exists
  * (the @Processor decorator only takes constants), and observes every job: its log lines carry
  * run id, stage and job id, and it is counted and timed in the process's metrics.
@@ -14,6 +20,12 @@ export abstract class StageWorker extends WorkerHost implements OnApplicationBoo
 
   protected constructor(protected readonly appConfig: AppConfig) {
     super();
+    // The lock and stalled-check period decide how soon a killed worker's job goes back to its
+    // queue; @Processor only takes constants, so the configured values go in before the worker
+    // is built from this class's metadata.
+    const lockMs = appConfig.recovery.jobLockSeconds * 1000;
+    const declared = (Reflect.getMetadata(WORKER_METADATA, this.constructor) ?? {}) as Record<string, unknown>;
+    Reflect.defineMetadata(WORKER_METADATA, { ...declared, lockDuration: lockMs, stalledInterval: lockMs }, this.constructor);
     // Subclasses define process(); @nestjs/bullmq binds `instance.process` after construction,
     // so this wrapper is what the BullMQ worker calls, whichever stage it is.
     const process = this.process.bind(this);

@@ -48,6 +48,8 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
       logLevel: 'warn',
       // A suite that happens to run at 02:00 UTC must not get a scheduled run it did not ask for.
       schedules: { pipeline: { enabled: false } },
+      // Specs set up runs in states the reconciler would repair; the ones about recovery turn it on.
+      recovery: { reconcileSeconds: 0, jobLockSeconds: 30 },
       ...overrides,
       sourceRoots: [dataRoot, ...((overrides.sourceRoots as string[] | undefined) ?? [])],
     },

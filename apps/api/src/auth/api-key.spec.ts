@@ -52,7 +52,7 @@ describe('API key: writes and Bull Board need it; reads without personal data st
   it('keeps aggregate GET endpoints open (endpoint-access.spec.ts classifies every route)', async () => {
     await request(http).get('/runs').expect(200);
     await request(http).get('/analytics').expect(200);
-    await request(http).get('/health').expect(200);
+    await request(http).get('/health/live').expect(200);
   });
 
   it('guards every path under /admin/queues', async () => {

@@ -10,12 +10,24 @@ export class HealthController {
   ) {}
 
   /**
-   * 200 when PostgreSQL and Redis both answer, 503 with the failing one's message otherwise.
-   * Worker counts per stage queue are reported too (idle stages listed), for clients to warn on.
+   * Readiness: 200 when PostgreSQL and Redis answer, every stage queue has a worker and no run has
+   * stalled (no progress for monitoring.stalledRunMinutes); 503 with each failing indicator's
+   * message otherwise. The body always carries the workers per stage and the idle stages.
    */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.indicators.postgres(), () => this.indicators.redis(), () => this.indicators.workers()]);
+    return this.health.check([
+      () => this.indicators.postgres(),
+      () => this.indicators.redis(),
+      () => this.indicators.workers(),
+      () => this.indicators.runs(),
+    ]);
+  }
+
+  /** Liveness: the api process answers. Says nothing about PostgreSQL, Redis or the workers. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
   }
 }

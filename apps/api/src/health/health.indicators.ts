@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { runSqlFile } from '@ecom/db';
+import { AppConfig } from '@ecom/config';
 import { StageRuntime } from '@ecom/pipeline';
 
 /** Without a bound, a ping to a dead Redis (maxRetriesPerRequest: null) would wait forever. */
@@ -40,6 +41,7 @@ export class PipelineHealthIndicators {
     private readonly health: HealthIndicatorService,
     private readonly pool: Pool,
     private readonly runtime: StageRuntime,
+    private readonly config: AppConfig,
   ) {}
 
   async postgres(): Promise<HealthIndicatorResult> {
@@ -66,8 +68,8 @@ export class PipelineHealthIndicators {
   }
 
   /**
-   * Workers connected per stage queue. Reported, not judged: in docker-compose the api may be up
-   * before the workers, and the api itself is healthy either way. Clients warn on idle stages.
+   * Workers connected per stage queue: down while any stage has none, since a run would stop
+   * there (a dead worker, or the workers not started yet).
    */
   async workers(): Promise<HealthIndicatorResult> {
     const session = this.health.check('workers');
@@ -76,7 +78,34 @@ export class PipelineHealthIndicators {
       const idleStages = Object.entries(perStage)
         .filter(([, count]) => count === 0)
         .map(([stage]) => stage);
+      if (idleStages.length > 0) {
+        return session.down({ message: `no worker consumes stage(s) ${idleStages.join(', ')}`, perStage, idleStages });
+      }
       return session.up({ perStage, idleStages });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+
+  /**
+   * Down while a queued or running run has made no progress in the ledger for
+   * monitoring.stalledRunMinutes: it blocks every later run (the stalled_runs alert says the same).
+   */
+  async runs(): Promise<HealthIndicatorResult> {
+    const session = this.health.check('runs');
+    const limitMinutes = this.config.monitoring.stalledRunMinutes;
+    try {
+      const { rows } = await withinTimeout(
+        'PostgreSQL',
+        runSqlFile<{ run_id: string; idle_minutes: number }>(this.pool, 'monitoring/stalled_runs', [limitMinutes]),
+      );
+      if (rows.length === 0) return session.up({ stalledRuns: [], limitMinutes });
+      const stalledRuns = rows.map((r) => ({ runId: r.run_id, idleMinutes: Math.round(r.idle_minutes) }));
+      return session.down({
+        message: `run(s) ${rows.map((r) => r.run_id).join(', ')} made no progress for over ${limitMinutes} min`,
+        stalledRuns,
+        limitMinutes,
+      });
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }

@@ -2,17 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Worker } from 'bullmq';
-import { QUEUES } from '@ecom/contracts';
+import { QUEUES, STAGES } from '@ecom/contracts';
 import { redisConnectionOptions } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
-describe('GET /health: PostgreSQL and Redis reachability', () => {
+describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stalled run)', () => {
   let env: TestEnv;
   let app: INestApplication;
 
   beforeAll(async () => {
-    env = await createTestEnv('api_health');
+    env = await createTestEnv('api_health', { monitoring: { stalledRunMinutes: 5 } });
     app = await createApiApp(env.config);
     await app.init();
   });
@@ -21,35 +21,61 @@ describe('GET /health: PostgreSQL and Redis reachability', () => {
     await env.teardown();
   });
 
-  it('answers 200 with both indicators up', async () => {
-    const res = await request(app.getHttpServer() as App).get('/health').expect(200);
-    expect(res.body).toMatchObject({
-      status: 'ok',
-      details: {
-        postgres: { status: 'up', responseTimeMs: expect.any(Number) },
-        redis: { status: 'up', reply: 'PONG' },
-      },
+  const startWorkers = async (stages: readonly string[]) => {
+    const connection = redisConnectionOptions(env.config.redisUrl);
+    const workers = stages.map((stage) => new Worker(QUEUES[stage as (typeof STAGES)[number]], async () => undefined, { connection, prefix: env.config.queuePrefix }));
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    return workers;
+  };
+
+  it('answers 503 while a stage has no worker, naming the idle stages; /health/live answers 200', async () => {
+    const res = await request(app.getHttpServer() as App).get('/health').expect(503);
+    expect(res.body.details.postgres).toMatchObject({ status: 'up', responseTimeMs: expect.any(Number) });
+    expect(res.body.details.redis).toMatchObject({ status: 'up', reply: 'PONG' });
+    expect(res.body.error.workers).toMatchObject({
+      status: 'down',
+      message: 'no worker consumes stage(s) generate, ingest, validate, transform, warehouse, analytics',
+      idleStages: ['generate', 'ingest', 'validate', 'transform', 'warehouse', 'analytics'],
     });
+    await request(app.getHttpServer() as App).get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('counts the workers on each stage queue and lists the idle stages', async () => {
-    const idle = await request(app.getHttpServer() as App).get('/health').expect(200);
-    expect(idle.body.details.workers.idleStages).toEqual(['generate', 'ingest', 'validate', 'transform', 'warehouse', 'analytics']);
-
-    const connection = redisConnectionOptions(env.config.redisUrl);
-    const ingestors = [1, 2].map(
-      () => new Worker(QUEUES.ingest, async () => undefined, { connection, prefix: env.config.queuePrefix }),
-    );
+  it('counts the workers on each stage queue; 200 once every stage has one', async () => {
+    const ingestors = await startWorkers(['ingest', 'ingest']);
+    let others: Worker[] = [];
     try {
-      await Promise.all(ingestors.map((w) => w.waitUntilReady()));
-      const body = await waitFor(async () => {
-        const res = await request(app.getHttpServer() as App).get('/health').expect(200);
+      const partial = await waitFor(async () => {
+        const res = await request(app.getHttpServer() as App).get('/health').expect(503);
         return res.body.details.workers.perStage.ingest === 2 ? res.body : undefined;
       }, 'two ingest workers to register');
-      expect(body.details.workers.idleStages).not.toContain('ingest');
-      expect(body.details.workers.idleStages).toContain('transform');
+      expect(partial.details.workers.idleStages).not.toContain('ingest');
+      expect(partial.details.workers.idleStages).toContain('transform');
+
+      others = await startWorkers(STAGES.filter((s) => s !== 'ingest'));
+      const ready = await waitFor(async () => {
+        const res = await request(app.getHttpServer() as App).get('/health');
+        return res.status === 200 ? res.body : undefined;
+      }, 'every stage to have a worker');
+      expect(ready).toMatchObject({ status: 'ok', details: { workers: { status: 'up', idleStages: [] }, runs: { status: 'up', stalledRuns: [] } } });
+
+      // A running run whose ledger has not moved for longer than the limit makes the api unready.
+      await env.pool.query(
+        `INSERT INTO ops.runs (run_id, mode, params, status, created_at, started_at)
+         VALUES ('run-stalled', 'generate', '{}', 'running', now() - interval '1 hour', now() - interval '1 hour')`,
+      );
+      await env.pool.query(
+        `INSERT INTO ops.run_stages (run_id, stage, seq, status, started_at) VALUES ('run-stalled', 'generate', 1, 'running', now() - interval '1 hour')`,
+      );
+      const stalled = await request(app.getHttpServer() as App).get('/health').expect(503);
+      expect(stalled.body.error.runs).toMatchObject({
+        status: 'down',
+        message: 'run(s) run-stalled made no progress for over 5 min',
+        stalledRuns: [{ runId: 'run-stalled', idleMinutes: 60 }],
+      });
+      await env.pool.query("UPDATE ops.runs SET status = 'failed' WHERE run_id = 'run-stalled'");
+      await request(app.getHttpServer() as App).get('/health').expect(200);
     } finally {
-      await Promise.all(ingestors.map((w) => w.close()));
+      await Promise.all([...ingestors, ...others].map((w) => w.close()));
     }
   });
 

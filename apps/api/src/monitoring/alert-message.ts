@@ -4,7 +4,7 @@ import type { AlertEvent, AlertSeverity } from '@ecom/contracts';
 export const RUNBOOK: Record<string, string> = {
   failed_runs: 'Read the error in GET /runs/<run>, fix the input or the stage, start a new run. Resolves when a later run succeeds.',
   stalled_runs:
-    'The run has not moved and blocks every new run. Check GET /health for stages without workers and the workers\' logs; if it cannot finish, mark it failed in ops.runs (docs/operations.md).',
+    'The run has not moved and blocks every new run; the api re-queues a lost job by itself within recovery.reconcileSeconds, so this one is stuck for another reason. Check GET /health for stages without workers or PostgreSQL/Redis down and the workers\' logs; once fixed, POST /runs/<run>/resume (npm run pipeline -- --resume <run>) goes on from its first unfinished stage (docs/operations.md, "Recovery").',
   last_success: 'No run has succeeded for too long: check GET /schedules (is the pipeline schedule enabled, were triggers skipped?) and the failed-run alerts.',
   freshness: 'A layer has not been loaded for too long: look for failed or skipped runs (GET /runs, GET /schedules).',
   volume:

@@ -3,7 +3,7 @@ import { CreateRunRequest, RUN_TRIGGER_HEADER, type QualityReport, type RunProfi
 import { RunAlreadyActiveError } from '@ecom/pipeline';
 import { RunReportService } from './run-report.service';
 import { RunIdPipe } from './run-id';
-import { ListRunsQuery, type RunAccepted, type RunList } from './runs.dto';
+import { ListRunsQuery, type RunAccepted, type RunList, type RunResumed } from './runs.dto';
 import { RunsService } from './runs.service';
 
 @Controller('runs')
@@ -30,6 +30,16 @@ export class RunsController {
         skippedId: error.skippedId,
       });
     }
+  }
+
+  /**
+   * 202: a failed or stuck run goes on from its first unfinished stage (what succeeded is kept).
+   * 404 for no such run; 409 for a run that succeeded, or while another run is active.
+   */
+  @Post(':id/resume')
+  @HttpCode(HttpStatus.ACCEPTED)
+  resume(@Param('id', RunIdPipe) runId: string): Promise<RunResumed> {
+    return this.runs.resumeRun(runId);
   }
 
   @Get()

@@ -36,6 +36,18 @@ export interface RunList {
   offset: number;
 }
 
+/** 202 of POST /runs/:id/resume. */
+export interface RunResumed {
+  runId: string;
+  /** What the run was before: failed, or queued/running when it was stuck. */
+  previousStatus: RunStatus;
+  /** The first stage not yet succeeded: where the run goes on. */
+  resumedFrom: string;
+  /** The jobs the resume (re)queued: none when the run's jobs were all still in their queues. */
+  requeued: Array<{ stage: string; jobId: string; action: string }>;
+  links: { self: string; quality: string };
+}
+
 export interface RunAccepted {
   runId: string;
   status: 'queued';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RunReconciler } from '@ecom/pipeline';
 import { RejectsController } from './rejects.controller';
 import { RejectsRepository } from './rejects.repository';
 import { RejectsService } from './rejects.service';
@@ -12,8 +13,8 @@ import { ServerPaths } from './server-paths';
 
 @Module({
   controllers: [RunsController, RejectsController, ReplayController],
-  providers: [RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService, ServerPaths],
+  providers: [RunReconciler, RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService, ServerPaths],
   // The pipeline schedule launches its runs through the same service as POST /runs.
-  exports: [RunsService],
+  exports: [RunsService, RunReconciler],
 })
 export class RunsModule {}

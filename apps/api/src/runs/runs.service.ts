@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
 import type { CreateRunRequest, GenerateParams, RunParams, RunTrigger } from '@ecom/contracts';
 import { addDays } from './dates';
-import { StageRuntime } from '@ecom/pipeline';
+import { RunReconciler, StageRuntime } from '@ecom/pipeline';
 import { newRunId } from './run-id';
-import type { RunAccepted, RunList } from './runs.dto';
+import type { RunAccepted, RunList, RunResumed } from './runs.dto';
 import { RunsRepository } from './runs.repository';
 import { ServerPaths } from './server-paths';
 import { resolveSourceFolder } from './source-folder';
@@ -21,7 +21,37 @@ export class RunsService {
     private readonly runtime: StageRuntime,
     private readonly runs: RunsRepository,
     private readonly paths: ServerPaths,
+    private readonly reconciler: RunReconciler,
   ) {}
+
+  /**
+   * Resumes a failed or stuck run from its first unfinished stage: failed stages and tasks go back
+   * to pending and the reconciler queues whatever job is missing or failed. Stages and tasks that
+   * succeeded are not redone. 404 for no such run, 409 for a succeeded run or while another run
+   * is active.
+   */
+  async resumeRun(runId: string): Promise<RunResumed> {
+    const { run, blockedBy } = await this.runtime.reopenExclusive(runId);
+    if (!run) throw new NotFoundException(`no run ${runId}`);
+    if (run.status === 'succeeded') throw new ConflictException(`run ${runId} has already succeeded; there is nothing to resume`);
+    if (blockedBy) {
+      throw new ConflictException({
+        statusCode: HttpStatus.CONFLICT,
+        error: 'Conflict',
+        message: `run ${blockedBy.run_id} is ${blockedBy.status}; one run at a time, so run ${runId} was not resumed. Try again when it has finished: GET /runs/${blockedBy.run_id}`,
+        activeRunId: blockedBy.run_id,
+      });
+    }
+    const requeued = await this.reconciler.reconcileRun(runId);
+    const next = (await this.runtime.ledger.getStages(runId)).find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
+    return {
+      runId,
+      previousStatus: run.status,
+      resumedFrom: next?.stage ?? 'none',
+      requeued: requeued.map(({ stage, jobId, action }) => ({ stage, jobId, action })),
+      links: runLinks(runId),
+    };
+  }
 
   /**
    * Records the run with its resolved parameters and queues its first stage. Throws

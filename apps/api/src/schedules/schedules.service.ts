@@ -75,6 +75,23 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /**
+   * Re-creates every enabled schedule whose job scheduler is gone (a queue store restarted without
+   * persistence loses them); returns the names re-created. The recovery loop calls it each round.
+   */
+  async restoreMissingSchedulers(): Promise<ScheduleName[]> {
+    const states = new Map((await this.schedules.states()).map((row) => [row.name, row]));
+    const restored: ScheduleName[] = [];
+    for (const name of SCHEDULE_NAMES) {
+      const schedule = this.effective(name, states.get(name));
+      if (!schedule.enabled || (await this.schedules.nextRunAt(name)) !== null) continue;
+      await this.applyScheduler(name, schedule);
+      restored.push(name);
+    }
+    if (restored.length > 0) this.logger.warn(`re-created the missing job scheduler(s) ${restored.join(', ')}`);
+    return restored;
+  }
+
   async list(): Promise<ScheduleList> {
     const states = new Map((await this.schedules.states()).map((row) => [row.name, row]));
     const schedules = await Promise.all(SCHEDULE_NAMES.map((name) => this.view(name, states.get(name))));

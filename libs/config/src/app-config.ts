@@ -384,6 +384,8 @@ export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' 
   { env: 'EMBEDDED', key: 'embedded.mode', kind: 'string' },
   { env: 'EMBEDDED_DATA_DIR', key: 'embedded.dataDir', kind: 'string' },
   { env: 'EMBEDDED_PORT', key: 'embedded.port', kind: 'int' },
+  { env: 'RECOVERY_RECONCILE_SECONDS', key: 'recovery.reconcileSeconds', kind: 'number' },
+  { env: 'RECOVERY_JOB_LOCK_SECONDS', key: 'recovery.jobLockSeconds', kind: 'number' },
 ];
 
 export class ConfigError extends Error {

@@ -1,0 +1,3 @@
+const preset = require('../../jest.preset');
+
+module.exports = { ...preset, displayName: 'faults', rootDir: '../..', roots: ['<rootDir>/tests/faults'], testTimeout: 180000 };

@@ -54,11 +54,11 @@ export function partJobId(runId: string, stage: Stage, taskKey: string): string 
 }
 
 /**
- * Job options shared by every producer: retries with backoff (1, 2, 4, 8 s: long enough to ride
- * out a PostgreSQL restart), bounded history.
+ * Job options shared by every producer: retries with backoff, bounded history. A job that runs out
+ * of attempts while PostgreSQL is away does not fail its run; the api's reconciler retries it.
  */
 export const DEFAULT_JOB_OPTIONS = {
-  attempts: 5,
+  attempts: 3,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
   removeOnFail: { age: 30 * 24 * 3600 },

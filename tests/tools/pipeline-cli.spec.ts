@@ -193,7 +193,19 @@ describe('npm run pipeline: what goes to stdout', () => {
     // A stand-in for the api: the CLI only talks REST, and the point here is where it writes.
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET' && req.url === '/health') return res.end(JSON.stringify({ details: { workers: { idleStages: ['analytics'] } } }));
+      // A readiness check with an idle stage answers 503; its body still names the stage.
+      if (req.method === 'GET' && req.url === '/health') {
+        res.statusCode = 503;
+        return res.end(JSON.stringify({ details: { workers: { idleStages: ['analytics'] } } }));
+      }
+      if (req.method === 'POST' && req.url === '/runs/r-json/resume') {
+        res.statusCode = 202;
+        return res.end(JSON.stringify({ runId: 'r-json', previousStatus: 'failed', resumedFrom: 'ingest', requeued: [] }));
+      }
+      if (req.method === 'POST' && req.url === '/runs/r-done/resume') {
+        res.statusCode = 409;
+        return res.end(JSON.stringify({ statusCode: 409, message: 'run r-done has already succeeded; there is nothing to resume' }));
+      }
       if (req.method === 'POST' && req.url === '/runs') return res.end(JSON.stringify({ runId: 'r-json' }));
       if (req.method === 'GET' && req.url === '/runs/r-json') {
         polls++;
@@ -230,6 +242,18 @@ describe('npm run pipeline: what goes to stdout', () => {
     expect(stderr).toContain('warning: no worker is running for stage(s) analytics');
     expect(stderr).toContain(`started run r-json via ${baseUrl}`);
     expect(stderr).toMatch(/ingest\s+running 1\/4 parts/);
+  });
+
+  it('with --resume asks the api to resume the run and waits for it like a new one; a refusal is one line', async () => {
+    const { code, stdout, stderr } = await run(['--resume', 'r-json', '--json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual(finished);
+    expect(stderr).toContain(`resumed run r-json (was failed) from stage ingest via ${baseUrl}`);
+
+    const refused = await run(['--resume', 'r-done']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('POST /runs/r-done/resume failed with 409: run r-done has already succeeded; there is nothing to resume');
   });
 
   it('without --json writes the summary to stdout, naming the failed stage once', async () => {

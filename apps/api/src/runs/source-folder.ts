@@ -34,7 +34,7 @@ export async function resolveSourceFolder(source: string, sourceRoots: readonly 
   }
   if (!roots.some((root) => isInsideRoot(root, real))) throw outside();
   if (!(await stat(real)).isDirectory()) {
-    throw new BadRequestException(`source ${source} is not a directory (${real})`);
+    throw new BadRequestException(`source ${source} is not a directory`);
   }
   const entries = await readdir(real, { withFileTypes: true });
   const inputNames = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && parseInputFileName(e.name)).map((e) => e.name);

@@ -263,6 +263,17 @@ export class EmbeddedPostgres {
   }
 
   /**
+   * The same, synchronously, for a process that is exiting anyway (process.exit from a path that
+   * did not stop the server first, such as a signal while migrations wait for the database).
+   */
+  stopSync(): void {
+    if (!this.running) return;
+    this.running = false;
+    spawnSync(join(this.binaries.bin, 'pg_ctl'), ['-D', this.dataDir, 'stop', '-m', 'fast', '-w', '-t', '60'], { ...spawnOptions(this.user), stdio: 'ignore' });
+    this.release();
+  }
+
+  /**
    * One launcher per data directory: a second `npm start` would take over the first one's
    * server and stop it on its way out. A dead owner (kill -9) leaves its claim behind.
    */

@@ -101,6 +101,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
+  // Whatever ends this process (prepare() exits at once on a signal while it waits for the
+  // database), the server it started does not outlive it.
+  process.on('exit', () => embedded?.stopSync());
 
   try {
     let config;

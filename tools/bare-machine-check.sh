@@ -72,6 +72,8 @@ start() {
   LOG="$WORK/start-$1.log"
   setsid npm start >"$LOG" 2>&1 &
   GROUP=$!
+  # Not this shell's job: the kill -9 below is expected, not news.
+  disown
   local started
   started=$(date +%s.%N)
   for _ in $(seq 1 360); do

@@ -58,6 +58,15 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     expect(message).toContain('quality.threshold (QUALITY_THRESHOLD)');
   });
 
+  it('keeps queues on Redis unless QUEUE_BACKEND says postgres, and names a wrong backend', () => {
+    expect(loadConfig({ env: {} }).queueBackend).toBe('redis');
+    expect(loadConfig({ env: { QUEUE_BACKEND: '' } }).queueBackend).toBe('redis');
+    expect(loadConfig({ env: { QUEUE_BACKEND: 'postgres' } }).queueBackend).toBe('postgres');
+    expect(() => loadConfig({ env: { QUEUE_BACKEND: 'kafka' } })).toThrow(
+      'queueBackend (QUEUE_BACKEND): queueBackend must be one of redis, postgres, got "kafka"',
+    );
+  });
+
   it('reads per-entity reject limits, null for none, and names a wrong one by its key', () => {
     expect(loadConfig({ env: {} }).quality.maxRejectPercent).toEqual({ customers: 10, products: 10, transactions: 5, transaction_items: 5 });
     const off = loadConfig({ env: {}, overrides: { quality: { maxRejectPercent: { transactions: null } } } });

@@ -313,6 +313,9 @@ export const SHIPPED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ecom';
 /** The shipped redisUrl: likewise, still this means no Redis was named. */
 export const SHIPPED_REDIS_URL = 'redis://127.0.0.1:6379';
 
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackend = (typeof QUEUE_BACKENDS)[number];
+
 export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'databaseUrl must be a postgres:// URL' })
   databaseUrl!: string;
@@ -320,7 +323,17 @@ export class AppConfig {
   @Matches(/^rediss?:\/\//, { message: 'redisUrl must be a redis:// URL' })
   redisUrl!: string;
 
-  /** BullMQ key prefix: lets several pipelines (or test suites) share one Redis. */
+  /**
+   * Where BullMQ keeps the queues: redis (redisUrl) or postgres (the pipeline's own database, in
+   * a schema named after queuePrefix). Not in config.yaml on purpose: unset means redis.
+   */
+  @IsIn(QUEUE_BACKENDS, { message: `queueBackend must be one of ${QUEUE_BACKENDS.join(', ')}` })
+  queueBackend: QueueBackend = 'redis';
+
+  /**
+   * BullMQ key prefix: lets several pipelines (or test suites) share one Redis; on the postgres
+   * backend it names the queues' schema instead (queueSchemaName in libs/pipeline).
+   */
   @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'queuePrefix may hold letters, digits, _ . -' })
   queuePrefix!: string;
 
@@ -359,6 +372,7 @@ export class AppConfig {
 export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'int' | 'number' | 'list' }> = [
   { env: 'DATABASE_URL', key: 'databaseUrl', kind: 'string' },
   { env: 'REDIS_URL', key: 'redisUrl', kind: 'string' },
+  { env: 'QUEUE_BACKEND', key: 'queueBackend', kind: 'string' },
   { env: 'QUEUE_PREFIX', key: 'queuePrefix', kind: 'string' },
   { env: 'PORT', key: 'port', kind: 'int' },
   { env: 'API_KEY', key: 'apiKey', kind: 'string' },

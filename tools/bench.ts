@@ -5,7 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadConfig, repoRoot, type AppConfig } from '@ecom/config';
 import type { GenerateParams, RunReport } from '@ecom/contracts';
 import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
-import { clearQueuePrefix } from '@ecom/pipeline';
+import { clearQueueStore } from '@ecom/pipeline';
 import { PipelineApiClient } from './api-client';
 import { applyStartMode } from './tool-mode';
 import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchOptions } from './bench-args';
@@ -199,7 +199,7 @@ async function onFreshDatabase<T>(config: AppConfig, work: (client: PipelineApiC
     return await work(new PipelineApiClient(pipeline.baseUrl, config.apiKey));
   } finally {
     await pipeline.close();
-    await clearQueuePrefix(config.redisUrl, config.queuePrefix);
+    await clearQueueStore(config);
   }
 }
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { loadConfig, repoRoot } from '@ecom/config';
 import { createPool, dropDatabase, migrateDatabase, withTransaction } from '@ecom/db';
-import { clearQueuePrefix } from '@ecom/pipeline';
+import { clearQueueStore } from '@ecom/pipeline';
 import { DashboardSummariesRepository } from '../apps/analytics/src/dashboard-summaries/dashboard-summaries.repository';
 import { DASHBOARD_ENDPOINTS } from '../apps/api/src/dashboard/dashboard.contract';
 import { PipelineApiClient } from './api-client';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     await pipeline.close();
-    await clearQueuePrefix(config.redisUrl, config.queuePrefix);
+    await clearQueueStore(config);
   }
 }
 

@@ -1,4 +1,5 @@
 export * from './redis';
+export * from './queue-store';
 export * from './ledger.repository';
 export * from './stage-runtime';
 export * from './run-reconciler';

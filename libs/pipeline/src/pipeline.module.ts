@@ -1,11 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
 import { QUEUES, STAGES } from '@ecom/contracts';
 import { createPool } from '@ecom/db';
 import { LedgerRepository } from './ledger.repository';
-import { redisConnectionOptions } from './redis';
+import { closeQueueConnection, queueConnection } from './queue-store';
 import { StageRuntime } from './stage-runtime';
 
 /**
@@ -20,29 +21,38 @@ import { StageRuntime } from './stage-runtime';
  */
 const SESSION_OPTIONS = '-c default_statistics_target=30';
 
+/** The app's BullMQ connection options (queueConnection), for closing what they opened. */
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
+
 class PoolCloser implements OnApplicationShutdown {
-  constructor(@Inject(Pool) private readonly pool: Pool) {}
+  constructor(
+    @Inject(Pool) private readonly pool: Pool,
+    @Inject(QUEUE_CONNECTION) private readonly queueConnection: ConnectionOptions,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), closeQueueConnection(this.queueConnection)]);
   }
 }
 
 /**
- * What every app shares: the validated config, one pg pool, BullMQ on Redis with the configured
- * prefix, every stage queue (to hand runs on), the ledger and the stage runtime.
+ * What every app shares: the validated config, one pg pool, BullMQ on the configured queue store
+ * (Redis, or PostgreSQL: queueConnection), every stage queue (to hand runs on), the ledger and the
+ * stage runtime.
  */
 @Global()
 @Module({})
 export class PipelineModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const connection = queueConnection(config);
     return {
       module: PipelineModule,
       imports: [
-        BullModule.forRoot({ connection: redisConnectionOptions(config.redisUrl), prefix: config.queuePrefix }),
+        BullModule.forRoot({ connection, prefix: config.queuePrefix }),
         BullModule.registerQueue(...STAGES.map((stage) => ({ name: QUEUES[stage] }))),
       ],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: QUEUE_CONNECTION, useValue: connection },
         { provide: Pool, useFactory: () => createPool(config.databaseUrl, { options: SESSION_OPTIONS }) },
         PoolCloser,
         LedgerRepository,

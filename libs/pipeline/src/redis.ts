@@ -1,6 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 
-/** ioredis options from a redis:// URL; BullMQ workers need maxRetriesPerRequest null. */
+/** ioredis options from a redis:// URL; BullMQ workers need maxRetriesPerRequest null. Use queueConnection. */
 export function redisConnectionOptions(redisUrl: string): RedisOptions {
   const url = new URL(redisUrl);
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { AppConfig, loadConfig, type DeepPartial } from '@ecom/config';
+import { AppConfig, QUEUE_BACKENDS, loadConfig, type DeepPartial, type QueueBackend } from '@ecom/config';
 import { createPool, dropDatabase, migrateDatabase } from '@ecom/db';
-import { clearQueuePrefix } from '@ecom/pipeline';
+import { clearQueueStore } from '@ecom/pipeline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,22 @@ import { join } from 'node:path';
 const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The queue backend of every suite: QUEUE_BACKEND (redis when unset), so CI can run the same suites
+ * on both; a suite that tests one backend's own code passes `queueBackend` in its overrides.
+ */
+export function testQueueBackend(env: NodeJS.ProcessEnv = process.env): QueueBackend {
+  const wanted = env.QUEUE_BACKEND || 'redis';
+  if (!(QUEUE_BACKENDS as readonly string[]).includes(wanted)) {
+    throw new Error(`QUEUE_BACKEND must be one of ${QUEUE_BACKENDS.join(', ')}, got ${JSON.stringify(wanted)}`);
+  }
+  return wanted as QueueBackend;
+}
+
 export interface TestEnv {
   config: AppConfig;
   pool: Pool;
-  /** Drops the suite's database, its BullMQ keys and its data folder. */
+  /** Drops the suite's queues (Redis keys or PostgreSQL schema), its database and its data folder. */
   teardown(): Promise<void>;
 }
 
@@ -27,7 +39,8 @@ export const NO_REJECT_LIMITS = {
 
 /**
  * A suite's own world: a fresh database `ecom_test_<suite>`, migrated; a BullMQ prefix of its
- * own; a temporary data root. Suites run in parallel without seeing each other.
+ * own (on Redis, or a schema of the suite's database with QUEUE_BACKEND=postgres); a temporary
+ * data root. Suites run in parallel without seeing each other.
  */
 export async function createTestEnv(suite: string, overrides: DeepPartial<AppConfig> = {}): Promise<TestEnv> {
   const safe = suite.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -42,6 +55,7 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
     overrides: {
       databaseUrl,
       redisUrl: REDIS_URL,
+      queueBackend: testQueueBackend(),
       queuePrefix,
       dataRoot,
       port: 0,
@@ -60,8 +74,8 @@ export async function createTestEnv(suite: string, overrides: DeepPartial<AppCon
     pool,
     async teardown() {
       await pool.end();
+      await clearQueueStore(config);
       await dropDatabase(databaseUrl);
-      await clearQueuePrefix(REDIS_URL, queuePrefix);
       rmSync(dataRoot, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,8 @@ export class HealthController {
   ) {}
 
   /**
-   * Readiness: 200 when PostgreSQL and Redis answer, every stage queue has a worker and no run has
+   * Readiness: 200 when PostgreSQL and the queue store (Redis, or PostgreSQL with
+   * QUEUE_BACKEND=postgres) answer, every stage queue has a worker and no run has
    * stalled (no progress for monitoring.stalledRunMinutes); 503 with each failing indicator's
    * message otherwise. The body always carries the workers per stage and the idle stages.
    */
@@ -19,13 +20,13 @@ export class HealthController {
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.indicators.postgres(),
-      () => this.indicators.redis(),
+      () => this.indicators.queues(),
       () => this.indicators.workers(),
       () => this.indicators.runs(),
     ]);
   }
 
-  /** Liveness: the api process answers. Says nothing about PostgreSQL, Redis or the workers. */
+  /** Liveness: the api process answers. Says nothing about PostgreSQL, the queue store or the workers. */
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };

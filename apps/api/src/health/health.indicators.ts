@@ -3,25 +3,10 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { Pool } from 'pg';
 import { runSqlFile } from '@ecom/db';
 import { AppConfig } from '@ecom/config';
-import { StageRuntime } from '@ecom/pipeline';
+import { StageRuntime, pingQueueStore, queueStoreLocation } from '@ecom/pipeline';
 
 /** Without a bound, a ping to a dead Redis (maxRetriesPerRequest: null) would wait forever. */
 const PING_TIMEOUT_MS = 3000;
-
-interface Pingable {
-  ping(): Promise<string>;
-}
-
-/** BullMQ types its client as a minimal interface; ours is an ioredis client, which answers PING. */
-function canPing(client: object): client is Pingable {
-  return typeof (client as Partial<Pingable>).ping === 'function';
-}
-
-async function pingQueueClient(client: Promise<object>): Promise<string> {
-  const connection = await client;
-  if (!canPing(connection)) throw new Error('the queue connection cannot PING');
-  return connection.ping();
-}
 
 async function withinTimeout<T>(what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -44,6 +29,11 @@ export class PipelineHealthIndicators {
     private readonly config: AppConfig,
   ) {}
 
+  /** Redis or PostgreSQL, in messages. */
+  private get storeLabel(): string {
+    return this.config.queueBackend === 'postgres' ? 'the PostgreSQL queue store' : 'Redis';
+  }
+
   async postgres(): Promise<HealthIndicatorResult> {
     const session = this.health.check('postgres');
     const started = Date.now();
@@ -55,15 +45,19 @@ export class PipelineHealthIndicators {
     }
   }
 
-  /** Pings through a queue's own connection: the one producing runs has to work. */
-  async redis(): Promise<HealthIndicatorResult> {
-    const session = this.health.check('redis');
+  /**
+   * The queue store (`backend`: redis or postgres), pinged through a queue's own connection: the
+   * one producing runs has to work.
+   */
+  async queues(): Promise<HealthIndicatorResult> {
+    const session = this.health.check('queues');
+    const where = queueStoreLocation(this.config);
     const started = Date.now();
     try {
-      const reply = await withinTimeout('Redis', pingQueueClient(this.runtime.queue('generate').client));
-      return session.up({ responseTimeMs: Date.now() - started, reply });
+      const reply = await withinTimeout(this.storeLabel, pingQueueStore(this.runtime.queue('generate')));
+      return session.up({ ...where, responseTimeMs: Date.now() - started, reply });
     } catch (error) {
-      return session.down({ message: (error as Error).message });
+      return session.down({ ...where, message: (error as Error).message });
     }
   }
 
@@ -74,7 +68,7 @@ export class PipelineHealthIndicators {
   async workers(): Promise<HealthIndicatorResult> {
     const session = this.health.check('workers');
     try {
-      const perStage = await withinTimeout('Redis', this.runtime.workersPerStage());
+      const perStage = await withinTimeout(this.storeLabel, this.runtime.workersPerStage());
       const idleStages = Object.entries(perStage)
         .filter(([, count]) => count === 0)
         .map(([stage]) => stage);

@@ -3,11 +3,11 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Worker } from 'bullmq';
 import { QUEUES, STAGES } from '@ecom/contracts';
-import { redisConnectionOptions } from '@ecom/pipeline';
+import { closeQueueConnection, queueConnection, queueStoreLocation } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
-describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stalled run)', () => {
+describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stage, no stalled run)', () => {
   let env: TestEnv;
   let app: INestApplication;
 
@@ -21,8 +21,11 @@ describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stal
     await env.teardown();
   });
 
+  /** Each queueConnection of the workers started, given back once they are closed. */
+  const connections: ReturnType<typeof queueConnection>[] = [];
   const startWorkers = async (stages: readonly string[]) => {
-    const connection = redisConnectionOptions(env.config.redisUrl);
+    const connection = queueConnection(env.config);
+    connections.push(connection);
     const workers = stages.map((stage) => new Worker(QUEUES[stage as (typeof STAGES)[number]], async () => undefined, { connection, prefix: env.config.queuePrefix }));
     await Promise.all(workers.map((w) => w.waitUntilReady()));
     return workers;
@@ -31,7 +34,12 @@ describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stal
   it('answers 503 while a stage has no worker, naming the idle stages; /health/live answers 200', async () => {
     const res = await request(app.getHttpServer() as App).get('/health').expect(503);
     expect(res.body.details.postgres).toMatchObject({ status: 'up', responseTimeMs: expect.any(Number) });
-    expect(res.body.details.redis).toMatchObject({ status: 'up', reply: 'PONG' });
+    expect(res.body.details.queues).toMatchObject({
+      status: 'up',
+      ...queueStoreLocation(env.config),
+      responseTimeMs: expect.any(Number),
+      reply: env.config.queueBackend === 'redis' ? 'PONG' : 'SELECT 1',
+    });
     expect(res.body.error.workers).toMatchObject({
       status: 'down',
       message: 'no worker consumes stage(s) generate, ingest, validate, transform, warehouse, analytics',
@@ -76,6 +84,7 @@ describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stal
       await request(app.getHttpServer() as App).get('/health').expect(200);
     } finally {
       await Promise.all([...ingestors, ...others].map((w) => w.close()));
+      await Promise.all(connections.splice(0).map((c) => closeQueueConnection(c)));
     }
   });
 
@@ -89,7 +98,8 @@ describe('GET /health: readiness (PostgreSQL, Redis, a worker per stage, no stal
       expect(res.body.status).toBe('error');
       expect(res.body.error.postgres.status).toBe('down');
       expect(res.body.error.postgres.message).toMatch(/does not exist/);
-      expect(res.body.details.redis.status).toBe('up');
+      // On the postgres backend the queues live in that missing database too.
+      expect(res.body.details.queues.status).toBe(env.config.queueBackend === 'redis' ? 'up' : 'down');
     } finally {
       await broken.close();
     }

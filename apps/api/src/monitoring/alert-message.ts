@@ -13,7 +13,7 @@ export const RUNBOOK: Record<string, string> = {
   stage_duration: 'A stage ran far longer than its own history: check the input size, the number of workers and the database load.',
   queues: 'Jobs fail, hang or pile up on a queue: see Bull Board (/admin/queues) and the consumer\'s logs; a queue without workers needs its app started.',
   postgres: 'PostgreSQL answers slowly: check its load, locks and disk.',
-  redis: 'Redis answers slowly: check its memory and load.',
+  queue_store: 'The queue store (Redis, or PostgreSQL with QUEUE_BACKEND=postgres; GET /health names it) answers slowly or not at all: check its load, memory and connections.',
 };
 
 export interface AlertForMessage {

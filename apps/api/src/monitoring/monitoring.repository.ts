@@ -12,7 +12,7 @@ import {
 } from '@ecom/contracts';
 import { AppConfig } from '@ecom/config';
 import { runSqlFile, withTransaction } from '@ecom/db';
-import { StageRuntime } from '@ecom/pipeline';
+import { StageRuntime, pingQueueStore } from '@ecom/pipeline';
 import type { AlertCondition } from './monitoring.dto';
 
 export interface LastSuccessRow {
@@ -170,11 +170,10 @@ export class MonitoringRepository {
     return performance.now() - started;
   }
 
-  /** Round trip to Redis in ms, through the connection that produces runs. */
-  async pingRedis(): Promise<number> {
-    const client = (await this.runtime.queue('generate').client) as unknown as { ping(): Promise<string> };
+  /** Round trip to the queue store (Redis or PostgreSQL) in ms, through the connection that produces runs. */
+  async pingQueueStore(): Promise<number> {
     const started = performance.now();
-    await client.ping();
+    await pingQueueStore(this.runtime.queue('generate'));
     return performance.now() - started;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
+import { queueStoreLocation } from '@ecom/pipeline';
 import { OPS_QUEUES, type AlertChannel } from '@ecom/contracts';
 import type {
   AlertCondition,
@@ -30,7 +31,7 @@ const WEIGHTS: Record<string, number> = {
   quality: 2,
   queues: 2,
   postgres: 2,
-  redis: 2,
+  queue_store: 2,
   volume: 1,
   stage_duration: 1,
 };
@@ -42,6 +43,12 @@ const STAGE_HISTORY_RUNS = 20;
 
 /** Without a bound, a ping to a dead Redis (maxRetriesPerRequest: null) would wait forever. */
 const PING_TIMEOUT_MS = 3000;
+
+/**
+ * The queue-store check was called `redis` while Redis was the only store. Counting it as evaluated
+ * too resolves alerts it left open (`redis_slow`, `redis_unreachable`), which nothing else would.
+ */
+const RENAMED_CHECKS: Record<string, string[]> = { queue_store: ['redis'] };
 
 function withinTimeout<T>(what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -117,7 +124,7 @@ export class MonitoringService {
   async evaluateAndAlert(): Promise<EvaluationReport> {
     const { report, outcomes } = await this.evaluate();
     const conditions = outcomes.flatMap((o) => o.conditions);
-    const evaluated = outcomes.filter((o) => o.evaluated).map((o) => o.result.name);
+    const evaluated = outcomes.filter((o) => o.evaluated).flatMap((o) => [o.result.name, ...(RENAMED_CHECKS[o.result.name] ?? [])]);
     const { opened, resolved } = await this.monitoring.reconcileAlerts(conditions, evaluated, this.channels());
     await this.monitoring.enqueuePendingDeliveries();
     await this.monitoring.storeSnapshot(report.score, report.status, report.checks);
@@ -144,7 +151,7 @@ export class MonitoringService {
       ['stage_duration', () => this.stageDuration()],
       ['queues', () => this.queues(now)],
       ['postgres', () => this.latency('postgres', 'PostgreSQL', () => this.monitoring.pingPostgres())],
-      ['redis', () => this.latency('redis', 'Redis', () => this.monitoring.pingRedis())],
+      ['queue_store', () => this.latency('queue_store', this.queueStoreLabel, () => this.monitoring.pingQueueStore(), queueStoreLocation(this.config))],
     ];
     const outcomes = await Promise.all(
       checks.map(async ([name, check]): Promise<CheckOutcome> => {
@@ -338,7 +345,7 @@ export class MonitoringService {
 
   private async queues(now: number): Promise<Omit<CheckOutcome, 'evaluated'>> {
     const { queueBacklogMax, failedJobsWindowMinutes, stalledJobMinutes } = this.config.monitoring;
-    const states = await withinTimeout('Redis', this.monitoring.queueStates(now));
+    const states = await withinTimeout(this.queueStoreLabel, this.monitoring.queueStates(now));
     // Failed jobs of a failed run are that run's alert already; one problem, one alert.
     const failedRuns = await this.monitoring.failedRunsAmong([
       ...new Set(states.flatMap((s) => s.recentFailures.map((f) => f.runId).filter((id): id is string => id !== undefined))),
@@ -400,7 +407,17 @@ export class MonitoringService {
     };
   }
 
-  private async latency(name: 'postgres' | 'redis', label: string, ping: () => Promise<number>): Promise<Omit<CheckOutcome, 'evaluated'>> {
+  /** Redis, or PostgreSQL holding the queues (QUEUE_BACKEND=postgres), in messages. */
+  private get queueStoreLabel(): string {
+    return this.config.queueBackend === 'postgres' ? 'The PostgreSQL queue store' : 'Redis';
+  }
+
+  private async latency(
+    name: 'postgres' | 'queue_store',
+    label: string,
+    ping: () => Promise<number>,
+    about: Record<string, string> = {},
+  ): Promise<Omit<CheckOutcome, 'evaluated'>> {
     const limit = this.config.monitoring.latencyWarnMs;
     let latencyMs: number;
     try {
@@ -408,11 +425,11 @@ export class MonitoringService {
     } catch (error) {
       const summary = `${label} is unreachable: ${(error as Error).message}`;
       return {
-        result: { name, status: 'critical', message: summary },
-        conditions: [{ key: `${name}_unreachable`, check: name, severity: 'critical', summary, detail: { error: (error as Error).message } }],
+        result: { name, status: 'critical', message: summary, details: { ...about } },
+        conditions: [{ key: `${name}_unreachable`, check: name, severity: 'critical', summary, detail: { ...about, error: (error as Error).message } }],
       };
     }
-    const details = { latencyMs, limitMs: limit };
+    const details = { ...about, latencyMs, limitMs: limit };
     if (latencyMs <= limit) return { result: { name, status: 'ok', message: `${label} answered in ${latencyMs} ms`, details }, conditions: [] };
     const summary = `${label} answered in ${latencyMs} ms (limit ${limit} ms)`;
     return {

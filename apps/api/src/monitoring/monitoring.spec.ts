@@ -8,7 +8,7 @@ import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { OPS_QUEUES, type RunParams } from '@ecom/contracts';
-import { LedgerRepository, StageRuntime } from '@ecom/pipeline';
+import { LedgerRepository, StageRuntime, queueStoreLocation } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
@@ -159,14 +159,15 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     await new Promise((resolve) => hook?.server.close(resolve));
   });
 
-  it('reports an ok health score with nothing to judge yet, and PostgreSQL and Redis latency', async () => {
+  it('reports an ok health score with nothing to judge yet, and PostgreSQL and queue-store latency', async () => {
     const res = await request(http).get('/monitoring').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', score: 100, openAlerts: [] });
     const checks = Object.fromEntries(res.body.checks.map((c: { name: string; status: string }) => [c.name, c]));
-    expect(Object.keys(checks)).toEqual(['failed_runs', 'stalled_runs', 'last_success', 'freshness', 'volume', 'quality', 'stage_duration', 'queues', 'postgres', 'redis']);
+    expect(Object.keys(checks)).toEqual(['failed_runs', 'stalled_runs', 'last_success', 'freshness', 'volume', 'quality', 'stage_duration', 'queues', 'postgres', 'queue_store']);
     expect(checks.last_success).toMatchObject({ status: 'unknown', message: 'no run has succeeded yet' });
     expect(checks.postgres).toMatchObject({ status: 'ok', details: { latencyMs: expect.any(Number) } });
-    expect(checks.redis).toMatchObject({ status: 'ok', details: { latencyMs: expect.any(Number) } });
+    expect(checks.queue_store).toMatchObject({ status: 'ok', details: { ...queueStoreLocation(env.config), latencyMs: expect.any(Number) } });
+    expect(checks.queue_store.message).toMatch(env.config.queueBackend === 'redis' ? /^Redis answered in/ : /^The PostgreSQL queue store answered in/);
     expect(checks.queues.details.retention).toMatchObject({ waiting: 0 });
   });
 
@@ -331,7 +332,7 @@ describe('monitoring a run that really failed in the pipeline: webhook and e-mai
   });
 });
 
-describe('monitoring the quality of the newest run: the whole-run score', () => {
+describe('monitoring the quality of the newest run: the whole-run score; alerts of renamed checks', () => {
   let env: TestEnv;
   let app: INestApplication;
 
@@ -359,5 +360,15 @@ describe('monitoring the quality of the newest run: the whole-run score', () => 
       message: 'quality score of run run-lossy is 40 (F), under the threshold 70',
       details: { runId: 'run-lossy', score: 40, grade: 'F', threshold: 70 },
     });
+  });
+
+  it("resolves an alert the queue-store check left open when it was still called 'redis'", async () => {
+    const old = await env.pool.query<{ alert_id: string }>(
+      `INSERT INTO ops.alerts (alert_key, check_name, severity, summary) VALUES ('redis_slow', 'redis', 'warning', 'Redis answered in 900 ms (limit 500 ms)') RETURNING alert_id`,
+    );
+    const { resolved } = (await request(app.getHttpServer() as App).post('/monitoring/evaluate').expect(200)).body;
+    expect(resolved).toContain(old.rows[0].alert_id);
+    const left = await env.pool.query(`SELECT status FROM ops.alerts WHERE alert_id = $1`, [old.rows[0].alert_id]);
+    expect(left.rows).toEqual([{ status: 'resolved' }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { STAGES } from '@ecom/contracts';
+import { BOARD_QUEUES } from '../admin/queue-board.module';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 import { MISSING_KEY_MESSAGE, WRONG_KEY_MESSAGE, apiKeyMatches } from './api-key';
@@ -64,7 +64,7 @@ describe('API key: writes and Bull Board need it; reads without personal data st
     const board = await request(http).get('/admin/queues').set('x-api-key', KEY).expect(200);
     expect(board.headers['content-type']).toMatch(/text\/html/);
     const queues = await request(http).get('/admin/queues/api/queues').set('Authorization', `Bearer ${KEY}`).expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([...STAGES].sort());
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([...BOARD_QUEUES].sort());
   });
 
   it('leaves everything open when no key is configured', async () => {

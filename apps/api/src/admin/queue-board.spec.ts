@@ -1,0 +1,3 @@
+import { describeQueueBoard } from './queue-board.cases';
+
+describeQueueBoard('api_queue_board');

@@ -73,14 +73,17 @@ async function main(): Promise<void> {
   });
   const startedAt = new Date().toISOString();
   const rss = new PeakRss();
-  const file = join(repoRoot(), 'bench-results', `bench-${options.scenario ? `${options.scenario}-` : ''}${options.sizes.join('-')}.json`);
+  // Redis keeps the file names older results have; the postgres queue backend gets its own, so
+  // the two can be run back to back and compared.
+  const backendPart = config.queueBackend === 'redis' ? '' : `${config.queueBackend}-`;
+  const file = join(repoRoot(), 'bench-results', `bench-${backendPart}${options.scenario ? `${options.scenario}-` : ''}${options.sizes.join('-')}.json`);
   const save = (measured: Record<string, unknown>): void => {
     const result = {
       startedAt,
       savedAt: new Date().toISOString(),
       commit: gitCommit(),
       machine: { cpus: cpus().length, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version },
-      config: { workerConcurrency: config.workerConcurrency, partSize: config.generator.partSize },
+      config: { queueBackend: config.queueBackend, workerConcurrency: config.workerConcurrency, partSize: config.generator.partSize },
       // False where the peak could not be reset per phase: each peak is then the process's so far.
       peakRssPerPhase: rss.perPhase,
       ...measured,
@@ -117,7 +120,7 @@ async function benchScale(bench: Bench, transactions: number): Promise<BenchScal
   const { options, config, rss } = bench;
   const body = { transactions, customers: customersFor(transactions, options), products: options.products, seed: options.seed };
   const loadAverage = loadavg()[0];
-  bench.out(`\n== ${transactions.toLocaleString('en-US')} transactions on a fresh ${new URL(config.databaseUrl).pathname.slice(1)}`);
+  bench.out(`\n== ${transactions.toLocaleString('en-US')} transactions on a fresh ${new URL(config.databaseUrl).pathname.slice(1)}, queues on ${config.queueBackend}`);
   try {
     return await onFreshDatabase(config, async (client) => {
       const first = await timedRun(bench, client, 'run 1', body);
@@ -166,7 +169,7 @@ async function rejectHeavyScenario(bench: Bench): Promise<void> {
     startDate: config.generator.startDate,
     endDate: config.generator.endDate,
   };
-  bench.out(`generating ${transactions.toLocaleString('en-US')} transactions and a reject-heavy copy`);
+  bench.out(`generating ${transactions.toLocaleString('en-US')} transactions and a reject-heavy copy; queues on ${config.queueBackend}`);
   const data = await writeRejectHeavyData(join(config.dataRoot, 'scenario'), params, {
     partSize: config.generator.partSize,
     shop: config.generator.model,

@@ -37,7 +37,7 @@ export async function startPipeline(config: AppConfig, options: { logs?: boolean
   }
   const api = await createApiApp(config);
   // A stage with no consumer would leave runs waiting forever: refuse to start instead.
-  // Workers register with Redis as they connect, so give them a moment.
+  // Workers register with the queue store as they connect, so give them a moment.
   const runtime = api.get(StageRuntime);
   let idle: string[] = [];
   for (let attempt = 0; attempt < 50; attempt++) {

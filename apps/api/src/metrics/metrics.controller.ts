@@ -6,7 +6,7 @@ import { pipelineMetrics } from '@ecom/pipeline';
 export class MetricsController {
   /**
    * Prometheus text format: this process's job and row counters, quality score, Node process
-   * metrics, and the depth of every queue read from Redis now.
+   * metrics, and the depth of every queue read from the queue store now.
    */
   @Get()
   async metrics(@Res() response: Response): Promise<void> {

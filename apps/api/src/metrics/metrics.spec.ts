@@ -23,7 +23,7 @@ describe('GET /metrics on the api: Prometheus text with the depth of every queue
     await env.teardown();
   });
 
-  it('reports waiting and delayed jobs per queue and state, read from Redis at scrape time', async () => {
+  it('reports waiting and delayed jobs per queue and state, read from the queue store at scrape time', async () => {
     const runtime = app.get(StageRuntime);
     // No worker consumes these queues in this spec, so the jobs stay where they were put.
     await runtime.queue('validate').add('run', { runId: 'run-a' });

@@ -72,7 +72,7 @@ export class PipelineMetrics {
     const sources = this.depthSources;
     this.queueDepth = new Gauge({
       name: 'ecom_queue_jobs',
-      help: 'Jobs in a BullMQ queue per state, read from Redis at scrape time',
+      help: 'Jobs in a BullMQ queue per state, read from the queue store at scrape time',
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
       async collect() {

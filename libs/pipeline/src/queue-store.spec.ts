@@ -72,7 +72,7 @@ describe('the postgres queue backend, whatever QUEUE_BACKEND says', () => {
     }
   });
 
-  it("holds at most one small shared pool for an app's queues, two connections and a LISTEN per worker, and nothing once closed", async () => {
+  it("holds one small pool for a process's queues, one connection and a LISTEN per worker, and nothing once closed", async () => {
     const connection = queueConnection(env.config);
     const schema = queueSchemaName(env.config.queuePrefix);
     const queues = STAGES.map((stage) => new Queue(QUEUES[stage], { connection, prefix: env.config.queuePrefix }));
@@ -107,6 +107,23 @@ describe('the postgres queue backend, whatever QUEUE_BACKEND says', () => {
       await closeQueueConnection(connection);
     }
     expect(await waitFor(async () => ((await sessions(admin, schema)).length === 0 ? [] : undefined), 'every queue session to close')).toEqual([]);
+  });
+
+  it('shares one pool among the apps of a process, closed by the last of them', async () => {
+    const schema = queueSchemaName(env.config.queuePrefix);
+    const first = queueConnection(env.config);
+    const second = queueConnection({ ...env.config });
+    expect(second).toBe(first);
+    const a = new Queue(QUEUES.generate, { connection: first });
+    const b = new Queue(QUEUES.ingest, { connection: second });
+    await Promise.all([a.add('plan', { runId: 'r3' }), b.add('plan', { runId: 'r3' })]);
+    await a.close();
+    await closeQueueConnection(first);
+    // The other app's queues still work on the shared pool.
+    expect(await b.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    await b.close();
+    await closeQueueConnection(second);
+    expect(await waitFor(async () => ((await sessions(admin, schema)).length === 0 ? [] : undefined), 'the shared pool to close')).toEqual([]);
   });
 
   it("counts only its own schema's workers when two prefixes share one database", async () => {

@@ -15,17 +15,18 @@ import type { AppConfig, QueueBackend } from '@ecom/config';
 import { clearQueuePrefix, redisConnectionOptions } from './redis';
 
 /**
- * Pool sizes of the postgres queue backend, per process. PostgreSQL's max_connections (100 here)
- * is shared by every process of a pipeline, their own pools and every test suite running beside
- * them, so BullMQ's defaults (a pool of 10 per Queue and per Worker) are far too many: the queues
- * an app registers (six stages, four operations queues in the api) share one small pool, and each
- * worker, which also holds one LISTEN connection for as long as it runs, gets a pool of two (one
- * fetch and one job finishing at a time is what a concurrency-2 worker does). Idle connections go
- * after a few seconds, so an idle pipeline holds only its LISTEN connections. Measured in
- * docs/operations.md (Queue backends).
+ * Pool sizes of the postgres queue backend. PostgreSQL's max_connections (100 by default) is
+ * shared by every process of a pipeline, the apps' own pools and every test suite running beside
+ * them, so BullMQ's defaults (a pool of 10 per Queue and per Worker object) are far too many: the
+ * queues of a process (six stages, four operations queues in the api; seven apps in the in-process
+ * launcher) share one pool of 3, and each worker, which also holds its LISTEN connection for as
+ * long as it runs, gets a pool of 1. A worker waits for jobs on LISTEN, not on the pool, and its
+ * statements (fetch, finish, extend locks) take milliseconds beside jobs that take seconds, so one
+ * is enough (BullMQ supports 1: the LISTEN connection is separate). Idle connections go after 5 s.
+ * Measured in docs/operations.md (Queue backends).
  */
 export const QUEUE_POOL = { max: 3, idleTimeoutMillis: 5_000 } as const;
-export const WORKER_POOL = { max: 2, idleTimeoutMillis: 5_000 } as const;
+export const WORKER_POOL = { max: 1, idleTimeoutMillis: 5_000 } as const;
 
 /**
  * PostgreSQL truncates application_name to 63 bytes, and a worker's LISTEN connection is named
@@ -109,21 +110,33 @@ class SchemaScopedPostgresBackend extends PostgresQueueBackend {
 }
 
 /**
- * One PostgreSQL connection (a small pool) per connection-options object for everything that does
- * not block: the Queue objects of one app share it, as they share one ioredis connection setup on
- * Redis. Closed by closeQueueConnection when the app stops.
+ * One PostgreSQL connection (a small pool) per process and queue schema for everything that does
+ * not block: the Queue objects of every app in the process share it (the in-process launcher runs
+ * seven apps in one process), as they share one ioredis setup on Redis. queueConnection hands out
+ * the same options object for the same database and schema and counts its users; the last
+ * closeQueueConnection closes the pool.
  */
-const sharedConnections = new WeakMap<object, PostgresConnection>();
+interface SharedStore {
+  options: PostgresPoolConfig;
+  users: number;
+  connection?: PostgresConnection;
+}
+const storesByKey = new Map<string, SharedStore>();
+const storesByOptions = new WeakMap<object, SharedStore>();
 
 function sharedConnection(options: PostgresPoolConfig): PostgresConnection {
-  let connection = sharedConnections.get(options);
-  if (!connection) {
-    connection = new RecoveringPostgresConnection(options);
-    // Errors of idle pooled clients (a restarted server) surface on the next query; never crash.
-    connection.on('error', () => undefined);
-    sharedConnections.set(options, connection);
+  let store = storesByOptions.get(options);
+  if (!store) {
+    // Options that did not come from queueConnection (a caller's own): a pool of their own.
+    store = { options, users: 1 };
+    storesByOptions.set(options, store);
   }
-  return connection;
+  if (!store.connection) {
+    store.connection = new RecoveringPostgresConnection(options);
+    // Errors of idle pooled clients (a restarted server) surface on the next query; never crash.
+    store.connection.on('error', () => undefined);
+  }
+  return store.connection;
 }
 
 const postgresBackend: BackendFactory<PostgresQueueBackend, PostgresPoolConfig> = (name, opts, factoryOptions = {}) => {
@@ -141,7 +154,8 @@ const postgresBackend: BackendFactory<PostgresQueueBackend, PostgresPoolConfig> 
  * The one place that decides where BullMQ keeps this process's queues. Returns the `connection`
  * for every Queue and Worker of the config (BullModule.forRoot, tools, specs) and makes BullMQ's
  * process-wide default backend the configured one: @nestjs/bullmq builds its Queue and Worker
- * objects without a backend argument, so the default is the only way to reach them.
+ * objects without a backend argument, so the default is the only way to reach them. Each call
+ * should be matched by a closeQueueConnection once its queues are closed.
  *
  * - redis: ioredis options from redisUrl; keys under queuePrefix.
  * - postgres: the pipeline's own database (databaseUrl), schema queueSchemaName(queuePrefix),
@@ -151,26 +165,40 @@ export function queueConnection(config: Pick<AppConfig, 'queueBackend' | 'redisU
   if (config.queueBackend === 'postgres') {
     setDefaultBackendFactory(postgresBackend);
     const schema = queueSchemaName(config.queuePrefix);
-    const options: PostgresPoolConfig = {
-      connectionString: config.databaseUrl,
-      schema,
-      migrate: true,
-      // Visible in pg_stat_activity beside the workers' `<schema>:<queue>` LISTEN connections.
-      application_name: `${schema}:pool`,
-      ...QUEUE_POOL,
-    };
-    return options as ConnectionOptions;
+    const key = `${config.databaseUrl}\n${schema}`;
+    let store = storesByKey.get(key);
+    if (!store) {
+      const options: PostgresPoolConfig = {
+        connectionString: config.databaseUrl,
+        schema,
+        migrate: true,
+        // Visible in pg_stat_activity beside the workers' `<schema>:<queue>` LISTEN connections.
+        application_name: `${schema}:pool`,
+        ...QUEUE_POOL,
+      };
+      store = { options, users: 0 };
+      storesByKey.set(key, store);
+      storesByOptions.set(options, store);
+    }
+    store.users++;
+    return store.options as ConnectionOptions;
   }
   setDefaultBackendFactory(undefined);
   return redisConnectionOptions(config.redisUrl);
 }
 
-/** Closes the shared PostgreSQL connection of a queueConnection result (nothing to do on Redis). */
+/**
+ * Gives back a queueConnection result: the last user of a PostgreSQL queue schema in this process
+ * closes its shared pool (nothing to do on Redis, where each Queue closes its own connection).
+ */
 export async function closeQueueConnection(connection: ConnectionOptions): Promise<void> {
-  const shared = sharedConnections.get(connection as object);
-  if (!shared) return;
-  sharedConnections.delete(connection as object);
-  await shared.close();
+  const store = storesByOptions.get(connection as object);
+  if (!store || --store.users > 0) return;
+  for (const [key, candidate] of storesByKey) if (candidate === store) storesByKey.delete(key);
+  storesByOptions.delete(connection as object);
+  const open = store.connection;
+  store.connection = undefined;
+  await open?.close();
 }
 
 /** Where the queues are, for /health and monitoring: never a URL (it may hold a password). */

@@ -6,6 +6,7 @@ import { isTransientDatabaseError, migrateDatabase } from '@ecom/db';
 import { createAppLogger } from './logging/logger';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { pipelineMetrics } from './metrics/pipeline-metrics';
+import { pingQueueStore, queueSchemaName } from './queue-store';
 import { StageRuntime } from './stage-runtime';
 
 export type AppModuleFactory = (config: AppConfig) => DynamicModule;
@@ -67,19 +68,24 @@ function postgresLocation(databaseUrl: string): string {
 }
 
 function queueStoreDescription(config: AppConfig): string {
+  if (config.queueBackend === 'postgres') {
+    return `the PostgreSQL queue store (${postgresLocation(config.databaseUrl)}, schema ${queueSchemaName(config.queuePrefix)})`;
+  }
   const url = new URL(config.redisUrl);
   return `Redis at ${url.host} (queue prefix ${config.queuePrefix})`;
 }
 
-/** PING through the queue's own connection, bounded: with Redis away ioredis queues commands without end. */
+/**
+ * A round trip through the queue's own connection (PING, or SELECT 1 on PostgreSQL), bounded:
+ * with Redis away ioredis queues commands without end.
+ */
 async function pingQueue(runtime: StageRuntime): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueStoreUnreachable(`no answer within ${QUEUE_PING_TIMEOUT_MS} ms`)), QUEUE_PING_TIMEOUT_MS);
   });
   try {
-    const client = (await Promise.race([runtime.queue('generate').client, timeout])) as unknown as { ping(): Promise<string> };
-    await Promise.race([client.ping(), timeout]);
+    await Promise.race([pingQueueStore(runtime.queue('generate')), timeout]);
   } catch (error) {
     throw error instanceof QueueStoreUnreachable ? error : new QueueStoreUnreachable((error as Error).message);
   } finally {

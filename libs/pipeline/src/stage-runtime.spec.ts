@@ -74,7 +74,7 @@ class FakeStagesModule {
   }
 }
 
-describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL and Redis', () => {
+describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL and the queue store', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   let runtime: StageRuntime;

@@ -4,7 +4,7 @@ import { Worker, type Queue } from 'bullmq';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { OPS_QUEUES, partJobId, stageJobId, type RunParams } from '@ecom/contracts';
-import { LedgerRepository, StageRuntime, redisConnectionOptions } from '@ecom/pipeline';
+import { LedgerRepository, StageRuntime, closeQueueConnection, queueConnection } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 import { RecoveryService } from './recovery.service';
@@ -99,8 +99,9 @@ describe('recovery: the reconciler and POST /runs/:id/resume', () => {
     await env.pool.query(`UPDATE ops.runs SET status = 'running', started_at = now() WHERE run_id = 'run-failed'`);
     await ledger.failStage('run-failed', 'transform', 'connection lost');
     // The transform job failed for good (a worker whose every attempt lost its connection).
+    const connection = queueConnection(env.config);
     const failing = new Worker('transform', () => Promise.reject(new Error('connection lost')), {
-      connection: redisConnectionOptions(env.config.redisUrl),
+      connection,
       prefix: env.config.queuePrefix,
     });
     try {
@@ -108,6 +109,7 @@ describe('recovery: the reconciler and POST /runs/:id/resume', () => {
       await waitFor(async () => ((await jobState('transform', 'run-failed-transform')) === 'failed' ? true : undefined), 'the transform job to fail');
     } finally {
       await failing.close();
+      await closeQueueConnection(connection);
     }
 
     const res = await request(http).post('/runs/run-failed/resume').expect(202);

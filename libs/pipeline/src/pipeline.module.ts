@@ -6,7 +6,7 @@ import { AppConfig } from '@ecom/config';
 import { QUEUES, STAGES } from '@ecom/contracts';
 import { createPool } from '@ecom/db';
 import { LedgerRepository } from './ledger.repository';
-import { closeQueueConnection, queueConnection } from './queue-store';
+import { QueueStoreWorker, closeQueueConnection, queueConnection } from './queue-store';
 import { StageRuntime } from './stage-runtime';
 
 /**
@@ -20,6 +20,9 @@ import { StageRuntime } from './stage-runtime';
  * fact_sales_bulk_end.sql), measured enough for the plans that follow (docs/performance.md).
  */
 const SESSION_OPTIONS = '-c default_statistics_target=30';
+
+// Every @Processor of every app runs on a QueueStoreWorker (a Worker that can stop without its store).
+BullModule.workerClass = QueueStoreWorker;
 
 /** The app's BullMQ connection options (queueConnection), for closing what they opened. */
 export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');

@@ -9,6 +9,7 @@ import {
   type ConnectionOptions,
   type PostgresPoolConfig,
   type QueueBase,
+  Worker,
 } from 'bullmq';
 import { Client } from 'pg';
 import type { AppConfig, QueueBackend } from '@ecom/config';
@@ -79,13 +80,42 @@ async function asConnectionError<T>(work: () => Promise<T>): Promise<T> {
  * the server refused connections would fail forever. Forgetting a failed check lets it recover.
  */
 class RecoveringPostgresConnection extends PostgresConnection {
+  /** Whether the server ever accepted this connection (see QueueStoreWorker). */
+  everReady = false;
+
   override async waitUntilReady(): Promise<void> {
     try {
       await super.waitUntilReady();
+      this.everReady = true;
     } catch (error) {
       (this as unknown as { readyPromise?: Promise<void> }).readyPromise = undefined;
       throw error;
     }
+  }
+}
+
+/** A backend whose store never answered: its worker cannot hold a job. */
+function neverConnected(backend: unknown): boolean {
+  if (backend instanceof RedisQueueBackend) {
+    return [backend.connection, backend.blockingConnection].some((connection) => connection?.status === 'initializing');
+  }
+  if (backend instanceof PostgresQueueBackend) {
+    return backend.connection instanceof RecoveringPostgresConnection && !backend.connection.everReady;
+  }
+  return false;
+}
+
+/**
+ * The Worker every app uses (PipelineModule sets it as @nestjs/bullmq's worker class). A graceful
+ * close waits for the job in hand; bullmq 6 also waits for the blocking Redis connection to
+ * disconnect, which never happens when Redis never answered, so an app started without its
+ * queue store could not stop (bullmq 5 could). A worker whose store never answered holds no job,
+ * so closing it at once loses nothing; every other close stays graceful. On PostgreSQL it also
+ * skips the wait for the fetch retry delay (runRetryDelay, 15 s), which a close does not cut short.
+ */
+export class QueueStoreWorker extends Worker {
+  override async close(force = false): Promise<void> {
+    return super.close(force || neverConnected(this.getBackend()));
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client, type Pool } from 'pg';
 import { Redis } from 'ioredis';
-import { loadConfig, type AppConfig } from '@ecom/config';
+import { loadConfig, type AppConfig, type QueueBackend } from '@ecom/config';
 import { STAGES, stageJobId, type RunReport, type Stage } from '@ecom/contracts';
 import { createPool, migrateDatabase } from '@ecom/db';
 import { StageRuntime } from '@ecom/pipeline';
@@ -16,8 +16,9 @@ import { OwnPostgres, OwnRedis, TableLock, WorkerProcesses, until, warehouseFing
 /**
  * The faults an operator meets, each on a run of its own against a clean run's warehouse: every
  * stage worker killed with SIGKILL in the middle of its stage, PostgreSQL restarted during the
- * transform and during the warehouse load, a Redis without persistence restarted while a job runs
- * and while one waits. Each run must finish by itself with every warehouse table identical to the
+ * transform and during the warehouse load (and during the transform once more with the queues in
+ * PostgreSQL: QUEUE_BACKEND=postgres), a Redis without persistence restarted while a job runs and
+ * while one waits. Each run must finish by itself with every warehouse table identical to the
  * clean run's (warehouseFingerprint), and no worker may die of a fault it was not sent.
  *
  * The suite runs its own PostgreSQL cluster and Redis (harness.ts), so it can restart them; the
@@ -73,22 +74,7 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     await migrateDatabase(pg.url('ecom_template'));
     databaseUrl = pg.url('ecom_faults');
     await freshState();
-    workers = new WorkerProcesses(
-      {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: queuePrefix,
-        DATA_ROOT: dataRoot,
-        SOURCE_ROOTS: dataRoot,
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        RECOVERY_JOB_LOCK_SECONDS: String(RECOVERY.jobLockSeconds),
-        RECOVERY_RECONCILE_SECONDS: String(RECOVERY.reconcileSeconds),
-      },
-      logFile,
-    );
+    workers = new WorkerProcesses(workerEnv('redis'), logFile);
     clean = await scenario('clean', async () => undefined);
   }, 180_000);
 
@@ -98,6 +84,24 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     pg?.stop();
     rmSync(dataRoot, { recursive: true, force: true });
   });
+
+  /** What every worker process is started with: the suite's own servers, fast recovery settings. */
+  function workerEnv(backend: QueueBackend): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      QUEUE_BACKEND: backend,
+      QUEUE_PREFIX: queuePrefix,
+      DATA_ROOT: dataRoot,
+      SOURCE_ROOTS: dataRoot,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      RECOVERY_JOB_LOCK_SECONDS: String(RECOVERY.jobLockSeconds),
+      RECOVERY_RECONCILE_SECONDS: String(RECOVERY.reconcileSeconds),
+    };
+  }
 
   async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
     const client = new Client({ connectionString: pg.url('postgres') });
@@ -124,19 +128,29 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     }
   }
 
-  /** A fresh database and Redis, the workers (all but `stopped`), the api, one run with `fault` applied. */
-  async function scenario(name: string, fault: (s: Scenario) => Promise<void>, options: { stopped?: Stage[] } = {}): Promise<Outcome> {
+  /**
+   * A fresh database and Redis, the workers (all but `stopped`), the api, one run with `fault`
+   * applied. On the postgres queue backend a set of workers of its own runs for the scenario only.
+   */
+  async function scenario(
+    name: string,
+    fault: (s: Scenario) => Promise<void>,
+    options: { stopped?: Stage[]; backend?: QueueBackend } = {},
+  ): Promise<Outcome> {
     if (name !== 'clean') await freshState();
-    workers.note(`== ${name}`);
+    const backend = options.backend ?? 'redis';
+    const set = backend === 'redis' ? workers : new WorkerProcesses(workerEnv(backend), logFile.replace(/\.log$/, `-${name}.log`));
+    set.note(`== ${name}`);
     for (const stage of STAGES) {
-      if (options.stopped?.includes(stage)) await workers.stop(stage);
-      else if (!workers.isRunning(stage)) workers.start(stage);
+      if (options.stopped?.includes(stage)) await set.stop(stage);
+      else if (!set.isRunning(stage)) set.start(stage);
     }
     const config: AppConfig = loadConfig({
       env: {},
       overrides: {
         databaseUrl,
         redisUrl: redis.url,
+        queueBackend: backend,
         queuePrefix,
         dataRoot,
         port: 0,
@@ -149,7 +163,7 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     const pool = createPool(databaseUrl, { max: 3 });
     let api: INestApplication | undefined;
     const began = Date.now();
-    const phase = (what: string) => workers.note(`${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`);
+    const phase = (what: string) => set.note(`${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`);
     try {
       api = await createApiApp(config);
       api.useLogger(false);
@@ -172,11 +186,12 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
       phase('fault applied');
       const report = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 120_000 });
       phase(`run ${report.status}: ${report.stages.map((st) => `${st.stage} ${st.durationMs} ms x${st.attempts}`).join(', ')}`);
-      const unexpectedExits = workers.unexpectedExits.splice(0);
+      const unexpectedExits = set.unexpectedExits.splice(0);
       return { report, fingerprint: await warehouseFingerprint(pool), unexpectedExits };
     } finally {
       await api?.close();
       await pool.end();
+      if (set !== workers) await set.stopAll();
     }
   }
 
@@ -222,6 +237,21 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     expectRecovered(outcome);
     // The stage's job failed on the lost connection and was retried.
     expect(outcome.report.stages.find((s) => s.stage === stage)?.attempts).toBeGreaterThan(1);
+  });
+
+  it('survives a PostgreSQL restart during the transform stage with the queues in PostgreSQL too (QUEUE_BACKEND=postgres)', async () => {
+    const outcome = await scenario(
+      'pg-queues-restart-transform',
+      async ({ pool }) => {
+        const lock = await TableLock.take(databaseUrl, STAGE_TABLE.transform);
+        await TableLock.waiter(pool, STAGE_TABLE.transform);
+        pg.restart();
+        await lock.release();
+      },
+      { backend: 'postgres' },
+    );
+    expectRecovered(outcome);
+    expect(outcome.report.stages.find((s) => s.stage === 'transform')?.attempts).toBeGreaterThan(1);
   });
 
   it('survives a Redis restart without persistence while a stage job runs', async () => {

@@ -154,7 +154,7 @@ badge=$(curl -sf "$API/dashboard/api/status" | json 'd.lastSuccessfulRun.runId')
 [ "$badge" = "$run_id" ] || fail "the dashboard's last successful run is $badge, not $run_id"
 health=$(curl -s "$API/health")
 echo "$health" | json 'd.status === "ok" ? "ok" : undefined' >/dev/null || fail "GET /health is not ok: $health"
-echo "$health" | grep -q "\"$EXPECTED_BACKEND\"" || fail "GET /health does not name the $EXPECTED_BACKEND queue backend: $health"
+echo "$health" | grep -q "\"backend\":\"$EXPECTED_BACKEND\"" || fail "GET /health does not name the $EXPECTED_BACKEND queue backend: $health"
 say "   dashboard 200, kpis show the run's 10000 transactions, /health ok on the $EXPECTED_BACKEND backend"
 # What max_connections (200) has to hold: the api's and the workers' pools and queue connections.
 connections=$(node -e "

@@ -1,7 +1,7 @@
 import { relative, isAbsolute } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { SHIPPED_DATABASE_URL, SHIPPED_REDIS_URL, repoRoot } from '@ecom/config';
+import { QUEUE_BACKENDS, SHIPPED_DATABASE_URL, SHIPPED_REDIS_URL, repoRoot, type QueueBackend } from '@ecom/config';
 
 /** What a probe of a default address found. */
 export type Probe = { up: true } | { up: false; absent: boolean; reason: string };
@@ -13,8 +13,6 @@ export interface Probes {
   redis(url: string): Promise<Probe>;
 }
 
-export type QueueBackend = 'redis' | 'postgres';
-export const QUEUE_BACKENDS: readonly QueueBackend[] = ['redis', 'postgres'];
 /** The backend a config that names none gets: a config still saying this left the choice to `npm start`. */
 export const SHIPPED_QUEUE_BACKEND: QueueBackend = 'redis';
 
@@ -24,8 +22,7 @@ export interface StartModeInputs {
   config: {
     databaseUrl: string;
     redisUrl: string;
-    /** Absent from configs that predate the postgres queue backend. */
-    queueBackend?: string;
+    queueBackend: string;
     embedded: { mode: 'auto' | 'off'; dataDir: string; port: number };
   };
 }
@@ -109,7 +106,7 @@ async function resolveDatabase({ env, config }: StartModeInputs, probes: Probes)
 }
 
 async function resolveQueues(env: StartModeInputs['env'], config: StartModeInputs['config'], probes: Probes): Promise<QueueChoice> {
-  const named = env.QUEUE_BACKEND || (config.queueBackend !== undefined && config.queueBackend !== SHIPPED_QUEUE_BACKEND ? config.queueBackend : undefined);
+  const named = env.QUEUE_BACKEND || (config.queueBackend !== SHIPPED_QUEUE_BACKEND ? config.queueBackend : undefined);
   if (named) {
     if (!QUEUE_BACKENDS.includes(named as QueueBackend)) {
       throw new StartModeError(`QUEUE_BACKEND must be one of ${QUEUE_BACKENDS.join(', ')}, got '${named}'`);

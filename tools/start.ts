@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       if (error instanceof ConfigError) throw new StartError(error.message);
       throw error;
     }
-    const mode = await resolveStartMode({ env: process.env, config: config as typeof config & { queueBackend?: string } }, liveProbes());
+    const mode = await resolveStartMode({ env: process.env, config }, liveProbes());
     process.stdout.write(`${mode.line}\n`);
 
     let databaseUrl: string;

@@ -28,6 +28,7 @@ function inputs(env: StartModeInputs['env'] = {}, config: Partial<StartModeInput
     config: {
       databaseUrl: SHIPPED.databaseUrl,
       redisUrl: SHIPPED.redisUrl,
+      queueBackend: SHIPPED.queueBackend,
       embedded: SHIPPED.embedded,
       ...config,
     },

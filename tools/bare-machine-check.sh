@@ -5,7 +5,8 @@
 #   1. npm run pipeline (the default 10k run) succeeds; the dashboard and /health answer;
 #   2. Ctrl-C (SIGINT to the launcher's process group, as a terminal sends it) stops the api,
 #      the workers and PostgreSQL, in that order, and leaves nothing running; the data persists;
-#   3. a second npm start reuses the data directory (no initdb) and still has the run;
+#   3. a second npm start reuses the data directory (no initdb) and still has the run; a worker
+#      killed with -9 is started again by the launcher and /health is ok again;
 #   4. kill -9 of the launcher: its children notice and exit; the PostgreSQL it left running is
 #      taken over by the next npm start, which Ctrl-C then stops with everything else.
 # Any failure prints the launcher's log. Needs root (unshare), or run it with --inside in a
@@ -175,6 +176,21 @@ start 2
 grep -q '^initialising' "$LOG" && fail "the second start ran initdb again"
 curl -sf "$API/runs" | grep -q "$run_id" || fail "the second start does not know run $run_id"
 say "   run $run_id still there"
+say "   kill -9 of the transformer: the launcher starts it again"
+worker=$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" | head -n 1)
+[ -n "$worker" ] || fail "cannot find the transformer's pid"
+kill -KILL "$worker"
+for _ in $(seq 1 120); do
+  grep -q 'transformer.*exited with SIGKILL; starting it again' "$LOG" &&
+    [ -n "$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" || true)" ] &&
+    curl -sf -o /dev/null "$API/health" && break
+  sleep 0.5
+done
+grep -q 'transformer.*exited with SIGKILL; starting it again' "$LOG" || fail "the launcher did not say it restarts the killed transformer"
+new_worker=$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" | head -n 1)
+[ -n "$new_worker" ] && [ "$new_worker" != "$worker" ] || fail "no new transformer process after the kill"
+curl -sf -o /dev/null "$API/health" || fail "GET /health not ok 60 s after the transformer was restarted: $(curl -s "$API/health")"
+say "   transformer restarted (pid $worker -> $new_worker), /health ok again"
 
 say "4. kill -9 of the launcher"
 launcher=$(pgrep -g "$GROUP" -f 'dist/tools/start.js' | head -n 1)

@@ -55,9 +55,15 @@ async function checkNamed(mode: StartMode, databaseUrl: string): Promise<void> {
  * defaults when they answer, else a PostgreSQL of its own in data/pg and the queues in it),
  * migrates once, then runs the api and the six workers as child processes with prefixed output.
  * Ctrl-C (or SIGTERM) stops the children, waits for their graceful shutdown, then stops the
- * embedded PostgreSQL. If one child dies, the rest are stopped too: a pipeline missing a stage
- * would silently stall.
+ * embedded PostgreSQL. A child that dies is started again after a back-off (1 s, doubling to
+ * 30 s; a child that ran for a minute starts over at 1 s): its job is retried and the run ledger
+ * makes the retry harmless. One that dies CRASH_LOOP_LIMIT times in a row within a minute of its
+ * start stops all, with its exit named: a pipeline missing a stage would silently stall.
  */
+const CRASH_LOOP_LIMIT = 5;
+const HEALTHY_AFTER_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const children = new Map<string, ChildProcess>();
@@ -144,7 +150,9 @@ async function main(): Promise<void> {
     // The children write into pipes, so they cannot see the terminal themselves: pass on whether
     // a person is reading, or every line arrives as JSON.
     const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
-    for (const app of APPS) {
+    const quickDeaths = new Map<string, number>();
+    const launch = (app: (typeof APPS)[number]): void => {
+      const launchedAt = Date.now();
       const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
         env: childEnv,
         // The IPC channel only tells the child when this process is gone (libs/pipeline prepare()).
@@ -156,15 +164,28 @@ async function main(): Promise<void> {
       child.on('exit', (code, signal) => {
         children.delete(app);
         if (!stopping) {
-          exitCode = 1;
-          stopAll(`${app} exited with ${signal ?? code}`);
+          const how = signal ?? `code ${code}`;
+          const deaths = Date.now() - launchedAt < HEALTHY_AFTER_MS ? (quickDeaths.get(app) ?? 0) + 1 : 1;
+          quickDeaths.set(app, deaths);
+          if (deaths >= CRASH_LOOP_LIMIT) {
+            exitCode = 1;
+            stopAll(`${app} exited with ${how}, ${deaths} times in a row within a minute of its start`);
+          } else {
+            const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (deaths - 1));
+            process.stderr.write(`[${app.padEnd(16)}] exited with ${how}; starting it again in ${delay / 1000} s (restart ${deaths} of at most ${CRASH_LOOP_LIMIT - 1} in a row)\n`);
+            setTimeout(() => {
+              if (!stopping) launch(app);
+            }, delay);
+            return;
+          }
         }
-        if (children.size === 0) {
+        if (children.size === 0 && stopping) {
           process.stdout.write('all stopped\n');
           void finish();
         }
       });
-    }
+    };
+    for (const app of APPS) launch(app);
     process.stdout.write(
       `started ${APPS.length} processes in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; API on http://127.0.0.1:${appConfig.port} (dashboard at /dashboard, Bull Board at /admin/queues). Ctrl-C stops all.\n`,
     );

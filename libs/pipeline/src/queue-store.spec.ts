@@ -152,11 +152,19 @@ describe('the postgres queue backend, whatever QUEUE_BACKEND says', () => {
     const errors: string[] = [];
     const worker = new Worker(QUEUES.generate, async () => undefined, { connection, runRetryDelay: 3_000 });
     worker.on('error', (error) => errors.push(error.message));
+    // Every fetch attempt after the first refusal asks the backend's pool for a connection.
+    const pool = (worker.getBackend() as unknown as { connection: { pool: { connect: (...args: unknown[]) => unknown } } }).connection.pool;
+    const attempts: number[] = [];
+    const connect = pool.connect.bind(pool);
+    pool.connect = (...args: unknown[]) => {
+      attempts.push(Date.now());
+      return connect(...args);
+    };
     try {
-      await waitFor(async () => (errors.length > 0 ? true : undefined), 'the first refusal');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      // Without the back-off this is thousands: every fetch fails at once and is retried at once.
-      expect(errors.length).toBeLessThanOrEqual(2);
+      await waitFor(async () => (attempts.length >= 2 ? true : undefined), 'two more connection attempts');
+      // Without the back-off the attempts follow each other within milliseconds: every fetch
+      // fails at once and is retried at once.
+      expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(2_500);
       expect(errors[0]).toMatch(/does not exist/);
     } finally {
       await worker.close(true);

@@ -1,35 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { repoRoot } from '@ecom/config';
+import { freePort, waitFor } from '@ecom/testing';
 import type { Stage } from '@ecom/contracts';
 
 /** Debian's PostgreSQL 15 server binaries (postgresql-15), beside the system cluster's. */
 export const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
+/** waitFor over a probe that may throw while a server restarts: a throw counts as "not yet". */
 export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return waitFor(() => probe().catch(() => undefined), what, timeoutMs, intervalMs);
 }
 
 /** Runs a command (as the postgres OS user when we are root: initdb and the server refuse root). */

@@ -66,6 +66,17 @@ postgres_pid() {
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.5 s until it succeeds; fails after SECONDS.
+wait_until() {
+  local tries=$(($1 * 2))
+  shift
+  for _ in $(seq 1 "$tries"); do
+    "$@" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 group_alive() { [ -n "$(ps -o pid= -g "$1" 2>/dev/null)" ]; }
 
 # npm start in a session of its own: its process group is what a terminal's Ctrl-C reaches.
@@ -180,12 +191,12 @@ say "   kill -9 of the transformer: the launcher starts it again"
 worker=$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" | head -n 1)
 [ -n "$worker" ] || fail "cannot find the transformer's pid"
 kill -KILL "$worker"
-for _ in $(seq 1 120); do
+restarted() {
   grep -q 'transformer.*exited with SIGKILL; starting it again' "$LOG" &&
     [ -n "$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" || true)" ] &&
-    curl -sf -o /dev/null "$API/health" && break
-  sleep 0.5
-done
+    curl -sf -o /dev/null "$API/health"
+}
+wait_until 60 restarted || true
 grep -q 'transformer.*exited with SIGKILL; starting it again' "$LOG" || fail "the launcher did not say it restarts the killed transformer"
 new_worker=$(pgrep -g "$GROUP" -f "$ROOT/dist/apps/transformer/" | head -n 1)
 [ -n "$new_worker" ] && [ "$new_worker" != "$worker" ] || fail "no new transformer process after the kill"
@@ -196,10 +207,8 @@ say "4. kill -9 of the launcher"
 launcher=$(pgrep -g "$GROUP" -f 'dist/tools/start.js' | head -n 1)
 [ -n "$launcher" ] || fail "cannot find the launcher's pid"
 kill -KILL "$launcher"
-for _ in $(seq 1 60); do
-  [ -z "$(pgrep -f "$ROOT/dist/apps/" || true)" ] && break
-  sleep 0.5
-done
+apps_gone() { [ -z "$(pgrep -f "$ROOT/dist/apps/" || true)" ]; }
+wait_until 30 apps_gone || true
 [ -z "$(pgrep -f "$ROOT/dist/apps/" || true)" ] || fail "api or workers outlived their killed launcher by 30 s: $(pgrep -af "$ROOT/dist/apps/")"
 pg=$(postgres_pid)
 say "   the api and workers exited with their launcher${pg:+; PostgreSQL (pid $pg) left running}"

@@ -149,14 +149,6 @@ export class LedgerRepository {
     }
   }
 
-  async taskStatus(runId: string, stage: Stage, taskKey: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ status: string }>(
-      'SELECT status FROM ops.stage_tasks WHERE run_id = $1 AND stage = $2 AND task_key = $3',
-      [runId, stage, taskKey],
-    );
-    return rows[0]?.status;
-  }
-
   /**
    * Makes a failed or stuck run runnable again from its first unfinished stage: the run back to
    * running (its error cleared), failed stages and tasks back to pending. Returns the run as it

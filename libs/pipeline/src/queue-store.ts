@@ -13,6 +13,7 @@ import {
 } from 'bullmq';
 import { Client } from 'pg';
 import type { AppConfig, QueueBackend } from '@ecom/config';
+import { isTransientDatabaseError } from '@ecom/db';
 import { clearQueuePrefix, redisConnectionOptions } from './redis';
 
 /**
@@ -49,15 +50,15 @@ export function queueSchemaName(queuePrefix: string): string {
 }
 
 /**
- * Errors that mean "no usable connection" rather than "this statement failed": SQLSTATE classes 08
- * (connection exception), 28 (authorization), 53 (insufficient resources: too many clients), 57P
- * (server shutting down or starting), 3D000 (database missing), and socket errors.
+ * Errors that mean "no usable connection" rather than "this statement failed": what the stages
+ * retry as a server that was away (isTransientDatabaseError), plus what no retry of a statement
+ * fixes but a worker should wait out rather than spin on: SQLSTATE class 28 (authorization), all
+ * of class 53 (insufficient resources) and 3D000 (database missing).
  */
 function isConnectionFailure(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && /^(08|28|53|57P)/.test(code)) return true;
-  if (code === '3D000' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE') return true;
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(message);
+  if (isTransientDatabaseError(error)) return true;
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && (/^(28|53)/.test(code) || code === '3D000');
 }
 
 /**

@@ -251,7 +251,7 @@ export class StageRuntime {
       await this.guard(job, runId, stage, taskKey, () =>
         // As in runStage: a duplicate delivery of this part waits, then finds it done.
         this.ledger.withWorkLock(`task:${runId}:${stage}:${taskKey}`, async () => {
-          if ((await this.ledger.taskStatus(runId, stage, taskKey)) === 'succeeded') return;
+          if ((await this.ledger.getTask(runId, stage, taskKey))?.status === 'succeeded') return;
           const counts = await withTransaction(this.pool, async (client) => {
             const counts = await work(this.context(job, run, stage, client));
             await this.ledger.completeTask(client, runId, stage, taskKey, counts);

@@ -8,6 +8,7 @@ import { startMetricsServer, type MetricsServer } from './metrics/metrics-server
 import { pipelineMetrics } from './metrics/pipeline-metrics';
 import { pingQueueStore, queueSchemaName } from './queue-store';
 import { StageRuntime } from './stage-runtime';
+import { withinTimeout } from './within-timeout';
 
 export type AppModuleFactory = (config: AppConfig) => DynamicModule;
 
@@ -77,19 +78,13 @@ function queueStoreDescription(config: AppConfig): string {
 
 /**
  * A round trip through the queue's own connection (PING, or SELECT 1 on PostgreSQL), bounded:
- * with Redis away ioredis queues commands without end.
+ * with Redis away ioredis queues commands without end. Any failure means "not there yet".
  */
 async function pingQueue(runtime: StageRuntime): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueStoreUnreachable(`no answer within ${QUEUE_PING_TIMEOUT_MS} ms`)), QUEUE_PING_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([pingQueueStore(runtime.queue('generate')), timeout]);
+    await withinTimeout('the queue store', pingQueueStore(runtime.queue('generate')), QUEUE_PING_TIMEOUT_MS);
   } catch (error) {
-    throw error instanceof QueueStoreUnreachable ? error : new QueueStoreUnreachable((error as Error).message);
-  } finally {
-    clearTimeout(timer);
+    throw new QueueStoreUnreachable((error as Error).message);
   }
 }
 

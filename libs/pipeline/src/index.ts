@@ -1,5 +1,6 @@
 export * from './redis';
 export * from './queue-store';
+export * from './within-timeout';
 export * from './ledger.repository';
 export * from './stage-runtime';
 export * from './run-reconciler';

@@ -3,22 +3,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { Pool } from 'pg';
 import { runSqlFile } from '@ecom/db';
 import { AppConfig } from '@ecom/config';
-import { StageRuntime, pingQueueStore, queueStoreLocation } from '@ecom/pipeline';
-
-/** Without a bound, a ping to a dead Redis (maxRetriesPerRequest: null) would wait forever. */
-const PING_TIMEOUT_MS = 3000;
-
-async function withinTimeout<T>(what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { StageRuntime, pingQueueStore, queueStoreLocation, withinTimeout } from '@ecom/pipeline';
 
 @Injectable()
 export class PipelineHealthIndicators {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
-import { queueStoreLocation } from '@ecom/pipeline';
+import { queueStoreLocation, withinTimeout } from '@ecom/pipeline';
 import { OPS_QUEUES, type AlertChannel } from '@ecom/contracts';
 import type {
   AlertCondition,
@@ -41,22 +41,11 @@ const STATUS_VALUE: Record<Exclude<CheckStatus, 'unknown'>, number> = { ok: 1, w
 /** Earlier successful runs of a stage that its newest duration is compared with. */
 const STAGE_HISTORY_RUNS = 20;
 
-/** Without a bound, a ping to a dead Redis (maxRetriesPerRequest: null) would wait forever. */
-const PING_TIMEOUT_MS = 3000;
-
 /**
  * The queue-store check was called `redis` while Redis was the only store. Counting it as evaluated
  * too resolves alerts it left open (`redis_slow`, `redis_unreachable`), which nothing else would.
  */
 const RENAMED_CHECKS: Record<string, string[]> = { queue_store: ['redis'] };
-
-function withinTimeout<T>(what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 

@@ -15,8 +15,7 @@ import {
 } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, parse, sep } from 'node:path';
-import { Client } from 'pg';
-import { displayPath } from './start-mode';
+import { displayPath, liveProbes } from './start-mode';
 
 /** The server's major version: a data directory of another major cannot be opened by it. */
 export const EMBEDDED_MAJOR = '18';
@@ -386,7 +385,7 @@ export class EmbeddedPostgres {
     if (status.code !== 0) return false;
     const lines = readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n');
     const pid = Number(lines[0]);
-    if (Number(lines[3]) === this.options.port && (await answers(this.url()))) {
+    if (Number(lines[3]) === this.options.port && (await liveProbes(3000).postgres(this.url())).up) {
       this.options.log(`reusing the embedded PostgreSQL (pid ${pid}) left running from ${displayPath(this.dataDir)}`);
       return true;
     }
@@ -426,20 +425,6 @@ function readCmdline(pid: number): string {
   } catch {
     // Not Linux: trust the pid.
     return 'start.js';
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

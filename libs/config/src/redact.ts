@@ -44,14 +44,11 @@ export function registerSecret(value: unknown): void {
   }
 }
 
-/** The secrets of a merged configuration (before or after validation). */
-export function registerConfigSecrets(config: { apiKey?: unknown; databaseUrl?: unknown; redisUrl?: unknown; alerts?: unknown }): void {
-  registerSecret(config.apiKey);
-  registerSecret(config.databaseUrl);
-  registerSecret(config.redisUrl);
-  const alerts = (config.alerts ?? {}) as { webhookUrl?: unknown; email?: { smtpUrl?: unknown } };
-  registerSecret(alerts.webhookUrl);
-  registerSecret(alerts.email?.smtpUrl);
+/** The secrets of a merged configuration (before or after validation): every SECRET_CONFIG_KEYS value. */
+export function registerConfigSecrets(config: object): void {
+  for (const key of SECRET_CONFIG_KEYS) {
+    registerSecret(key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), config));
+  }
 }
 
 /** `text` with URL credentials, password-like key=value pairs and every registered secret blanked. */

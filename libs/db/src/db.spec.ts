@@ -3,7 +3,7 @@ import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { copyRows, copyTextRow } from './copy';
 import { migrateDatabase } from './migrate';
 import { runSqlFile } from './sql-files';
-import { withTransaction } from './database';
+import { dropDatabase, withTransaction } from './database';
 
 describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
   let env: TestEnv;
@@ -20,6 +20,19 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
     );
     expect(rows.map((r) => r.schema_name)).toEqual(['ops', 'production', 'staging', 'warehouse']);
     expect(await migrateDatabase(env.config.databaseUrl)).toEqual([]);
+  });
+
+  it('logs each migration it applies on a new database, and nothing about numbered file names', async () => {
+    const url = new URL(env.config.databaseUrl);
+    url.pathname = `${url.pathname}_fresh`;
+    const lines: string[] = [];
+    try {
+      const applied = await migrateDatabase(url.toString(), (line) => lines.push(line));
+      expect(applied.length).toBeGreaterThan(10);
+      expect(lines).toEqual(applied.map((name) => `applied migration ${name}`));
+    } finally {
+      await dropDatabase(url.toString());
+    }
   });
 
   it('lets several apps migrate at once: the ones that find the lock taken wait for it', async () => {

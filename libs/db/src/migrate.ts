@@ -33,7 +33,9 @@ async function applyPending(databaseUrl: string, log: (line: string) => void): P
     singleTransaction: true,
     log: () => undefined,
     // Our files are numbered, not timestamped; node-pg-migrate orders them by name either way.
-    logger: { debug: () => undefined, info: () => undefined, warn: (m: string) => quietTimestampWarning(m, log), error: log },
+    // node-pg-migrate says so at error level (once per file and per pass, hundreds of lines on a
+    // first start), though it is no error for us.
+    logger: { debug: () => undefined, info: () => undefined, warn: (m: string) => quietTimestampWarning(m, log), error: (m: string) => quietTimestampWarning(m, log) },
   });
   for (const migration of applied) log(`applied migration ${migration.name}`);
   return applied.map((m) => m.name);

@@ -209,6 +209,11 @@ export class MonitoringConfig {
   @IsNumber() @Min(1) stalledJobMinutes!: number;
   /** Failed jobs counted over this window. */
   @IsNumber() @Min(1) failedJobsWindowMinutes!: number;
+  /**
+   * A stage queue with no worker for this long (as seen by the api's checks) is a critical alert
+   * even before a job waits there; GET /health is down at once. 0 alerts at the first sight.
+   */
+  @IsNumber() @Min(0) noWorkerMinutes!: number;
   /** Waiting jobs in one queue above this is a backlog. */
   @IsInt() @Min(0) queueBacklogMax!: number;
   /** PostgreSQL or Redis answering slower than this is degraded. */

@@ -1,3 +1,4 @@
 export * from './test-env';
 export * from './wait-for';
 export * from './free-port';
+export * from './stage-workers';

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { Worker } from 'bullmq';
-import { QUEUES, STAGES } from '@ecom/contracts';
-import { closeQueueConnection, queueConnection, queueStoreLocation } from '@ecom/pipeline';
-import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
+import { STAGES } from '@ecom/contracts';
+import { queueStoreLocation } from '@ecom/pipeline';
+import { createTestEnv, startStageWorkers, waitFor, type StageWorkers, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
 describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stage, no stalled run)', () => {
@@ -20,16 +19,6 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
     await app.close();
     await env.teardown();
   });
-
-  /** Each queueConnection of the workers started, given back once they are closed. */
-  const connections: ReturnType<typeof queueConnection>[] = [];
-  const startWorkers = async (stages: readonly string[]) => {
-    const connection = queueConnection(env.config);
-    connections.push(connection);
-    const workers = stages.map((stage) => new Worker(QUEUES[stage as (typeof STAGES)[number]], async () => undefined, { connection, prefix: env.config.queuePrefix }));
-    await Promise.all(workers.map((w) => w.waitUntilReady()));
-    return workers;
-  };
 
   it('answers 503 while a stage has no worker, naming the idle stages; /health/live answers 200', async () => {
     const res = await request(app.getHttpServer() as App).get('/health').expect(503);
@@ -49,8 +38,8 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
   });
 
   it('counts the workers on each stage queue; 200 once every stage has one', async () => {
-    const ingestors = await startWorkers(['ingest', 'ingest']);
-    let others: Worker[] = [];
+    const ingestors = await startStageWorkers(env.config, ['ingest', 'ingest']);
+    let others: StageWorkers | undefined;
     try {
       const partial = await waitFor(async () => {
         const res = await request(app.getHttpServer() as App).get('/health').expect(503);
@@ -59,7 +48,7 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
       expect(partial.details.workers.idleStages).not.toContain('ingest');
       expect(partial.details.workers.idleStages).toContain('transform');
 
-      others = await startWorkers(STAGES.filter((s) => s !== 'ingest'));
+      others = await startStageWorkers(env.config, STAGES.filter((s) => s !== 'ingest'));
       const ready = await waitFor(async () => {
         const res = await request(app.getHttpServer() as App).get('/health');
         return res.status === 200 ? res.body : undefined;
@@ -83,8 +72,7 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
       await env.pool.query("UPDATE ops.runs SET status = 'failed' WHERE run_id = 'run-stalled'");
       await request(app.getHttpServer() as App).get('/health').expect(200);
     } finally {
-      await Promise.all([...ingestors, ...others].map((w) => w.close()));
-      await Promise.all(connections.splice(0).map((c) => closeQueueConnection(c)));
+      await Promise.all([ingestors.close(), others?.close()]);
     }
   });
 

@@ -9,6 +9,7 @@ import {
   alertDeliveryJobId,
   type AlertDeliveryJobData,
   type AlertSeverity,
+  type Stage,
 } from '@ecom/contracts';
 import { AppConfig } from '@ecom/config';
 import { runSqlFile, withTransaction } from '@ecom/db';
@@ -98,6 +99,8 @@ export interface DeliveryRow extends AlertRow {
 /** What one queue holds right now, and its recent failures and long-running jobs. */
 export interface QueueState {
   queue: string;
+  /** The stage this queue feeds; undefined for the operations queues, which the api consumes itself. */
+  stage?: Stage;
   workers: number;
   waiting: number;
   active: number;
@@ -179,11 +182,14 @@ export class MonitoringRepository {
 
   /** Every stage queue and every operations queue. */
   async queueStates(now: number): Promise<QueueState[]> {
-    const queues = [...STAGES.map((stage) => this.runtime.queue(stage)), ...this.opsQueues];
+    const queues: Array<{ queue: Queue; stage?: Stage }> = [
+      ...STAGES.map((stage) => ({ queue: this.runtime.queue(stage), stage })),
+      ...this.opsQueues.map((queue) => ({ queue })),
+    ];
     const windowStart = now - this.config.monitoring.failedJobsWindowMinutes * 60_000;
     const stuckBefore = now - this.config.monitoring.stalledJobMinutes * 60_000;
     return Promise.all(
-      queues.map(async (queue) => {
+      queues.map(async ({ queue, stage }) => {
         const [counts, workers, failedJobs, activeJobs] = await Promise.all([
           queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
           queue.getWorkersCount(),
@@ -193,6 +199,7 @@ export class MonitoringRepository {
         const runOf = (data: unknown) => (typeof (data as { runId?: unknown })?.runId === 'string' ? (data as { runId: string }).runId : undefined);
         return {
           queue: queue.name,
+          stage,
           workers,
           waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
           active: counts.active ?? 0,

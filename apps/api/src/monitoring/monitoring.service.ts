@@ -12,7 +12,7 @@ import type {
   HealthStatus,
   MonitoringReport,
 } from './monitoring.dto';
-import { MonitoringRepository, type AlertListRow } from './monitoring.repository';
+import { MonitoringRepository, type AlertListRow, type QueueState } from './monitoring.repository';
 import { median, robustZScore } from './robust-stats';
 
 interface CheckOutcome {
@@ -89,6 +89,8 @@ export function toAlertView(row: AlertListRow): AlertView {
 @Injectable()
 export class MonitoringService {
   private readonly logger = new Logger(MonitoringService.name);
+  /** When each stage queue was first seen with no worker (stageIdleMinutes). */
+  private readonly idleSince = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfig,
@@ -333,7 +335,7 @@ export class MonitoringService {
   }
 
   private async queues(now: number): Promise<Omit<CheckOutcome, 'evaluated'>> {
-    const { queueBacklogMax, failedJobsWindowMinutes, stalledJobMinutes } = this.config.monitoring;
+    const { queueBacklogMax, failedJobsWindowMinutes, stalledJobMinutes, noWorkerMinutes } = this.config.monitoring;
     const states = await withinTimeout(this.queueStoreLabel, this.monitoring.queueStates(now));
     // Failed jobs of a failed run are that run's alert already; one problem, one alert.
     const failedRuns = await this.monitoring.failedRunsAmong([
@@ -361,13 +363,18 @@ export class MonitoringService {
           detail: { queue: state.queue, stuck: state.stuck.slice(0, 10) },
         });
       }
-      if (state.waiting > 0 && state.workers === 0) {
+      const idleMinutes = this.stageIdleMinutes(state, now);
+      if (state.workers === 0 && (state.waiting > 0 || idleMinutes >= noWorkerMinutes)) {
+        // One key whether or not a job waits yet: a run reaching the stage turns the same alert worse, not a second one.
         conditions.push({
           key: `queue_no_worker:${state.queue}`,
           check: 'queues',
           severity: 'critical',
-          summary: `${state.waiting} job(s) wait on queue ${state.queue} and no worker consumes it`,
-          detail: { queue: state.queue, waiting: state.waiting },
+          summary:
+            state.waiting > 0
+              ? `${state.waiting} job(s) wait on queue ${state.queue} and no worker consumes it`
+              : `no worker has consumed stage ${state.stage} (queue ${state.queue}) for ${round(idleMinutes)} min: a run would stop there`,
+          detail: { queue: state.queue, stage: state.stage, waiting: state.waiting, idleMinutes: round(idleMinutes) },
         });
       } else if (state.waiting > queueBacklogMax) {
         conditions.push({
@@ -394,6 +401,21 @@ export class MonitoringService {
       },
       conditions,
     };
+  }
+
+  /**
+   * Minutes a stage queue has been seen without a worker, by this process; 0 while it has one.
+   * Measured from the first evaluation that saw it idle, so a worker the launcher restarts within
+   * seconds, or workers still starting with the api, do not alert.
+   */
+  private stageIdleMinutes(state: QueueState, now: number): number {
+    if (state.stage === undefined || state.workers > 0) {
+      this.idleSince.delete(state.queue);
+      return 0;
+    }
+    const since = this.idleSince.get(state.queue) ?? now;
+    this.idleSince.set(state.queue, since);
+    return (now - since) / 60_000;
   }
 
   /** Redis, or PostgreSQL holding the queues (QUEUE_BACKEND=postgres), in messages. */

@@ -7,9 +7,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { OPS_QUEUES, type RunParams } from '@ecom/contracts';
+import { OPS_QUEUES, QUEUES, STAGES, type RunParams, type Stage } from '@ecom/contracts';
 import { LedgerRepository, StageRuntime, queueStoreLocation } from '@ecom/pipeline';
-import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
+import { createTestEnv, startStageWorkers, waitFor, type StageWorkers, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
 import { createApiApp } from '../create-app';
@@ -114,6 +114,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
   let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   const source: RunParams = { mode: 'source', inputDir: '/data/batch' };
+  const stageWorkers = new Map<Stage, StageWorkers>();
   const evaluate = async () => (await request(http).post('/monitoring/evaluate').expect(200)).body;
   const openAlerts = () =>
     env.pool.query<{ alert_key: string; severity: string }>(`SELECT alert_key, severity FROM ops.alerts WHERE status = 'open' ORDER BY alert_key`).then((r) => r.rows);
@@ -147,13 +148,19 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     // through its ok result below.
     env = await createTestEnv('api_monitoring', {
       alerts: { webhookUrl: hook.url, deliveryAttempts: 4, deliveryBackoffMs: 50 },
-      monitoring: { latencyWarnMs: 60_000 },
+      // 0.6 s, so a stage left without a worker alerts at the second look, as after 2 min in use.
+      monitoring: { latencyWarnMs: 60_000, noWorkerMinutes: 0.01 },
     });
     app = await createApiApp(env.config);
     await app.init();
     http = app.getHttpServer() as App;
+    // A worker on every stage queue, as under `npm start`: only what a test takes away is missing.
+    for (const stage of STAGES) stageWorkers.set(stage, await startStageWorkers(env.config, [stage]));
+    const runtime = app.get(StageRuntime);
+    await waitFor(async () => (Object.values(await runtime.workersPerStage()).every((n) => n > 0) ? true : undefined), 'a worker on every stage queue');
   });
   afterAll(async () => {
+    await Promise.all([...stageWorkers.values()].map((w) => w.close()));
     await app?.close();
     await env?.teardown();
     await new Promise((resolve) => hook?.server.close(resolve));
@@ -261,7 +268,37 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     expect(report.status).toBe('degraded');
   });
 
+  it('alerts on a stage left without a worker before any job waits there, at the second look; resolves when one is back', async () => {
+    const queueOf = (report: { checks: Array<{ name: string; status: string; message: string; details: Record<string, { workers: number }> }> }) =>
+      report.checks.find((c) => c.name === 'queues')!;
+    await stageWorkers.get('transform')!.close();
+    const firstLook = await waitFor(async () => {
+      const report = (await request(http).get('/monitoring').expect(200)).body;
+      return queueOf(report).details[QUEUES.transform].workers === 0 ? report : undefined;
+    }, 'the transform worker to be gone');
+    expect(queueOf(firstLook).status).toBe('ok');
+
+    const alerted = await waitFor(async () => {
+      const report = await evaluate();
+      return queueOf(report).status === 'critical' ? report : undefined;
+    }, 'the missing transform worker to alert');
+    expect(queueOf(alerted).message).toMatch(new RegExp(`^no worker has consumed stage transform \\(queue ${QUEUES.transform}\\) for [0-9.]+ min: a run would stop there$`));
+    expect(alerted.status).toBe('critical');
+    expect(await openAlerts()).toContainEqual({ alert_key: `queue_no_worker:${QUEUES.transform}`, severity: 'critical' });
+
+    stageWorkers.set('transform', await startStageWorkers(env.config, ['transform']));
+    const back = await waitFor(async () => {
+      const report = await evaluate();
+      return queueOf(report).details[QUEUES.transform].workers > 0 ? report : undefined;
+    }, 'the transform worker to be back');
+    expect(queueOf(back).status).toBe('ok');
+    expect(back.resolved).toHaveLength(1);
+    expect(await openAlerts()).not.toContainEqual(expect.objectContaining({ alert_key: `queue_no_worker:${QUEUES.transform}` }));
+  });
+
   it('names a queue with waiting jobs and no worker, and a run that has stopped moving', async () => {
+    await stageWorkers.get('ingest')!.close();
+    stageWorkers.delete('ingest');
     const ledger = app.get(LedgerRepository);
     await ledger.createRun('run-stuck', source);
     await env.pool.query(`UPDATE ops.runs SET created_at = now() - interval '5 hours' WHERE run_id = 'run-stuck'`);

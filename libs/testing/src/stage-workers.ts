@@ -1,0 +1,28 @@
+import { Worker } from 'bullmq';
+import type { AppConfig } from '@ecom/config';
+import { QUEUES, type Stage } from '@ecom/contracts';
+import { closeQueueConnection, queueConnection } from '@ecom/pipeline';
+
+export interface StageWorkers {
+  /** The workers in the order of the stages asked for. */
+  workers: Worker[];
+  /** Closes every worker, then gives back their connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Real BullMQ workers on the given stage queues that finish every job at once: what the api's
+ * health and monitoring see as "a live worker per stage", without running the stages.
+ */
+export async function startStageWorkers(config: AppConfig, stages: readonly Stage[]): Promise<StageWorkers> {
+  const connection = queueConnection(config);
+  const workers = stages.map((stage) => new Worker(QUEUES[stage], async () => undefined, { connection, prefix: config.queuePrefix }));
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await closeQueueConnection(connection);
+    },
+  };
+}

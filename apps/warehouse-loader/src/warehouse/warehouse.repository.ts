@@ -70,8 +70,10 @@ export class WarehouseRepository {
     await runSqlFile(client, 'warehouse/stage_settings');
   }
 
+  /** One load at a time; then the key sequences resume after the highest key held (identity_resume.sql). */
   async lockLoads(client: PoolClient): Promise<void> {
     await runSqlFile(client, 'warehouse/load_lock');
+    await runSqlFile(client, 'warehouse/identity_resume');
   }
 
   async loadWindow(client: PoolClient, runId: string, runAsOfDate: string | null): Promise<LoadWindow> {

@@ -773,6 +773,7 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
       });
       const before = await content();
       const i1Fact = await query(`SELECT xmin::text, * FROM warehouse.fact_sales WHERE item_id = 'I1'`);
+      const [{ last_key: lastKey }] = await query<{ last_key: number }>(`SELECT max(sales_key)::int AS last_key FROM warehouse.fact_sales`);
       // A loader bug stands in: I11's fact is written 2.00 short.
       await env.pool.query(`
         CREATE OR REPLACE FUNCTION public.short_fact_i11() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -805,6 +806,8 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
       ]);
       expect(await query(`SELECT xmin::text, * FROM warehouse.fact_sales WHERE item_id = 'I1'`)).toEqual(i1Fact);
+      // The failed attempt drew a key for I11 too; the retry numbers it as one clean load would.
+      expect(await query(`SELECT sales_key::int FROM warehouse.fact_sales WHERE item_id = 'I11'`)).toEqual([{ sales_key: lastKey + 1 }]);
       await expectWarehouseConsistent();
     });
 

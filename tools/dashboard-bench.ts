@@ -65,14 +65,14 @@ async function main(): Promise<void> {
   const pool = createPool(databaseUrl, { max: 2 });
   try {
     if (!reusable) {
-      await loadWarehouse(pipeline, body);
+      await loadWarehouse(pipeline, body, config.apiKey);
       // The warehouse is what is measured; the generated CSVs (hundreds of MB) are not needed again.
       rmSync(dataRoot, { recursive: true, force: true });
     }
     const facts = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM warehouse.fact_sales')).rows[0].n);
     const refreshMs = values.refresh ? await refreshSummaries(pool) : await stageRefreshMs(pool);
     process.stdout.write(`summaries refreshed in ${refreshMs === null ? '?' : (refreshMs / 1000).toFixed(1)}s${values.refresh ? '' : ' (by the analytics stage)'}\n`);
-    const result = await measure(pipeline.baseUrl, pool, rounds);
+    const result = await measure(pipeline.baseUrl, pool, rounds, config.apiKey);
     const out = {
       warehouse: { ...body, factLines: facts },
       summariesRefreshMs: refreshMs,
@@ -128,8 +128,8 @@ async function refreshSummaries(pool: Pool): Promise<number> {
   return refresh.ms;
 }
 
-async function loadWarehouse(pipeline: RunningPipeline, body: Record<string, unknown>): Promise<void> {
-  const client = new PipelineApiClient(pipeline.baseUrl);
+async function loadWarehouse(pipeline: RunningPipeline, body: Record<string, unknown>, apiKey: string | undefined): Promise<void> {
+  const client = new PipelineApiClient(pipeline.baseUrl, apiKey);
   const started = Date.now();
   const { runId } = await client.startRun(body);
   process.stdout.write(`loading run ${runId}: ${JSON.stringify(body)}\n`);
@@ -193,10 +193,17 @@ function percentile(sorted: number[], p: number): number {
   return Number(sorted[Math.max(0, index)].toFixed(1));
 }
 
-async function measure(baseUrl: string, pool: Pool, rounds: number): Promise<{ filterSets: FilterSet[]; endpoints: EndpointTiming[] }> {
+async function measure(
+  baseUrl: string,
+  pool: Pool,
+  rounds: number,
+  apiKey: string | undefined,
+): Promise<{ filterSets: FilterSet[]; endpoints: EndpointTiming[] }> {
   const sets = await filterSets(pool);
+  // With API_KEY set, the endpoints with customer-level data answer 401 without it.
+  const init: RequestInit = apiKey ? { headers: { 'x-api-key': apiKey } } : {};
   // A first read warms the api's connections; not a sample.
-  const warm = await fetch(`${baseUrl}/dashboard/api/options`);
+  const warm = await fetch(`${baseUrl}/dashboard/api/options`, init);
   if (!warm.ok) throw new Error(`GET /dashboard/api/options answered ${warm.status}`);
   const timings = new Map<string, number[]>(DASHBOARD_ENDPOINTS.map((e) => [e, []]));
   for (let round = 0; round < rounds; round++) {
@@ -204,7 +211,7 @@ async function measure(baseUrl: string, pool: Pool, rounds: number): Promise<{ f
       for (const endpoint of DASHBOARD_ENDPOINTS) {
         const qs = new URLSearchParams(set.query).toString();
         const started = performance.now();
-        const response = await fetch(`${baseUrl}/dashboard/api/${endpoint}${qs ? `?${qs}` : ''}`);
+        const response = await fetch(`${baseUrl}/dashboard/api/${endpoint}${qs ? `?${qs}` : ''}`, init);
         await response.arrayBuffer();
         const elapsed = performance.now() - started;
         if (!response.ok) throw new Error(`GET /dashboard/api/${endpoint}?${qs} answered ${response.status}`);

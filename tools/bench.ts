@@ -17,6 +17,7 @@ import {
   benchGrowth,
   benchRun,
   formatBenchGrowth,
+  benchFailures,
   formatBenchScale,
   formatScenarioComparison,
   stageProgressLine,
@@ -111,6 +112,8 @@ async function scales(bench: Bench): Promise<void> {
     const scale = await benchScale(bench, size);
     results.push(scale);
     bench.out(`\n${formatBenchScale(scale)}\n`);
+    // Printed above; the bench still measures every size, then exits 1.
+    if (benchFailures(scale).length > 0) process.exitCode = 1;
     bench.save({ scales: results, growth: benchGrowth(results) });
   }
   if (results.length > 1) bench.out(`${formatBenchGrowth(benchGrowth(results))}\n`);

@@ -304,9 +304,46 @@ export function formatBenchScale(scale: BenchScale): string {
     `peak RSS of the bench process: ${run1.label} ${num(run1.peakRssMb)} MB, floors ${num(scale.floorsPeakRssMb)} MB, ` +
       `${[...scale.runs.slice(1), scale.delta].map((r) => `${r.label} ${num(r.peakRssMb)} MB`).join(', ')}`,
   ];
-  const unbalanced = [...scale.runs, scale.delta].filter((r) => !r.accountingBalanced).map((r) => r.label);
-  if (unbalanced.length > 0) out.push(`ACCOUNTING DOES NOT ADD UP in ${unbalanced.join(', ')}`);
+  if (run2) {
+    const ratios = stages.map((stage) => {
+      const ratio = secondRunRatio(scale, stage);
+      return `${stage} ${ratio === null ? '-' : `${ratio.toFixed(2)}×`}`;
+    });
+    out.push(`run 2 / run 1: ${ratios.join(', ')} (limit ${SECOND_RUN_LIMIT}× run 1 + ${SECOND_RUN_SLACK_SECONDS} s)`);
+  }
+  out.push(...benchFailures(scale));
   return out.join('\n');
+}
+
+/** A second delivery of the same data may take at most this many times run 1, stage by stage... */
+export const SECOND_RUN_LIMIT = 1.5;
+/** ...plus this much, so the noise of a stage of a second or two is not a finding. */
+export const SECOND_RUN_SLACK_SECONDS = 1;
+
+function secondRunRatio(scale: BenchScale, stage: string): number | null {
+  const first = stageSeconds(scale.runs[0], stage);
+  const second = stageSeconds(scale.runs[1], stage);
+  return first && second !== null && second !== undefined ? second / first : null;
+}
+
+/**
+ * What makes `npm run bench` exit 1 for a data size: accounting that does not add up, or a stage
+ * whose second run of the same data is slower than SECOND_RUN_LIMIT × its first (plus the slack),
+ * as happened when later runs were planned on the statistics of earlier ones.
+ */
+export function benchFailures(scale: BenchScale): string[] {
+  const failures: string[] = [];
+  const unbalanced = [...scale.runs, scale.delta].filter((r) => !r.accountingBalanced).map((r) => r.label);
+  if (unbalanced.length > 0) failures.push(`ACCOUNTING DOES NOT ADD UP in ${unbalanced.join(', ')}`);
+  const [run1, run2] = scale.runs;
+  if (run2) {
+    const slower = run1.stages
+      .map((s) => ({ stage: s.stage, first: s.seconds, second: stageSeconds(run2, s.stage) }))
+      .filter((s) => s.second !== null && s.second !== undefined && s.second > SECOND_RUN_LIMIT * s.first + SECOND_RUN_SLACK_SECONDS)
+      .map((s) => `${s.stage} ${sec(s.second)} s after ${sec(s.first)} s`);
+    if (slower.length > 0) failures.push(`RUN 2 SLOWER THAN ${SECOND_RUN_LIMIT}× RUN 1: ${slower.join(', ')}`);
+  }
+  return failures;
 }
 
 /** Growth per ×10 of data, one column per step between sizes, each cell run 1 / run 2 / floor. */

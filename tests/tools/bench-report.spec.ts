@@ -1,5 +1,7 @@
 import { BENCH_USAGE, customersFor, parseBenchArgs } from '../../tools/bench-args';
 import {
+  SECOND_RUN_LIMIT,
+  benchFailures,
   benchGrowth,
   formatBenchGrowth,
   formatBenchScale,
@@ -130,7 +132,21 @@ describe('bench: the table of one data size', () => {
     const shown = formatBenchScale(partial);
     expect(shown).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+-\s+-\s+3\.00/);
     expect(shown).toContain('ACCOUNTING DOES NOT ADD UP in run 2');
+    expect(benchFailures(partial)).toEqual(['ACCOUNTING DOES NOT ADD UP in run 2']);
     expect(text).not.toContain('ACCOUNTING');
+  });
+
+  it('gives run 2 / run 1 per stage, and fails a stage whose second run is over the limit', () => {
+    expect(text).toContain(`run 2 / run 1: ingest 1.00×, transform 0.75× (limit ${SECOND_RUN_LIMIT}× run 1 + 1 s)`);
+    expect(benchFailures(scale(100_000, 1))).toEqual([]);
+    // Within the slack: 2 s → 4 s is 1.5 × 2 + 1.
+    const edge = scale(100_000, 1);
+    edge.runs[1].stages[0].seconds = 4;
+    expect(benchFailures(edge)).toEqual([]);
+    const slow = scale(100_000, 1);
+    slow.runs[1].stages[1].seconds = 639;
+    expect(benchFailures(slow)).toEqual([`RUN 2 SLOWER THAN ${SECOND_RUN_LIMIT}× RUN 1: transform 639.00 s after 4.00 s`]);
+    expect(formatBenchScale(slow)).toContain('RUN 2 SLOWER THAN 1.5× RUN 1: transform 639.00 s after 4.00 s');
   });
 });
 

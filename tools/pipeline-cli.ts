@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@ecom/config';
+import { RUN_ID_PATTERN } from '@ecom/contracts';
 import { ApiError, PipelineApiClient } from './api-client';
 import { formatRunSummary, stageProgressLine } from './report-format';
 
@@ -52,7 +53,7 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
     if (values.incremental) others.push('--incremental');
     if (values.rebuild) others.push('--rebuild');
     if (others.length > 0) throw new UsageError(`--resume goes on with an existing run and takes no run options; remove ${others.join(', ')}`);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(values.resume)) throw new UsageError(`--resume needs a run id (letters, digits, _ or -), got '${values.resume}'`);
+    if (!RUN_ID_PATTERN.test(values.resume)) throw new UsageError(`--resume needs a run id (letters, digits, _ or -), got '${values.resume}'`);
     return { body: {}, api: values.api, json: values.json ?? false, resume: values.resume };
   }
   const body: Record<string, unknown> = {};

@@ -3,10 +3,13 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Min, validateSync } from 'class-validator';
 import { ENTITIES, type Entity } from './csv-columns';
 
+/** A run id: what job payloads, the REST api and the CLI accept (generated ids: newRunId in the api). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A job about a whole run at one stage (validate, transform, warehouse, analytics, and plan jobs). */
 export class RunJobPayload {
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'runId must be 1-64 letters, digits, _ or -' })
+  @Matches(RUN_ID_PATTERN, { message: 'runId must be 1-64 letters, digits, _ or -' })
   runId!: string;
 }
 

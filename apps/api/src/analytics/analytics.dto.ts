@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { RUN_ID_PATTERN } from '../runs/run-id';
+import { RUN_ID_PATTERN } from '@ecom/contracts';
 
 export const ANALYSIS_FORMATS = ['json', 'csv'] as const;
 export type AnalysisFormat = (typeof ANALYSIS_FORMATS)[number];

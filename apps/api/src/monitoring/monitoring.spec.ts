@@ -118,8 +118,16 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
   const evaluate = async () => (await request(http).post('/monitoring/evaluate').expect(200)).body;
   const openAlerts = () =>
     env.pool.query<{ alert_key: string; severity: string }>(`SELECT alert_key, severity FROM ops.alerts WHERE status = 'open' ORDER BY alert_key`).then((r) => r.rows);
-  /** Lets any further (wrong) delivery arrive before counting. */
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+  /**
+   * Waits until every delivery the evaluations queued has run (no job waiting, active or retrying,
+   * no delivery pending): only then does a count of the messages rule out a late duplicate.
+   */
+  const deliveriesFinished = () =>
+    waitFor(async () => {
+      const counts = await app.get<Queue>(getQueueToken(OPS_QUEUES.alerts)).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const pending = (await env.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops.alert_deliveries WHERE status = 'pending'`)).rows[0].n;
+      return pending === 0 && Object.values(counts).every((n) => n === 0) ? true : undefined;
+    }, 'the alert deliveries to finish');
 
   /** 31 days of sales in the warehouse: 30 ordinary days around 100 transactions, then `latest`. */
   async function loadDailySales(latest: number): Promise<void> {
@@ -191,7 +199,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     expect(first.status).toBe('critical');
     expect(first.score).toBeLessThan(100);
     await waitFor(async () => (hook.received.length >= 1 ? true : undefined), 'the webhook to receive the alert');
-    await settle();
+    await deliveriesFinished();
 
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0].text).toBe('[CRITICAL] run run-broken (source) failed at ingest: missing transactions.csv in /data/batch');
@@ -208,7 +216,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     await evaluate();
     await evaluate();
     await waitFor(async () => (hook.received.length >= 2 ? true : undefined), 'the volume alert');
-    await settle();
+    await deliveriesFinished();
 
     expect(hook.received).toHaveLength(2);
     expect(hook.received[1].text).toMatch(/^\[WARNING\] transaction volume drop on 2025-03-31: 12 against a median of \d+ over 30 days \(robust z -\d+/);
@@ -230,7 +238,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     await evaluate();
     expect(evaluation.resolved).toHaveLength(2);
     await waitFor(async () => (hook.received.length >= 4 ? true : undefined), 'two resolved messages');
-    await settle();
+    await deliveriesFinished();
 
     expect(hook.received).toHaveLength(4);
     expect(hook.received.slice(2).map((m) => m.text.replace(/\(open \d+ min\)/, '(open N min)')).sort()).toEqual([

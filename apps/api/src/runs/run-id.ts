@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
-
-/** The same pattern the job payloads enforce (RunJobPayload). */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+import { RUN_ID_PATTERN } from '@ecom/contracts';
 
 /**
  * `20261127-101500-a1b2c3`: UTC time first so ids sort by creation, a random suffix so two runs

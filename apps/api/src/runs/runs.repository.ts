@@ -1,22 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { RunMode, RunParams, RunProfile, RunStatus, Stage, StageStatus } from '@ecom/contracts';
+import type { RunParams, RunProfile, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
-import type { RejectRateRow } from '@ecom/pipeline';
+import type { RejectRateRow, RunRecord } from '@ecom/pipeline';
 
-/** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. */
-export interface RunRow {
-  run_id: string;
-  mode: RunMode;
-  params: RunParams;
-  status: RunStatus;
-  failed_stage: string | null;
-  error: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
-
+/** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. Runs are the ledger's RunRecord. */
 export interface StageRow {
   stage: Stage;
   status: StageStatus;
@@ -74,7 +62,7 @@ export interface QualityCheckRow {
   description: string;
 }
 
-export interface GeneratedRunRow {
+export interface GeneratedRunRecord {
   run_id: string;
   mode: 'generate' | 'incremental';
   params: RunParams;
@@ -90,12 +78,12 @@ export interface ProfileRow {
 export class RunsRepository {
   constructor(private readonly pool: Pool) {}
 
-  async listNewestFirst(limit: number, offset: number): Promise<RunRow[]> {
-    return (await runSqlFile<RunRow>(this.pool, 'api/runs_newest_first', [limit, offset])).rows;
+  async listNewestFirst(limit: number, offset: number): Promise<RunRecord[]> {
+    return (await runSqlFile<RunRecord>(this.pool, 'api/runs_newest_first', [limit, offset])).rows;
   }
 
-  async findRun(runId: string): Promise<RunRow | undefined> {
-    return (await runSqlFile<RunRow>(this.pool, 'api/run_by_id', [runId])).rows[0];
+  async findRun(runId: string): Promise<RunRecord | undefined> {
+    return (await runSqlFile<RunRecord>(this.pool, 'api/run_by_id', [runId])).rows[0];
   }
 
   async stagesOf(runId: string): Promise<StageRow[]> {
@@ -127,8 +115,8 @@ export class RunsRepository {
   }
 
   /** The newest generate or incremental run that has not failed: what a daily delta continues. */
-  async latestGeneratedRun(): Promise<GeneratedRunRow | undefined> {
-    return (await runSqlFile<GeneratedRunRow>(this.pool, 'api/latest_generated_run')).rows[0];
+  async latestGeneratedRun(): Promise<GeneratedRunRecord | undefined> {
+    return (await runSqlFile<GeneratedRunRecord>(this.pool, 'api/latest_generated_run')).rows[0];
   }
 
   /**

@@ -14,6 +14,16 @@ export default tseslint.config(
     },
   },
   {
+    // Promises are the usual way a job or a request goes wrong silently: typed rules for them.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // Plain-JS build scripts run by node directly (tools/build.mjs).
     files: ['tools/*.mjs'],
     languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },

@@ -119,7 +119,10 @@ interrupt() {
 assert_nothing_left() {
   [ -z "$(postgres_pid)" ] || fail "the embedded PostgreSQL (pid $(postgres_pid)) is still running"
   [ -z "$(pgrep -f "$ROOT/dist/apps/" || true)" ] || fail "api or worker processes still running: $(pgrep -af "$ROOT/dist/apps/")"
-  for port in 3000 54329 9101 9102 9103 9104 9105 9106; do
+  # The workers' metrics ports as the stage registry gives them (the build is there: npm start made it).
+  local ports
+  ports=$(node -e "console.log(Object.values(require('./dist/libs/contracts/src').WORKER_METRICS_PORTS).join(' '))")
+  for port in 3000 54329 $ports; do
     listening "$port" && fail "something still listens on 127.0.0.1:$port"
   done
   return 0

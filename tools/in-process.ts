@@ -1,6 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@ecom/config';
-import { StageRuntime, createWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
+import { WORKER_APPS, queuesOfApp, type WorkerApp } from '@ecom/contracts';
+import { StageRuntime, assertProcessors, openWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
 import { createApiApp } from '../apps/api/src/create-app';
 import { GeneratorAppModule } from '../apps/generator/src/app.module';
 import { IngestorAppModule } from '../apps/ingestor/src/app.module';
@@ -9,7 +10,8 @@ import { TransformerAppModule } from '../apps/transformer/src/app.module';
 import { WarehouseLoaderAppModule } from '../apps/warehouse-loader/src/app.module';
 import { AnalyticsAppModule } from '../apps/analytics/src/app.module';
 
-export const WORKER_MODULES: Record<string, AppModuleFactory> = {
+/** The module of every worker app in the registry (WORKER_APPS); a new app that is missing here does not compile. */
+export const WORKER_MODULES: Record<WorkerApp, AppModuleFactory> = {
   generator: (config) => GeneratorAppModule.forRoot(config),
   ingestor: (config) => IngestorAppModule.forRoot(config),
   validator: (config) => ValidatorAppModule.forRoot(config),
@@ -26,15 +28,16 @@ export interface RunningPipeline {
 }
 
 /**
- * The api and all six workers in this one process, against a migrated database: what the
+ * The api and every worker app of the registry in this one process, against a migrated database: what the
  * end-to-end suite and the benchmark drive through REST. `npm start` runs them as separate
  * processes instead; the code is the same.
  */
 export async function startPipeline(config: AppConfig, options: { logs?: boolean } = {}): Promise<RunningPipeline> {
+  // Every queue of every worker app with exactly one processor, checked before anything connects.
+  const modules = WORKER_APPS.map((app) => WORKER_MODULES[app](config));
+  assertProcessors('the in-process pipeline', modules, WORKER_APPS.flatMap((app) => queuesOfApp(app)));
   const workers: INestApplicationContext[] = [];
-  for (const factory of Object.values(WORKER_MODULES)) {
-    workers.push(await createWorkerContext(factory, config, options.logs ?? false));
-  }
+  for (const module of modules) workers.push(await openWorkerContext(module, config, options.logs ?? false));
   const api = await createApiApp(config);
   // A stage with no consumer would leave runs waiting forever: refuse to start instead.
   // Workers register with the queue store as they connect, so give them a moment.

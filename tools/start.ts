@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, redactSecrets, registerSecret, repoRoot } from '@ecom/config';
+import { API_APP, WORKER_APPS } from '@ecom/contracts';
 import { prepare } from '@ecom/pipeline';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { adminUrl, describePostgres, describeRedis, liveProbes, resolveStartMode, StartModeError, type StartMode } from './start-mode';
 
-/** Every process `npm start` runs; each is also its own docker-compose service. */
-export const APPS = ['api', 'generator', 'ingestor', 'validator', 'transformer', 'warehouse-loader', 'analytics'] as const;
+/** Every process `npm start` runs (the api, then the registry's worker apps); each is also its own docker-compose service. */
+export const APPS: readonly string[] = [API_APP, ...WORKER_APPS];
 
 function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream): void {
   let buffered = '';
@@ -53,7 +54,8 @@ async function checkNamed(mode: StartMode, databaseUrl: string): Promise<void> {
 /**
  * `npm start`: decides where the data and the queues live (the user's PostgreSQL and Redis, the
  * defaults when they answer, else a PostgreSQL of its own in data/pg and the queues in it),
- * migrates once, then runs the api and the six workers as child processes with prefixed output.
+ * migrates once, then runs the api and every worker app of the registry (WORKER_APPS) as child
+ * processes with prefixed output.
  * Ctrl-C (or SIGTERM) stops the children, waits for their graceful shutdown, then stops the
  * embedded PostgreSQL. A child that dies is started again after a back-off (1 s, doubling to
  * 30 s; a child that ran for a minute starts over at 1 s): its job is retried and the run ledger
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
     // a person is reading, or every line arrives as JSON.
     const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
     const quickDeaths = new Map<string, number>();
-    const launch = (app: (typeof APPS)[number]): void => {
+    const launch = (app: string): void => {
       const launchedAt = Date.now();
       const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
         env: childEnv,

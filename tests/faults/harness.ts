@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { repoRoot } from '@ecom/config';
 import { freePort, waitFor } from '@ecom/testing';
-import type { Stage } from '@ecom/contracts';
+import { STAGE_REGISTRY, type Stage } from '@ecom/contracts';
 
 /** Debian's PostgreSQL 15 server binaries (postgresql-15), beside the system cluster's. */
 export const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -139,15 +139,6 @@ export class OwnRedis {
   }
 }
 
-/** The app that consumes each stage's queue. */
-export const STAGE_APPS: Record<Stage, string> = {
-  generate: 'generator',
-  ingest: 'ingestor',
-  validate: 'validator',
-  transform: 'transformer',
-  warehouse: 'warehouse-loader',
-  analytics: 'analytics',
-};
 
 /**
  * Each stage worker as its own process (the built app, `dist/apps/<app>/src/main.js`, as `npm
@@ -168,7 +159,7 @@ export class WorkerProcesses {
   }
 
   start(stage: Stage): void {
-    const app = STAGE_APPS[stage];
+    const app = STAGE_REGISTRY[stage].app;
     const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js')], {
       env: { ...this.env, METRICS_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

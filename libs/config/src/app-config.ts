@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { parseExpression as parseCronExpression } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
+import { WORKER_METRICS_PORTS } from '@ecom/contracts';
 import { repoRoot } from './paths';
 import { redactSecrets, registerConfigSecrets, shownConfigValue } from './redact';
 
@@ -278,7 +279,10 @@ export class MetricsConfig {
    * host can scrape it; 0.0.0.0 where a scraper on another host or container must reach it.
    */
   @IsString() @MinLength(1) host!: string;
-  /** One port per worker app, so that `npm start` can run them all on one host. */
+  /**
+   * One port per worker app, so that `npm start` can run them all on one host: the registry's
+   * (WORKER_METRICS_PORTS) unless the file or overrides name another.
+   */
   @IsPortTable() workerPorts!: Record<string, number>;
 }
 
@@ -483,7 +487,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     setPath(fromEnv, key, value);
   }
 
-  const merged = merge(merge(fromFile, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  const defaults = { metrics: { workerPorts: { ...WORKER_METRICS_PORTS } } };
+  const merged = merge(merge(merge(defaults, fromFile), fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
   // Before validating: a message about a bad value must not echo a secret either.
   registerConfigSecrets(merged);
   const config = plainToInstance(AppConfig, merged);

@@ -1,4 +1,5 @@
 export * from './stages';
+export * from './apps';
 export * from './csv-columns';
 export * from './payloads';
 export * from './run-request';

@@ -1,11 +1,12 @@
 import { Logger, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig, redactSecrets, type DeepPartial } from '@ecom/config';
-import { STAGES } from '@ecom/contracts';
+import { STAGES, queuesOfApp } from '@ecom/contracts';
 import { isTransientDatabaseError, migrateDatabase } from '@ecom/db';
 import { createAppLogger } from './logging/logger';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { pipelineMetrics } from './metrics/pipeline-metrics';
+import { assertProcessors } from './processor-check';
 import { pingQueueStore, queueSchemaName } from './queue-store';
 import { StageRuntime } from './stage-runtime';
 import { withinTimeout } from './within-timeout';
@@ -133,7 +134,9 @@ export async function prepare(name: string, overrides?: DeepPartial<AppConfig>):
 }
 
 /**
- * A stage worker: a Nest application context (no HTTP) whose processor consumes its queue.
+ * A worker: a Nest application context (no HTTP) whose processors consume its queues. With `app`
+ * (a registered worker app), it first checks that the module holds exactly one processor per queue
+ * the registry gives that app (assertProcessors), before anything connects.
  * `logger`: true logs through pino (createAppLogger), false is silent (tests, in-process), or
  * any Nest LoggerService.
  */
@@ -141,8 +144,16 @@ export async function createWorkerContext(
   factory: AppModuleFactory,
   config: AppConfig,
   logger: boolean | LoggerService = true,
+  app?: string,
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(factory(config), {
+  const module = factory(config);
+  if (app !== undefined) assertProcessors(app, [module], queuesOfApp(app));
+  return openWorkerContext(module, config, logger);
+}
+
+/** createWorkerContext for a module already built (and checked) by the caller. */
+export async function openWorkerContext(module: DynamicModule, config: AppConfig, logger: boolean | LoggerService = true): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, {
     logger: logger === true ? appLogger(config) : logger,
   });
   app.enableShutdownHooks();
@@ -182,12 +193,12 @@ export async function serveWorkerMetrics(app: INestApplicationContext, port: num
   }
 }
 
-/** main.ts of every stage app. */
+/** main.ts of every worker app; `name` is its app name in the registry (WORKER_APPS). */
 export async function bootstrapWorker(name: string, factory: AppModuleFactory): Promise<void> {
   try {
     const config = await prepare(name);
     const port = workerMetricsPort(config, name);
-    const app = await createWorkerContext(factory, config);
+    const app = await createWorkerContext(factory, config, true, name);
     // The worker would sit silent while the queue store is away: say so, and wait for it.
     const stopWaiting = exitOnSignalWhileWaiting(name);
     try {

@@ -7,6 +7,7 @@ export * from './run-reconciler';
 export * from './pipeline.module';
 export * from './bootstrap';
 export * from './stage-worker';
+export * from './processor-check';
 export * from './quality';
 export * from './metrics';
 export * from './logging';

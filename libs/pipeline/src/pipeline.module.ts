@@ -1,5 +1,5 @@
-import { BullModule } from '@nestjs/bullmq';
-import type { ConnectionOptions } from 'bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import type { ConnectionOptions, Queue } from 'bullmq';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
@@ -7,7 +7,7 @@ import { QUEUES, STAGES } from '@ecom/contracts';
 import { createPool } from '@ecom/db';
 import { LedgerRepository } from './ledger.repository';
 import { QueueStoreWorker, closeQueueConnection, queueConnection } from './queue-store';
-import { StageRuntime } from './stage-runtime';
+import { STAGE_QUEUES, StageRuntime } from './stage-runtime';
 
 /**
  * Settings of every pipeline connection. default_statistics_target 30: every ANALYZE the stages run
@@ -58,6 +58,11 @@ export class PipelineModule {
         { provide: QUEUE_CONNECTION, useValue: connection },
         { provide: Pool, useFactory: () => createPool(config.databaseUrl, { options: SESSION_OPTIONS }) },
         PoolCloser,
+        {
+          provide: STAGE_QUEUES,
+          useFactory: (...queues: Queue[]) => Object.fromEntries(STAGES.map((stage, i) => [stage, queues[i]])),
+          inject: STAGES.map((stage) => getQueueToken(QUEUES[stage])),
+        },
         LedgerRepository,
         StageRuntime,
       ],

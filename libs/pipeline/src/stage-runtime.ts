@@ -1,5 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Pool, type PoolClient } from 'pg';
 import {
@@ -8,7 +7,6 @@ import {
   FIRST_STAGE,
   InvalidPayloadError,
   JOB_NAMES,
-  QUEUES,
   STAGES,
   nextStage,
   partJobId,
@@ -21,6 +19,9 @@ import {
 import { isTransientDatabaseError, runSqlFile, withTransaction } from '@ecom/db';
 import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
 import { recordStageCounts } from './metrics/stage-counts';
+
+/** Every stage's Queue, by stage: registered from the stage registry (PipelineModule). */
+export const STAGE_QUEUES = Symbol('STAGE_QUEUES');
 
 /** A failure that retrying cannot fix (bad input, quality below threshold): the run fails now. */
 export class StageFailure extends UnrecoverableError {
@@ -65,20 +66,11 @@ export interface PlannedTask {
 @Injectable()
 export class StageRuntime {
   private readonly logger = new Logger(StageRuntime.name);
-  private readonly queues: Record<Stage, Queue>;
-
   constructor(
     private readonly pool: Pool,
     readonly ledger: LedgerRepository,
-    @InjectQueue(QUEUES.generate) generate: Queue,
-    @InjectQueue(QUEUES.ingest) ingest: Queue,
-    @InjectQueue(QUEUES.validate) validate: Queue,
-    @InjectQueue(QUEUES.transform) transform: Queue,
-    @InjectQueue(QUEUES.warehouse) warehouse: Queue,
-    @InjectQueue(QUEUES.analytics) analytics: Queue,
-  ) {
-    this.queues = { generate, ingest, validate, transform, warehouse, analytics };
-  }
+    @Inject(STAGE_QUEUES) private readonly queues: Record<Stage, Queue>,
+  ) {}
 
   queue(stage: Stage): Queue {
     return this.queues[stage];

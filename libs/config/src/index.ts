@@ -3,3 +3,4 @@ export * from './paths';
 export * from './categorical-values';
 export * from './source-paths';
 export * from './redact';
+export * from './mapping';

@@ -74,11 +74,13 @@ export class CsvRecordParser extends Parser {
   /** Where the record being read starts: what a record-size failure names. */
   private nextRecordLine = 1;
 
-  constructor() {
+  constructor(options: { delimiter?: string } = {}) {
     // on_skip is handed to csv-parse before `this` exists.
     const self: { parser?: CsvRecordParser } = {};
     super({
       bom: true,
+      // Contract files are comma-separated; a mapped export may use another (docs/mappings.md).
+      delimiter: options.delimiter ?? ',',
       // Every line ending, in any mix: left to itself csv-parse picks the first one it meets and
       // then reads a CRLF file with LF lines (or the reverse) as records merged across lines.
       record_delimiter: ['\r\n', '\n', '\r'],

@@ -67,6 +67,20 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     );
   });
 
+  it('reads the pool size from DB_POOL_MAX (default 10) and refuses one below 1 or not a number', () => {
+    expect(loadConfig({ env: {} }).dbPoolMax).toBe(10);
+    expect(loadConfig({ env: { DB_POOL_MAX: '4' } }).dbPoolMax).toBe(4);
+    expect(() => loadConfig({ env: { DB_POOL_MAX: '0' } })).toThrow('dbPoolMax (DB_POOL_MAX): dbPoolMax must not be less than 1, got 0');
+    expect(() => loadConfig({ env: { DB_POOL_MAX: 'ten' } })).toThrow('dbPoolMax (DB_POOL_MAX): dbPoolMax must be an integer number, got "ten"');
+  });
+
+  it('migrates at start unless MIGRATE_ON_START is false, and names a value that is neither', () => {
+    expect(loadConfig({ env: {} }).migrateOnStart).toBe(true);
+    expect(loadConfig({ env: { MIGRATE_ON_START: 'false' } }).migrateOnStart).toBe(false);
+    expect(loadConfig({ env: { MIGRATE_ON_START: 'TRUE' } }).migrateOnStart).toBe(true);
+    expect(() => loadConfig({ env: { MIGRATE_ON_START: 'no' } })).toThrow('migrateOnStart (MIGRATE_ON_START): migrateOnStart must be a boolean value, got "no"');
+  });
+
   it('reads per-entity reject limits, null for none, and names a wrong one by its key', () => {
     expect(loadConfig({ env: {} }).quality.maxRejectPercent).toEqual({ customers: 10, products: 10, transactions: 5, transaction_items: 5 });
     const off = loadConfig({ env: {}, overrides: { quality: { maxRejectPercent: { transactions: null } } } });

@@ -359,6 +359,20 @@ export class AppConfig {
 
   @IsInt() @Min(1) @Max(64) workerConcurrency!: number;
 
+  /**
+   * The most connections any one pool of a process may hold: the app's own pg pool, and the cap
+   * of its shared queue pool on the postgres backend. Every process of a deployment counts
+   * against PostgreSQL's max_connections (docs/operations.md, "Connection budget").
+   */
+  @IsInt() @Min(1) @Max(1000) dbPoolMax!: number;
+
+  /**
+   * true: the process applies pending migrations before it starts (npm start, tests). false: it
+   * only waits until another process (docker-compose's one-shot migrate service) has applied
+   * every migration it knows, so replicas starting together do not queue for the migration lock.
+   */
+  @IsBoolean() migrateOnStart!: boolean;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel!: string;
 
   /** json: one JSON object per line; pretty: readable lines; auto: pretty on a terminal, else json. */
@@ -378,7 +392,7 @@ export class AppConfig {
 }
 
 /** Environment variables and the config keys they override. */
-export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'int' | 'number' | 'list' }> = [
+export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' | 'int' | 'number' | 'list' | 'boolean' }> = [
   { env: 'DATABASE_URL', key: 'databaseUrl', kind: 'string' },
   { env: 'REDIS_URL', key: 'redisUrl', kind: 'string' },
   { env: 'QUEUE_BACKEND', key: 'queueBackend', kind: 'string' },
@@ -388,6 +402,8 @@ export const ENV_VARS: ReadonlyArray<{ env: string; key: string; kind: 'string' 
   { env: 'DATA_ROOT', key: 'dataRoot', kind: 'string' },
   { env: 'SOURCE_ROOTS', key: 'sourceRoots', kind: 'list' },
   { env: 'WORKER_CONCURRENCY', key: 'workerConcurrency', kind: 'int' },
+  { env: 'DB_POOL_MAX', key: 'dbPoolMax', kind: 'int' },
+  { env: 'MIGRATE_ON_START', key: 'migrateOnStart', kind: 'boolean' },
   { env: 'LOG_LEVEL', key: 'logLevel', kind: 'string' },
   { env: 'LOG_FORMAT', key: 'logFormat', kind: 'string' },
   { env: 'METRICS_PORT', key: 'metrics.port', kind: 'int' },
@@ -483,6 +499,10 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       value = /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
     } else if (kind === 'list') {
       value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (kind === 'boolean') {
+      // Anything else stays a string, so validation names the variable and the value.
+      const word = raw.trim().toLowerCase();
+      value = word === 'true' ? true : word === 'false' ? false : raw;
     }
     setPath(fromEnv, key, value);
   }

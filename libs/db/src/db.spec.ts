@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { copyRows, copyTextRow } from './copy';
-import { migrateDatabase } from './migrate';
+import { knownMigrations, migrateDatabase, pendingMigrations } from './migrate';
 import { runSqlFile } from './sql-files';
-import { dropDatabase, withTransaction } from './database';
+import { Client } from 'pg';
+import { dropDatabase, ensureDatabase, withTransaction } from './database';
 
 describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
   let env: TestEnv;
@@ -30,6 +31,32 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
       const applied = await migrateDatabase(url.toString(), (line) => lines.push(line));
       expect(applied.length).toBeGreaterThan(10);
       expect(lines).toEqual(applied.map((name) => `applied migration ${name}`));
+    } finally {
+      await dropDatabase(url.toString());
+    }
+  });
+
+  it('says which migrations a database lacks without applying any: all on a missing database, none once migrated', async () => {
+    const url = new URL(env.config.databaseUrl);
+    url.pathname = `${url.pathname}_pending`;
+    const known = knownMigrations();
+    expect(known.length).toBeGreaterThan(10);
+    expect(known[0]).toMatch(/^0001_/);
+    try {
+      expect(await pendingMigrations(url.toString())).toEqual(known);
+      await ensureDatabase(url.toString());
+      expect(await pendingMigrations(url.toString())).toEqual(known);
+      expect(await migrateDatabase(url.toString())).toEqual(known);
+      expect(await pendingMigrations(url.toString())).toEqual([]);
+      const last = known[known.length - 1];
+      const admin = new Client({ connectionString: url.toString() });
+      await admin.connect();
+      try {
+        await admin.query('DELETE FROM public.pgmigrations WHERE name = $1', [last]);
+      } finally {
+        await admin.end();
+      }
+      expect(await pendingMigrations(url.toString())).toEqual([last]);
     } finally {
       await dropDatabase(url.toString());
     }

@@ -1,7 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
+import { Client } from 'pg';
 import { sqlDir } from '@ecom/config';
 import { ensureDatabase } from './database';
+
+/** SQLSTATEs that mean nothing was migrated yet: the database (3D000) or the ledger table (42P01) is missing. */
+const NOTHING_MIGRATED_CODES: ReadonlySet<string> = new Set(['3D000', '42P01']);
 
 /**
  * Creates the database if needed and applies pending migrations from sql/migrations.
@@ -43,4 +48,39 @@ async function applyPending(databaseUrl: string, log: (line: string) => void): P
 
 function quietTimestampWarning(message: string, log: (line: string) => void): void {
   if (!/Can't determine timestamp/.test(message)) log(message);
+}
+
+/** The migrations this code knows, by the names node-pg-migrate records (file name without extension). */
+export function knownMigrations(): string[] {
+  return readdirSync(join(sqlDir(), 'migrations'))
+    .filter((file) => !file.startsWith('.'))
+    .sort()
+    .map((file) => file.replace(/\.[^.]+$/, ''));
+}
+
+/**
+ * The known migrations the database has not applied, oldest first; all of them when the database
+ * or its migrations table is missing. Applies nothing: for processes that leave migrating to
+ * another one (migrateOnStart false). Connection errors are thrown as they are.
+ */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const known = knownMigrations();
+  const client = new Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    if (NOTHING_MIGRATED_CODES.has((error as { code?: string }).code ?? '')) return known;
+    throw error;
+  }
+  try {
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM public.pgmigrations');
+    const applied = new Set(rows.map((row) => row.name));
+    return known.filter((name) => !applied.has(name));
+  } catch (error) {
+    if (NOTHING_MIGRATED_CODES.has((error as { code?: string }).code ?? '')) return known;
+    throw error;
+  } finally {
+    await client.end();
+  }
 }

@@ -56,7 +56,7 @@ export class PipelineModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: QUEUE_CONNECTION, useValue: connection },
-        { provide: Pool, useFactory: () => createPool(config.databaseUrl, { options: SESSION_OPTIONS }) },
+        { provide: Pool, useFactory: () => createPool(config.databaseUrl, { max: config.dbPoolMax, options: SESSION_OPTIONS }) },
         PoolCloser,
         {
           provide: STAGE_QUEUES,

@@ -109,6 +109,15 @@ describe('the postgres queue backend, whatever QUEUE_BACKEND says', () => {
     expect(await waitFor(async () => ((await sessions(admin, schema)).length === 0 ? [] : undefined), 'every queue session to close')).toEqual([]);
   });
 
+  it('caps the shared pool at dbPoolMax when that is lower than QUEUE_POOL.max', async () => {
+    const small = queueConnection({ ...env.config, dbPoolMax: 2 });
+    expect((small as { max?: number }).max).toBe(2);
+    await closeQueueConnection(small);
+    const large = queueConnection({ ...env.config, dbPoolMax: 50 });
+    expect((large as { max?: number }).max).toBe(QUEUE_POOL.max);
+    await closeQueueConnection(large);
+  });
+
   it('shares one pool among the apps of a process, closed by the last of them', async () => {
     const schema = queueSchemaName(env.config.queuePrefix);
     const first = queueConnection(env.config);

@@ -84,6 +84,17 @@ class RecoveringPostgresConnection extends PostgresConnection {
   /** Whether the server ever accepted this connection (see QueueStoreWorker). */
   everReady = false;
 
+  constructor(...args: ConstructorParameters<typeof PostgresConnection>) {
+    super(...args);
+    // BullMQ guards the pool's idle clients only: a client checked out for a statement (a fetch,
+    // a lock renewal) whose server goes away emits 'error' with no listener, which kills the
+    // process. The statement still fails with the error, and pg-pool discards the client on
+    // release (createPool in libs/db does the same for the apps' pools).
+    this.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
+  }
+
   override async waitUntilReady(): Promise<void> {
     try {
       await super.waitUntilReady();
@@ -190,9 +201,12 @@ const postgresBackend: BackendFactory<PostgresQueueBackend, PostgresPoolConfig> 
  *
  * - redis: ioredis options from redisUrl; keys under queuePrefix.
  * - postgres: the pipeline's own database (databaseUrl), schema queueSchemaName(queuePrefix),
- *   created and migrated by BullMQ on first use; BullMQ ignores the prefix there.
+ *   created and migrated by BullMQ on first use; BullMQ ignores the prefix there. The shared
+ *   pool holds at most QUEUE_POOL.max connections, fewer when dbPoolMax is lower.
  */
-export function queueConnection(config: Pick<AppConfig, 'queueBackend' | 'redisUrl' | 'databaseUrl' | 'queuePrefix'>): ConnectionOptions {
+export function queueConnection(
+  config: Pick<AppConfig, 'queueBackend' | 'redisUrl' | 'databaseUrl' | 'queuePrefix'> & Partial<Pick<AppConfig, 'dbPoolMax'>>,
+): ConnectionOptions {
   if (config.queueBackend === 'postgres') {
     setDefaultBackendFactory(postgresBackend);
     const schema = queueSchemaName(config.queuePrefix);
@@ -206,6 +220,8 @@ export function queueConnection(config: Pick<AppConfig, 'queueBackend' | 'redisU
         // Visible in pg_stat_activity beside the workers' `<schema>:<queue>` LISTEN connections.
         application_name: `${schema}:pool`,
         ...QUEUE_POOL,
+        // DB_POOL_MAX caps every pool of the process; a worker's pool of 1 is already the floor.
+        max: Math.min(QUEUE_POOL.max, config.dbPoolMax ?? QUEUE_POOL.max),
       };
       store = { options, users: 0 };
       storesByKey.set(key, store);

@@ -2,7 +2,7 @@ import { Logger, type DynamicModule, type INestApplicationContext, type LoggerSe
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig, redactSecrets, type DeepPartial } from '@ecom/config';
 import { STAGES, queuesOfApp } from '@ecom/contracts';
-import { isTransientDatabaseError, migrateDatabase } from '@ecom/db';
+import { isTransientDatabaseError, migrateDatabase, pendingMigrations } from '@ecom/db';
 import { createAppLogger } from './logging/logger';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { pipelineMetrics } from './metrics/pipeline-metrics';
@@ -106,7 +106,40 @@ function stopWithLauncher(): void {
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
-/** Loads config, creates the database if missing and applies migrations; exits with a clear message on bad config. */
+/** The database lacks migrations this code needs, and this process leaves applying them to another one. */
+class SchemaBehind extends Error {
+  override name = 'SchemaBehind';
+}
+
+/**
+ * Resolves once the database holds every migration this code knows (more is fine: a newer
+ * release migrated it first). Throws SchemaBehind, naming the first missing one, until then.
+ */
+async function requireSchema(databaseUrl: string): Promise<void> {
+  const pending = await pendingMigrations(databaseUrl);
+  if (pending.length > 0) {
+    throw new SchemaBehind(`${pending.length} migration(s) not applied yet, from ${pending[0]} (migrateOnStart is false: the migrate service applies them)`);
+  }
+}
+
+/**
+ * Brings the database to this code's schema before anything uses it: applies pending migrations
+ * (migrateOnStart: npm start, tests), or waits until another process has (false: docker-compose,
+ * where the one-shot migrate service runs them once instead of every replica taking the lock in turn).
+ */
+export async function ensureSchema(config: AppConfig, logger: Pick<Logger, 'log' | 'warn'>): Promise<void> {
+  const where = postgresLocation(config.databaseUrl);
+  if (config.migrateOnStart) {
+    await untilReachable(logger, where, () => migrateDatabase(config.databaseUrl, (line) => logger.log(line)), isTransientDatabaseError);
+    return;
+  }
+  await untilReachable(logger, `the schema in ${where}`, () => requireSchema(config.databaseUrl), (e) => e instanceof SchemaBehind || isTransientDatabaseError(e));
+}
+
+/**
+ * Loads config, then creates the database if missing and applies migrations, or waits for them
+ * (ensureSchema); exits with a clear message on bad config.
+ */
 export async function prepare(name: string, overrides?: DeepPartial<AppConfig>): Promise<AppConfig> {
   stopWithLauncher();
   let config: AppConfig;
@@ -126,7 +159,7 @@ export async function prepare(name: string, overrides?: DeepPartial<AppConfig>):
   const logger = new Logger(name);
   const stopWaiting = exitOnSignalWhileWaiting(name);
   try {
-    await untilReachable(logger, postgresLocation(config.databaseUrl), () => migrateDatabase(config.databaseUrl, (line) => logger.log(line)), isTransientDatabaseError);
+    await ensureSchema(config, logger);
   } finally {
     stopWaiting();
   }

@@ -1,5 +1,6 @@
 import { Logger, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Pool } from 'pg';
 import { AppConfig, ConfigError, loadConfig, redactSecrets, type DeepPartial } from '@ecom/config';
 import { STAGES, queuesOfApp } from '@ecom/contracts';
 import { isTransientDatabaseError, migrateDatabase, pendingMigrations } from '@ecom/db';
@@ -10,6 +11,7 @@ import { assertProcessors } from './processor-check';
 import { pingQueueStore, queueSchemaName } from './queue-store';
 import { StageRuntime } from './stage-runtime';
 import { withinTimeout } from './within-timeout';
+import { WorkerHealth, workersOf } from './worker-health';
 
 export type AppModuleFactory = (config: AppConfig) => DynamicModule;
 
@@ -204,14 +206,17 @@ export function workerMetricsPort(config: AppConfig, name: string): number {
 
 /**
  * A worker's GET /metrics on its own small HTTP server: this process's job and row counters,
- * and the depth of every stage queue (so any one worker shows the pipeline's backlog).
+ * and the depth of every stage queue (so any one worker shows the pipeline's backlog). Beside it
+ * GET /healthz: whether this process's BullMQ workers run and reach their queue store, and its
+ * pool PostgreSQL (WorkerHealth; the container healthcheck, tools/healthcheck.ts, asks it).
  */
 export async function serveWorkerMetrics(app: INestApplicationContext, port: number, host: string): Promise<MetricsServer> {
   const metrics = pipelineMetrics();
   const runtime = app.get(StageRuntime);
+  const health = new WorkerHealth(workersOf(app), app.get(Pool));
   const unwatch = metrics.watchQueues(STAGES.map((stage) => runtime.queue(stage)));
   try {
-    const server = await startMetricsServer(metrics, port, host);
+    const server = await startMetricsServer(metrics, port, host, () => health.check());
     return {
       port: server.port,
       host: server.host,

@@ -8,6 +8,7 @@ export * from './pipeline.module';
 export * from './bootstrap';
 export * from './stage-worker';
 export * from './processor-check';
+export * from './worker-health';
 export * from './quality';
 export * from './metrics';
 export * from './logging';

@@ -10,15 +10,25 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** A liveness report: served as JSON, 200 when `healthy`, else 503. */
+export type HealthProbe = () => Promise<{ healthy: boolean }>;
+
 /**
- * A worker's GET /metrics: workers are Nest application contexts without HTTP, so a bare
- * node:http server serves the registry. Anything else is 404.
+ * A worker's GET /metrics, and with `health` its GET /healthz: workers are Nest application
+ * contexts without HTTP, so a bare node:http server serves them. Anything else is 404.
  */
-export async function startMetricsServer(metrics: PipelineMetrics, port: number, host: string): Promise<MetricsServer> {
+export async function startMetricsServer(metrics: PipelineMetrics, port: number, host: string, health?: HealthProbe): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/healthz' && health) {
+      health().then(
+        (report) => response.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(`${JSON.stringify(report)}\n`),
+        (error: Error) => response.writeHead(503, { 'content-type': 'text/plain' }).end(`health check failed: ${error.message}\n`),
+      );
+      return;
+    }
     if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(`only GET /metrics${health ? ' and GET /healthz are' : ' is'} served here\n`);
       return;
     }
     metrics.text().then(

@@ -67,10 +67,10 @@ describe('loadConfig: config/config.yaml, then environment, then overrides, vali
     );
   });
 
-  it('reads the pool size from DB_POOL_MAX (default 10) and refuses one below 1 or not a number', () => {
+  it('reads the pool size from DB_POOL_MAX (default 10) and refuses one below 2 or not a number', () => {
     expect(loadConfig({ env: {} }).dbPoolMax).toBe(10);
     expect(loadConfig({ env: { DB_POOL_MAX: '4' } }).dbPoolMax).toBe(4);
-    expect(() => loadConfig({ env: { DB_POOL_MAX: '0' } })).toThrow('dbPoolMax (DB_POOL_MAX): dbPoolMax must not be less than 1, got 0');
+    expect(() => loadConfig({ env: { DB_POOL_MAX: '1' } })).toThrow('dbPoolMax (DB_POOL_MAX): dbPoolMax must not be less than 2, got 1');
     expect(() => loadConfig({ env: { DB_POOL_MAX: 'ten' } })).toThrow('dbPoolMax (DB_POOL_MAX): dbPoolMax must be an integer number, got "ten"');
   });
 

@@ -362,9 +362,11 @@ export class AppConfig {
   /**
    * The most connections any one pool of a process may hold: the app's own pg pool, and the cap
    * of its shared queue pool on the postgres backend. Every process of a deployment counts
-   * against PostgreSQL's max_connections (docs/operations.md, "Connection budget").
+   * against PostgreSQL's max_connections (docs/operations.md, "Connection budget"). At least 2:
+   * a stage job holds its transaction's connection and reports progress through another, so a
+   * pool of 1 would leave it waiting for itself.
    */
-  @IsInt() @Min(1) @Max(1000) dbPoolMax!: number;
+  @IsInt() @Min(2) @Max(1000) dbPoolMax!: number;
 
   /**
    * true: the process applies pending migrations before it starts (npm start, tests). false: it

@@ -1,4 +1,5 @@
-# One image for the api and every worker; docker-compose.yml picks the entry point per service.
+# One image for the api, every worker and the one-shot migrate service; docker-compose.yml picks
+# the entry point per service.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,9 +10,15 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The code stays root-owned and read-only to the app; the app writes only under /data, which it
+# owns (a new named volume mounted there starts with this owner).
+RUN mkdir -p /data && chown node:node /data
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY sql ./sql
+# The node image's unprivileged user (uid 1000): a compromised process cannot write the code or
+# the system. docker-compose adds tini as PID 1 (init: true) for signals and reaping.
+USER node
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -5,6 +5,7 @@ import type { AppConfig } from '@ecom/config';
 import { appLogger } from '@ecom/pipeline';
 import { ApiAppModule } from './app.module';
 import { JSON_BODY_LIMIT, RejectNulPipe, requireJsonBody, verifyJsonDepth } from './http/request-edge';
+import { mountApiDocs } from './openapi/openapi';
 
 /** The HTTP app, initialised by the caller (main.ts listens, tests call init()). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
@@ -12,6 +13,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { logger: appLogger(config), bodyParser: false });
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
+  mountApiDocs(app);
   app.useGlobalPipes(
     new RejectNulPipe(),
     new ValidationPipe({

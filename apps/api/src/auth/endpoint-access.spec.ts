@@ -9,7 +9,8 @@ import { LedgerRepository } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 import { DASHBOARD_ENDPOINTS } from '../dashboard/dashboard.contract';
-import { httpRoutes, routeKey } from '../testing/http-routes';
+import { API_KEY_SCHEME } from '../openapi/openapi';
+import { extraRoutes, httpRoutes, routeKey } from '../testing/http-routes';
 import { MISSING_KEY_MESSAGE } from './api-key';
 import { PERSONAL_ANALYSES, PERSONAL_DASHBOARD_ENDPOINTS } from './personal-data';
 
@@ -73,6 +74,8 @@ const PROBES: Record<string, Probe[]> = {
   'GET /monitoring': [{ path: '/monitoring', access: 'open' }],
   'POST /monitoring/evaluate': [{ path: '/monitoring/evaluate', access: 'key', body: {} }],
   'GET /monitoring/alerts': [{ path: '/monitoring/alerts', access: 'open' }],
+  'GET /docs': [{ path: '/docs', access: 'open' }],
+  'GET /docs/openapi.json': [{ path: '/docs/openapi.json', access: 'open' }],
   'GET /admin/queues': [
     { path: '/admin/queues', access: 'key' },
     { path: '/admin/queues/api/queues', access: 'key' },
@@ -152,6 +155,25 @@ describe('endpoint access with API_KEY set: writes and personal data need the ke
     // Nothing personal leaks through a refusal.
     const refused = await request(http).get(`/runs/${RUN}/rejects.csv`).expect(401);
     expect(refused.text).not.toContain('ann@example.com');
+  });
+
+  it('declares the same classification in the OpenAPI document: key, no key, or the key for some values', async () => {
+    const paths = (await request(http).get('/docs/openapi.json').expect(200)).body.paths as Record<string, Record<string, { security?: unknown }>>;
+    const outside = new Set(extraRoutes().map(routeKey));
+    const routes = Object.keys(PROBES).filter((route) => !outside.has(route) && route !== 'GET /dashboard/assets/:file');
+    const declared = Object.fromEntries(
+      routes.map((route) => {
+        const [method, path] = route.split(' ');
+        return [route, paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]?.security];
+      }),
+    );
+    const expected = Object.fromEntries(
+      routes.map((route) => {
+        const access = new Set(PROBES[route].map((p) => p.access));
+        return [route, access.size === 2 ? [{}, { [API_KEY_SCHEME]: [] }] : access.has('key') ? [{ [API_KEY_SCHEME]: [] }] : undefined];
+      }),
+    );
+    expect(declared).toEqual(expected);
   });
 
   it('documents the same classification in docs/operations.md', () => {

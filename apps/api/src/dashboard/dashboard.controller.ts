@@ -1,11 +1,13 @@
 import { Controller, Get, Header, NotFoundException, Param, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@ecom/config';
 import { analysisToCsv } from '@ecom/contracts';
 import { PersonalData, isPersonalDashboardEndpoint } from '../auth/personal-data';
-import type { DashboardData, DashboardStatus, FilterOptions } from './dashboard.contract';
+import { Fails, OneOfParam, Returns, ReturnsJsonOrCsv, ReturnsText } from '../openapi/decorators';
+import { DASHBOARD_ENDPOINTS, type DashboardData, type DashboardStatus, type FilterOptions } from './dashboard.contract';
 import { DashboardFiltersQuery } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
 
@@ -42,17 +44,22 @@ const PAGE_HTML = `<!doctype html>
  * GETs and open, except the endpoints whose rows are single customers (top-customers), which need
  * the API key when one is set; the page then shows that card locked until the key is entered.
  */
+@ApiTags('dashboard')
 @Controller('dashboard')
 export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get(['', 'products', 'customers', 'geography'])
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({ summary: 'A dashboard page (the browser app reads its data from /dashboard/api)' })
+  @ReturnsText(200, 'The page.', 'text/html')
   page(): string {
     return PAGE_HTML;
   }
 
   @Get('assets/:file')
+  // The bundle's files: what the pages load, not part of the API.
+  @ApiExcludeEndpoint()
   asset(@Param('file') file: string, @Res() response: Response): void {
     const type = ASSETS.get(file);
     if (!type) throw new NotFoundException(`dashboard asset ${file} does not exist`);
@@ -64,17 +71,25 @@ export class DashboardController {
   }
 
   @Get('api/status')
+  @ApiOperation({ summary: 'The run whose analytics stage last refreshed the dashboard' })
+  @Returns(200, 'DashboardStatus', 'The last successful run, or null.')
   status(): Promise<DashboardStatus> {
     return this.dashboard.status();
   }
 
   @Get('api/options')
+  @ApiOperation({ summary: 'The values the filter bar offers' })
+  @Returns(200, 'FilterOptions', 'Date range, categories, payment methods, countries and states.')
   options(): Promise<FilterOptions> {
     return this.dashboard.options();
   }
 
   @Get('api/:endpoint')
   @PersonalData(isPersonalDashboardEndpoint)
+  @ApiOperation({ summary: "One chart's data, filtered" })
+  @OneOfParam('endpoint', DASHBOARD_ENDPOINTS, 'The chart or tile group.', 'kpis')
+  @ReturnsJsonOrCsv('DashboardData', 'The rows (JSON), or CSV with ?format=csv.')
+  @Fails(404, 'No such dashboard endpoint.')
   async data(
     @Param('endpoint') endpoint: string,
     @Query() query: DashboardFiltersQuery,

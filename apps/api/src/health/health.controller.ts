@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Returns } from '../openapi/decorators';
 import { PipelineHealthIndicators } from './health.indicators';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -16,7 +19,11 @@ export class HealthController {
    * message otherwise. The body always carries the workers per stage and the idle stages.
    */
   @Get()
-  @HealthCheck()
+  // The document's own Health schema instead of terminus's generated one.
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL, the queue store, a worker per stage, no stalled run' })
+  @Returns(200, 'Health', 'Ready: every indicator is up.')
+  @Returns(503, 'Health', 'Not ready: the indicators under error say why.')
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.indicators.postgres(),
@@ -28,6 +35,8 @@ export class HealthController {
 
   /** Liveness: the api process answers. Says nothing about PostgreSQL, the queue store or the workers. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the api process answers' })
+  @Returns(200, 'Liveness', 'Always ok while the process answers.')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

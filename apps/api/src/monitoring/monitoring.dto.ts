@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AlertChannel, AlertEvent, AlertSeverity } from '@ecom/contracts';
@@ -67,10 +68,12 @@ export interface AlertList {
 
 /** Query of GET /monitoring/alerts. */
 export class ListAlertsQuery {
+  @ApiPropertyOptional({ example: 'open' })
   @IsOptional()
   @IsIn(['open', 'resolved', 'all'])
   status: 'open' | 'resolved' | 'all' = 'all';
 
+  @ApiPropertyOptional({ description: 'Alerts to return, newest first.', example: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,8 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Fails, JsonBody, Returns } from '../openapi/decorators';
 import { RunRetentionRequest } from './retention.dto';
 import type { RetentionReport } from './retention-report';
 import { RetentionService } from './retention.service';
 
+@ApiTags('operations')
 @Controller('retention')
 export class RetentionController {
   constructor(private readonly retention: RetentionService) {}
@@ -13,6 +16,10 @@ export class RetentionController {
    */
   @Post('run')
   @HttpCode(200)
+  @ApiOperation({ summary: 'One retention pass now (or a dry run listing what would go)' })
+  @JsonBody(RunRetentionRequest, { dryRun: { summary: 'List what would go; delete nothing', value: { dryRun: true } } }, { optional: true, description: 'No body: a real pass.' })
+  @Returns(200, 'RetentionReport', 'What went (or would go), per kind of data.')
+  @Fails(409, 'Another retention pass is running.')
   run(@Body() request: RunRetentionRequest): Promise<RetentionReport> {
     return this.retention.run({ dryRun: request.dryRun === true });
   }

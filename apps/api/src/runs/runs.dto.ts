@@ -1,9 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { RunMode, RunStatus } from '@ecom/contracts';
 
 /** Query of GET /runs. */
 export class ListRunsQuery {
+  @ApiPropertyOptional({ description: 'Runs per page.', example: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +13,7 @@ export class ListRunsQuery {
   @Max(200)
   limit: number = 20;
 
+  @ApiPropertyOptional({ description: 'Runs to skip.', example: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

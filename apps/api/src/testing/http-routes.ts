@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { QUEUE_BOARD_ROUTE } from '../admin/queue-board.module';
+import { DOCS_JSON_ROUTE, DOCS_ROUTE } from '../openapi/openapi';
 
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -13,11 +14,16 @@ interface ExpressLayer {
 
 /**
  * Every route the api serves, read from the Express router Nest registered its controllers on,
- * plus Bull Board (an Express router mounted at QUEUE_BOARD_ROUTE, not a Nest route). Suites that
+ * plus Bull Board and the OpenAPI docs (Express handlers mounted beside Nest's router). Suites that
  * must cover every endpoint (access, fuzz) start from this list, so a new route is covered (or
  * makes them fail until it is classified) without anyone remembering to add it.
  */
 export function httpRoutes(app: INestApplication): HttpRoute[] {
+  return [...nestRoutes(app), ...extraRoutes()];
+}
+
+/** The routes of Nest's controllers, as the Express router holds them. */
+export function nestRoutes(app: INestApplication): HttpRoute[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
   const routes: HttpRoute[] = [];
   for (const layer of express.router.stack) {
@@ -29,8 +35,16 @@ export function httpRoutes(app: INestApplication): HttpRoute[] {
       }
     }
   }
-  routes.push({ method: 'GET', path: QUEUE_BOARD_ROUTE });
   return routes;
+}
+
+/** The routes served outside Nest's router: Bull Board, Swagger UI and the OpenAPI document. */
+export function extraRoutes(): HttpRoute[] {
+  return [
+    { method: 'GET', path: QUEUE_BOARD_ROUTE },
+    { method: 'GET', path: DOCS_ROUTE },
+    { method: 'GET', path: DOCS_JSON_ROUTE },
+  ];
 }
 
 export const routeKey = (route: HttpRoute): string => `${route.method} ${route.path}`;

@@ -156,36 +156,69 @@ describe('the OpenAPI contract at /docs/openapi.json, against the app that serve
     expect(gaps).toEqual([]);
   });
 
-  it('every example is accepted by its endpoint, and every answer is one the document declares, in its schema', async () => {
+  it('every example and enum value is accepted by its endpoint, and every answer (401 without the key included) is one the document declares, in its schema', async () => {
     const failures: string[] = [];
-    const checked = { bodies: 0, queries: 0, jsonAnswers: 0 };
+    const checked = { bodies: 0, queries: 0, enumValues: 0, jsonAnswers: 0 };
     for (const { method, path, operation } of operations(resolved)) {
       const parameters = (operation.parameters ?? []) as ParameterObject[];
       const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(exampleOf(parameters.find((p) => p.name === name)!))));
       const query = Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, String(exampleOf(p))]));
       checked.queries += Object.keys(query).length;
       const body = operation.requestBody as RequestBodyObject | undefined;
-      const examples: Array<[string, unknown]> = Object.entries(body?.content['application/json'].examples ?? {});
+      interface Case {
+        label: string;
+        url?: string;
+        query: Record<string, string>;
+        body?: object;
+        key: boolean;
+      }
+      const cases: Case[] = Object.entries(body?.content['application/json'].examples ?? {}).map(([label, example]) => ({
+        label,
+        query,
+        body: (example as { value: object }).value,
+        key: true,
+      }));
       // Without a body: what an operation without one takes, and what an optional body allows.
-      if (!body || body.required === false) examples.push(['no body', undefined]);
+      if (!body || body.required === false) cases.push({ label: 'no body', query, key: true });
       else {
         const refused = await request(http)[method](url).query(query).set(API_KEY_HEADER, KEY);
         if (refused.status !== 400) failures.push(`${method.toUpperCase()} ${url} without its required body -> ${refused.status}, not 400`);
       }
-      for (const [exampleName, example] of examples) {
+      // Every other value of an enum parameter (format=csv answers in another media type).
+      for (const p of parameters.filter((p) => p.in === 'query')) {
+        for (const value of ((p.schema as SchemaObject | undefined)?.enum ?? []).map(String).filter((v) => v !== query[p.name])) {
+          cases.push({ label: `${p.name}=${value}`, query: { ...query, [p.name]: value }, key: true });
+        }
+      }
+      // Every other value of an enum path parameter (each analysis, each dashboard endpoint, each
+      // schedule), with the last body example (for a schedule: switch it off).
+      const lastBody = cases.filter((c) => c.body).at(-1)?.body;
+      for (const p of parameters.filter((p) => p.in === 'path')) {
+        for (const value of ((p.schema as SchemaObject | undefined)?.enum ?? []).map(String).filter((v) => v !== exampleOf(p))) {
+          const other = url.replace(`/${encodeURIComponent(String(exampleOf(p)))}`, `/${encodeURIComponent(value)}`);
+          cases.push({ label: `${p.name}=${value}`, url: other, query, body: lastBody, key: true });
+        }
+      }
+      // An operation that always needs the key answers its declared 401 without it.
+      const keyed = JSON.stringify(operation.security) === JSON.stringify([{ [API_KEY_SCHEME]: [] }]);
+      if (keyed) cases.push({ label: 'no key', query, body: cases[0]?.body, key: false });
+      checked.enumValues += cases.filter((c) => c.label.includes('=')).length;
+
+      for (const c of cases) {
         // One run at a time: each example must start its own, not meet the last one's 409.
         await env.pool.query(`UPDATE ops.runs SET status = 'succeeded', finished_at = now() WHERE status IN ('queued', 'running')`);
-        const call = request(http)[method](url).query(query).set(API_KEY_HEADER, KEY);
-        const value = (example as { value?: object } | undefined)?.value;
-        if (value) checked.bodies++;
-        const res = await (value ? call.send(value) : call);
-        const name = `${method.toUpperCase()} ${url}${Object.keys(query).length ? ` ?${new URLSearchParams(query)}` : ''} (${exampleName})`;
+        const call = request(http)[method](c.url ?? url).query(c.query);
+        if (c.key) call.set(API_KEY_HEADER, KEY);
+        if (c.body && c.key) checked.bodies++;
+        const res = await (c.body ? call.send(c.body) : call);
+        const name = `${method.toUpperCase()} ${c.url ?? url}${Object.keys(c.query).length ? ` ?${new URLSearchParams(c.query)}` : ''} (${c.label})`;
         const declared = operation.responses[String(res.status)] as ResponseObject | undefined;
         if (res.status === 400 || !declared) {
           failures.push(`${name} -> ${res.status} ${res.text.slice(0, 300)}`);
           continue;
         }
-        if (body && !/^2/.test(String(res.status))) failures.push(`${name} -> ${res.status}: the example did not do its work`);
+        if (!c.key && res.status !== 401) failures.push(`${name} -> ${res.status}, not 401`);
+        if (c.key && body && !/^2/.test(String(res.status))) failures.push(`${name} -> ${res.status}: the example did not do its work`);
         const type = String(res.headers['content-type'] ?? '').split(';')[0];
         const content = declared.content?.[type];
         if (!content) {
@@ -203,6 +236,7 @@ describe('the OpenAPI contract at /docs/openapi.json, against the app that serve
     // The sweep did reach bodies, queries and JSON answers (an empty document passes nothing above).
     expect(checked.bodies).toBeGreaterThanOrEqual(8);
     expect(checked.queries).toBeGreaterThanOrEqual(15);
+    expect(checked.enumValues).toBeGreaterThanOrEqual(30);
     expect(checked.jsonAnswers).toBeGreaterThanOrEqual(15);
   }, 60_000);
 

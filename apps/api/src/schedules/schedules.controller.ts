@@ -23,7 +23,7 @@ export class SchedulesController {
   @ApiOperation({ summary: "Change a schedule's cron pattern (UTC) and/or enabled flag" })
   @OneOfParam('name', SCHEDULE_NAMES, 'The schedule.', 'monitoring')
   @JsonBody(UpdateScheduleRequest, {
-    pattern: { summary: 'Every 15 minutes', value: { pattern: '*/15 * * * *', enabled: true } },
+    pattern: { summary: 'Every day at 03:00 UTC', value: { pattern: '0 3 * * *', enabled: true } },
     disable: { summary: 'Switch it off', value: { enabled: false } },
   }, { description: 'Give pattern, enabled or both (an empty body is a 400); a field left out keeps its value.' })
   @Returns(200, 'Schedule', 'The schedule as it is now.')

@@ -5,11 +5,13 @@ import { ApiError, PipelineApiClient } from './api-client';
 import { formatRunSummary, stageProgressLine } from './report-format';
 
 const USAGE = `usage: npm run pipeline -- [--customers N] [--products N] [--transactions N] [--seed S]
-                            [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR]
+                            [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--source DIR [--mapping NAME|FILE]]
                             [--incremental [--days N]] [--rebuild] [--defects RATE] [--api URL] [--json]
        npm run pipeline -- --resume RUN_ID [--api URL] [--json]
 --source DIR runs on a folder of your own CSVs: any of the four files (only transactions.csv and
   transaction_items.csv is a delta of new orders for customers and products already loaded).
+--mapping NAME|FILE reads DIR as a shop's own export and converts it with the mapping first
+  (mappings/NAME.yaml, or a YAML file inside the source roots; docs/mappings.md).
 --defects RATE damages that share of generated records on purpose (0..0.5) and writes a manifest.
 --incremental generates the day(s) after the last generated date (a daily delta) and runs them.
 --rebuild rebuilds the warehouse and the analyses from production history.
@@ -35,6 +37,7 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
       'start-date': { type: 'string' },
       'end-date': { type: 'string' },
       source: { type: 'string' },
+      mapping: { type: 'string' },
       incremental: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       days: { type: 'string' },
@@ -66,6 +69,10 @@ export function parsePipelineArgs(argv: string[]): { body: Record<string, unknow
   if (values['start-date'] !== undefined) body.startDate = values['start-date'];
   if (values['end-date'] !== undefined) body.endDate = values['end-date'];
   if (values.source !== undefined) body.source = values.source;
+  if (values.mapping !== undefined) {
+    if (values.source === undefined) throw new UsageError('--mapping converts a source folder: give --source DIR with it');
+    body.mapping = values.mapping;
+  }
   if (values.defects !== undefined) {
     const rate = Number(values.defects);
     if (values.defects.trim() === '' || !(rate >= 0 && rate <= 0.5)) {

@@ -74,10 +74,40 @@ export function formatRunSummary(report: RunReport): string {
     out.push('');
     out.push(formatProfile(report.profile));
   }
+  if (report.mapping) {
+    out.push('');
+    out.push(formatMappedRun(report.mapping));
+  }
   out.push('');
   out.push(`accounting: ${report.accountingBalanced ? 'every file and stage adds up' : 'DOES NOT ADD UP'}`);
   if (report.status === 'failed') out.push(`error in ${report.failedStage ?? 'unknown stage'}: ${report.error ?? ''}`);
   return out.join('\n');
+}
+
+/** A mapped run's control totals: the source's by status, then sold reconciled with the warehouse. */
+export function formatMappedRun(m: NonNullable<RunReport['mapping']>): string {
+  const s = m.source;
+  const r = m.reconciliation;
+  const statuses = Object.entries(s.byStatus).filter(([, t]) => t.lines > 0);
+  return [
+    `control totals (mapping ${m.mapping}; source ${s.sourceFiles.map((f) => f.file).join(', ')}: ${num(s.lines)} lines${s.unreadable ? `, ${num(s.unreadable)} unreadable` : ''})`,
+    table(
+      ['source status', 'lines', 'orders', 'Σ quantity × unit price'],
+      [...statuses.map(([status, t]) => [status, num(t.lines), num(t.orders), t.amount]), ['all', num(s.total.lines), num(s.total.orders), s.total.amount]],
+    ),
+    table(
+      ['sold, reconciled', 'lines', 'amount'],
+      [
+        ['sold in the source', num(s.byStatus.sold.lines), r.sold],
+        ['set aside by the mapping', num(r.setAsideByMapping.lines), r.setAsideByMapping.amount],
+        ['rounding to the cent', '', r.roundingToCents],
+        ['rejected in the pipeline', num(r.rejectedInPipeline.lines), r.rejectedInPipeline.amount],
+        ['warehouse gross', num(m.warehouse.lines), r.warehouseGross],
+        ['unexplained difference', '', `${r.difference}${r.balanced ? ' (agrees to the cent)' : ' DOES NOT RECONCILE'}`],
+      ],
+    ),
+    ...r.notInWarehouse.map((n) => `${n.status}: ${num(n.lines)} lines, ${n.amount}, set aside (rejects of stage mapping, reason ${n.status}); not in the warehouse`),
+  ].join('\n');
 }
 
 const pct = (share: number | null) => (share === null ? '-' : `${(share * 100).toFixed(1)}%`);

@@ -21,6 +21,11 @@ describe('npm run pipeline: arguments', () => {
     expect(parsePipelineArgs([]).body).toEqual({});
   });
 
+  it('runs a shop export with --source DIR --mapping NAME, and --mapping only with --source', () => {
+    expect(parsePipelineArgs(['--source', 'data/shop', '--mapping', 'online-retail']).body).toEqual({ source: 'data/shop', mapping: 'online-retail' });
+    expect(() => parsePipelineArgs(['--mapping', 'online-retail'])).toThrow('--mapping converts a source folder: give --source DIR with it');
+  });
+
   it('asks for a daily delta with --incremental [--days N]', () => {
     expect(parsePipelineArgs(['--incremental', '--days', '2']).body).toEqual({ mode: 'incremental', days: 2 });
     expect(parsePipelineArgs(['--incremental']).body).toEqual({ mode: 'incremental' });

@@ -4,3 +4,4 @@ export * from './categorical-values';
 export * from './source-paths';
 export * from './redact';
 export * from './mapping';
+export * from './mapping-source';

@@ -11,3 +11,4 @@ export * from './rejects';
 export * from './operations';
 export * from './csv-lines';
 export * from './csv-safe';
+export * from './mapping-report';

@@ -1,3 +1,4 @@
+import type { MappedRunReport } from './mapping-report';
 import type { RejectTotals } from './rejects';
 import type { RunProfile } from './run-profile';
 import type { RunMode } from './run-request';
@@ -31,6 +32,8 @@ export interface RunReport {
   accountingBalanced: boolean;
   /** The data's measured shape (GET /runs/:id/profile), once the validate stage has profiled it. */
   profile?: RunProfile | null;
+  /** A mapped run's control totals, source beside warehouse (docs/mappings.md); null for other runs. */
+  mapping?: MappedRunReport | null;
 }
 
 export interface StageReport {

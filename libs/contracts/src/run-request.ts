@@ -83,6 +83,15 @@ export class CreateRunRequest {
   source?: string;
 
   /**
+   * With `source`: the folder is a shop's own export, converted by this mapping (a shipped one's
+   * name, `online-retail`, or a YAML file inside the source roots) before ingest (docs/mappings.md).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  mapping?: string;
+
+  /**
    * Share of generated records given a realistic defect (0 to 0.5), listed in a manifest beside
    * the data (defects/<file>.json): for testing what the pipeline catches. Generated runs only.
    */
@@ -140,4 +149,15 @@ export interface RunParams {
    * replayed run's rejects it delivered as resolved.
    */
   replayOf?: string;
+  /**
+   * A mapped run: the export in `sourceDir` is converted with the mapping in `file` into
+   * `inputDir` (data/mapped/<run>) at the start of ingest, which then reads that folder.
+   */
+  mapping?: MappedSourceParams;
+}
+
+export interface MappedSourceParams {
+  name: string;
+  file: string;
+  sourceDir: string;
 }

@@ -7,6 +7,9 @@ import {
   type AnalysisResult,
   type EntityRejectRate,
   type FileReport,
+  type MappedRunReport,
+  type MappingControlTotals,
+  type SourceStatusTotals,
   type QualityCheckReport,
   type QualityReport,
   type QualitySummary,
@@ -133,6 +136,47 @@ const runProfile = objectOf<RunProfile>({
   geographyMismatches: int(),
 });
 
+const money = (description?: string) => str(description ?? 'An exact decimal amount, as text (a source amount keeps its third decimal).');
+const statusTotals = objectOf<SourceStatusTotals>({ lines: int(), orders: int(), amount: money('Σ quantity × unit price over the lines.') });
+const mappingControlTotals = objectOf<MappingControlTotals>({
+  mapping: str('The mapping that converted the source.'),
+  sourceFiles: arrayOf(objectOf<MappingControlTotals['sourceFiles'][number]>({ file: str(), lines: int() })),
+  lines: int('Lines read from the source (records after each header).'),
+  unreadable: int('Lines whose quantity or price could not be read.'),
+  byStatus: objectOf<MappingControlTotals['byStatus']>({ sold: statusTotals, cancelled: statusTotals, adjusted: statusTotals }),
+  total: statusTotals,
+  converted: objectOf<MappingControlTotals['converted']>({
+    customers: int(),
+    products: int(),
+    orders: int(),
+    lines: int(),
+    lineTotal: money('Σ line_total of the converted lines, each rounded to the cent.'),
+    rounding: money('Σ quantity × unit price − Σ line_total over the converted lines.'),
+  }),
+  rejected: arrayOf(
+    objectOf<MappingControlTotals['rejected'][number]>({ reason: str(), status: oneOf(['sold', 'cancelled', 'adjusted', 'unreadable']), lines: int(), amount: money() }),
+    'Lines the mapping set aside, by reason and status (each one a reject of stage mapping).',
+  ),
+});
+const mappedRunReport = objectOf<MappedRunReport>(
+  {
+    mapping: str(),
+    source: mappingControlTotals,
+    warehouse: objectOf<MappedRunReport['warehouse']>({ lines: int(), orders: int(), gross: money('Σ line_total of the fact rows of the run’s order lines.') }),
+    reconciliation: objectOf<MappedRunReport['reconciliation']>({
+      sold: money('Sold in the source: Σ quantity × unit price of its sold lines.'),
+      setAsideByMapping: objectOf<MappedRunReport['reconciliation']['setAsideByMapping']>({ lines: int(), amount: money() }),
+      roundingToCents: money(),
+      rejectedInPipeline: objectOf<MappedRunReport['reconciliation']['rejectedInPipeline']>({ lines: int(), orders: int(), amount: money() }),
+      warehouseGross: money(),
+      difference: money('sold − set aside − rounding − rejected in the pipeline − warehouse gross.'),
+      balanced: bool('True when the difference is 0.'),
+      notInWarehouse: arrayOf(objectOf<MappedRunReport['reconciliation']['notInWarehouse'][number]>({ status: oneOf(['sold', 'cancelled', 'adjusted']), lines: int(), amount: money() })),
+    }),
+  },
+  'A mapped run (docs/mappings.md): the source’s control totals beside the warehouse’s, reconciled to the cent.',
+);
+
 const runReport = objectOf<RunReport>({
   runId: runId(),
   mode: oneOf(RUN_MODES),
@@ -152,6 +196,7 @@ const runReport = objectOf<RunReport>({
   rejectTotals: optional(ref('RejectTotals')),
   accountingBalanced: bool('True when every file and every finished stage adds up.'),
   profile: optional(nullable(ref('RunProfile'))),
+  mapping: optional(nullable(mappedRunReport)),
 });
 
 const qualityCheckReport = objectOf<QualityCheckReport>({

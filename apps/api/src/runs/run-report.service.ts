@@ -12,6 +12,7 @@ import type {
 } from '@ecom/contracts';
 import { ENTITIES, ENTITY_SPECS } from '@ecom/contracts';
 import { rejectRate, type RejectRateRow } from '@ecom/pipeline';
+import { mappedRunReport } from './mapping-report';
 import { RejectsRepository } from './rejects.repository';
 import { rejectTotals } from './rejects.service';
 import { ServerPaths } from './server-paths';
@@ -106,7 +107,7 @@ export class RunReportService {
   async report(runId: string): Promise<RunReport> {
     const run = await this.runs.findRun(runId);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
-    const [stageRows, fileRows, rejectRows, scoreRow, rateRows, profileRow, totalsRow] = await Promise.all([
+    const [stageRows, fileRows, rejectRows, scoreRow, rateRows, profileRow, totalsRow, mapped] = await Promise.all([
       this.runs.stagesOf(runId),
       this.runs.fileAccountingOf(runId),
       this.runs.rejectsByReasonOf(runId),
@@ -114,6 +115,7 @@ export class RunReportService {
       this.runs.rejectRatesOf(runId),
       this.runs.profileOf(runId),
       this.rejects.totals(runId),
+      this.runs.mappingOf(runId),
     ]);
     const stages = await Promise.all(stageRows.map(async (row) => ({ ...stageReport(row), error: await this.paths.text(row.error) })));
     const files: FileReport[] = fileRows.map((row) => ({
@@ -133,7 +135,14 @@ export class RunReportService {
       status: run.status,
       failedStage: run.failed_stage,
       error: await this.paths.text(run.error),
-      params: { ...run.params, inputDir: await this.paths.path(run.params.inputDir) } as unknown as Record<string, unknown>,
+      params: {
+        ...run.params,
+        inputDir: await this.paths.path(run.params.inputDir),
+        // A shipped mapping's file is shown by its name: it lies outside the data and source roots.
+        ...(run.params.mapping
+          ? { mapping: { ...run.params.mapping, file: await this.paths.path(run.params.mapping.file), sourceDir: await this.paths.path(run.params.mapping.sourceDir) } }
+          : {}),
+      } as unknown as Record<string, unknown>,
       createdAt: run.created_at.toISOString(),
       startedAt: run.started_at?.toISOString() ?? null,
       finishedAt: run.finished_at?.toISOString() ?? null,
@@ -146,6 +155,7 @@ export class RunReportService {
       rejectTotals: rejectTotals(totalsRow),
       accountingBalanced: filesBalance && stages.every(stageBalances),
       profile: profileRow ? runProfile(runId, profileRow) : null,
+      mapping: mapped ? mappedRunReport(mapped.run, mapped.warehouse) : null,
     };
   }
 

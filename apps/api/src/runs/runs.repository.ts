@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import type { RunParams, RunProfile, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
 import type { RejectRateRow, RunRecord } from '@ecom/pipeline';
+import type { MappingRunRow, WarehouseTotalsRow } from './mapping-report';
 
 /** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. Runs are the ledger's RunRecord. */
 export interface StageRow {
@@ -108,6 +109,14 @@ export class RunsRepository {
 
   async qualityChecksOf(runId: string): Promise<QualityCheckRow[]> {
     return (await runSqlFile<QualityCheckRow>(this.pool, 'api/quality_checks_of_run', [runId])).rows;
+  }
+
+  /** A mapped run's control totals and the warehouse's side of them; undefined for other runs. */
+  async mappingOf(runId: string): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow } | undefined> {
+    const run = (await runSqlFile<MappingRunRow>(this.pool, 'mapping/mapping_run_of', [runId])).rows[0];
+    if (!run) return undefined;
+    const warehouse = (await runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId])).rows[0];
+    return { run, warehouse };
   }
 
   async profileOf(runId: string): Promise<ProfileRow | undefined> {

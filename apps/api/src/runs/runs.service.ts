@@ -8,7 +8,7 @@ import { newRunId } from './run-id';
 import type { RunAccepted, RunList, RunResumed } from './runs.dto';
 import { RunsRepository } from './runs.repository';
 import { ServerPaths } from './server-paths';
-import { resolveSourceFolder } from './source-folder';
+import { resolveMappedSource, resolveSourceFolder } from './source-folder';
 
 export function runLinks(runId: string): RunAccepted['links'] {
   return { self: `/runs/${runId}`, quality: `/runs/${runId}/quality` };
@@ -92,7 +92,7 @@ export class RunsService {
    * newest generate or incremental run that has not failed, with that data set's parameters.
    */
   private async resolveIncremental(runId: string, request: CreateRunRequest): Promise<RunParams> {
-    const fixed = (['customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source', 'defects'] as const).filter(
+    const fixed = (['customers', 'products', 'transactions', 'seed', 'startDate', 'endDate', 'source', 'mapping', 'defects'] as const).filter(
       (key) => request[key] !== undefined,
     );
     if (fixed.length > 0) {
@@ -124,8 +124,15 @@ export class RunsService {
       return { mode: 'rebuild', inputDir: '' };
     }
     if (request.days !== undefined) throw new BadRequestException('days is only for mode incremental');
+    if (request.mapping !== undefined && request.source === undefined) {
+      throw new BadRequestException('mapping converts a source folder: give source (the folder of the export) with it');
+    }
     if (request.source !== undefined) {
       if (request.defects !== undefined) throw new BadRequestException('defects is only for generated runs; remove source or defects');
+      if (request.mapping !== undefined) {
+        const mapping = await resolveMappedSource(request.source, request.mapping, this.config.sourceRoots);
+        return { mode: 'source', inputDir: join(this.config.dataRoot, 'mapped', runId), mapping };
+      }
       const inputDir = await resolveSourceFolder(request.source, this.config.sourceRoots);
       return { mode: 'source', inputDir };
     }

@@ -3,12 +3,13 @@ import { Pool } from 'pg';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { IsNotEmpty, IsString } from 'class-validator';
 import { AppConfig } from '@ecom/config';
-import { IngestPartPayload, JOB_NAMES, QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
+import { IngestPartPayload, JOB_NAMES, QUEUES, RunJobPayload, parsePayload, type RunParams } from '@ecom/contracts';
 import { StageFailure, StageRuntime, StageWorker, type PlannedTask } from '@ecom/pipeline';
 import { FileLandingService } from './file-landing.service';
 import { readInputFolder, type InputFile } from './input-folder';
 import { inspectInputFile } from './input-inspection';
 import { LandingRepository } from './landing.repository';
+import { MappedSourceService } from '../mapping/mapped-source.service';
 
 const INSPECT_AT_ONCE = 16;
 
@@ -37,13 +38,14 @@ export class IngestProcessor extends StageWorker {
     private readonly repository: LandingRepository,
     private readonly pool: Pool,
     config: AppConfig,
+    private readonly mapped: MappedSourceService,
   ) {
     super(config);
   }
 
-  /** Where a run's input files may really be: the source roots, or the data root for generated input. */
-  private allowedRoots(mode: string): string[] {
-    return mode === 'source' ? this.appConfig.sourceRoots : [this.appConfig.dataRoot, ...this.appConfig.sourceRoots];
+  /** Where a run's input files may really be: the source roots, or the data root for generated or converted input. */
+  private allowedRoots(params: RunParams): string[] {
+    return params.mode === 'source' && !params.mapping ? this.appConfig.sourceRoots : [this.appConfig.dataRoot, ...this.appConfig.sourceRoots];
   }
 
   async process(job: Job): Promise<void> {
@@ -55,7 +57,9 @@ export class IngestProcessor extends StageWorker {
   private async planFiles(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `ingest plan job ${job.id}`);
     await this.runtime.planStage(job, 'ingest', runId, async (run): Promise<PlannedTask[]> => {
-      const folder = await readInputFolder(run.params.inputDir, this.allowedRoots(run.params.mode));
+      // A mapped run's export becomes the four files first (docs/mappings.md).
+      if (run.params.mapping) await this.mapped.convert(runId, run.params);
+      const folder = await readInputFolder(run.params.inputDir, this.allowedRoots(run.params));
       await this.repository.noteIgnoredFiles(this.pool, runId, folder.ignored);
       await this.inspectFiles(folder.files);
       return folder.files.map((f) => ({

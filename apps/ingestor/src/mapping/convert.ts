@@ -1,16 +1,16 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { isInsideRoot, realRoots, type LineStatus, type Mapping, type MappedEntity, type StatusRule, type ValueSpec } from '@ecom/config';
+import { MappingSourceError, selectSourceFiles, type LineStatus, type SourceFile, type Mapping, type MappedEntity, type StatusRule, type ValueSpec } from '@ecom/config';
+import type { MappingControlTotals } from '@ecom/contracts';
 import { CsvRecordParser, type CsvItem } from '../ingest/csv-records';
 import {
   DateTimeReader,
   MICRO,
   formatCents,
   formatMicro,
-  globToRegex,
   lineTotalCents,
   normalizeId,
   parseDecimal,
@@ -49,37 +49,7 @@ export const MAPPING_REASONS = {
 } as const;
 export type MappingReason = keyof typeof MAPPING_REASONS;
 
-export interface StatusTotals {
-  lines: number;
-  orders: number;
-  /** Σ quantity × unit_price over the lines, exact (as many decimals as the source has). */
-  amount: string;
-}
-
-export interface ControlTotals {
-  mapping: string;
-  sourceFiles: Array<{ file: string; lines: number }>;
-  /** Lines read (records after each header; blank lines are not records). */
-  lines: number;
-  /** Lines whose quantity and price could not be read: they are in no status and no amount. */
-  unreadable: number;
-  byStatus: Record<LineStatus, StatusTotals>;
-  /** All statuses together: Σ quantity × unit_price of every readable line. */
-  total: StatusTotals;
-  /** What the contract files hold. */
-  converted: {
-    customers: number;
-    products: number;
-    orders: number;
-    lines: number;
-    /** Σ line_total (each rounded to the cent as the contract says). */
-    lineTotal: string;
-    /** Σ quantity × unit_price − Σ line_total over the converted lines: cents lost to rounding. */
-    rounding: string;
-  };
-  /** Sold lines the mapping set aside, by reason: with the converted ones they make up sold. */
-  rejected: Array<{ reason: MappingReason; status: LineStatus | 'unreadable'; lines: number; amount: string }>;
-}
+export type ControlTotals = MappingControlTotals;
 
 export interface ConvertOptions {
   mapping: Mapping;
@@ -95,50 +65,6 @@ export interface ConvertResult {
   controlTotals: ControlTotals;
   rejectsFile: string;
   rejects: number;
-}
-
-export class MappingSourceError extends Error {
-  override name = 'MappingSourceError';
-}
-
-interface SourceFile {
-  name: string;
-  path: string;
-}
-
-/** The files a mapping reads from `from`, in name order. */
-export async function selectSourceFiles(mapping: Mapping, from: string, allowedRoots?: readonly string[]): Promise<SourceFile[]> {
-  let info;
-  try {
-    info = await stat(from);
-  } catch {
-    throw new MappingSourceError(`source ${from} does not exist`);
-  }
-  let files: SourceFile[];
-  if (info.isFile()) {
-    files = [{ name: basename(from), path: from }];
-  } else {
-    const patterns = mapping.source.files.map(globToRegex);
-    const entries = await readdir(from, { withFileTypes: true });
-    files = entries
-      .filter((e) => (e.isFile() || e.isSymbolicLink()) && patterns.some((p) => p.test(e.name)))
-      .map((e) => ({ name: e.name, path: join(from, e.name) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (files.length === 0) {
-      throw new MappingSourceError(`source ${from} holds no file the mapping ${mapping.name} reads (source.files: ${mapping.source.files.join(', ')})`);
-    }
-  }
-  if (allowedRoots) {
-    const roots = await realRoots(allowedRoots);
-    for (const file of files) {
-      const real = await realpath(file.path).catch(() => undefined);
-      if (real === undefined || !roots.some((root) => isInsideRoot(root, real))) {
-        throw new MappingSourceError(`source file ${file.name} leads outside the allowed folders; copy it into the folder instead of linking it`);
-      }
-      file.path = real;
-    }
-  }
-  return files;
 }
 
 /** One source line read through the mapping's line fields; `reason` when it cannot be. */
@@ -330,7 +256,7 @@ class Converter {
 
     const byStatus = Object.fromEntries(
       (Object.keys(statusTotals) as LineStatus[]).map((s) => [s, { lines: statusTotals[s].lines, orders: ordersByStatus[s], amount: formatMicro(statusTotals[s].amount) }]),
-    ) as Record<LineStatus, StatusTotals>;
+    ) as ControlTotals['byStatus'];
     const all = Object.values(statusTotals).reduce((a, b) => ({ lines: a.lines + b.lines, amount: a.amount + b.amount }), { lines: 0, amount: 0n });
     const controlTotals: ControlTotals = {
       mapping: this.mapping.name,
@@ -696,3 +622,4 @@ function matches(rule: StatusRule, raw: string, mapping: Mapping): boolean {
 }
 
 export type { MappedEntity };
+export { MappingSourceError, selectSourceFiles };

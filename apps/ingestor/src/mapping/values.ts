@@ -174,8 +174,3 @@ export function utcDateTime(epoch: number): { date: string; time: string } {
   const iso = new Date(epoch).toISOString();
   return { date: iso.slice(0, 10), time: iso.slice(11, 19) };
 }
-
-/** A file-name glob (`*`, `?`) as a regular expression over the whole name. */
-export function globToRegex(glob: string): RegExp {
-  return new RegExp(`^${glob.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegex(c))).join('')}$`);
-}

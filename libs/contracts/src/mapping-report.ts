@@ -1,0 +1,61 @@
+/**
+ * A mapped run's control totals (docs/mappings.md "Control totals"): the source's own figures as
+ * the converter counted them, and the warehouse's, reconciled to the cent. Amounts are decimal
+ * text, exact (a source's Σ quantity × unit price keeps its third decimal).
+ */
+
+export type SourceLineStatus = 'sold' | 'cancelled' | 'adjusted';
+
+export interface SourceStatusTotals {
+  lines: number;
+  orders: number;
+  /** Σ quantity × unit price over the lines. */
+  amount: string;
+}
+
+/** What the converter writes to mapping/control-totals.json and ops.mapping_runs. */
+export interface MappingControlTotals {
+  mapping: string;
+  sourceFiles: Array<{ file: string; lines: number }>;
+  /** Lines read (records after each header; blank lines are not records). */
+  lines: number;
+  /** Lines whose quantity or price could not be read: in no status and no amount. */
+  unreadable: number;
+  byStatus: Record<SourceLineStatus, SourceStatusTotals>;
+  total: SourceStatusTotals;
+  converted: {
+    customers: number;
+    products: number;
+    orders: number;
+    lines: number;
+    /** Σ line_total, each rounded to the cent as the contract says. */
+    lineTotal: string;
+    /** Σ quantity × unit price − Σ line_total over the converted lines. */
+    rounding: string;
+  };
+  /** Lines the mapping set aside, by reason and status. */
+  rejected: Array<{ reason: string; status: SourceLineStatus | 'unreadable'; lines: number; amount: string }>;
+}
+
+export interface MappedRunReport {
+  mapping: string;
+  source: MappingControlTotals;
+  /** The warehouse's fact rows of the order lines this run staged. */
+  warehouse: { lines: number; orders: number; gross: string };
+  /**
+   * sold (source) = set aside by the mapping + rounding to the cent + rejected in the pipeline
+   * (its order lines quarantined by ingest or transform: see the rejects) + warehouse gross;
+   * `difference` is what none of them explains, `balanced` when it is 0.
+   */
+  reconciliation: {
+    sold: string;
+    setAsideByMapping: { lines: number; amount: string };
+    roundingToCents: string;
+    rejectedInPipeline: { lines: number; orders: number; amount: string };
+    warehouseGross: string;
+    difference: string;
+    balanced: boolean;
+    /** Cancelled and adjusted lines: set aside (ops.quarantine, stage mapping), not in the warehouse. */
+    notInWarehouse: Array<{ status: SourceLineStatus; lines: number; amount: string }>;
+  };
+}

@@ -1,0 +1,144 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RejectPage, RunReport } from '@ecom/contracts';
+import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
+import { repoRoot } from '@ecom/config';
+import { PipelineApiClient } from '../../tools/api-client';
+import { startPipeline, type RunningPipeline } from '../../tools/in-process';
+import { formatRunSummary } from '../../tools/report-format';
+
+/**
+ * Issue 16: a shop's own export runs through every stage with a mapping (docs/mappings.md). The
+ * 90-line excerpt of UCI Online Retail and the Shopify fixture go in through POST /runs
+ * {source, mapping}; the run report sets the source's control totals beside the warehouse's and
+ * they agree to the cent, every line not in the warehouse being a reject with its reason.
+ */
+describe('a mapped source folder through the whole pipeline', () => {
+  let env: TestEnv;
+  let pipeline: RunningPipeline;
+  let client: PipelineApiClient;
+  let retail: RunReport;
+  let shopify: RunReport;
+
+  const runToEnd = async (start: Promise<{ runId: string }>): Promise<RunReport> =>
+    client.waitForRun((await start).runId, undefined, { intervalMs: 100, timeoutMs: 120_000 });
+
+  const fixture = (name: string): string => {
+    const dir = join(env.config.dataRoot, 'exports', name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(repoRoot(), 'tests', 'fixtures', 'mapping', name), dir, { recursive: true });
+    return dir;
+  };
+
+  const post = (body: unknown) =>
+    fetch(`${pipeline.baseUrl}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    // One order of the excerpt (80,995 units on one line) is rejected on purpose by the transform's
+    // plausibility rule: 1 of 13 orders is over the 5% limit a real export of thousands never reaches.
+    env = await createTestEnv('e2e_mapped_source', NO_REJECT_LIMITS);
+    pipeline = await startPipeline(env.config);
+    client = new PipelineApiClient(pipeline.baseUrl);
+    retail = await runToEnd(client.startRun({ source: fixture('online-retail'), mapping: 'online-retail' }));
+    shopify = await runToEnd(client.startRun({ source: fixture('shopify'), mapping: 'shopify-orders' }));
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await env?.teardown();
+  });
+
+  it('runs the Online Retail excerpt through every stage, accounting for every line', () => {
+    expect(retail.error).toBeNull();
+    expect(retail.status).toBe('succeeded');
+    expect(retail.accountingBalanced).toBe(true);
+    expect(retail.files.map((f) => [f.sourceFile, f.linesRead, f.rowsQuarantined])).toEqual([
+      ['customers.csv', 9, 0],
+      ['products.csv', 74, 0],
+      ['transaction_items.csv', 83, 0],
+      ['transactions.csv', 13, 0],
+    ]);
+    expect(retail.params).toMatchObject({ mapping: { name: 'online-retail', file: 'online-retail.yaml', sourceDir: 'exports/online-retail' } });
+  });
+
+  it('reconciles the source’s control totals with the warehouse to the cent, the rest explained by rejects', () => {
+    const m = retail.mapping!;
+    expect(m.source.total).toEqual({ lines: 90, orders: 20, amount: '-18040.359' });
+    expect(m.reconciliation).toEqual({
+      sold: '172580.861',
+      setAsideByMapping: { lines: 2, amount: '0.00' },
+      roundingToCents: '0.001',
+      // Order 581483: 80,995 units on one line, over the transform's plausible 1,000 (implausible_value);
+      // order 568375: its two products cost 0.001, below the cent production prices keep
+      // (non_positive_price, its lines orphan_product).
+      rejectedInPipeline: { lines: 3, orders: 2, amount: '168484.60' },
+      warehouseGross: '4096.26',
+      difference: '0.00',
+      balanced: true,
+      notInWarehouse: [
+        { status: 'cancelled', lines: 2, amount: '-168497.10' },
+        { status: 'adjusted', lines: 3, amount: '-22124.12' },
+      ],
+    });
+    expect(m.warehouse).toEqual({ lines: 80, orders: 11, gross: '4096.26' });
+    expect(retail.rejectsByReason.filter((r) => r.stage === 'transform')).toEqual([
+      { stage: 'transform', reasonCode: 'implausible_value', count: 1 },
+      { stage: 'transform', reasonCode: 'non_positive_price', count: 1 },
+      { stage: 'transform', reasonCode: 'order_line_rejected', count: 2 },
+      { stage: 'transform', reasonCode: 'orphan_product', count: 2 },
+    ]);
+    expect(formatRunSummary(retail)).toContain('unexplained difference');
+  });
+
+  it('puts the lines the mapping set aside in the rejects with the source file, line and reason', async () => {
+    const page = (await (await fetch(`${pipeline.baseUrl}/runs/${retail.runId}/rejects?limit=50`)).json()) as RejectPage;
+    const mapping = page.rejects.filter((r) => r.stage === 'mapping');
+    expect(mapping.map((r) => [r.sourceFile, r.sourceLine, r.reasonCode, r.recordKey])).toEqual(expect.arrayContaining([
+      ['online_retail_excerpt.csv', 48, 'cancelled', 'C536379'],
+      ['online_retail_excerpt.csv', 49, 'no_product_price', '536414'],
+      ['online_retail_excerpt.csv', 86, 'adjusted', 'A563186'],
+    ]));
+    expect(mapping).toHaveLength(7);
+    // Set-aside statuses are no conversion failure: they count against no entity's reject rate.
+    const entities = await env.pool.query<{ reason_code: string; entity: string | null }>(
+      `SELECT DISTINCT reason_code, entity FROM ops.quarantine WHERE run_id = $1 AND stage = 'mapping' ORDER BY 1`, [retail.runId]);
+    expect(entities.rows).toEqual([
+      { reason_code: 'adjusted', entity: null },
+      { reason_code: 'cancelled', entity: null },
+      { reason_code: 'no_product_price', entity: 'transaction_items' },
+    ]);
+  });
+
+  it('loads the shop’s real months, countries and products', async () => {
+    const rows = await env.pool.query<{ month: string; country: string; n: string }>(
+      `SELECT to_char(d.full_date, 'YYYY-MM') AS month, c.country, count(*) AS n
+         FROM warehouse.fact_sales f JOIN warehouse.dim_date d USING (date_key) JOIN warehouse.dim_customers c USING (customer_key)
+        WHERE f.transaction_id IN ('536365', '559135') GROUP BY 1, 2 ORDER BY 1`);
+    expect(rows.rows).toEqual([
+      { month: '2010-12', country: 'United Kingdom', n: '7' },
+      { month: '2011-07', country: 'Spain', n: '11' },
+    ]);
+  });
+
+  it('runs the Shopify fixture with its mapping, the cancelled order set aside', () => {
+    expect(shopify.status).toBe('succeeded');
+    expect(shopify.mapping!.reconciliation).toMatchObject({ sold: '133.23', warehouseGross: '133.23', difference: '0.00', balanced: true });
+    expect(shopify.mapping!.reconciliation.notInWarehouse).toEqual([{ status: 'cancelled', lines: 1, amount: '37.50' }]);
+  });
+
+  it('refuses a mapping with a mistake before a run starts, naming file, key and what was expected', async () => {
+    const dir = join(env.config.dataRoot, 'exports', 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'shop.yaml'), 'source: { files: "*.csv" }\nlines: { order_id: Order }\n');
+    const res = await post({ source: fixture('online-retail'), mapping: join(dir, 'shop.yaml') });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { message: string };
+    expect(body.message).toContain('shop.yaml: lines.ordered_at: missing (expected { column: <source column> })');
+    const outside = await post({ source: fixture('online-retail'), mapping: '/etc/hostname' });
+    expect(outside.status).toBe(400);
+    expect(((await outside.json()) as { message: string }).message).toMatch(/neither a shipped mapping nor a file inside the allowed folders/);
+    const none = await post({ source: dir, mapping: 'online-retail' });
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as { message: string }).message).toContain('holds no file the mapping online-retail reads (source.files: *.csv, *.csv.gz)');
+  });
+});

@@ -18,6 +18,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY sql ./sql
+# Shipped mappings (docs/mappings.md): read by the api and the ingestor by name.
+COPY mappings ./mappings
 # The node image's unprivileged user (uid 1000): a compromised process cannot write the code or
 # the system. docker-compose adds tini as PID 1 (init: true) for signals and reaping.
 USER node

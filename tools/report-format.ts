@@ -88,7 +88,8 @@ export function formatRunSummary(report: RunReport): string {
 export function formatMappedRun(m: NonNullable<RunReport['mapping']>): string {
   const s = m.source;
   const r = m.reconciliation;
-  const statuses = Object.entries(s.byStatus).filter(([, t]) => t.lines > 0);
+  // Stored as jsonb, whose key order is not the source's: sold, cancelled, adjusted.
+  const statuses = (['sold', 'cancelled', 'adjusted'] as const).map((status) => [status, s.byStatus[status]] as const).filter(([, t]) => t.lines > 0);
   return [
     `control totals (mapping ${m.mapping}; source ${s.sourceFiles.map((f) => f.file).join(', ')}: ${num(s.lines)} lines${s.unreadable ? `, ${num(s.unreadable)} unreadable` : ''})`,
     table(

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '@ecom/config';
+import { parseMapping, repoRoot } from '@ecom/config';
 import { runImportCli } from '../../tools/import-cli';
 
 function io() {
@@ -35,5 +35,41 @@ describe('npm run import: a shop export to the four contract CSVs, without the p
     const { out, streams } = io();
     expect(await runImportCli(['--mapping', 'shopify-orders', '--from', dir, '--out', join(dir, 'out')], streams)).toBe(1);
     expect(out.stderr).toContain('holds no file the mapping shopify-orders reads (source.files: orders_export*.csv)');
+  });
+});
+
+describe('docs/mappings.md: the walk-through does what it says', () => {
+  const guide = readFileSync(join(repoRoot(), 'docs', 'mappings.md'), 'utf8');
+  const block = (after: string, lang: string) => {
+    const start = guide.indexOf(after) + after.length;
+    const open = guide.indexOf(`\`\`\`${lang}\n`, start) + lang.length + 4;
+    return guide.slice(open, guide.indexOf('```', open));
+  };
+
+  it('converts the example export with the example mapping into the output it shows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mapping-guide-'));
+    mkdirSync(join(dir, 'exports'));
+    writeFileSync(join(dir, 'exports', 'sales.csv'), block('The export, `sales.csv`', 'csv'));
+    writeFileSync(join(dir, 'my-till.yaml'), block('Save this as `my-till.yaml`', 'yaml'));
+    const { out, streams } = io();
+    expect(await runImportCli(['--mapping', join(dir, 'my-till.yaml'), '--from', join(dir, 'exports'), '--out', join(dir, 'till')], streams)).toBe(0);
+    expect(out.stdout.trim()).toBe(block('--out /tmp/till\n```', '').trim());
+    const shown = block('now holds the four files', 'csv').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const written = ['customers.csv', 'transactions.csv', 'transaction_items.csv'].flatMap((f) => readFileSync(join(dir, 'till', f), 'utf8').split('\n'));
+    for (const line of shown) expect(written).toContain(line);
+  });
+
+  it('shows the mistakes exactly as the validator words them', () => {
+    const yaml = block('Save this as `my-till.yaml`', 'yaml')
+      .replace('DD.MM.YYYY HH:mm', 'DD.MM.YY HH:mm')
+      .replace('{ derive: first_order_date }', '{ derive: first_visit }')
+      .replace('payment_method: { constant: Unknown }', 'shipping_address: { constant: shop }');
+    let message = '';
+    try {
+      parseMapping(yaml, 'my-till.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(block('naming the file,\nthe key and what was expected:', '').trim());
   });
 });

@@ -5,6 +5,12 @@ import { AGE_GROUP_WEIGHTS, CATEGORIES, PLACES } from './reference-data';
  * config/categorical-values.yaml defaults to what the generator writes: every generated value is a
  * canonical spelling, so a clean generated batch never has an unknown or re-spelled value.
  */
+/** Canonical values only imported exports use: the generator never writes them. */
+const IMPORT_ONLY: Partial<Record<CategoricalField, string[]>> = {
+  // For exports that do not record how an order was paid (docs/mappings.md).
+  payment_method: ['Unknown'],
+};
+
 describe('the canonical values cover the generator', () => {
   const config = categoricalValues();
   const model = loadConfig({ env: {} }).generator.model;
@@ -19,6 +25,6 @@ describe('the canonical values cover the generator', () => {
 
   it.each(Object.keys(generated) as CategoricalField[])('%s: each generated value is canonical as written', (field) => {
     for (const value of generated[field]) expect({ field, value, canonical: config.canonical(field, value) }).toEqual({ field, value, canonical: value });
-    expect([...config.field(field).values].sort()).toEqual([...generated[field]].sort());
+    expect([...config.field(field).values].filter((v) => !IMPORT_ONLY[field]?.includes(v)).sort()).toEqual([...generated[field]].sort());
   });
 });

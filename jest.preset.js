@@ -22,7 +22,7 @@ module.exports = {
   // faker 10 ships ESM only; transforming the rest of node_modules runs out of memory.
   transformIgnorePatterns: ['/node_modules/(?!@faker-js/faker/)'],
   moduleNameMapper: {
-    '^@ecom/(contracts|config|db|pipeline|testing)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@ecom/(contracts|config|db|pipeline|ops|testing)$': path.join(root, 'libs/$1/src/index.ts'),
   },
   setupFiles: [path.join(root, 'jest.setup.js')],
   testTimeout: 60000,

@@ -1,7 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@ecom/config';
 import { WORKER_APPS, queuesOfApp, type WorkerApp } from '@ecom/contracts';
-import { StageRuntime, assertProcessors, openWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
+import { StageRuntime, assertProcessors, createWorkerContext, openWorkerContext, type AppModuleFactory } from '@ecom/pipeline';
 import { createApiApp } from '../apps/api/src/create-app';
 import { GeneratorAppModule } from '../apps/generator/src/app.module';
 import { IngestorAppModule } from '../apps/ingestor/src/app.module';
@@ -9,6 +9,7 @@ import { ValidatorAppModule } from '../apps/validator/src/app.module';
 import { TransformerAppModule } from '../apps/transformer/src/app.module';
 import { WarehouseLoaderAppModule } from '../apps/warehouse-loader/src/app.module';
 import { AnalyticsAppModule } from '../apps/analytics/src/app.module';
+import { OpsWorkerAppModule } from '../apps/ops-worker/src/app.module';
 
 /** The module of every worker app in the registry (WORKER_APPS); a new app that is missing here does not compile. */
 export const WORKER_MODULES: Record<WorkerApp, AppModuleFactory> = {
@@ -18,6 +19,7 @@ export const WORKER_MODULES: Record<WorkerApp, AppModuleFactory> = {
   transformer: (config) => TransformerAppModule.forRoot(config),
   'warehouse-loader': (config) => WarehouseLoaderAppModule.forRoot(config),
   analytics: (config) => AnalyticsAppModule.forRoot(config),
+  'ops-worker': (config) => OpsWorkerAppModule.forRoot(config),
 };
 
 export interface RunningPipeline {
@@ -65,4 +67,12 @@ export async function startPipeline(config: AppConfig, options: { logs?: boolean
       for (const worker of workers) await worker.close();
     },
   };
+}
+
+/**
+ * The ops worker alone, in this process: for the api's specs that need a scheduled, monitoring,
+ * alert or retention job processed (or the schedulers synced) without running the stages.
+ */
+export function startOpsWorker(config: AppConfig, options: { logs?: boolean } = {}): Promise<INestApplicationContext> {
+  return createWorkerContext(WORKER_MODULES['ops-worker'], config, options.logs ?? false, 'ops-worker');
 }

@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { Client, type Pool } from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig, type AppConfig, type QueueBackend } from '@ecom/config';
-import { STAGES, stageJobId, type RunReport, type Stage } from '@ecom/contracts';
+import { OPS_QUEUES, STAGES, stageJobId, type RunReport, type Stage } from '@ecom/contracts';
 import { createPool, migrateDatabase } from '@ecom/db';
-import { StageRuntime } from '@ecom/pipeline';
+import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
 import { createApiApp } from '../../apps/api/src/create-app';
-import { SchedulesRepository } from '../../apps/api/src/schedules/schedules.repository';
+import { OpsWorkerAppModule } from '../../apps/ops-worker/src/app.module';
 import { PipelineApiClient } from '../../tools/api-client';
 import { OwnPostgres, OwnRedis, TableLock, WorkerProcesses, until, warehouseFingerprint } from './harness';
 
@@ -162,9 +164,12 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
     });
     const pool = createPool(databaseUrl, { max: 3 });
     let api: INestApplication | undefined;
+    let ops: INestApplicationContext | undefined;
     const began = Date.now();
     const phase = (what: string) => set.note(`${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`);
     try {
+      // The ops worker runs the reconciler that re-queues lost jobs and re-creates lost schedulers.
+      ops = await createWorkerContext(OpsWorkerAppModule.forRoot, config, false, 'ops-worker');
       api = await createApiApp(config);
       api.useLogger(false);
       await api.listen(0, '127.0.0.1');
@@ -190,6 +195,7 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
       return { report, fingerprint: await warehouseFingerprint(pool), unexpectedExits };
     } finally {
       await api?.close();
+      await ops?.close();
       await pool.end();
       if (set !== workers) await set.stopAll();
     }
@@ -278,7 +284,7 @@ describe('faults: the pipeline finishes by itself, and loses or duplicates nothi
         expect(await transform.getJob(stageJobId(runId, 'transform'))).toBeUndefined();
         workers.start('transform');
         // The monitoring schedule is enabled: its scheduler comes back too.
-        const monitoring = api.get(SchedulesRepository).queueOf('monitoring');
+        const monitoring = api.get<Queue>(getQueueToken(OPS_QUEUES.monitoring));
         await until(async () => ((await monitoring.getJobScheduler('monitoring')) ? true : undefined), 'the monitoring scheduler to come back', 30_000, 200);
       },
       { stopped: ['transform'] },

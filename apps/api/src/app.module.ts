@@ -10,17 +10,20 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
-import { RecoveryModule } from './recovery/recovery.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 
-/** The control plane: launches runs onto the stage queues and reads the run ledger. */
+/**
+ * The control plane, HTTP only: launches runs onto the stage queues, reads the run ledger and serves
+ * the operations endpoints. It holds no queue consumer (createApiApp refuses one): the stages'
+ * processors run in their apps, the operations queues' in apps/ops-worker.
+ */
 @Module({})
 export class ApiAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [PipelineModule.forRoot(config), RunsModule, AnalyticsModule, DashboardModule, HealthModule, MetricsModule, RetentionModule, SchedulesModule, MonitoringModule, RecoveryModule, QueueBoardModule.forRoot(config)],
+      imports: [PipelineModule.forRoot(config), RunsModule, AnalyticsModule, DashboardModule, HealthModule, MetricsModule, RetentionModule, SchedulesModule, MonitoringModule, QueueBoardModule.forRoot(config)],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }

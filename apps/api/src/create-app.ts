@@ -2,7 +2,8 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@ecom/config';
-import { appLogger } from '@ecom/pipeline';
+import { API_APP } from '@ecom/contracts';
+import { appLogger, assertProcessors } from '@ecom/pipeline';
 import { ApiAppModule } from './app.module';
 import { JSON_BODY_LIMIT, RejectNulPipe, requireJsonBody, verifyJsonDepth } from './http/request-edge';
 import { mountApiDocs } from './openapi/openapi';
@@ -10,7 +11,9 @@ import { mountApiDocs } from './openapi/openapi';
 /** The HTTP app, initialised by the caller (main.ts listens, tests call init()). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   // Nest's default parsers also take forms and any nesting; the api takes bounded JSON only.
-  const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(config), { logger: appLogger(config), bodyParser: false });
+  const module = ApiAppModule.forRoot(config);
+  assertProcessors(API_APP, [module], []);
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: appLogger(config), bodyParser: false });
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
   mountApiDocs(app);

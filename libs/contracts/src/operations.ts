@@ -3,13 +3,13 @@
  * and consumers of these queues read the names from here, like the stage queues.
  */
 export const OPS_QUEUES = {
-  /** Scheduled pipeline runs (job `pipeline`), consumed by the api. */
+  /** Scheduled pipeline runs (job `pipeline`), consumed by the ops worker. */
   schedules: 'schedules',
-  /** Monitoring evaluations (job `monitoring`), consumed by the api. */
+  /** Monitoring evaluations (job `monitoring`), consumed by the ops worker. */
   monitoring: 'monitoring',
-  /** Retention (job `retention`, data `ScheduledJobData`): produced by its schedule; consumed by the retention processor. */
+  /** Retention (job `retention`, data `ScheduledJobData`): produced by its schedule; consumed by the ops worker's retention processor. */
   retention: 'retention',
-  /** One job per alert event and channel (`AlertDeliveryJobData`), consumed by the api. */
+  /** One job per alert event and channel (`AlertDeliveryJobData`), consumed by the ops worker. */
   alerts: 'alerts',
 } as const;
 

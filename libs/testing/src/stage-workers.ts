@@ -4,19 +4,19 @@ import { QUEUES, type Stage } from '@ecom/contracts';
 import { closeQueueConnection, queueConnection } from '@ecom/pipeline';
 
 export interface StageWorkers {
-  /** The workers in the order of the stages asked for. */
+  /** The workers in the order of the queues asked for. */
   workers: Worker[];
   /** Closes every worker, then gives back their connection. */
   close(): Promise<void>;
 }
 
 /**
- * Real BullMQ workers on the given stage queues that finish every job at once: what the api's
- * health and monitoring see as "a live worker per stage", without running the stages.
+ * Real BullMQ workers on the given queues that finish every job at once: what the api's health
+ * and monitoring see as a live consumer, without running the work.
  */
-export async function startStageWorkers(config: AppConfig, stages: readonly Stage[]): Promise<StageWorkers> {
+export async function startQueueWorkers(config: AppConfig, queues: readonly string[]): Promise<StageWorkers> {
   const connection = queueConnection(config);
-  const workers = stages.map((stage) => new Worker(QUEUES[stage], async () => undefined, { connection, prefix: config.queuePrefix }));
+  const workers = queues.map((queue) => new Worker(queue, async () => undefined, { connection, prefix: config.queuePrefix }));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     workers,
@@ -25,4 +25,9 @@ export async function startStageWorkers(config: AppConfig, stages: readonly Stag
       await closeQueueConnection(connection);
     },
   };
+}
+
+/** startQueueWorkers on the given stages' queues: "a live worker per stage", without running the stages. */
+export function startStageWorkers(config: AppConfig, stages: readonly Stage[]): Promise<StageWorkers> {
+  return startQueueWorkers(config, stages.map((stage) => QUEUES[stage]));
 }

@@ -6,6 +6,7 @@ import type { App } from 'supertest/types';
 import type { QueueBackend } from '@ecom/config';
 import { OPS_QUEUES, QUEUES } from '@ecom/contracts';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
+import { startOpsWorker } from '../../../../tools/in-process';
 import { createApiApp } from '../create-app';
 import { BOARD_QUEUES } from './queue-board.module';
 
@@ -54,17 +55,22 @@ export function describeQueueBoard(suite: string, backend?: QueueBackend): void 
       expect(job.body).toMatchObject({ status: 'waiting', job: { id: 'board-run-validate', name: 'run', data: { runId: 'board-run' } } });
     });
 
-    it("shows the api's own worker on an operations queue, and none on a stage queue without one", async () => {
-      const listed = await waitFor(async () => {
-        const res = await request(http).get('/admin/queues/api/queues').expect(200);
-        const schedules = (res.body.queues as BoardQueue[]).find((q) => q.name === OPS_QUEUES.schedules);
-        return schedules?.hasWorkers ? (res.body.queues as BoardQueue[]) : undefined;
-      }, 'the schedules worker to register');
-      expect(listed.find((q) => q.name === QUEUES.transform)?.hasWorkers).toBe(false);
-      const workers = await request(http).get(`/admin/queues/api/queues/${OPS_QUEUES.schedules}/workers`).expect(200);
-      expect(workers.body.workers).toEqual([expect.objectContaining({ id: expect.any(String), addr: expect.any(String) })]);
-      const none = await request(http).get(`/admin/queues/api/queues/${QUEUES.transform}/workers`).expect(200);
-      expect(none.body.workers).toEqual([]);
+    it("shows the ops worker's worker on an operations queue, and none on a stage queue without one", async () => {
+      const ops = await startOpsWorker(env.config);
+      try {
+        const listed = await waitFor(async () => {
+          const res = await request(http).get('/admin/queues/api/queues').expect(200);
+          const schedules = (res.body.queues as BoardQueue[]).find((q) => q.name === OPS_QUEUES.schedules);
+          return schedules?.hasWorkers ? (res.body.queues as BoardQueue[]) : undefined;
+        }, 'the schedules worker to register');
+        expect(listed.find((q) => q.name === QUEUES.transform)?.hasWorkers).toBe(false);
+        const workers = await request(http).get(`/admin/queues/api/queues/${OPS_QUEUES.schedules}/workers`).expect(200);
+        expect(workers.body.workers).toEqual([expect.objectContaining({ id: expect.any(String), addr: expect.any(String) })]);
+        const none = await request(http).get(`/admin/queues/api/queues/${QUEUES.transform}/workers`).expect(200);
+        expect(none.body.workers).toEqual([]);
+      } finally {
+        await ops.close();
+      }
     });
 
     it("names the store in the board's server panel", async () => {

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { runSqlFile } from '@ecom/db';
 import { AppConfig } from '@ecom/config';
+import { OPS_WORKER } from '@ecom/contracts';
 import { StageRuntime, pingQueueStore, queueStoreLocation, withinTimeout } from '@ecom/pipeline';
 
 @Injectable()
@@ -12,6 +16,7 @@ export class PipelineHealthIndicators {
     private readonly pool: Pool,
     private readonly runtime: StageRuntime,
     private readonly config: AppConfig,
+    private readonly modules: ModuleRef,
   ) {}
 
   /** Redis or PostgreSQL, in messages. */
@@ -61,6 +66,33 @@ export class PipelineHealthIndicators {
         return session.down({ message: `no worker consumes stage(s) ${idleStages.join(', ')}`, perStage, idleStages });
       }
       return session.up({ perStage, idleStages });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+
+  /**
+   * Workers connected per operations queue (the ops worker's): down while any has none, since
+   * then the schedules do not fire, monitoring does not alert, alerts are not delivered and
+   * retention does not run; nothing else would say so.
+   */
+  async opsWorker(): Promise<HealthIndicatorResult> {
+    const session = this.health.check('opsWorker');
+    try {
+      const counts = await withinTimeout(
+        this.storeLabel,
+        Promise.all(OPS_WORKER.queues.map(async (name) => [name, await this.modules.get<Queue>(getQueueToken(name), { strict: false }).getWorkersCount()] as const)),
+      );
+      const perQueue = Object.fromEntries(counts);
+      const idleQueues = counts.filter(([, count]) => count === 0).map(([name]) => name);
+      if (idleQueues.length > 0) {
+        return session.down({
+          message: `no ${OPS_WORKER.app} consumes queue(s) ${idleQueues.join(', ')}: schedules, monitoring alerts, alert delivery or retention are not running`,
+          perQueue,
+          idleQueues,
+        });
+      }
+      return session.up({ perQueue, idleQueues });
     } catch (error) {
       return session.down({ message: (error as Error).message });
     }

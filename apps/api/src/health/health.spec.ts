@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { STAGES } from '@ecom/contracts';
+import { OPS_WORKER, STAGES } from '@ecom/contracts';
 import { queueStoreLocation } from '@ecom/pipeline';
-import { createTestEnv, startStageWorkers, waitFor, type StageWorkers, type TestEnv } from '@ecom/testing';
+import { createTestEnv, startQueueWorkers, startStageWorkers, waitFor, type StageWorkers, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
-describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stage, no stalled run)', () => {
+describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stage, the ops worker, no stalled run)', () => {
   let env: TestEnv;
   let app: INestApplication;
 
@@ -20,7 +20,7 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
     await env.teardown();
   });
 
-  it('answers 503 while a stage has no worker, naming the idle stages; /health/live answers 200', async () => {
+  it('answers 503 while a stage or the ops worker has no worker, naming the idle stages and queues; /health/live answers 200', async () => {
     const res = await request(app.getHttpServer() as App).get('/health').expect(503);
     expect(res.body.details.postgres).toMatchObject({ status: 'up', responseTimeMs: expect.any(Number) });
     expect(res.body.details.queues).toMatchObject({
@@ -34,12 +34,18 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
       message: 'no worker consumes stage(s) generate, ingest, validate, transform, warehouse, analytics',
       idleStages: ['generate', 'ingest', 'validate', 'transform', 'warehouse', 'analytics'],
     });
+    expect(res.body.error.opsWorker).toMatchObject({
+      status: 'down',
+      message: 'no ops-worker consumes queue(s) schedules, monitoring, retention, alerts: schedules, monitoring alerts, alert delivery or retention are not running',
+      idleQueues: ['schedules', 'monitoring', 'retention', 'alerts'],
+    });
     await request(app.getHttpServer() as App).get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('counts the workers on each stage queue; 200 once every stage has one', async () => {
+  it('counts the workers on each stage queue; 200 once every stage has one and the ops worker consumes its queues', async () => {
     const ingestors = await startStageWorkers(env.config, ['ingest', 'ingest']);
     let others: StageWorkers | undefined;
+    let ops: StageWorkers | undefined;
     try {
       const partial = await waitFor(async () => {
         const res = await request(app.getHttpServer() as App).get('/health').expect(503);
@@ -49,11 +55,18 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
       expect(partial.details.workers.idleStages).toContain('transform');
 
       others = await startStageWorkers(env.config, STAGES.filter((s) => s !== 'ingest'));
+      const stagesOnly = await waitFor(async () => {
+        const res = await request(app.getHttpServer() as App).get('/health').expect(503);
+        return res.body.details.workers.status === 'up' ? res.body : undefined;
+      }, 'every stage to have a worker');
+      expect(Object.keys(stagesOnly.error)).toEqual(['opsWorker']);
+
+      ops = await startQueueWorkers(env.config, OPS_WORKER.queues);
       const ready = await waitFor(async () => {
         const res = await request(app.getHttpServer() as App).get('/health');
         return res.status === 200 ? res.body : undefined;
-      }, 'every stage to have a worker');
-      expect(ready).toMatchObject({ status: 'ok', details: { workers: { status: 'up', idleStages: [] }, runs: { status: 'up', stalledRuns: [] } } });
+      }, 'the ops worker to connect');
+      expect(ready).toMatchObject({ status: 'ok', details: { workers: { status: 'up', idleStages: [] }, opsWorker: { status: 'up', idleQueues: [] }, runs: { status: 'up', stalledRuns: [] } } });
 
       // A running run whose ledger has not moved for longer than the limit makes the api unready.
       await env.pool.query(
@@ -72,7 +85,7 @@ describe('GET /health: readiness (PostgreSQL, the queue store, a worker per stag
       await env.pool.query("UPDATE ops.runs SET status = 'failed' WHERE run_id = 'run-stalled'");
       await request(app.getHttpServer() as App).get('/health').expect(200);
     } finally {
-      await Promise.all([ingestors.close(), others?.close()]);
+      await Promise.all([ingestors.close(), others?.close(), ops?.close()]);
     }
   });
 

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MonitoringService } from '@ecom/ops';
 import { Returns } from '../openapi/decorators';
 import { ListAlertsQuery, type AlertList, type EvaluationReport, type MonitoringReport } from './monitoring.dto';
-import { MonitoringService } from './monitoring.service';
 
 @ApiTags('monitoring')
 @Controller('monitoring')

@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { OpsQueuesModule } from '../schedules/ops-queues.module';
-import { SchedulesModule } from '../schedules/schedules.module';
-import { AlertDeliveryService } from './alert-delivery.service';
+import { OpsModule } from '@ecom/ops';
 import { MonitoringController } from './monitoring.controller';
-import { AlertDeliveryProcessor, MonitoringProcessor } from './monitoring.processors';
-import { MonitoringRepository } from './monitoring.repository';
-import { MonitoringService } from './monitoring.service';
 
+/** GET /monitoring and the alerts; the evaluations the schedule makes run in the ops worker. */
 @Module({
-  imports: [OpsQueuesModule, SchedulesModule],
+  imports: [OpsModule],
   controllers: [MonitoringController],
-  providers: [MonitoringService, MonitoringRepository, AlertDeliveryService, MonitoringProcessor, AlertDeliveryProcessor],
 })
 export class MonitoringModule {}

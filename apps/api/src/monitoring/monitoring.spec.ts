@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -11,9 +11,8 @@ import { OPS_QUEUES, QUEUES, STAGES, type RunParams, type Stage } from '@ecom/co
 import { LedgerRepository, StageRuntime, queueStoreLocation } from '@ecom/pipeline';
 import { createTestEnv, startStageWorkers, waitFor, type StageWorkers, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
-import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
+import { startOpsWorker, startPipeline, type RunningPipeline } from '../../../../tools/in-process';
 import { createApiApp } from '../create-app';
-import { median, medianAbsoluteDeviation, robustZScore } from './robust-stats';
 
 interface Received {
   text: string;
@@ -91,25 +90,10 @@ async function startSmtpReceiver(): Promise<{ url: string; messages: Array<{ to:
   };
 }
 
-describe('robust z-score of a daily count', () => {
-  it('uses the median and MAD, so one wild day in the history does not hide another', () => {
-    const history = [100, 98, 103, 101, 97, 99, 102, 5000];
-    expect(median(history)).toBe(100.5);
-    expect(medianAbsoluteDeviation(history)).toBe(2);
-    expect(robustZScore(10, history)).toBeCloseTo((0.6745 * (10 - 100.5)) / 2, 6);
-    expect(Math.abs(robustZScore(104, history))).toBeLessThan(3.5);
-  });
-
-  it('falls back to the mean absolute deviation when most days are equal, and to infinity when all are', () => {
-    expect(robustZScore(100, [100, 100, 100, 100, 120])).toBe(0);
-    expect(robustZScore(60, [100, 100, 100, 100, 120])).toBeCloseTo(-40 / (1.2533 * 4), 6);
-    expect(robustZScore(99, [100, 100, 100])).toBe(Number.NEGATIVE_INFINITY);
-  });
-});
-
 describe('monitoring: checks, health score, alerts opened once and resolved, webhook delivery', () => {
   let env: TestEnv;
   let app: INestApplication;
+  let ops: INestApplicationContext;
   let http: App;
   let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
@@ -162,6 +146,8 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     app = await createApiApp(env.config);
     await app.init();
     http = app.getHttpServer() as App;
+    // The ops worker delivers the alerts the api's evaluations queue.
+    ops = await startOpsWorker(env.config);
     // A worker on every stage queue, as under `npm start`: only what a test takes away is missing.
     for (const stage of STAGES) stageWorkers.set(stage, await startStageWorkers(env.config, [stage]));
     const runtime = app.get(StageRuntime);
@@ -169,6 +155,7 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
   });
   afterAll(async () => {
     await Promise.all([...stageWorkers.values()].map((w) => w.close()));
+    await ops?.close();
     await app?.close();
     await env?.teardown();
     await new Promise((resolve) => hook?.server.close(resolve));

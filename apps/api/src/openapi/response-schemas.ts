@@ -20,10 +20,10 @@ import {
   type RunReport,
   type StageReport,
 } from '@ecom/contracts';
+import type { RetentionKindReport, RetentionReport } from '@ecom/ops';
 import type { AnalysisListing } from '../analytics/analytics.dto';
 import { DASHBOARD_ENDPOINTS, FILTER_NAMES, type DashboardData, type DashboardStatus, type FilterOptions } from '../dashboard/dashboard.contract';
 import type { AlertDeliveryView, AlertList, AlertView, CheckResult, EvaluationReport, MonitoringReport } from '../monitoring/monitoring.dto';
-import type { RetentionKindReport, RetentionReport } from '../retention/retention-report';
 import type { ReplayAccepted } from '../runs/replay.service';
 import type { RunAccepted, RunList, RunResumed, RunSummary } from '../runs/runs.dto';
 import type { ScheduleList, ScheduleView, SkippedTriggerView } from '../schedules/schedules.dto';
@@ -331,7 +331,7 @@ const scheduleView = objectOf<ScheduleView>({
 
 const healthIndicators = mapOf(
   { type: 'object', properties: { status: oneOf(['up', 'down']) }, required: ['status'], additionalProperties: true },
-  'Per indicator (postgres, queues, workers, runs): up or down, with what it measured or why it failed.',
+  'Per indicator (postgres, queues, workers, opsWorker, runs): up or down, with what it measured or why it failed.',
 );
 
 /** Every named schema of the document (components.schemas). */

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RetentionService, type RetentionReport } from '@ecom/ops';
 import { Fails, JsonBody, Returns } from '../openapi/decorators';
 import { RunRetentionRequest } from './retention.dto';
-import type { RetentionReport } from './retention-report';
-import { RetentionService } from './retention.service';
 
 @ApiTags('operations')
 @Controller('retention')

@@ -1,17 +1,10 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { OPS_QUEUES } from '@ecom/contracts';
+import { OpsModule } from '@ecom/ops';
 import { RetentionController } from './retention.controller';
-import { RetentionFiles } from './retention-files';
-import { RetentionProcessor } from './retention.processor';
-import { RetentionRepository } from './retention.repository';
-import { RetentionService } from './retention.service';
 
-/** Retention: POST /retention/run, and the processor of the daily retention job. */
+/** POST /retention/run; the daily retention job runs in the ops worker. */
 @Module({
-  imports: [BullModule.registerQueue({ name: OPS_QUEUES.retention })],
+  imports: [OpsModule],
   controllers: [RetentionController],
-  providers: [RetentionService, RetentionRepository, RetentionFiles, RetentionProcessor],
-  exports: [RetentionService],
 })
 export class RetentionModule {}

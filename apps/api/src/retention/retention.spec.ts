@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { ConfigError, loadConfig } from '@ecom/config';
 import { ENTITIES, OPS_QUEUES, type ScheduledJobData } from '@ecom/contracts';
 import { typedTable } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
+import type { RetentionReport } from '@ecom/ops';
+import { startOpsWorker } from '../../../../tools/in-process';
 import { createApiApp } from '../create-app';
-import type { RetentionReport } from './retention-report';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -23,6 +24,7 @@ const DAY = 24 * 60 * MINUTE;
 describe('retention: deletes exactly what is older than each cutoff, never a protected run', () => {
   let env: TestEnv;
   let app: INestApplication;
+  let ops: INestApplicationContext | undefined;
   let http: App;
   const now = new Date();
   const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -269,6 +271,7 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
     before = await inventory();
   });
   afterAll(async () => {
+    await ops?.close();
     await app.close();
     await env.teardown();
   });
@@ -300,7 +303,8 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
     }
   });
 
-  it('the scheduled job on the retention queue deletes exactly the expired data and keeps the rest', async () => {
+  it('the scheduled job on the retention queue (run by the ops worker) deletes exactly the expired data and keeps the rest', async () => {
+    ops = await startOpsWorker(env.config);
     const queue = app.get<Queue>(getQueueToken(OPS_QUEUES.retention), { strict: false });
     const data: ScheduledJobData = { schedule: 'retention' };
     await queue.add('retention', data, { jobId: 'retention-spec' });

@@ -1,12 +1,11 @@
 import { BadRequestException, ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
 import type { ReplayRunRequest } from '@ecom/contracts';
+import { newRunId, resolveSourceFolder } from '@ecom/ops';
 import { RunAlreadyActiveError, StageRuntime } from '@ecom/pipeline';
-import { newRunId } from './run-id';
 import type { RunAccepted } from './runs.dto';
 import { RunsRepository } from './runs.repository';
 import { runLinks } from './runs.service';
-import { resolveSourceFolder } from './source-folder';
 
 export interface ReplayAccepted extends RunAccepted {
   replayOf: string;

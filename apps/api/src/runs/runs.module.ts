@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OpsModule } from '@ecom/ops';
 import { RunReconciler } from '@ecom/pipeline';
 import { RejectsController } from './rejects.controller';
 import { RejectsRepository } from './rejects.repository';
@@ -12,9 +13,9 @@ import { RunsService } from './runs.service';
 import { ServerPaths } from './server-paths';
 
 @Module({
+  imports: [OpsModule],
   controllers: [RunsController, RejectsController, ReplayController],
   providers: [RunReconciler, RunsService, RunReportService, RunsRepository, RejectsService, RejectsRepository, ReplayService, ServerPaths],
-  // The pipeline schedule launches its runs through the same service as POST /runs.
-  exports: [RunsService, RunReconciler],
+  exports: [RunsService],
 })
 export class RunsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { RunParams, RunProfile, Stage, StageStatus } from '@ecom/contracts';
+import type { RunProfile, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
 import type { RejectRateRow, RunRecord } from '@ecom/pipeline';
 import type { MappingRunRow, WarehouseTotalsRow } from './mapping-report';
@@ -63,12 +63,6 @@ export interface QualityCheckRow {
   description: string;
 }
 
-export interface GeneratedRunRecord {
-  run_id: string;
-  mode: 'generate' | 'incremental';
-  params: RunParams;
-}
-
 export interface ProfileRow {
   profile: Omit<RunProfile, 'runId' | 'computedAt'>;
   computed_at: Date;
@@ -121,28 +115,5 @@ export class RunsRepository {
 
   async profileOf(runId: string): Promise<ProfileRow | undefined> {
     return (await runSqlFile<ProfileRow>(this.pool, 'api/profile_of_run', [runId])).rows[0];
-  }
-
-  /** The newest generate or incremental run that has not failed: what a daily delta continues. */
-  async latestGeneratedRun(): Promise<GeneratedRunRecord | undefined> {
-    return (await runSqlFile<GeneratedRunRecord>(this.pool, 'api/latest_generated_run')).rows[0];
-  }
-
-  /**
-   * Runs `work` holding the database-wide lock on recording deltas (a session advisory lock on
-   * one connection), so concurrent requests for deltas take their days one after the other.
-   */
-  async withIncrementalLock<T>(work: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await runSqlFile(client, 'api/incremental_lock');
-      try {
-        return await work();
-      } finally {
-        await runSqlFile(client, 'api/incremental_unlock');
-      }
-    } finally {
-      client.release();
-    }
   }
 }

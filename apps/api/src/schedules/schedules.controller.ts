@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SCHEDULE_NAMES } from '@ecom/contracts';
+import { SchedulesService } from '@ecom/ops';
 import { Fails, JsonBody, OneOfParam, Returns } from '../openapi/decorators';
 import { UpdateScheduleRequest, type ScheduleList, type ScheduleView } from './schedules.dto';
-import { SchedulesService } from './schedules.service';
 
 @ApiTags('operations')
 @Controller('schedules')

@@ -1,10 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString } from 'class-validator';
 import { IsCronPattern } from '@ecom/config';
-import type { RunTrigger, ScheduleName } from '@ecom/contracts';
+import type { ScheduleChange } from '@ecom/ops';
+
+export type { ScheduleList, ScheduleView, SkippedTriggerView } from '@ecom/ops';
 
 /** Body of PUT /schedules/:name; a field left out keeps its current value. */
-export class UpdateScheduleRequest {
+export class UpdateScheduleRequest implements ScheduleChange {
   @ApiPropertyOptional({ description: 'The new pattern; left out: unchanged.' })
   @IsOptional()
   @IsString()
@@ -15,36 +17,4 @@ export class UpdateScheduleRequest {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
-}
-
-export interface ScheduleView {
-  name: ScheduleName;
-  /** The queue its jobs land on; the schedule's name is the job name. */
-  queue: string;
-  description: string;
-  /** Cron, UTC. */
-  pattern: string;
-  enabled: boolean;
-  /** config: as in config/config.yaml; api: changed by PUT /schedules/:name (kept in ops.schedules). */
-  source: 'config' | 'api';
-  /** When BullMQ will fire it next; null while disabled. */
-  nextRunAt: string | null;
-  lastFiredAt: string | null;
-  lastOutcome: string | null;
-  lastRunId: string | null;
-}
-
-export interface SkippedTriggerView {
-  skippedId: string;
-  trigger: RunTrigger;
-  mode: string | null;
-  reason: string;
-  activeRunId: string | null;
-  skippedAt: string;
-}
-
-export interface ScheduleList {
-  schedules: ScheduleView[];
-  /** Newest first: triggers that started nothing, and why. */
-  recentSkippedTriggers: SkippedTriggerView[];
 }

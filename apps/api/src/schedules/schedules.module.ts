@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { RunsModule } from '../runs/runs.module';
-import { OpsQueuesModule } from './ops-queues.module';
-import { PipelineScheduleProcessor } from './pipeline-schedule.processor';
+import { OpsModule } from '@ecom/ops';
 import { SchedulesController } from './schedules.controller';
-import { SchedulesRepository } from './schedules.repository';
-import { SchedulesService } from './schedules.service';
 
+/** GET and PUT /schedules; the ops worker syncs the schedulers at its start and runs their ticks. */
 @Module({
-  imports: [OpsQueuesModule, RunsModule],
+  imports: [OpsModule],
   controllers: [SchedulesController],
-  providers: [SchedulesService, SchedulesRepository, PipelineScheduleProcessor],
-  exports: [SchedulesService],
 })
 export class SchedulesModule {}

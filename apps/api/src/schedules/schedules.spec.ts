@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
@@ -6,12 +6,14 @@ import type { App } from 'supertest/types';
 import { ConfigError, loadConfig } from '@ecom/config';
 import { OPS_QUEUES, RUN_TRIGGER_HEADER } from '@ecom/contracts';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
+import { startOpsWorker } from '../../../../tools/in-process';
 import { createApiApp } from '../create-app';
 
 describe('schedules: BullMQ job schedulers, and never two runs at once', () => {
   let env: TestEnv;
   let app: INestApplication;
   let replica: INestApplication;
+  let ops: INestApplicationContext;
   let http: App;
 
   const scheduleQueue = () => app.get<Queue>(getQueueToken(OPS_QUEUES.schedules));
@@ -34,14 +36,17 @@ describe('schedules: BullMQ job schedulers, and never two runs at once', () => {
     // A second api on the same database and Redis: what `docker compose up --scale api=2` runs.
     replica = await createApiApp(env.config);
     await replica.init();
+    // The ops worker syncs the schedulers at its start and runs their ticks.
+    ops = await startOpsWorker(env.config);
   });
   afterAll(async () => {
+    await ops?.close();
     await replica?.close();
     await app?.close();
     await env?.teardown();
   });
 
-  it('registers the three schedules from config as BullMQ job schedulers, in UTC', async () => {
+  it('lists the three schedules from config as BullMQ job schedulers (the ops worker made them), in UTC', async () => {
     const res = await request(http).get('/schedules').expect(200);
     expect(res.body.schedules.map((s: { name: string; queue: string; pattern: string; enabled: boolean; source: string }) => [s.name, s.queue, s.pattern, s.enabled, s.source])).toEqual([
       ['pipeline', 'schedules', '0 2 * * *', true, 'config'],
@@ -123,21 +128,19 @@ describe('schedules: BullMQ job schedulers, and never two runs at once', () => {
     expect(await scheduleQueue().getJobScheduler('pipeline')).toBeUndefined();
   });
 
-  it('keeps a change made through the API when a replica starts again', async () => {
+  it('keeps a change made through the API when the ops worker starts again and syncs the schedulers', async () => {
     await request(http).put('/schedules/monitoring').send({ pattern: '*/10 * * * *' }).expect(200);
-    const restarted = await createApiApp(env.config);
-    await restarted.init();
-    try {
-      const res = await request(restarted.getHttpServer() as App).get('/schedules').expect(200);
-      expect(res.body.schedules.map((s: { name: string; pattern: string; enabled: boolean }) => [s.name, s.pattern, s.enabled])).toEqual([
-        ['pipeline', '* * * * * *', false],
-        ['monitoring', '*/10 * * * *', true],
-        ['retention', '30 3 * * *', true],
-      ]);
-      expect(await scheduleQueue().getJobScheduler('pipeline')).toBeUndefined();
-      expect((await app.get<Queue>(getQueueToken(OPS_QUEUES.monitoring)).getJobScheduler('monitoring'))?.pattern).toBe('*/10 * * * *');
-    } finally {
-      await restarted.close();
-    }
+    await ops.close();
+    // Gone with the queue store (or never made): the restarted ops worker writes them from ops.schedules and config.
+    await app.get<Queue>(getQueueToken(OPS_QUEUES.monitoring)).removeJobScheduler('monitoring');
+    ops = await startOpsWorker(env.config);
+    const res = await request(http).get('/schedules').expect(200);
+    expect(res.body.schedules.map((s: { name: string; pattern: string; enabled: boolean }) => [s.name, s.pattern, s.enabled])).toEqual([
+      ['pipeline', '* * * * * *', false],
+      ['monitoring', '*/10 * * * *', true],
+      ['retention', '30 3 * * *', true],
+    ]);
+    expect(await scheduleQueue().getJobScheduler('pipeline')).toBeUndefined();
+    expect((await app.get<Queue>(getQueueToken(OPS_QUEUES.monitoring)).getJobScheduler('monitoring'))?.pattern).toBe('*/10 * * * *');
   });
 });

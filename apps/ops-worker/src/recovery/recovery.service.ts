@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
 import { RunReconciler, type ReconcileAction } from '@ecom/pipeline';
-import { SchedulesService } from '../schedules/schedules.service';
+import { SchedulesService } from '@ecom/ops';
 
 export interface RecoveryRound {
   actions: ReconcileAction[];
@@ -9,9 +9,9 @@ export interface RecoveryRound {
 }
 
 /**
- * The api's recovery loop: every recovery.reconcileSeconds it makes the queues agree with the run
- * ledger (RunReconciler: a running run's missing or failed job is queued again) and re-creates
- * job schedulers that are gone. A timer in every api replica, not a scheduled job: it must work
+ * The recovery loop: every recovery.reconcileSeconds it makes the queues agree with the run ledger
+ * (RunReconciler: a running run's missing or failed job is queued again) and re-creates job
+ * schedulers that are gone. A timer in every ops worker replica, not a scheduled job: it must work
  * when the queue store has lost its schedulers too. Replicas doing it at once are harmless
  * (deterministic job ids, upserts).
  */

@@ -1,9 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { OPS_QUEUES, type ScheduledJobData } from '@ecom/contracts';
-import { SchedulesService } from './schedules.service';
+import { SchedulesService } from '@ecom/ops';
 
-/** Consumes the 'schedules' queue in the api: each tick of the pipeline schedule launches a run. */
+/** Consumes the 'schedules' queue: each tick of the pipeline schedule launches a run. */
 @Processor(OPS_QUEUES.schedules)
 export class PipelineScheduleProcessor extends WorkerHost {
   constructor(private readonly schedules: SchedulesService) {

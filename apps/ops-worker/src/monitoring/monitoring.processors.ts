@@ -1,11 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ALERT_DELIVERY_JOB, OPS_QUEUES, type AlertDeliveryJobData, type ScheduledJobData } from '@ecom/contracts';
-import { SchedulesService } from '../schedules/schedules.service';
-import { AlertDeliveryService } from './alert-delivery.service';
-import { MonitoringService } from './monitoring.service';
+import { AlertDeliveryService, MonitoringService, SchedulesService } from '@ecom/ops';
 
-/** Consumes the 'monitoring' queue in the api: each tick of the monitoring schedule evaluates and alerts. */
+/** Consumes the 'monitoring' queue: each tick of the monitoring schedule evaluates and alerts. */
 @Processor(OPS_QUEUES.monitoring)
 export class MonitoringProcessor extends WorkerHost {
   constructor(
@@ -24,7 +22,7 @@ export class MonitoringProcessor extends WorkerHost {
   }
 }
 
-/** Consumes the 'alerts' queue in the api: one job per alert event and channel. */
+/** Consumes the 'alerts' queue: one job per alert event and channel. */
 @Processor(OPS_QUEUES.alerts)
 export class AlertDeliveryProcessor extends WorkerHost {
   constructor(private readonly delivery: AlertDeliveryService) {

@@ -1,9 +1,9 @@
-import { BadRequestException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@ecom/config';
 import { SCHEDULE_NAMES, SCHEDULE_QUEUES, isScheduleName, type ScheduleName } from '@ecom/contracts';
 import { RunAlreadyActiveError } from '@ecom/pipeline';
-import { RunsService } from '../runs/runs.service';
-import type { ScheduleList, ScheduleView, UpdateScheduleRequest } from './schedules.dto';
+import { RunLauncher } from '../runs/run-launcher';
+import type { ScheduleChange, ScheduleList, ScheduleView } from './schedules.types';
 import { SchedulesRepository, type ScheduleStateRow } from './schedules.repository';
 
 const DESCRIPTIONS: Record<ScheduleName, string> = {
@@ -23,11 +23,13 @@ interface EffectiveSchedule {
 
 /**
  * The three schedules as BullMQ job schedulers. Config gives the defaults; PUT /schedules/:name
- * stores an override in ops.schedules. Every api replica syncs the schedulers at start-up, and
- * BullMQ fires each tick once, whichever replica's worker takes it.
+ * stores an override in ops.schedules and applies it to the scheduler at once (the api). The ops
+ * worker, which consumes the schedules' queues, syncs the schedulers with config and ops.schedules
+ * at its start (startSync) and re-creates lost ones (restoreMissingSchedulers); BullMQ fires each
+ * tick once, whichever ops worker replica takes it.
  */
 @Injectable()
-export class SchedulesService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SchedulesService {
   private readonly logger = new Logger(SchedulesService.name);
   private syncRetry: NodeJS.Timeout | undefined;
   private shuttingDown = false;
@@ -35,16 +37,16 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly config: AppConfig,
     private readonly schedules: SchedulesRepository,
-    private readonly runs: RunsService,
+    private readonly launcher: RunLauncher,
   ) {}
 
   /**
-   * Syncs the job schedulers with config and ops.schedules before the api serves, but for at most
-   * SYNC_WAIT_MS: with the queue store away BullMQ waits for it without a bound, and an api that
-   * never listens cannot even say on GET /health what is down. The sync then goes on in the
-   * background (and a failed one is retried every SYNC_RETRY_MS).
+   * Syncs the job schedulers with config and ops.schedules, waiting for it at most SYNC_WAIT_MS:
+   * with the queue store away BullMQ waits for it without a bound, and a process that never
+   * finishes starting cannot say what is down. The sync then goes on in the background (and a
+   * failed one is retried every SYNC_RETRY_MS) until stopSync.
    */
-  async onApplicationBootstrap(): Promise<void> {
+  async startSync(): Promise<void> {
     let waited: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       waited = setTimeout(() => resolve(true), SYNC_WAIT_MS);
@@ -52,12 +54,12 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     });
     const done = this.syncSchedulers().then(() => false);
     if (await Promise.race([done, timedOut])) {
-      this.logger.warn(`the schedules are not synced yet (queue store not answering within ${SYNC_WAIT_MS / 1000} s); serving anyway, GET /health says what is down`);
+      this.logger.warn(`the schedules are not synced yet (queue store not answering within ${SYNC_WAIT_MS / 1000} s); going on, GET /health says what is down`);
     }
     clearTimeout(waited);
   }
 
-  onApplicationShutdown(): void {
+  stopSync(): void {
     clearTimeout(this.syncRetry);
     this.syncRetry = undefined;
     this.shuttingDown = true;
@@ -77,7 +79,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
 
   /**
    * Re-creates every enabled schedule whose job scheduler is gone (a queue store restarted without
-   * persistence loses them); returns the names re-created. The recovery loop calls it each round.
+   * persistence loses them); returns the names re-created. The ops worker's recovery loop calls it each round.
    */
   async restoreMissingSchedulers(): Promise<ScheduleName[]> {
     const states = new Map((await this.schedules.states()).map((row) => [row.name, row]));
@@ -109,7 +111,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     };
   }
 
-  async update(name: string, request: UpdateScheduleRequest): Promise<ScheduleView> {
+  async update(name: string, request: ScheduleChange): Promise<ScheduleView> {
     if (!isScheduleName(name)) {
       throw new NotFoundException(`no schedule named ${name}; schedules are ${SCHEDULE_NAMES.join(', ')}`);
     }
@@ -135,7 +137,7 @@ export class SchedulesService implements OnApplicationBootstrap, OnApplicationSh
     let outcome: string;
     let runId: string | null = null;
     try {
-      runId = (await this.runs.launchRun({ mode: 'incremental', days }, 'schedule')).runId;
+      runId = await this.launcher.launch({ mode: 'incremental', days }, 'schedule');
       outcome = `started run ${runId}`;
     } catch (error) {
       if (error instanceof RunAlreadyActiveError) {

@@ -11,7 +11,7 @@ import type {
   EvaluationReport,
   HealthStatus,
   MonitoringReport,
-} from './monitoring.dto';
+} from './monitoring.types';
 import { MonitoringRepository, type AlertListRow, type QueueState } from './monitoring.repository';
 import { median, robustZScore } from './robust-stats';
 
@@ -37,6 +37,14 @@ const WEIGHTS: Record<string, number> = {
 };
 
 const STATUS_VALUE: Record<Exclude<CheckStatus, 'unknown'>, number> = { ok: 1, warning: 0.5, critical: 0 };
+
+/** What stops while an operations queue has no consumer, for the queue_no_worker alert. */
+const OPS_QUEUE_ROLE: Record<string, string> = {
+  [OPS_QUEUES.schedules]: 'the pipeline schedule does not start runs',
+  [OPS_QUEUES.monitoring]: 'the monitoring schedule does not evaluate or alert',
+  [OPS_QUEUES.retention]: 'the retention schedule does not delete anything',
+  [OPS_QUEUES.alerts]: 'alerts are not delivered',
+};
 
 /** Earlier successful runs of a stage that its newest duration is compared with. */
 const STAGE_HISTORY_RUNS = 20;
@@ -373,8 +381,10 @@ export class MonitoringService {
           summary:
             state.waiting > 0
               ? `${state.waiting} job(s) wait on queue ${state.queue} and no worker consumes it`
-              : `no worker has consumed stage ${state.stage} (queue ${state.queue}) for ${round(idleMinutes)} min: a run would stop there`,
-          detail: { queue: state.queue, stage: state.stage, waiting: state.waiting, idleMinutes: round(idleMinutes) },
+              : state.stage
+                ? `no worker has consumed stage ${state.stage} (queue ${state.queue}) for ${round(idleMinutes)} min: a run would stop there`
+                : `no ${state.app} has consumed queue ${state.queue} for ${round(idleMinutes)} min: ${OPS_QUEUE_ROLE[state.queue] ?? 'its jobs wait'}`,
+          detail: { queue: state.queue, stage: state.stage, app: state.app, waiting: state.waiting, idleMinutes: round(idleMinutes) },
         });
       } else if (state.waiting > queueBacklogMax) {
         conditions.push({
@@ -404,12 +414,14 @@ export class MonitoringService {
   }
 
   /**
-   * Minutes a stage queue has been seen without a worker, by this process; 0 while it has one.
-   * Measured from the first evaluation that saw it idle, so a worker the launcher restarts within
-   * seconds, or workers still starting with the api, do not alert.
+   * Minutes a queue (a stage's, or an operations queue the ops worker consumes) has been seen
+   * without a worker, by this process; 0 while it has one. Measured from the first evaluation that
+   * saw it idle, so a worker the launcher restarts within seconds, or workers still starting with
+   * the api, do not alert. A missing ops worker alerts only where its evaluation runs: GET
+   * /monitoring and POST /monitoring/evaluate in the api (its own schedule cannot fire), and /health.
    */
   private stageIdleMinutes(state: QueueState, now: number): number {
-    if (state.stage === undefined || state.workers > 0) {
+    if (state.workers > 0) {
       this.idleSince.delete(state.queue);
       return 0;
     }

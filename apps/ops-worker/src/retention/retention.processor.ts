@@ -2,9 +2,8 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { OPS_QUEUES } from '@ecom/contracts';
+import { RetentionService, type RetentionReport } from '@ecom/ops';
 import { observeJob } from '@ecom/pipeline';
-import type { RetentionReport } from './retention-report';
-import { RetentionService } from './retention.service';
 
 /**
  * Consumes the retention queue (the daily schedule's jobs). A job deletes for real unless its

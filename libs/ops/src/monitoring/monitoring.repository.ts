@@ -5,6 +5,8 @@ import { Pool, type PoolClient } from 'pg';
 import {
   ALERT_DELIVERY_JOB,
   OPS_QUEUES,
+  OPS_WORKER,
+  STAGE_REGISTRY,
   STAGES,
   alertDeliveryJobId,
   type AlertDeliveryJobData,
@@ -14,7 +16,7 @@ import {
 import { AppConfig } from '@ecom/config';
 import { runSqlFile, withTransaction } from '@ecom/db';
 import { StageRuntime, pingQueueStore } from '@ecom/pipeline';
-import type { AlertCondition } from './monitoring.dto';
+import type { AlertCondition } from './monitoring.types';
 
 export interface LastSuccessRow {
   run_id: string;
@@ -99,8 +101,10 @@ export interface DeliveryRow extends AlertRow {
 /** What one queue holds right now, and its recent failures and long-running jobs. */
 export interface QueueState {
   queue: string;
-  /** The stage this queue feeds; undefined for the operations queues, which the api consumes itself. */
+  /** The stage this queue feeds; undefined for the operations queues. */
   stage?: Stage;
+  /** The app that must consume it (the registry's stage app, or the ops worker). */
+  app: string;
   workers: number;
   waiting: number;
   active: number;
@@ -182,14 +186,14 @@ export class MonitoringRepository {
 
   /** Every stage queue and every operations queue. */
   async queueStates(now: number): Promise<QueueState[]> {
-    const queues: Array<{ queue: Queue; stage?: Stage }> = [
-      ...STAGES.map((stage) => ({ queue: this.runtime.queue(stage), stage })),
-      ...this.opsQueues.map((queue) => ({ queue })),
+    const queues: Array<{ queue: Queue; stage?: Stage; app: string }> = [
+      ...STAGES.map((stage) => ({ queue: this.runtime.queue(stage), stage, app: STAGE_REGISTRY[stage].app as string })),
+      ...this.opsQueues.map((queue) => ({ queue, app: OPS_WORKER.app as string })),
     ];
     const windowStart = now - this.config.monitoring.failedJobsWindowMinutes * 60_000;
     const stuckBefore = now - this.config.monitoring.stalledJobMinutes * 60_000;
     return Promise.all(
-      queues.map(async ({ queue, stage }) => {
+      queues.map(async ({ queue, stage, app }) => {
         const [counts, workers, failedJobs, activeJobs] = await Promise.all([
           queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
           queue.getWorkersCount(),
@@ -200,6 +204,7 @@ export class MonitoringRepository {
         return {
           queue: queue.name,
           stage,
+          app,
           workers,
           waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
           active: counts.active ?? 0,

@@ -28,6 +28,14 @@ export class AnalysesRepository {
   }
 
   /**
+   * Instead of pinSnapshot, before the summaries are rebuilt on lanes: each statement sees what
+   * the lanes committed before it; the locks the rebuild takes keep everything else still.
+   */
+  async readCommitted(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'analytics/results/read_committed');
+  }
+
+  /**
    * Whether the analyses can read the dashboard summaries (sql/analytics/from_summaries), which
    * must reflect the transaction's warehouse already: analysis_source.sql says when they agree
    * exactly with the facts.

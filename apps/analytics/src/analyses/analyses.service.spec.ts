@@ -224,11 +224,12 @@ describe('analytics stage: the docs/contract.md section 4 analyses over the ware
     expect(csv.split('\n')[1]).toBe('1,P2,Desk Lamp,Home,36,8,1422,882,62.03');
   });
 
-  it('refreshes the dashboard summaries in the same transaction, recording the run they reflect', async () => {
+  it('rebuilds the dashboard summaries on lanes, swapped in with the stage, recording the run they reflect', async () => {
     const { rows: state } = await env.pool.query('SELECT run_id FROM dashboard.refresh_state');
     expect(state).toEqual([{ run_id: runId }]);
     const { rows: stage } = await env.pool.query("SELECT detail FROM ops.run_stages WHERE run_id = $1 AND stage = 'analytics'", [runId]);
     expect(stage[0].detail.dashboardRefreshMs).toEqual(expect.any(Number));
+    expect(stage[0].detail.dashboardRefresh).toMatchObject({ mode: 'full', fullReason: 'no summaries of a load yet', lanesMs: { swap: expect.any(Number) } });
     // All categories, all places and methods, per customer and year: the whole warehouse once.
     const { rows: years } = await env.pool.query(
       `SELECT sum(transactions)::int AS orders, sum(revenue_cents)::int AS revenue_cents, count(*)::int AS customers

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { ANALYSES, type AnalysisName } from '@ecom/contracts';
 import type { StageContext, StageCounts } from '@ecom/pipeline';
-import { DashboardSummariesRepository } from '../dashboard-summaries/dashboard-summaries.repository';
+import { DashboardSummariesRepository, type SummariesRefresh } from '../dashboard-summaries/dashboard-summaries.repository';
 import { AnalysesRepository, type AnalysesSource } from './analyses.repository';
 import { AnalysisFiles } from './analysis-files';
 
@@ -11,7 +12,9 @@ import { AnalysisFiles } from './analysis-files';
  * docs/contract.md section 4 over the whole warehouse, from those summaries (a few thousand rows,
  * also after a one-day delta) unless they would differ from the facts (analysis_source.sql),
  * stores the results of the run in ops.analysis_results (replacing an earlier attempt's) and
- * exports each as CSV and JSON. One snapshot for all of it.
+ * exports each as CSV and JSON. One snapshot for all of it, or, when the summaries are rebuilt in
+ * full, one warehouse: the rebuild runs on two more connections (refreshOnLanes), which this
+ * transaction must see commit, so it reads at READ COMMITTED under the refresh and warehouse locks.
  */
 @Injectable()
 export class AnalysesService {
@@ -19,6 +22,7 @@ export class AnalysesService {
     private readonly repository: AnalysesRepository,
     private readonly files: AnalysisFiles,
     private readonly dashboard: DashboardSummariesRepository,
+    private readonly pool: Pool,
   ) {}
 
   /**
@@ -28,10 +32,19 @@ export class AnalysesService {
    */
   async analyseRun(ctx: StageContext): Promise<StageCounts> {
     const { client, runId } = ctx;
-    await this.repository.pinSnapshot(client);
-    const factLines = await this.repository.countFactLines(client);
-    await this.repository.clearRunResults(client, runId);
-    const dashboard = await this.dashboard.refresh(client, runId);
+    let factLines: number;
+    let dashboard: SummariesRefresh;
+    if (await this.dashboard.fullRefreshDue(this.pool, runId)) {
+      await this.repository.readCommitted(client);
+      dashboard = await this.dashboard.refreshOnLanes(client, this.pool, runId);
+      factLines = await this.repository.countFactLines(client);
+      await this.repository.clearRunResults(client, runId);
+    } else {
+      await this.repository.pinSnapshot(client);
+      factLines = await this.repository.countFactLines(client);
+      await this.repository.clearRunResults(client, runId);
+      dashboard = await this.dashboard.refresh(client, runId);
+    }
     const source: AnalysesSource = (await this.repository.canReadSummaries(client)) ? 'summaries' : 'facts';
     if (source === 'facts') await this.repository.prepare(client);
     const rowCounts = {} as Record<AnalysisName, number>;
@@ -51,7 +64,12 @@ export class AnalysesService {
         analysesFrom: source,
         exportDir: this.files.dirOf(runId),
         dashboardRefreshMs: dashboard.ms,
-        dashboardRefresh: { mode: dashboard.mode, fullReason: dashboard.fullReason, touchedDays: dashboard.touchedDays },
+        dashboardRefresh: {
+          mode: dashboard.mode,
+          fullReason: dashboard.fullReason,
+          touchedDays: dashboard.touchedDays,
+          ...(dashboard.lanesMs ? { lanesMs: dashboard.lanesMs } : {}),
+        },
       },
     };
   }

@@ -48,6 +48,7 @@ export class DashboardRepository {
     // warehouse; the default work_mem makes that spill to disk, which alone doubles their time.
     const result = await withTransaction(this.pool, async (client) => {
       await client.query("SET LOCAL work_mem = '64MB'");
+      await runSqlFile(client, 'dashboard/read_gate');
       return runSqlFile(client, `dashboard/${ENDPOINT_SQL[endpoint]}`, params);
     });
     return { columns: result.fields.map((f) => f.name), rows: plainRows(result, result.fields) };
@@ -60,10 +61,13 @@ export class DashboardRepository {
 
   async options(): Promise<FilterOptions> {
     const row = (
-      await runSqlFile<{ first_date: string | null; last_date: string | null; categories: string[]; payments: string[]; places: FilterOptions['places'] }>(
-        this.pool,
-        'dashboard/filter_options',
-      )
+      await withTransaction(this.pool, async (client) => {
+        await runSqlFile(client, 'dashboard/read_gate');
+        return runSqlFile<{ first_date: string | null; last_date: string | null; categories: string[]; payments: string[]; places: FilterOptions['places'] }>(
+          client,
+          'dashboard/filter_options',
+        );
+      })
     ).rows[0];
     return { firstDate: row.first_date, lastDate: row.last_date, categories: row.categories, payments: row.payments, places: row.places };
   }

@@ -1,0 +1,203 @@
+import type { Pool } from 'pg';
+import { createPool, runSqlFile, withTransaction } from '@ecom/db';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
+import { DASHBOARD_ENDPOINTS, type DashboardEndpoint, type DashboardFilters } from '../../../api/src/dashboard/dashboard.contract';
+import { DashboardRepository } from '../../../api/src/dashboard/dashboard.repository';
+import { seedTinyWarehouse } from '../analyses/tiny-warehouse.fixture';
+import { DashboardSummariesRepository, SUMMARY_TABLES, type SummariesRefresh } from './dashboard-summaries.repository';
+
+const runId = 'run-lanes';
+
+/** Every endpoint of the dashboard, with no filter (every summary table is read by one) and with some. */
+const READS: Array<[DashboardEndpoint, DashboardFilters]> = DASHBOARD_ENDPOINTS.flatMap((endpoint) => [
+  [endpoint, {}],
+  [endpoint, { from: '2024-02-01', to: '2024-02-20', country: 'USA' }],
+]);
+
+/** The analytics stage's rebuild on lanes, as AnalysesService runs it, committed. */
+const rebuildOnLanesIn = (pool: Pool): Promise<SummariesRefresh> =>
+  withTransaction(pool, async (client) => {
+    await runSqlFile(client, 'analytics/results/read_committed');
+    return new DashboardSummariesRepository().refreshOnLanes(client, pool, runId, { forceFull: true });
+  });
+
+/**
+ * Per table, the rows the committed summaries have and the one-transaction rebuild (refresh(),
+ * forced full, rolled back) does not, and the reverse, duplicates included (EXCEPT ALL).
+ */
+async function differencesFromOneTransactionRebuild(pool: Pool): Promise<Record<string, { onlyCommitted: number; onlyReference: number; rows: number }>> {
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    for (const table of SUMMARY_TABLES) {
+      await db.query(`CREATE TEMP TABLE committed_${table} ON COMMIT DROP AS SELECT * FROM dashboard.${table}`);
+    }
+    await new DashboardSummariesRepository().refresh(db, runId, { forceFull: true });
+    const differences: Record<string, { onlyCommitted: number; onlyReference: number; rows: number }> = {};
+    for (const table of SUMMARY_TABLES) {
+      const count = async (sql: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${sql}) AS d`)).rows[0].n);
+      differences[table] = {
+        onlyCommitted: await count(`SELECT * FROM pg_temp.committed_${table} EXCEPT ALL SELECT * FROM dashboard.${table}`),
+        onlyReference: await count(`SELECT * FROM dashboard.${table} EXCEPT ALL SELECT * FROM pg_temp.committed_${table}`),
+        rows: await count(`SELECT * FROM pg_temp.committed_${table}`),
+      };
+    }
+    return differences;
+  } finally {
+    await db.query('ROLLBACK');
+    db.release();
+  }
+}
+
+async function expectSameAsOneTransactionRebuild(pool: Pool): Promise<void> {
+  const differences = await differencesFromOneTransactionRebuild(pool);
+  for (const [table, d] of Object.entries(differences)) {
+    expect({ table, onlyCommitted: d.onlyCommitted, onlyReference: d.onlyReference }).toEqual({ table, onlyCommitted: 0, onlyReference: 0 });
+    expect({ table, empty: d.rows === 0 }).toEqual({ table, empty: false });
+  }
+}
+
+/** Indexes, keys and checks of the dashboard's tables, by name and definition. */
+async function definitions(pool: Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ d: string }>(
+    `SELECT c.relname || ' ' || i.relname || ' ' || pg_get_indexdef(i.oid) AS d
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+      WHERE c.relnamespace = 'dashboard'::regnamespace
+     UNION ALL
+     SELECT c.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      WHERE c.relnamespace = 'dashboard'::regnamespace
+     UNION ALL
+     SELECT c.relname || ' options ' || coalesce(array_to_string(c.reloptions, ','), '-')
+       FROM pg_class c WHERE c.relnamespace = 'dashboard'::regnamespace AND c.relkind = 'r'
+     ORDER BY 1`,
+  );
+  return rows.map((r) => r.d);
+}
+
+const tablesIn = async (pool: Pool, schema: string): Promise<string[]> =>
+  (await pool.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' ORDER BY 1", [schema]))
+    .rows.map((r) => r.relname);
+
+/** The same summaries over different tables: a reader that saw old and new tables at once would find them apart. */
+const CONSISTENCY = `
+  SELECT (SELECT count(*) FROM dashboard.sales_cells) AS sales_cells,
+         (SELECT sum(revenue_cents) FROM dashboard.sales_cells WHERE category_id = 0) AS sales,
+         (SELECT sum(revenue_cents) FROM dashboard.customer_days WHERE category_id = 0) AS customer_days,
+         (SELECT sum(revenue_cents) FROM dashboard.product_years WHERE geo_id = 0) AS product_years,
+         (SELECT sum(revenue_cents) FROM dashboard.customer_years WHERE category_id = 0 AND geo_id = 0) AS customer_years,
+         (SELECT count(*) FROM dashboard.customers) AS customers`;
+
+describe('dashboard summaries: a full rebuild on two lanes swapped in at the stage commit', () => {
+  let env: TestEnv;
+  // The stage's transaction and its two lanes, apart from the test's own connections (env.pool).
+  let stagePool: Pool;
+  const rebuildOnLanes = () => rebuildOnLanesIn(stagePool);
+
+  beforeAll(async () => {
+    env = await createTestEnv('dashboard_lanes');
+    stagePool = createPool(env.config.databaseUrl, { max: 3 });
+    await seedTinyWarehouse(env.pool);
+  });
+  afterAll(async () => {
+    await stagePool?.end();
+    await env?.teardown();
+  });
+
+  it('leaves exactly the rows, indexes and keys of the one-transaction rebuild, and nothing in dashboard_next', async () => {
+    const before = await definitions(env.pool);
+    const refresh = await rebuildOnLanes();
+    expect(refresh).toMatchObject({ mode: 'full', fullReason: 'forced' });
+    expect(refresh.lanesMs).toEqual({ prepare: expect.any(Number), customers: expect.any(Number), sales: expect.any(Number), swap: expect.any(Number) });
+    await expectSameAsOneTransactionRebuild(env.pool);
+    expect(await definitions(env.pool)).toEqual(before);
+    expect(await tablesIn(env.pool, 'dashboard_next')).toEqual([]);
+    expect(await tablesIn(env.pool, 'dashboard')).toEqual([...SUMMARY_TABLES, 'refresh_state'].sort());
+    const { rows } = await env.pool.query('SELECT run_id FROM dashboard.refresh_state');
+    expect(rows).toEqual([{ run_id: runId }]);
+  });
+
+  it('still lets the endpoints read the cells through sales_cells_in and discount_cells_in', async () => {
+    for (const endpoint of ['revenue_trend', 'discount_impact', 'payment_methods', 'geography']) {
+      const { rows } = await runSqlFile(env.pool, `dashboard/${endpoint}`, [null, null, null, null, null, null]);
+      expect({ endpoint, rows: rows.length > 0 }).toEqual({ endpoint, rows: true });
+    }
+  });
+
+  it('drops what a crashed attempt left in dashboard_next and rebuilds to the same rows', async () => {
+    await env.pool.query('CREATE TABLE dashboard_next.customer_days (LIKE dashboard.customer_days)');
+    await env.pool.query('INSERT INTO dashboard_next.customer_days SELECT * FROM dashboard.customer_days');
+    await env.pool.query('CREATE TABLE dashboard_next.leftover (x int)');
+    await rebuildOnLanes();
+    await expectSameAsOneTransactionRebuild(env.pool);
+    expect(await tablesIn(env.pool, 'dashboard_next')).toEqual([]);
+  });
+
+  it('a lane killed mid-statement fails the rebuild with the live summaries untouched; the retry converges', async () => {
+    const live = (await env.pool.query(CONSISTENCY)).rows[0];
+    // Both lanes code the fact lines first: with the facts locked, each waits there.
+    const blocker = await env.pool.connect();
+    let failed: Promise<unknown>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE warehouse.fact_sales IN ACCESS EXCLUSIVE MODE');
+      failed = rebuildOnLanes().then(
+        () => 'succeeded',
+        (error: Error) => error.message,
+      );
+      const lanes = await waitFor(async () => {
+        const { rows } = await env.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE relation = 'warehouse.fact_sales'::regclass AND NOT granted ORDER BY pid`,
+        );
+        return rows.length === 2 ? rows.map((r) => r.pid) : undefined;
+      }, 'both lanes to wait for the facts');
+      await env.pool.query('SELECT pg_terminate_backend($1)', [lanes[0]]);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect(await failed).toMatch(/terminat/);
+    expect((await env.pool.query(CONSISTENCY)).rows[0]).toEqual(live);
+    await rebuildOnLanes();
+    await expectSameAsOneTransactionRebuild(env.pool);
+    expect(await tablesIn(env.pool, 'dashboard_next')).toEqual([]);
+  });
+
+  it('dashboard reads during rebuilds never fail and see either all old or all new summaries, never none', async () => {
+    await rebuildOnLanes();
+    const dashboard = new DashboardRepository(env.pool);
+    let rebuilding = true;
+    const seen: Array<Record<string, string>> = [];
+    const reader = async (): Promise<number> => {
+      let reads = 0;
+      do {
+        const consistency = (await env.pool.query<Record<string, string>>(CONSISTENCY)).rows[0];
+        seen.push(consistency);
+        for (const [endpoint, filters] of READS) await dashboard.query(endpoint, filters);
+        await dashboard.options();
+        reads += 1;
+      } while (rebuilding);
+      return reads;
+    };
+    const readers = [reader(), reader(), reader()];
+    const revenues = [];
+    try {
+      // Each round changes one line's revenue, so the old and the new summaries differ.
+      for (let round = 1; round <= 3; round++) {
+        await env.pool.query("UPDATE warehouse.fact_sales SET line_total = line_total + 1 WHERE item_id = 'L13'");
+        await rebuildOnLanes();
+        revenues.push((await env.pool.query(CONSISTENCY)).rows[0].sales);
+      }
+    } finally {
+      rebuilding = false;
+    }
+    const reads = await Promise.all(readers);
+    expect(reads.every((n) => n > 0)).toBe(true);
+    expect(new Set(revenues).size).toBe(3);
+    for (const s of seen) {
+      expect(Number(s.sales_cells)).toBeGreaterThan(0);
+      expect([s.customer_days, s.product_years, s.customer_years]).toEqual([s.sales, s.sales, s.sales]);
+    }
+    await env.pool.query("UPDATE warehouse.fact_sales SET line_total = line_total - 3 WHERE item_id = 'L13'");
+  });
+});

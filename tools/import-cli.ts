@@ -7,7 +7,8 @@ const USAGE = `usage: npm run import -- --mapping NAME|FILE --from FILE_OR_DIR -
 Converts a shop's export with a mapping (mappings/NAME.yaml, or a YAML file) into the four
 contract CSVs in DIR, without running the pipeline: for inspection, or to run later with
 npm run pipeline -- --source DIR. DIR/mapping/ holds rejects.csv (the lines the mapping set aside,
-each with its source file, line and reason) and control-totals.json (the source's own totals).
+each with its source file, line and reason), returns.csv (the cancelled and adjusted lines) and
+control-totals.json (the source's own totals).
 DIR is emptied first. --json prints the control totals as JSON on stdout.
 Exit code 0 when the files are written, 1 when the source cannot be read, 2 for a usage or mapping error.`;
 
@@ -72,10 +73,14 @@ export function formatControlTotals(totals: ControlTotals): string {
     `source: ${totals.sourceFiles.map((f) => `${f.file} (${f.lines} lines)`).join(', ')}`,
     `lines read ${totals.lines}${totals.unreadable ? `, ${totals.unreadable} unreadable (no quantity or price)` : ''}`,
   ];
-  for (const [status, t] of Object.entries(totals.byStatus)) out.push(`  ${status.padEnd(9)} ${String(t.lines).padStart(9)} lines ${String(t.orders).padStart(7)} orders  Σ quantity × unit price ${t.amount}`);
+  // void is rare (exports that keep voided orders): shown only when there is some.
+  for (const [status, t] of Object.entries(totals.byStatus)) if (status !== 'void' || t.lines > 0) out.push(`  ${status.padEnd(9)} ${String(t.lines).padStart(9)} lines ${String(t.orders).padStart(7)} orders  Σ quantity × unit price ${t.amount}`);
   out.push(`  ${'all'.padEnd(9)} ${String(totals.total.lines).padStart(9)} lines ${String(totals.total.orders).padStart(7)} orders  Σ quantity × unit price ${totals.total.amount}`);
   const c = totals.converted;
   out.push(`converted: ${c.customers} customers, ${c.products} products, ${c.orders} orders, ${c.lines} lines, Σ line_total ${c.lineTotal} (rounding to the cent ${c.rounding})`);
+  for (const [status, r] of Object.entries(totals.returned ?? {})) {
+    if (r.lines > 0) out.push(`returns (mapping/returns.csv): ${status} ${r.lines} lines, Σ line_total ${r.lineTotal} (rounding to the cent ${r.rounding})`);
+  }
   if (totals.rejected.length > 0) {
     out.push('set aside (mapping/rejects.csv):');
     for (const r of totals.rejected) out.push(`  ${r.reason.padEnd(17)} ${r.status.padEnd(10)} ${String(r.lines).padStart(8)} lines  Σ ${r.amount}`);

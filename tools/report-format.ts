@@ -89,7 +89,7 @@ export function formatMappedRun(m: NonNullable<RunReport['mapping']>): string {
   const s = m.source;
   const r = m.reconciliation;
   // Stored as jsonb, whose key order is not the source's: sold, cancelled, adjusted.
-  const statuses = (['sold', 'cancelled', 'adjusted'] as const).map((status) => [status, s.byStatus[status]] as const).filter(([, t]) => t.lines > 0);
+  const statuses = (['sold', 'cancelled', 'adjusted', 'void'] as const).map((status) => [status, s.byStatus[status]] as const).filter(([, t]) => t !== undefined && t.lines > 0);
   return [
     `control totals (mapping ${m.mapping}; source ${s.sourceFiles.map((f) => f.file).join(', ')}: ${num(s.lines)} lines${s.unreadable ? `, ${num(s.unreadable)} unreadable` : ''})`,
     table(
@@ -104,10 +104,20 @@ export function formatMappedRun(m: NonNullable<RunReport['mapping']>): string {
         ['rounding to the cent', '', r.roundingToCents],
         ['rejected in the pipeline', num(r.rejectedInPipeline.lines), r.rejectedInPipeline.amount],
         ['warehouse gross', num(m.warehouse.lines), r.warehouseGross],
-        ['unexplained difference', '', `${r.difference}${r.balanced ? ' (agrees to the cent)' : ' DOES NOT RECONCILE'}`],
+        ['unexplained difference', '', r.difference],
       ],
     ),
-    ...r.notInWarehouse.map((n) => `${n.status}: ${num(n.lines)} lines, ${n.amount}, set aside (rejects of stage mapping, reason ${n.status}); not in the warehouse`),
+    ...(r.returns.length > 0
+      ? [
+          table(
+            ['returns, reconciled', 'lines', 'source', 'set aside', 'rounding', 'fact_returns', 'difference'],
+            r.returns.map((x) => [x.status, num(x.lines), x.source, x.setAsideByMapping.amount, x.roundingToCents, x.warehouse.amount, x.difference]),
+          ),
+        ]
+      : []),
+    ...r.notLoaded.map((n) => `${n.status}: ${num(n.lines)} lines, ${n.amount}, loaded nowhere by design (rejects of reason ${n.status})`),
+    `warehouse: gross ${m.warehouse.gross}, cancelled ${m.warehouse.returns.cancelled.amount}, adjusted ${m.warehouse.returns.adjusted.amount}, net ${m.warehouse.net}` +
+      ` (${r.balanced ? 'agrees with the source to the cent' : 'DOES NOT RECONCILE'})`,
   ].join('\n');
 }
 

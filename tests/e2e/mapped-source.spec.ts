@@ -74,39 +74,50 @@ describe('a mapped source folder through the whole pipeline', () => {
       rejectedInPipeline: { lines: 3, orders: 2, amount: '168484.60' },
       warehouseGross: '4096.26',
       difference: '0.00',
-      balanced: true,
-      notInWarehouse: [
-        { status: 'cancelled', lines: 2, amount: '-168497.10' },
-        { status: 'adjusted', lines: 3, amount: '-22124.12' },
+      returns: [
+        { status: 'cancelled', lines: 2, source: '-168497.10', setAsideByMapping: { lines: 0, amount: '0.00' }, roundingToCents: '0.00', warehouse: { lines: 2, amount: '-168497.10' }, difference: '0.00' },
+        { status: 'adjusted', lines: 3, source: '-22124.12', setAsideByMapping: { lines: 0, amount: '0.00' }, roundingToCents: '0.00', warehouse: { lines: 3, amount: '-22124.12' }, difference: '0.00' },
       ],
+      notLoaded: [],
+      balanced: true,
     });
-    expect(m.warehouse).toEqual({ lines: 80, orders: 11, gross: '4096.26' });
+    expect(m.warehouse).toEqual({
+      lines: 80,
+      orders: 11,
+      gross: '4096.26',
+      returns: { cancelled: { lines: 2, amount: '-168497.10' }, adjusted: { lines: 3, amount: '-22124.12' } },
+      net: '-186524.96',
+    });
     expect(retail.rejectsByReason.filter((r) => r.stage === 'transform')).toEqual([
       { stage: 'transform', reasonCode: 'implausible_value', count: 1 },
       { stage: 'transform', reasonCode: 'non_positive_price', count: 1 },
       { stage: 'transform', reasonCode: 'order_line_rejected', count: 2 },
       { stage: 'transform', reasonCode: 'orphan_product', count: 2 },
     ]);
-    expect(formatRunSummary(retail)).toContain('unexplained difference');
+    expect(formatRunSummary(retail)).toContain('warehouse: gross 4096.26, cancelled -168497.10, adjusted -22124.12, net -186524.96 (agrees with the source to the cent)');
   });
 
-  it('puts the lines the mapping set aside in the rejects with the source file, line and reason', async () => {
+  it('puts the lines the mapping could not convert in the rejects with the source file, line and reason', async () => {
     const page = (await (await fetch(`${pipeline.baseUrl}/runs/${retail.runId}/rejects?limit=50`)).json()) as RejectPage;
-    const mapping = page.rejects.filter((r) => r.stage === 'mapping');
-    expect(mapping.map((r) => [r.sourceFile, r.sourceLine, r.reasonCode, r.recordKey])).toEqual(expect.arrayContaining([
-      ['online_retail_excerpt.csv', 48, 'cancelled', 'C536379'],
-      ['online_retail_excerpt.csv', 49, 'no_product_price', '536414'],
-      ['online_retail_excerpt.csv', 86, 'adjusted', 'A563186'],
-    ]));
-    expect(mapping).toHaveLength(7);
-    // Set-aside statuses are no conversion failure: they count against no entity's reject rate.
-    const entities = await env.pool.query<{ reason_code: string; entity: string | null }>(
-      `SELECT DISTINCT reason_code, entity FROM ops.quarantine WHERE run_id = $1 AND stage = 'mapping' ORDER BY 1`, [retail.runId]);
-    expect(entities.rows).toEqual([
-      { reason_code: 'adjusted', entity: null },
-      { reason_code: 'cancelled', entity: null },
-      { reason_code: 'no_product_price', entity: 'transaction_items' },
+    expect(page.rejects.filter((r) => r.stage === 'mapping').map((r) => [r.sourceFile, r.sourceLine, r.reasonCode, r.recordKey, r.entity])).toEqual([
+      ['online_retail_excerpt.csv', 49, 'no_product_price', '536414', 'transaction_items'],
+      ['online_retail_excerpt.csv', 64, 'no_product_price', '536545', 'transaction_items'],
     ]);
+  });
+
+  it('keeps cancellations and adjustments in fact_returns, beside the sales: gross, returns and net apart', async () => {
+    const returns = await env.pool.query<{ return_line_id: string; kind: string; date_key: number; customer_id: string | null; line_total: string }>(
+      'SELECT return_line_id, kind, date_key, customer_id, line_total FROM warehouse.fact_returns ORDER BY return_line_id');
+    expect(returns.rows).toEqual(expect.arrayContaining([
+      { return_line_id: 'C536379-1', kind: 'cancelled', date_key: 20101201, customer_id: '14527', line_total: '-27.50' },
+      { return_line_id: 'A563186-1', kind: 'adjusted', date_key: 20110812, customer_id: 'GUEST', line_total: '-11062.06' },
+    ]));
+    expect(await env.pool.query('SELECT 1 FROM warehouse.fact_sales WHERE transaction_id LIKE $1', ['C%'])).toHaveProperty('rowCount', 0);
+    const day = await env.pool.query<Record<string, string>>(
+      'SELECT gross_revenue, cancelled_amount, adjusted_amount, net_revenue FROM warehouse.sales_net_daily WHERE date_key = 20101201');
+    const gross = (await env.pool.query<{ s: string }>(
+      'SELECT sum(line_total) AS s FROM warehouse.fact_sales WHERE date_key = 20101201')).rows[0].s;
+    expect(day.rows[0]).toEqual({ gross_revenue: gross, cancelled_amount: '-27.50', adjusted_amount: '0.00', net_revenue: (Number(gross) - 27.5).toFixed(2) });
   });
 
   it('loads the shop’s real months, countries and products', async () => {
@@ -120,10 +131,12 @@ describe('a mapped source folder through the whole pipeline', () => {
     ]);
   });
 
-  it('runs the Shopify fixture with its mapping, the cancelled order set aside', () => {
+  it('runs the Shopify fixture with its mapping, the cancelled order void: counted, loaded nowhere', () => {
     expect(shopify.status).toBe('succeeded');
     expect(shopify.mapping!.reconciliation).toMatchObject({ sold: '133.23', warehouseGross: '133.23', difference: '0.00', balanced: true });
-    expect(shopify.mapping!.reconciliation.notInWarehouse).toEqual([{ status: 'cancelled', lines: 1, amount: '37.50' }]);
+    expect(shopify.mapping!.reconciliation.notLoaded).toEqual([{ status: 'void', lines: 1, amount: '37.50' }]);
+    expect(shopify.mapping!.warehouse).toMatchObject({ gross: '133.23', net: '133.23', returns: { cancelled: { lines: 0, amount: '0.00' } } });
+    expect(shopify.rejectsByReason).toEqual([{ stage: 'mapping', reasonCode: 'void', count: 1 }]);
   });
 
   it('refuses a mapping with a mistake before a run starts, naming file, key and what was expected', async () => {

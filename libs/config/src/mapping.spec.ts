@@ -80,7 +80,7 @@ guests: drop
     expect(problems(text, '/tmp/x.yaml')).toEqual([
       '/tmp/x.yaml: formats.datetime[0]: expected YYYY, M or MM, D or DD (and optionally H/HH, mm, ss, Z) in "DD.MM.YY"',
       '/tmp/x.yaml: formats.decimal_point: expected "." or ",", got ";"',
-      '/tmp/x.yaml: status.rules[0].status: expected one of sold, cancelled, adjusted, got "refunded"',
+      '/tmp/x.yaml: status.rules[0].status: expected one of sold, cancelled, adjusted, void, got "refunded"',
       '/tmp/x.yaml: status.rules[1]: expected exactly one test of starts_with, below, present, equals, got starts_with, below',
       '/tmp/x.yaml: guests: expected quarantine or { as: <customer id for lines without one> }, got "drop"',
       '/tmp/x.yaml: products.colour: not a column the mapping gives (expected one of product_name, category, price, cost, sub_category, brand, stock_quantity, supplier_id; the others are derived)',

@@ -9,8 +9,12 @@ import { repoRoot } from './paths';
  * mistake is one line per problem naming the file, the key path and what was expected.
  */
 
-/** The statuses a source line can have; only `sold` lines become order lines (docs/mappings.md). */
-export const LINE_STATUSES = ['sold', 'cancelled', 'adjusted'] as const;
+/**
+ * The statuses a source line can have (docs/mappings.md): `sold` lines become order lines,
+ * `cancelled` and `adjusted` ones returns (they offset earlier sales: a credit note), `void` ones
+ * nothing (an order that never became a sale: counted in the control totals only).
+ */
+export const LINE_STATUSES = ['sold', 'cancelled', 'adjusted', 'void'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
 /** How a value is read from a source row (or given). */

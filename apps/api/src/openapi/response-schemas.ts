@@ -9,6 +9,7 @@ import {
   type FileReport,
   type MappedRunReport,
   type MappingControlTotals,
+  type ReturnsReconciliation,
   type SourceStatusTotals,
   type QualityCheckReport,
   type QualityReport,
@@ -143,7 +144,7 @@ const mappingControlTotals = objectOf<MappingControlTotals>({
   sourceFiles: arrayOf(objectOf<MappingControlTotals['sourceFiles'][number]>({ file: str(), lines: int() })),
   lines: int('Lines read from the source (records after each header).'),
   unreadable: int('Lines whose quantity or price could not be read.'),
-  byStatus: objectOf<MappingControlTotals['byStatus']>({ sold: statusTotals, cancelled: statusTotals, adjusted: statusTotals }),
+  byStatus: objectOf<MappingControlTotals['byStatus']>({ sold: statusTotals, cancelled: statusTotals, adjusted: statusTotals, void: statusTotals }),
   total: statusTotals,
   converted: objectOf<MappingControlTotals['converted']>({
     customers: int(),
@@ -153,8 +154,14 @@ const mappingControlTotals = objectOf<MappingControlTotals>({
     lineTotal: money('Σ line_total of the converted lines, each rounded to the cent.'),
     rounding: money('Σ quantity × unit price − Σ line_total over the converted lines.'),
   }),
+  returned: optional(
+    objectOf<NonNullable<MappingControlTotals['returned']>>({
+      cancelled: objectOf<NonNullable<MappingControlTotals['returned']>['cancelled']>({ lines: int(), lineTotal: money(), rounding: money() }),
+      adjusted: objectOf<NonNullable<MappingControlTotals['returned']>['adjusted']>({ lines: int(), lineTotal: money(), rounding: money() }),
+    }, 'The cancelled and adjusted lines written to returns.csv (loaded into fact_returns).'),
+  ),
   rejected: arrayOf(
-    objectOf<MappingControlTotals['rejected'][number]>({ reason: str(), status: oneOf(['sold', 'cancelled', 'adjusted', 'unreadable']), lines: int(), amount: money() }),
+    objectOf<MappingControlTotals['rejected'][number]>({ reason: str(), status: oneOf(['sold', 'cancelled', 'adjusted', 'void', 'unreadable']), lines: int(), amount: money() }),
     'Lines the mapping set aside, by reason and status (each one a reject of stage mapping).',
   ),
 });
@@ -162,7 +169,16 @@ const mappedRunReport = objectOf<MappedRunReport>(
   {
     mapping: str(),
     source: mappingControlTotals,
-    warehouse: objectOf<MappedRunReport['warehouse']>({ lines: int(), orders: int(), gross: money('Σ line_total of the fact rows of the run’s order lines.') }),
+    warehouse: objectOf<MappedRunReport['warehouse']>({
+      lines: int(),
+      orders: int(),
+      gross: money('Σ line_total of the fact rows of the run’s order lines.'),
+      returns: objectOf<MappedRunReport['warehouse']['returns']>({
+        cancelled: objectOf<MappedRunReport['warehouse']['returns']['cancelled']>({ lines: int(), amount: money() }),
+        adjusted: objectOf<MappedRunReport['warehouse']['returns']['adjusted']>({ lines: int(), amount: money() }),
+      }, 'fact_returns rows of the run’s cancelled and adjusted lines, signed as the source signs them.'),
+      net: money('gross + returns.'),
+    }),
     reconciliation: objectOf<MappedRunReport['reconciliation']>({
       sold: money('Sold in the source: Σ quantity × unit price of its sold lines.'),
       setAsideByMapping: objectOf<MappedRunReport['reconciliation']['setAsideByMapping']>({ lines: int(), amount: money() }),
@@ -170,8 +186,17 @@ const mappedRunReport = objectOf<MappedRunReport>(
       rejectedInPipeline: objectOf<MappedRunReport['reconciliation']['rejectedInPipeline']>({ lines: int(), orders: int(), amount: money() }),
       warehouseGross: money(),
       difference: money('sold − set aside − rounding − rejected in the pipeline − warehouse gross.'),
-      balanced: bool('True when the difference is 0.'),
-      notInWarehouse: arrayOf(objectOf<MappedRunReport['reconciliation']['notInWarehouse'][number]>({ status: oneOf(['sold', 'cancelled', 'adjusted']), lines: int(), amount: money() })),
+      notLoaded: arrayOf(objectOf<MappedRunReport['reconciliation']['notLoaded'][number]>({ status: oneOf(['void']), lines: int(), amount: money() }), 'Void lines: rejects of reason void, loaded nowhere by design.'),
+      balanced: bool('True when every difference (sold, each returned status) is 0.'),
+      returns: arrayOf(objectOf<ReturnsReconciliation>({
+        status: oneOf(['cancelled', 'adjusted']),
+        lines: int(),
+        source: money(),
+        setAsideByMapping: objectOf<ReturnsReconciliation['setAsideByMapping']>({ lines: int(), amount: money() }),
+        roundingToCents: money(),
+        warehouse: objectOf<ReturnsReconciliation['warehouse']>({ lines: int(), amount: money() }),
+        difference: money(),
+      })),
     }),
   },
   'A mapped run (docs/mappings.md): the source’s control totals beside the warehouse’s, reconciled to the cent.',

@@ -155,7 +155,7 @@ export class RunReportService {
       rejectTotals: rejectTotals(totalsRow),
       accountingBalanced: filesBalance && stages.every(stageBalances),
       profile: profileRow ? runProfile(runId, profileRow) : null,
-      mapping: mapped ? mappedRunReport(mapped.run, mapped.warehouse) : null,
+      mapping: mapped ? mappedRunReport(mapped.run, mapped.warehouse, mapped.returns) : null,
     };
   }
 

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import type { RunProfile, Stage, StageStatus } from '@ecom/contracts';
 import { runSqlFile } from '@ecom/db';
 import type { RejectRateRow, RunRecord } from '@ecom/pipeline';
-import type { MappingRunRow, WarehouseTotalsRow } from './mapping-report';
+import type { MappingRunRow, ReturnsRow, WarehouseTotalsRow } from './mapping-report';
 
 /** Rows as pg returns them: bigint and numeric arrive as strings, timestamptz as Date. Runs are the ledger's RunRecord. */
 export interface StageRow {
@@ -106,11 +106,14 @@ export class RunsRepository {
   }
 
   /** A mapped run's control totals and the warehouse's side of them; undefined for other runs. */
-  async mappingOf(runId: string): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow } | undefined> {
+  async mappingOf(runId: string): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow; returns: ReturnsRow[] } | undefined> {
     const run = (await runSqlFile<MappingRunRow>(this.pool, 'mapping/mapping_run_of', [runId])).rows[0];
     if (!run) return undefined;
-    const warehouse = (await runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId])).rows[0];
-    return { run, warehouse };
+    const [warehouse, returns] = await Promise.all([
+      runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId]),
+      runSqlFile<ReturnsRow>(this.pool, 'mapping/returns_of_run', [runId]),
+    ]);
+    return { run, warehouse: warehouse.rows[0], returns: returns.rows };
   }
 
   async profileOf(runId: string): Promise<ProfileRow | undefined> {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ENTITY_SPECS, stageJobId, type Entity } from '@ecom/contracts';
+import { ENTITIES, ENTITY_SPECS, stageJobId, type Entity } from '@ecom/contracts';
 import { StageRuntime, createWorkerContext } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { IngestorAppModule } from '../app.module';
@@ -104,7 +104,9 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
     // Each entity's last part analysed its staging table before the stage closed: the validator never plans blind.
     const analysed = await env.pool.query(
       `SELECT relname, reltuples::int AS rows FROM pg_class
-        WHERE relnamespace = 'staging'::regnamespace AND relkind = 'r' ORDER BY relname`,
+        WHERE relnamespace = 'staging'::regnamespace AND relkind = 'r' AND relname = ANY($1) ORDER BY relname`,
+      // The four entities' tables (staging.returns is a mapped run's, landed by its plan).
+      [[...ENTITIES]],
     );
     expect(analysed.rows).toEqual([
       { relname: 'customers', rows: 3 },

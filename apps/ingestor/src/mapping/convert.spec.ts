@@ -27,6 +27,7 @@ describe('converting the UCI Online Retail excerpt with mappings/online-retail.y
       sold: { lines: 85, orders: 15, amount: '172580.861' },
       cancelled: { lines: 2, orders: 2, amount: '-168497.10' },
       adjusted: { lines: 3, orders: 3, amount: '-22124.12' },
+      void: { lines: 0, orders: 0, amount: '0.00' },
     });
     expect(t.total).toEqual({ lines: 90, orders: 20, amount: '-18040.359' });
   });
@@ -34,11 +35,11 @@ describe('converting the UCI Online Retail excerpt with mappings/online-retail.y
   it('accounts for every sold line: converted (rounded to the cent) or set aside with its amount', () => {
     const t = result.controlTotals;
     expect(t.converted).toMatchObject({ lines: 83, orders: 13, lineTotal: '172580.86', rounding: '0.001' });
-    expect(t.rejected).toEqual([
-      { reason: 'adjusted', status: 'adjusted', lines: 3, amount: '-22124.12' },
-      { reason: 'cancelled', status: 'cancelled', lines: 2, amount: '-168497.10' },
-      { reason: 'no_product_price', status: 'sold', lines: 2, amount: '0.00' },
-    ]);
+    expect(t.rejected).toEqual([{ reason: 'no_product_price', status: 'sold', lines: 2, amount: '0.00' }]);
+    expect(t.returned).toEqual({
+      cancelled: { lines: 2, lineTotal: '-168497.10', rounding: '0.00' },
+      adjusted: { lines: 3, lineTotal: '-22124.12', rounding: '0.00' },
+    });
     const items = read(out, 'transaction_items.csv');
     expect(items).toHaveLength(83);
     const cents = items.reduce((sum, i) => sum + Math.round(Number(i.line_total) * 100), 0);
@@ -50,19 +51,24 @@ describe('converting the UCI Online Retail excerpt with mappings/online-retail.y
     }
   });
 
-  it('sets cancellations and adjustments aside line by line, with the source file, line and reason', () => {
+  it('sets unconvertible lines aside with the source file, line and reason', () => {
     const rejects = read(out, 'mapping/rejects.csv');
-    expect(rejects.map((r) => [r.source_line, r.record_key, r.reason_code, r.amount])).toEqual([
-      ['48', 'C536379', 'cancelled', '-27.50'],
-      ['49', '536414', 'no_product_price', '0.00'],
-      ['64', '536545', 'no_product_price', '0.00'],
-      ['65', '536589', 'adjusted', '0.00'],
-      ['86', 'A563186', 'adjusted', '-11062.06'],
-      ['87', 'A563187', 'adjusted', '-11062.06'],
-      ['91', 'C581484', 'cancelled', '-168469.60'],
+    expect(rejects.map((r) => [r.source_file, r.source_line, r.record_key, r.reason_code, r.amount])).toEqual([
+      ['online_retail_excerpt.csv', '49', '536414', 'no_product_price', '0.00'],
+      ['online_retail_excerpt.csv', '64', '536545', 'no_product_price', '0.00'],
     ]);
-    expect(rejects.every((r) => r.source_file === 'online_retail_excerpt.csv')).toBe(true);
-    expect(rejects[0].raw_record).toBe('C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom');
+    expect(rejects[0].raw_record).toBe('536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom');
+  });
+
+  it('writes cancellations and adjustments to returns.csv, signed as the source signs them', () => {
+    expect(read(out, 'mapping/returns.csv').map((r) => [r.return_line_id, r.kind, r.customer_id, r.product_id, r.return_date, r.quantity, r.unit_price, r.line_total, r.source_line])).toEqual([
+      ['C536379-1', 'cancelled', '14527', 'D', '2010-12-01', '-1', '27.50', '-27.50', '48'],
+      ['536589-1', 'adjusted', 'GUEST', '21777', '2010-12-01', '-10', '0.00', '0.00', '65'],
+      // 13:51 BST is 12:51 UTC: the date stays.
+      ['A563186-1', 'adjusted', 'GUEST', 'B', '2011-08-12', '1', '-11062.06', '-11062.06', '86'],
+      ['A563187-1', 'adjusted', 'GUEST', 'B', '2011-08-12', '1', '-11062.06', '-11062.06', '87'],
+      ['C581484-1', 'cancelled', '16446', '23843', '2011-12-09', '-80995', '2.08', '-168469.60', '91'],
+    ]);
   });
 
   it('converts ids, dates, decimals, guests and two-country customers', () => {
@@ -133,9 +139,9 @@ transactions:
       ['shop.csv', '4', 'missing_customer'],
       ['shop.csv', '5', 'invalid_number'],
       ['shop.csv', '6', 'field_count'],
-      ['shop.csv', '7', 'cancelled'],
       ['shop.csv', '8', 'unparseable_line'],
     ]);
+    expect(read(out, 'mapping/returns.csv').map((r) => [r.return_line_id, r.kind, r.quantity, r.line_total, r.source_line])).toEqual([['O4-1', 'cancelled', '-1', '-1250.50', '7']]);
     expect(read(out, 'transaction_items.csv')).toEqual([
       { item_id: 'O1-1', transaction_id: 'O1', product_id: 'S1', quantity: '2', unit_price: '1250.50', discount_percentage: '0.00', line_total: '2501.00' },
     ]);
@@ -157,14 +163,17 @@ transactions:
 });
 
 describe('converting the Shopify fixture with mappings/shopify-orders.yaml', () => {
-  it('takes order fields from the first row of each order and maps payments, countries and guests', async () => {
+  it('takes order fields from the first row of each order and maps payments, countries and guests; a cancelled order is void', async () => {
     const out = mkdtempSync(join(tmpdir(), 'convert-shopify-'));
     const result = await convertSource({ mapping: loadMapping('shopify-orders'), from: join(FIXTURES, 'shopify'), outDir: out });
     expect(result.controlTotals.byStatus).toEqual({
       sold: { lines: 7, orders: 4, amount: '133.23' },
-      cancelled: { lines: 1, orders: 1, amount: '37.50' },
+      cancelled: { lines: 0, orders: 0, amount: '0.00' },
       adjusted: { lines: 0, orders: 0, amount: '0.00' },
+      void: { lines: 1, orders: 1, amount: '37.50' },
     });
+    expect(read(out, 'mapping/rejects.csv').map((r) => [r.source_line, r.record_key, r.reason_code, r.status, r.amount])).toEqual([['4', '#1002', 'void', 'void', '37.50']]);
+    expect(read(out, 'mapping/returns.csv')).toEqual([]);
     expect(read(out, 'transactions.csv')).toEqual([
       { transaction_id: '#1001', customer_id: 'ada@example.com', transaction_date: '2024-03-01', transaction_time: '10:15:22', payment_method: 'Credit Card', shipping_address: '12 St James Square, London SW1Y 4JH, GB', total_amount: '49.00' },
       { transaction_id: '#1003', customer_id: 'grace@example.com', transaction_date: '2024-03-06', transaction_time: '02:30:00', payment_method: 'Digital Wallet', shipping_address: '1 Navy Way, Arlington 22202, US', total_amount: '54.98' },

@@ -33,6 +33,9 @@ import {
 export const MAPPING_OUTPUT_DIR = 'mapping';
 export const REJECTS_FILE = 'rejects.csv';
 export const CONTROL_TOTALS_FILE = 'control-totals.json';
+export const RETURNS_FILE = 'returns.csv';
+/** One row per cancelled or adjusted source line, signed as the source has it (a credit note's quantity is negative). */
+export const RETURN_COLUMNS = ['return_line_id', 'return_id', 'kind', 'customer_id', 'product_id', 'return_date', 'return_time', 'quantity', 'unit_price', 'line_total', 'source_file', 'source_line'] as const;
 export const REJECT_COLUMNS = ['source_file', 'source_line', 'record_key', 'reason_code', 'message', 'status', 'amount', 'raw_record'] as const;
 
 /** Why a line did not become an order line (ops.quarantine.reason_code, stage mapping). */
@@ -42,10 +45,9 @@ export const MAPPING_REASONS = {
   missing_value: 'a value the mapping reads is blank',
   invalid_number: 'a quantity or price the mapping cannot read as a number',
   invalid_date: 'a date-time in none of the mapping’s formats',
-  cancelled: 'a cancellation line (status cancelled): set aside and counted in the control totals',
-  adjusted: 'an adjustment line (status adjusted): set aside and counted in the control totals',
   missing_customer: 'no customer id, and the mapping quarantines guest lines',
   no_product_price: 'the product has no positive price in the source, so it cannot be loaded',
+  void: 'a line of an order that never became a sale (status void): counted in the control totals, loaded nowhere',
 } as const;
 export type MappingReason = keyof typeof MAPPING_REASONS;
 
@@ -65,6 +67,9 @@ export interface ConvertResult {
   controlTotals: ControlTotals;
   rejectsFile: string;
   rejects: number;
+  /** mapping/returns.csv: the cancelled and adjusted lines (docs/warehouse.md "Cancellations and returns"). */
+  returnsFile: string;
+  returns: number;
 }
 
 /** One source line read through the mapping's line fields; `reason` when it cannot be. */
@@ -124,10 +129,11 @@ interface OrderAgg {
   lines: number;
   totalCents: bigint;
   statuses: number;
+  returnLines: number;
   header?: Map<string, string>;
 }
 
-const STATUS_BITS: Record<LineStatus, number> = { sold: 1, cancelled: 2, adjusted: 4 };
+const STATUS_BITS: Record<LineStatus, number> = { sold: 1, cancelled: 2, adjusted: 4, void: 8 };
 
 class Writer {
   private readonly stream: WriteStream;
@@ -199,12 +205,17 @@ class Converter {
     for (const file of files) await this.readFile(file, (row, line) => this.gather(row, line));
 
     const statusTotals = Object.fromEntries(
-      (['sold', 'cancelled', 'adjusted'] as const).map((s) => [s, { lines: 0, amount: 0n }]),
+      (['sold', 'cancelled', 'adjusted', 'void'] as const).map((s) => [s, { lines: 0, amount: 0n }]),
     ) as Record<LineStatus, { lines: number; amount: bigint }>;
     const rejected = new Map<string, { reason: MappingReason; status: LineStatus | 'unreadable'; lines: number; amount: bigint }>();
     const rejectsFile = join(outDir, MAPPING_OUTPUT_DIR, REJECTS_FILE);
     const rejects = new Writer(rejectsFile, REJECT_COLUMNS);
     const items = new Writer(join(outDir, 'transaction_items.csv'), CONTRACT_COLUMNS.transaction_items);
+    const returns = new Writer(join(outDir, MAPPING_OUTPUT_DIR, RETURNS_FILE), RETURN_COLUMNS);
+    const returned = {
+      cancelled: { lines: 0, lineTotal: 0n, exact: 0n },
+      adjusted: { lines: 0, lineTotal: 0n, exact: 0n },
+    };
     let unreadable = 0;
     let lineTotal = 0n;
     let exactConverted = 0n;
@@ -233,6 +244,22 @@ class Converter {
         }
         const l = result.line;
         const amount = BigInt(l.quantity) * l.unitPrice;
+        if (l.status === 'cancelled' || l.status === 'adjusted') {
+          // A cancelled or adjusted line: a row of the returns file, as the source signs it.
+          statusTotals[l.status].lines++;
+          statusTotals[l.status].amount += amount;
+          const cents = lineTotalCents(l.quantity, l.unitPrice, 0n);
+          const kept = returned[l.status];
+          kept.lines++;
+          kept.lineTotal += cents;
+          kept.exact += amount;
+          const order = this.noteOrderStatus(row!, l.status)!;
+          order.returnLines++;
+          const { date, time } = utcDateTime(l.orderedAt);
+          await returns.row([`${l.orderId}-${order.returnLines}`, l.orderId, l.status, l.customerId || undefined, l.productId, date, time,
+            l.quantity, formatMicro(l.unitPrice), formatCents(cents), file.name, line]);
+          return;
+        }
         statusTotals.sold.lines++;
         statusTotals.sold.amount += amount;
         const cents = lineTotalCents(l.quantity, l.unitPrice, l.discount);
@@ -249,6 +276,7 @@ class Converter {
     }
     await items.close();
     await rejects.close();
+    await returns.close();
 
     const customerCount = await this.writeCustomers(outDir);
     const productCount = await this.writeProducts(outDir);
@@ -273,12 +301,18 @@ class Converter {
         lineTotal: formatCents(lineTotal),
         rounding: formatMicro(exactConverted - lineTotal * (MICRO / 100n)),
       },
+      returned: Object.fromEntries(
+        (['cancelled', 'adjusted'] as const).map((status) => {
+          const r = returned[status];
+          return [status, { lines: r.lines, lineTotal: formatCents(r.lineTotal), rounding: formatMicro(r.exact - r.lineTotal * (MICRO / 100n)) }];
+        }),
+      ) as ControlTotals['returned'],
       rejected: [...rejected.values()]
         .sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : a.status < b.status ? -1 : 1))
         .map((r) => ({ ...r, amount: formatMicro(r.amount) })),
     };
     await writeFile(join(outDir, MAPPING_OUTPUT_DIR, CONTROL_TOTALS_FILE), `${JSON.stringify(controlTotals, null, 2)}\n`);
-    return { outDir, controlTotals, rejectsFile, rejects: rejects.count };
+    return { outDir, controlTotals, rejectsFile, rejects: rejects.count, returnsFile: join(outDir, MAPPING_OUTPUT_DIR, RETURNS_FILE), returns: returns.count };
   }
 
   /** Streams one file's records with carried-forward order fields; `row` undefined for a line that is not CSV. */
@@ -392,9 +426,7 @@ class Converter {
     const status = this.statusOf(row);
     const amount = BigInt(quantity) * unitPrice;
     const readable = { status, amount };
-    if (status !== 'sold') {
-      return { ok: false, reason: status, message: `${status} line (status rules): quantity ${quantity} × unit price ${formatMicro(unitPrice)} = ${formatMicro(amount)}`, readable };
-    }
+    if (status === 'void') return { ok: false, reason: 'void', message: `void line (status rules): quantity ${quantity} × unit price ${formatMicro(unitPrice)} = ${formatMicro(amount)}`, readable };
     const orderId = this.orderKey(row);
     if (orderId === undefined) return { ok: false, reason: 'missing_value', message: `blank order id (${m.lines.order_id.column})`, readable };
     const productId = normalizeId(this.lineValue(m.lines.product_id, row), format.idsStripZeroFraction);
@@ -411,12 +443,15 @@ class Converter {
     }
     let customerId = normalizeId(this.lineValue(m.lines.customer_id, row), format.idsStripZeroFraction);
     if (customerId === '') {
-      if (m.guests.action === 'quarantine') return { ok: false, reason: 'missing_customer', message: `no customer id (${m.lines.customer_id?.column ?? 'lines.customer_id'}) and guests: quarantine`, readable };
-      customerId = m.guests.customerId;
+      // A return needs no customer: it is kept with none rather than set aside.
+      if (m.guests.action === 'customer') customerId = m.guests.customerId;
+      else if (status === 'sold') return { ok: false, reason: 'missing_customer', message: `no customer id (${m.lines.customer_id?.column ?? 'lines.customer_id'}) and guests: quarantine`, readable };
     }
-    const product = this.products.get(productId);
-    if (!product || !hasPrice(product, m.products.price)) {
-      return { ok: false, reason: 'no_product_price', message: `product ${productId} has no positive unit price on any sold line`, readable };
+    if (status === 'sold') {
+      const product = this.products.get(productId);
+      if (!product || !hasPrice(product, m.products.price)) {
+        return { ok: false, reason: 'no_product_price', message: `product ${productId} has no positive unit price on any sold line`, readable };
+      }
     }
     return { ok: true, line: { orderId, orderedAt, customerId, productId, quantity, unitPrice, discount, status } };
   }
@@ -464,7 +499,7 @@ class Converter {
   private order(orderId: string, customerId: string, orderedAt: number): OrderAgg {
     let order = this.orders.get(orderId);
     if (!order) {
-      order = { customerId, orderedAt, lines: 0, totalCents: 0n, statuses: 0 };
+      order = { customerId, orderedAt, lines: 0, totalCents: 0n, statuses: 0, returnLines: 0 };
       this.orders.set(orderId, order);
     } else if (order.lines === 0 && order.customerId === '') {
       order.customerId = customerId;
@@ -474,12 +509,13 @@ class Converter {
   }
 
   /** Counts an order under a status of a line that did not convert (a cancellation's invoice). */
-  private noteOrderStatus(row: Record<string, string>, status: LineStatus): void {
+  private noteOrderStatus(row: Record<string, string>, status: LineStatus): OrderAgg | undefined {
     const orderId = this.orderKey(row);
-    if (orderId === undefined) return;
-    const order = this.orders.get(orderId) ?? { customerId: '', orderedAt: Number.MAX_SAFE_INTEGER, lines: 0, totalCents: 0n, statuses: 0 };
+    if (orderId === undefined) return undefined;
+    const order = this.orders.get(orderId) ?? { customerId: '', orderedAt: Number.MAX_SAFE_INTEGER, lines: 0, totalCents: 0n, statuses: 0, returnLines: 0 };
     order.statuses |= STATUS_BITS[status];
     this.orders.set(orderId, order);
+    return order;
   }
 
   private headerValues(row: Record<string, string>): Map<string, string> {
@@ -507,7 +543,7 @@ class Converter {
 
   private async writeOrders(outDir: string): Promise<{ orders: number; byStatus: Record<LineStatus, number> }> {
     const writer = new Writer(join(outDir, 'transactions.csv'), CONTRACT_COLUMNS.transactions);
-    const byStatus: Record<LineStatus, number> = { sold: 0, cancelled: 0, adjusted: 0 };
+    const byStatus: Record<LineStatus, number> = { sold: 0, cancelled: 0, adjusted: 0, void: 0 };
     for (const [id, order] of this.orders) {
       for (const status of Object.keys(STATUS_BITS) as LineStatus[]) if (order.statuses & STATUS_BITS[status]) byStatus[status]++;
       if (order.lines === 0) continue;

@@ -213,6 +213,11 @@ export class WarehouseRepository {
    * indexes and foreign keys set aside by setFactIndexesAside): plain inserts, joined to the
    * dimensions by hash, then the keys, indexes and foreign keys rebuilt and validated in bulk.
    */
+  /** A mapped run's cancelled and adjusted lines into fact_returns (docs/warehouse.md); 0 for other runs. */
+  async loadReturns(client: PoolClient, runId: string): Promise<number> {
+    return (await runSqlFile(client, 'warehouse/load_returns', [runId])).rowCount ?? 0;
+  }
+
   async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
     type Unknown = { unknown_customer: number; unknown_product: number };
     type Row = Unknown & { lines: number; written: number };

@@ -87,6 +87,8 @@ export class WarehouseService {
     if (facts.lines !== linesRead) {
       throw new StageFailure(`${linesRead - facts.lines} order lines name no known payment method`);
     }
+    // Beside fact_sales, never in it: a return is no negative sale (docs/warehouse.md).
+    const returns = await this.repository.loadReturns(client, runId);
     await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
     const aggregates: Partial<Record<AggregateModel, number>> = {};
@@ -121,6 +123,7 @@ export class WarehouseService {
         facts: facts.written,
         factsMoved: moved,
         factsRepointed: repointed,
+        returns,
         onUnknownCustomer: facts.unknownCustomer,
         onUnknownProduct: facts.unknownProduct,
         segmentsChanged,

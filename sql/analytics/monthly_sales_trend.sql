@@ -24,6 +24,13 @@ month_orders AS (
    WHERE o.kind = 'order'
    GROUP BY d.year, d.month
 ),
+returns AS (
+  -- Cancellations and adjustments of mapped exports (warehouse.fact_returns, signed as the source
+  -- signs them: a credit note is negative), beside the sales: net = revenue + returns.
+  SELECT r.date_key / 100 AS month_key, sum(r.line_total) AS returns_amount
+    FROM warehouse.fact_returns r
+   GROUP BY r.date_key / 100
+),
 months AS (
   SELECT s.year, s.month_number, o.orders, o.customers, s.units_sold, s.revenue, s.profit
     FROM month_sales s
@@ -40,7 +47,10 @@ SELECT to_char(make_date(m.year, m.month_number, 1), 'YYYY-MM') AS month,
        round(m.revenue / m.orders, 2) AS avg_order_value,
        round(100 * m.profit / nullif(m.revenue, 0), 2) AS profit_margin_pct,
        -- NULL for the first month and after a month without revenue: no base to compare with.
-       round(100 * (m.revenue - lag(m.revenue) OVER w) / nullif(lag(m.revenue) OVER w, 0), 2) AS revenue_change_pct
+       round(100 * (m.revenue - lag(m.revenue) OVER w) / nullif(lag(m.revenue) OVER w, 0), 2) AS revenue_change_pct,
+       coalesce(r.returns_amount, 0) AS returns_amount,
+       m.revenue + coalesce(r.returns_amount, 0) AS net_revenue
   FROM months m
+  LEFT JOIN returns r ON r.month_key = m.year * 100 + m.month_number
 WINDOW w AS (ORDER BY m.year, m.month_number)
  ORDER BY m.year, m.month_number

@@ -120,6 +120,15 @@ describe('a mapped source folder through the whole pipeline', () => {
     expect(day.rows[0]).toEqual({ gross_revenue: gross, cancelled_amount: '-27.50', adjusted_amount: '0.00', net_revenue: (Number(gross) - 27.5).toFixed(2) });
   });
 
+  it('shows returns and net beside the revenue in the monthly trend', async () => {
+    const res = await fetch(`${pipeline.baseUrl}/analytics/monthly_sales_trend?format=json`);
+    const body = (await res.json()) as { rows: Array<Record<string, unknown>> };
+    const december = body.rows.find((r) => r.month === '2010-12')!;
+    expect(december.returns_amount).toBe(-27.5);
+    expect(december.net_revenue).toBeCloseTo((december.revenue as number) - 27.5, 2);
+    expect(body.rows.find((r) => r.month === '2011-08')).toMatchObject({ returns_amount: -22124.12 });
+  });
+
   it('loads the shop’s real months, countries and products', async () => {
     const rows = await env.pool.query<{ month: string; country: string; n: string }>(
       `SELECT to_char(d.full_date, 'YYYY-MM') AS month, c.country, count(*) AS n

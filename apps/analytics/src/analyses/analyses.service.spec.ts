@@ -88,12 +88,12 @@ describe('analytics stage: the docs/contract.md section 4 analyses over the ware
     const { columns, rows } = await result('monthly_sales_trend');
     expect(columns).toEqual([
       'month', 'year', 'month_number', 'orders', 'customers', 'units_sold', 'revenue', 'profit',
-      'avg_order_value', 'profit_margin_pct', 'revenue_change_pct',
+      'avg_order_value', 'profit_margin_pct', 'revenue_change_pct', 'returns_amount', 'net_revenue',
     ]);
     expect(rows).toEqual([
       // January: 4 lines in 3 orders; the mean line value would be 120, not 160.
-      { month: '2024-01', year: 2024, month_number: 1, orders: 3, customers: 3, units_sold: 8, revenue: 480, profit: 245, avg_order_value: 160, profit_margin_pct: 51.04, revenue_change_pct: null },
-      { month: '2024-02', year: 2024, month_number: 2, orders: 8, customers: 8, units_sold: 34, revenue: 1464.5, profit: 829.5, avg_order_value: 183.06, profit_margin_pct: 56.64, revenue_change_pct: 205.1 },
+      { month: '2024-01', year: 2024, month_number: 1, orders: 3, customers: 3, units_sold: 8, revenue: 480, profit: 245, avg_order_value: 160, profit_margin_pct: 51.04, revenue_change_pct: null, returns_amount: 0, net_revenue: 480 },
+      { month: '2024-02', year: 2024, month_number: 2, orders: 8, customers: 8, units_sold: 34, revenue: 1464.5, profit: 829.5, avg_order_value: 183.06, profit_margin_pct: 56.64, revenue_change_pct: 205.1, returns_amount: 0, net_revenue: 1464.5 },
     ]);
     const counted = await env.pool.query(
       `SELECT to_char(d.full_date, 'YYYY-MM') AS month, count(DISTINCT f.transaction_id)::int AS orders

@@ -140,6 +140,13 @@ describe('a mapped source folder through the whole pipeline', () => {
     ]);
   });
 
+  it('puts the shop’s real months, countries and products on the dashboard', async () => {
+    const get = async (endpoint: string, query = '') => (await (await fetch(`${pipeline.baseUrl}/dashboard/api/${endpoint}${query}`)).json()) as unknown;
+    const text = JSON.stringify(await get('revenue-trend', '?from=2010-12-01&to=2011-12-31')) + JSON.stringify(await get('geography', '?from=2010-12-01&to=2011-12-31'))
+      + JSON.stringify(await get('top-products', '?from=2010-12-01&to=2011-12-31'));
+    for (const shown of ['2010-12', '2011-07', 'Spain', 'United Kingdom', 'BLACK RECORD COVER FRAME']) expect(text).toContain(shown);
+  });
+
   it('runs the Shopify fixture with its mapping, the cancelled order void: counted, loaded nowhere', () => {
     expect(shopify.status).toBe('succeeded');
     expect(shopify.mapping!.reconciliation).toMatchObject({ sold: '133.23', warehouseGross: '133.23', difference: '0.00', balanced: true });

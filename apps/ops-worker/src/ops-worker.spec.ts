@@ -45,7 +45,8 @@ describe('ops worker: schedulers, scheduled pipeline runs, monitoring, alert del
       const job = await queue(name).getJob(jobId);
       const state = await job?.getState();
       if (state === 'failed') throw new Error(`job ${jobId} failed: ${job?.failedReason}`);
-      return state === 'completed' ? job : undefined;
+      // Read again: the copy above may predate the completion, without its return value.
+      return state === 'completed' ? queue(name).getJob(jobId) : undefined;
     }, `job ${jobId} on ${name} to complete`);
   }
 

@@ -6,8 +6,8 @@ module.exports = function coverage(name, sources) {
   return {
     collectCoverage: process.env.COVERAGE === '1',
     coverageProvider: 'v8',
-    // The dashboard's browser code runs in Chromium (tests/dashboard), where jest cannot count it.
-    collectCoverageFrom: [...sources, '!**/*.spec.ts', '!**/*.d.ts', '!**/dashboard/web/**'],
+    // The dashboard's browser code (apps/dashboard-web) runs in Chromium (tests/dashboard), where jest cannot count it.
+    collectCoverageFrom: [...sources, '!**/*.spec.ts', '!**/*.d.ts', '!<rootDir>/apps/dashboard-web/**'],
     coverageDirectory: `<rootDir>/coverage/${name}`,
     coverageReporters: ['json-summary'],
   };

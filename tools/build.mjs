@@ -6,7 +6,8 @@
 //   time, with the options jest uses (jest.preset.js: legacy decorators with metadata, CommonJS),
 //   the tsconfig `paths` aliases (@ecom/*) rewritten to relative requires, and a source map. The
 //   layout is tsc's: dist/<path of the source>.js.
-// - The dashboard's browser bundle (dist/dashboard-web/dashboard.js) is built by esbuild.
+// - The dashboard's browser bundle (dist/dashboard-web/dashboard.js), from its own project
+//   apps/dashboard-web (`nx run dashboard-web:build` runs `--dashboard`), is built by esbuild.
 //
 // dist/.build-manifest.json records each source's mtime and size (and each bundle input's), so a
 // build transpiles only changed or added files, deletes the outputs of deleted sources, and does
@@ -24,10 +25,10 @@ const MANIFEST = join(DIST, '.build-manifest.json');
 const MANIFEST_VERSION = 1;
 
 const DASHBOARD = {
-  entry: 'apps/api/src/dashboard/web/main.ts',
+  entry: 'apps/dashboard-web/src/main.ts',
   outdir: 'dist/dashboard-web',
   // tsconfig files esbuild reads for the bundle's sources.
-  tsconfigs: ['apps/api/src/dashboard/web/tsconfig.json', 'tsconfig.json', 'tsconfig.base.json'],
+  tsconfigs: ['apps/dashboard-web/tsconfig.json', 'tsconfig.json', 'tsconfig.base.json'],
 };
 
 const args = new Set(process.argv.slice(2));

@@ -6,7 +6,7 @@ import { loadConfig, repoRoot } from '@ecom/config';
 import { createPool, dropDatabase, migrateDatabase, withTransaction } from '@ecom/db';
 import { clearQueueStore } from '@ecom/pipeline';
 import { DashboardSummariesRepository } from '../apps/analytics/src/dashboard-summaries/dashboard-summaries.repository';
-import { DASHBOARD_ENDPOINTS } from '../apps/api/src/dashboard/dashboard.contract';
+import { DASHBOARD_ENDPOINTS } from '@ecom/contracts';
 import { PipelineApiClient } from './api-client';
 import { applyStartMode } from './tool-mode';
 import { startPipeline, type RunningPipeline } from './in-process';

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ANALYSES, ENTITY_SPECS, isFormulaLike, type Entity, type RunReport } from '@ecom/contracts';
-import { DASHBOARD_ENDPOINTS } from '../../apps/api/src/dashboard/dashboard.contract';
+import { ANALYSES, ENTITY_SPECS, isFormulaLike, DASHBOARD_ENDPOINTS, type Entity, type RunReport } from '@ecom/contracts';
 import { categoricalValues, type CategoricalField } from '@ecom/config';
 import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
 import { readDefectManifests } from '../../apps/generator/src/generation/defect-writer';

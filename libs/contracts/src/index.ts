@@ -1,5 +1,6 @@
 export * from './stages';
 export * from './apps';
+export * from './dashboard';
 export * from './csv-columns';
 export * from './payloads';
 export * from './run-request';

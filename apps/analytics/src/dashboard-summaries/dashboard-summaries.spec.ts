@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { createPool, runSqlFile, withTransaction } from '@ecom/db';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
-import { DASHBOARD_ENDPOINTS, type DashboardEndpoint, type DashboardFilters } from '../../../api/src/dashboard/dashboard.contract';
+import { DASHBOARD_ENDPOINTS, type DashboardEndpoint, type DashboardFilters } from '@ecom/contracts';
 import { DashboardRepository } from '../../../api/src/dashboard/dashboard.repository';
 import { seedTinyWarehouse } from '../analyses/tiny-warehouse.fixture';
 import { DashboardSummariesRepository, SUMMARY_TABLES, type SummariesRefresh } from './dashboard-summaries.repository';

@@ -4,10 +4,9 @@ import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@ecom/config';
-import { analysisToCsv } from '@ecom/contracts';
+import { analysisToCsv, DASHBOARD_ENDPOINTS, type DashboardData, type DashboardStatus, type FilterOptions } from '@ecom/contracts';
 import { PersonalData, isPersonalDashboardEndpoint } from '../auth/personal-data';
 import { Fails, OneOfParam, Returns, ReturnsJsonOrCsv, ReturnsText } from '../openapi/decorators';
-import { DASHBOARD_ENDPOINTS, type DashboardData, type DashboardStatus, type FilterOptions } from './dashboard.contract';
 import { DashboardFiltersQuery } from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
 

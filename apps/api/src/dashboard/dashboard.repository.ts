@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, type FieldDef, type QueryResult } from 'pg';
 import { runSqlFile, withTransaction } from '@ecom/db';
-import type { CellValue, DashboardEndpoint, DashboardFilters, DashboardStatus, FilterOptions } from './dashboard.contract';
+import type { CellValue, DashboardEndpoint, DashboardFilters, DashboardStatus, FilterOptions } from '@ecom/contracts';
 
 /** The SQL file (sql/dashboard/<name>.sql) behind each endpoint; two cards may share a query. */
 const ENDPOINT_SQL: Record<DashboardEndpoint, string> = {

@@ -7,7 +7,7 @@ import {
   type DashboardFilters,
   type DashboardStatus,
   type FilterOptions,
-} from './dashboard.contract';
+} from '@ecom/contracts';
 import type { DashboardFiltersQuery } from './dashboard.dto';
 import { DashboardRepository } from './dashboard.repository';
 

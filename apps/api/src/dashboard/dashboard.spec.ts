@@ -3,7 +3,7 @@ import type { App } from 'supertest/types';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
-import { DASHBOARD_ENDPOINTS, type DashboardData } from './dashboard.contract';
+import { DASHBOARD_ENDPOINTS, type DashboardData } from '@ecom/contracts';
 
 /**
  * The dashboard's data endpoints on a real seeded run: every figure equals the same question asked

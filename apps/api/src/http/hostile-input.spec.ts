@@ -1,10 +1,9 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { ANALYSES, ENTITIES, SCHEDULE_NAMES, STAGES } from '@ecom/contracts';
+import { ANALYSES, ENTITIES, SCHEDULE_NAMES, STAGES, DASHBOARD_ENDPOINTS, FILTER_NAMES } from '@ecom/contracts';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../../../tools/in-process';
-import { DASHBOARD_ENDPOINTS, FILTER_NAMES } from '../dashboard/dashboard.contract';
 import { QUEUE_BOARD_ROUTE } from '../admin/queue-board.module';
 import { httpRoutes, type HttpRoute } from '../testing/http-routes';
 import { MAX_JSON_DEPTH } from './request-edge';

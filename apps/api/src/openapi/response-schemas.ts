@@ -4,6 +4,8 @@ import {
   RUN_TRIGGERS,
   SCHEDULE_NAMES,
   STAGES,
+  DASHBOARD_ENDPOINTS,
+  FILTER_NAMES,
   type AnalysisResult,
   type EntityRejectRate,
   type FileReport,
@@ -20,10 +22,12 @@ import {
   type RunProfile,
   type RunReport,
   type StageReport,
+  type DashboardData,
+  type DashboardStatus,
+  type FilterOptions,
 } from '@ecom/contracts';
 import type { RetentionKindReport, RetentionReport } from '@ecom/ops';
 import type { AnalysisListing } from '../analytics/analytics.dto';
-import { DASHBOARD_ENDPOINTS, FILTER_NAMES, type DashboardData, type DashboardStatus, type FilterOptions } from '../dashboard/dashboard.contract';
 import type { AlertDeliveryView, AlertList, AlertView, CheckResult, EvaluationReport, MonitoringReport } from '../monitoring/monitoring.dto';
 import type { ReplayAccepted } from '../runs/replay.service';
 import type { RunAccepted, RunList, RunResumed, RunSummary } from '../runs/runs.dto';

@@ -1,4 +1,4 @@
-import type { DashboardData, DashboardEndpoint, DashboardPageId } from '../dashboard.contract';
+import type { DashboardData, DashboardEndpoint, DashboardPageId } from '@ecom/contracts/dashboard';
 import { bar, doughnut, num, scatter, table, text, type Drawing } from './charts';
 
 /** One card on a page: a chart or table drawn from one endpoint's rows. */

@@ -1,5 +1,5 @@
 import { Chart, registerables, type ChartConfiguration } from 'chart.js';
-import type { CellValue, DashboardData } from '../dashboard.contract';
+import type { CellValue, DashboardData } from '@ecom/contracts/dashboard';
 
 Chart.register(...registerables);
 Chart.defaults.animation = false;

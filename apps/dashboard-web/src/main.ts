@@ -7,7 +7,7 @@ import {
   type DashboardPageId,
   type DashboardStatus,
   type FilterOptions,
-} from '../dashboard.contract';
+} from '@ecom/contracts/dashboard';
 import { drawChart, formatCount, formatMoney, formatPct, num } from './charts';
 import { PAGES, type CardSpec } from './pages';
 import './style.css';

@@ -1,6 +1,6 @@
 /**
- * What the dashboard's browser code and its API agree on. No Nest or Node imports: the front end
- * (web/) bundles this file too.
+ * What the dashboard's browser code (apps/dashboard-web) and its API agree on. No imports at all:
+ * the browser bundle takes this file alone (the @ecom/contracts/dashboard path), not the index.
  */
 
 /** Every data endpoint under /dashboard/api, one per chart or tile group. */

@@ -263,6 +263,8 @@ async function buildNextSummaries(pool: Pool): Promise<{ prepare: number; custom
   const prepare = Math.round(performance.now() - started);
 
   let failed = false;
+  // The first failure is the cause; the other lane then stops with "the other lane ... failed".
+  let cause: unknown;
   const committed = new Map<SummaryTable, { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void }>();
   for (const table of SUMMARY_TABLES) {
     let resolve!: () => void;
@@ -289,14 +291,14 @@ async function buildNextSummaries(pool: Pool): Promise<{ prepare: number; custom
       }
     } catch (error) {
       failed = true;
+      cause ??= error;
       for (const { reject } of committed.values()) reject(error as Error);
       throw error;
     }
     return Math.round(performance.now() - laneStarted);
   };
   const results = await Promise.allSettled([lane(LANES.customers), lane(LANES.sales)]);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  if (results.some((r) => r.status === 'rejected')) throw cause;
   const [customers, sales] = results.map((r) => (r as PromiseFulfilledResult<number>).value);
   return { prepare, customers, sales };
 }

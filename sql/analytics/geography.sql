@@ -4,47 +4,80 @@
 -- Countries by revenue, each followed by its states by revenue.
 -- Per customer version (one place each): sums from analysis_sums.sql, orders from
 -- analysis_orders.sql; a transaction has one customer version, so orders add up per place.
-WITH version_orders AS (
-  SELECT o.customer_key, sum(o.orders) AS orders
-    FROM pg_temp.analysis_orders o
-   WHERE o.kind = 'order'
-   GROUP BY o.customer_key
-),
-located AS (
-  SELECT coalesce(c.country, 'Unknown') AS country,
-         coalesce(c.state, 'Unknown') AS state,
-         c.customer_id,
-         o.orders,
-         s.revenue,
-         s.profit
-    FROM pg_temp.analysis_sums s
-    JOIN version_orders o ON o.customer_key = s.customer_key
-    JOIN warehouse.dim_customers c ON c.customer_key = s.customer_key
-   WHERE s.kind = 'customer'
-),
-grouped AS (
-  SELECT l.country,
-         l.state,
-         grouping(l.state) = 1 AS is_country,
-         count(DISTINCT l.customer_id) AS customers,
-         sum(l.orders)::bigint AS orders,
-         sum(l.revenue) AS revenue,
-         sum(l.profit) AS profit
-    FROM located l
-   GROUP BY GROUPING SETS ((l.country), (l.country, l.state))
-)
-SELECT CASE WHEN g.is_country THEN 'country' ELSE 'state' END AS level,
-       g.country,
-       g.state,
-       g.customers,
-       g.orders,
-       g.revenue,
-       g.profit,
-       round(g.revenue / g.orders, 2) AS avg_order_value,
-       round(100 * g.revenue / nullif(sum(g.revenue) FILTER (WHERE g.is_country) OVER (), 0), 2) AS revenue_share_pct
-  FROM grouped g
- ORDER BY max(g.revenue) FILTER (WHERE g.is_country) OVER (PARTITION BY g.country) DESC,
-          g.country,
-          g.is_country DESC,
-          g.revenue DESC,
-          g.state
+WITH
+  version_orders AS (
+    SELECT
+      o.customer_key,
+      sum(o.orders) AS orders
+    FROM
+      pg_temp.analysis_orders o
+    WHERE
+      o.kind = 'order'
+    GROUP BY
+      o.customer_key
+  ),
+  located AS (
+    SELECT
+      coalesce(c.country, 'Unknown') AS country,
+      coalesce(c.state, 'Unknown') AS state,
+      c.customer_id,
+      o.orders,
+      s.revenue,
+      s.profit
+    FROM
+      pg_temp.analysis_sums s
+      JOIN version_orders o ON o.customer_key = s.customer_key
+      JOIN warehouse.dim_customers c ON c.customer_key = s.customer_key
+    WHERE
+      s.kind = 'customer'
+  ),
+  grouped AS (
+    SELECT
+      l.country,
+      l.state,
+      grouping(l.state) = 1 AS is_country,
+      count(DISTINCT l.customer_id) AS customers,
+      sum(l.orders)::bigint AS orders,
+      sum(l.revenue) AS revenue,
+      sum(l.profit) AS profit
+    FROM
+      located l
+    GROUP BY
+      GROUPING SETS ((l.country), (l.country, l.state))
+  )
+SELECT
+  CASE
+    WHEN g.is_country THEN 'country'
+    ELSE 'state'
+  END AS level,
+  g.country,
+  g.state,
+  g.customers,
+  g.orders,
+  g.revenue,
+  g.profit,
+  round(g.revenue / g.orders, 2) AS avg_order_value,
+  round(
+    100 * g.revenue / nullif(
+      sum(g.revenue) FILTER (
+        WHERE
+          g.is_country
+      ) OVER (),
+      0
+    ),
+    2
+  ) AS revenue_share_pct
+FROM
+  grouped g
+ORDER BY
+  max(g.revenue) FILTER (
+    WHERE
+      g.is_country
+  ) OVER (
+    PARTITION BY
+      g.country
+  ) DESC,
+  g.country,
+  g.is_country DESC,
+  g.revenue DESC,
+  g.state

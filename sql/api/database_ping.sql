@@ -1,2 +1,3 @@
 -- Health check: the database answers a query.
-SELECT 1 AS ok
+SELECT
+  1 AS ok

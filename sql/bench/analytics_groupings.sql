@@ -7,16 +7,18 @@
 -- sort or a hash of their own per grouping, so this stays a lower bound. No dashboard summaries,
 -- no exports, no stored results.
 CREATE TABLE bench_floor.analytics_groupings AS
-SELECT f.product_key,
-       f.customer_key,
-       f.date_key,
-       f.payment_method_key,
-       f.discount_percentage,
-       count(*)               AS lines,
-       sum(f.quantity)        AS quantity,
-       sum(f.line_total)      AS revenue,
-       sum(f.profit)          AS profit,
-       sum(f.discount_amount) AS discount_amount
-  FROM warehouse.fact_sales f
- GROUP BY GROUPING SETS ((f.product_key), (f.customer_key), (f.date_key), (f.payment_method_key),
-                         (f.discount_percentage))
+SELECT
+  f.product_key,
+  f.customer_key,
+  f.date_key,
+  f.payment_method_key,
+  f.discount_percentage,
+  count(*) AS lines,
+  sum(f.quantity) AS quantity,
+  sum(f.line_total) AS revenue,
+  sum(f.profit) AS profit,
+  sum(f.discount_amount) AS discount_amount
+FROM
+  warehouse.fact_sales f
+GROUP BY
+  GROUPING SETS ((f.product_key), (f.customer_key), (f.date_key), (f.payment_method_key), (f.discount_percentage))

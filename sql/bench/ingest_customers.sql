@@ -4,7 +4,17 @@
 -- and the fields stored. The bench runs as many of these at once as the ingest stage lands parts at
 -- once (workerConcurrency) and times them together. HEADER MATCH: the header must name these
 -- columns in this order, as generated files do.
-COPY bench_floor.ingest_customers
-  (customer_id, first_name, last_name, email, phone, registration_date, city, state, country,
-   age_group)
-FROM STDIN (FORMAT csv, HEADER MATCH)
+COPY bench_floor.ingest_customers (
+  customer_id,
+  first_name,
+  last_name,
+  email,
+  phone,
+  registration_date,
+  city,
+  state,
+  country,
+  age_group
+)
+FROM
+  STDIN (FORMAT csv, HEADER MATCH)

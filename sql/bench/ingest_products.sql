@@ -4,7 +4,6 @@
 -- and the fields stored. The bench runs as many of these at once as the ingest stage lands parts at
 -- once (workerConcurrency) and times them together. HEADER MATCH: the header must name these
 -- columns in this order, as generated files do.
-COPY bench_floor.ingest_products
-  (product_id, product_name, category, sub_category, price, cost, brand, stock_quantity,
-   supplier_id)
-FROM STDIN (FORMAT csv, HEADER MATCH)
+COPY bench_floor.ingest_products (product_id, product_name, category, sub_category, price, cost, brand, stock_quantity, supplier_id)
+FROM
+  STDIN (FORMAT csv, HEADER MATCH)

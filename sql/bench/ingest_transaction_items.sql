@@ -4,6 +4,6 @@
 -- and the fields stored. The bench runs as many of these at once as the ingest stage lands parts at
 -- once (workerConcurrency) and times them together. HEADER MATCH: the header must name these
 -- columns in this order, as generated files do.
-COPY bench_floor.ingest_transaction_items
-  (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total)
-FROM STDIN (FORMAT csv, HEADER MATCH)
+COPY bench_floor.ingest_transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total)
+FROM
+  STDIN (FORMAT csv, HEADER MATCH)

@@ -4,7 +4,14 @@
 -- and the fields stored. The bench runs as many of these at once as the ingest stage lands parts at
 -- once (workerConcurrency) and times them together. HEADER MATCH: the header must name these
 -- columns in this order, as generated files do.
-COPY bench_floor.ingest_transactions
-  (transaction_id, customer_id, transaction_date, transaction_time, payment_method,
-   shipping_address, total_amount)
-FROM STDIN (FORMAT csv, HEADER MATCH)
+COPY bench_floor.ingest_transactions (
+  transaction_id,
+  customer_id,
+  transaction_date,
+  transaction_time,
+  payment_method,
+  shipping_address,
+  total_amount
+)
+FROM
+  STDIN (FORMAT csv, HEADER MATCH)

@@ -5,17 +5,22 @@
 -- durable table can do. The bench times the four transform_<entity>.sql one after the other, as the
 -- stage runs its entities in one transaction.
 CREATE TABLE bench_floor.transform_customers AS
-SELECT DISTINCT ON (customer_id)
-       nullif(btrim(s.customer_id), '')             AS customer_id,
-       nullif(btrim(s.first_name), '')              AS first_name,
-       nullif(btrim(s.last_name), '')               AS last_name,
-       nullif(btrim(s.email), '')                   AS email,
-       nullif(btrim(s.phone), '')                   AS phone,
-       nullif(btrim(s.registration_date), '')::date AS registration_date,
-       nullif(btrim(s.city), '')                    AS city,
-       nullif(btrim(s.state), '')                   AS state,
-       nullif(btrim(s.country), '')                 AS country,
-       nullif(btrim(s.age_group), '')               AS age_group
-  FROM staging.customers s
- WHERE s.run_id = $1
- ORDER BY customer_id, s.source_file DESC, s.source_line DESC
+SELECT DISTINCT
+  ON (customer_id) nullif(btrim(s.customer_id), '') AS customer_id,
+  nullif(btrim(s.first_name), '') AS first_name,
+  nullif(btrim(s.last_name), '') AS last_name,
+  nullif(btrim(s.email), '') AS email,
+  nullif(btrim(s.phone), '') AS phone,
+  nullif(btrim(s.registration_date), '')::date AS registration_date,
+  nullif(btrim(s.city), '') AS city,
+  nullif(btrim(s.state), '') AS state,
+  nullif(btrim(s.country), '') AS country,
+  nullif(btrim(s.age_group), '') AS age_group
+FROM
+  staging.customers s
+WHERE
+  s.run_id = $1
+ORDER BY
+  customer_id,
+  s.source_file DESC,
+  s.source_line DESC

@@ -5,14 +5,19 @@
 -- durable table can do. The bench times the four transform_<entity>.sql one after the other, as the
 -- stage runs its entities in one transaction.
 CREATE TABLE bench_floor.transform_transaction_items AS
-SELECT DISTINCT ON (item_id)
-       nullif(btrim(s.item_id), '')                            AS item_id,
-       nullif(btrim(s.transaction_id), '')                     AS transaction_id,
-       nullif(btrim(s.product_id), '')                         AS product_id,
-       nullif(btrim(s.quantity), '')::integer                  AS quantity,
-       nullif(btrim(s.unit_price), '')::numeric(12,2)          AS unit_price,
-       nullif(btrim(s.discount_percentage), '')::numeric(5,2)  AS discount_percentage,
-       nullif(btrim(s.line_total), '')::numeric(12,2)          AS line_total
-  FROM staging.transaction_items s
- WHERE s.run_id = $1
- ORDER BY item_id, s.source_file DESC, s.source_line DESC
+SELECT DISTINCT
+  ON (item_id) nullif(btrim(s.item_id), '') AS item_id,
+  nullif(btrim(s.transaction_id), '') AS transaction_id,
+  nullif(btrim(s.product_id), '') AS product_id,
+  nullif(btrim(s.quantity), '')::integer AS quantity,
+  nullif(btrim(s.unit_price), '')::numeric(12, 2) AS unit_price,
+  nullif(btrim(s.discount_percentage), '')::numeric(5, 2) AS discount_percentage,
+  nullif(btrim(s.line_total), '')::numeric(12, 2) AS line_total
+FROM
+  staging.transaction_items s
+WHERE
+  s.run_id = $1
+ORDER BY
+  item_id,
+  s.source_file DESC,
+  s.source_line DESC

@@ -5,14 +5,19 @@
 -- durable table can do. The bench times the four transform_<entity>.sql one after the other, as the
 -- stage runs its entities in one transaction.
 CREATE TABLE bench_floor.transform_transactions AS
-SELECT DISTINCT ON (transaction_id)
-       nullif(btrim(s.transaction_id), '')                AS transaction_id,
-       nullif(btrim(s.customer_id), '')                   AS customer_id,
-       nullif(btrim(s.transaction_date), '')::date        AS transaction_date,
-       nullif(btrim(s.transaction_time), '')::time        AS transaction_time,
-       nullif(btrim(s.payment_method), '')                AS payment_method,
-       nullif(btrim(s.shipping_address), '')              AS shipping_address,
-       nullif(btrim(s.total_amount), '')::numeric(12,2)   AS total_amount
-  FROM staging.transactions s
- WHERE s.run_id = $1
- ORDER BY transaction_id, s.source_file DESC, s.source_line DESC
+SELECT DISTINCT
+  ON (transaction_id) nullif(btrim(s.transaction_id), '') AS transaction_id,
+  nullif(btrim(s.customer_id), '') AS customer_id,
+  nullif(btrim(s.transaction_date), '')::date AS transaction_date,
+  nullif(btrim(s.transaction_time), '')::time AS transaction_time,
+  nullif(btrim(s.payment_method), '') AS payment_method,
+  nullif(btrim(s.shipping_address), '') AS shipping_address,
+  nullif(btrim(s.total_amount), '')::numeric(12, 2) AS total_amount
+FROM
+  staging.transactions s
+WHERE
+  s.run_id = $1
+ORDER BY
+  transaction_id,
+  s.source_file DESC,
+  s.source_line DESC

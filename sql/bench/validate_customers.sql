@@ -5,15 +5,18 @@
 -- data only. The bench times the four validate_<entity>.sql one after the other, as the stage
 -- runs its checks.
 CREATE UNLOGGED TABLE bench_floor.validate_customers AS
-SELECT nullif(btrim(s.customer_id), '')             AS customer_id,
-       nullif(btrim(s.first_name), '')              AS first_name,
-       nullif(btrim(s.last_name), '')               AS last_name,
-       nullif(btrim(s.email), '')                   AS email,
-       nullif(btrim(s.phone), '')                   AS phone,
-       nullif(btrim(s.registration_date), '')::date AS registration_date,
-       nullif(btrim(s.city), '')                    AS city,
-       nullif(btrim(s.state), '')                   AS state,
-       nullif(btrim(s.country), '')                 AS country,
-       nullif(btrim(s.age_group), '')               AS age_group
-  FROM staging.customers s
- WHERE s.run_id = $1
+SELECT
+  nullif(btrim(s.customer_id), '') AS customer_id,
+  nullif(btrim(s.first_name), '') AS first_name,
+  nullif(btrim(s.last_name), '') AS last_name,
+  nullif(btrim(s.email), '') AS email,
+  nullif(btrim(s.phone), '') AS phone,
+  nullif(btrim(s.registration_date), '')::date AS registration_date,
+  nullif(btrim(s.city), '') AS city,
+  nullif(btrim(s.state), '') AS state,
+  nullif(btrim(s.country), '') AS country,
+  nullif(btrim(s.age_group), '') AS age_group
+FROM
+  staging.customers s
+WHERE
+  s.run_id = $1

@@ -5,14 +5,17 @@
 -- data only. The bench times the four validate_<entity>.sql one after the other, as the stage
 -- runs its checks.
 CREATE UNLOGGED TABLE bench_floor.validate_products AS
-SELECT nullif(btrim(s.product_id), '')                AS product_id,
-       nullif(btrim(s.product_name), '')              AS product_name,
-       nullif(btrim(s.category), '')                  AS category,
-       nullif(btrim(s.sub_category), '')              AS sub_category,
-       nullif(btrim(s.price), '')::numeric            AS price,
-       nullif(btrim(s.cost), '')::numeric             AS cost,
-       nullif(btrim(s.brand), '')                     AS brand,
-       nullif(btrim(s.stock_quantity), '')::integer   AS stock_quantity,
-       nullif(btrim(s.supplier_id), '')               AS supplier_id
-  FROM staging.products s
- WHERE s.run_id = $1
+SELECT
+  nullif(btrim(s.product_id), '') AS product_id,
+  nullif(btrim(s.product_name), '') AS product_name,
+  nullif(btrim(s.category), '') AS category,
+  nullif(btrim(s.sub_category), '') AS sub_category,
+  nullif(btrim(s.price), '')::numeric AS price,
+  nullif(btrim(s.cost), '')::numeric AS cost,
+  nullif(btrim(s.brand), '') AS brand,
+  nullif(btrim(s.stock_quantity), '')::integer AS stock_quantity,
+  nullif(btrim(s.supplier_id), '') AS supplier_id
+FROM
+  staging.products s
+WHERE
+  s.run_id = $1

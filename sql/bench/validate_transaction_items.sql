@@ -5,12 +5,15 @@
 -- data only. The bench times the four validate_<entity>.sql one after the other, as the stage
 -- runs its checks.
 CREATE UNLOGGED TABLE bench_floor.validate_transaction_items AS
-SELECT nullif(btrim(s.item_id), '')                       AS item_id,
-       nullif(btrim(s.transaction_id), '')                AS transaction_id,
-       nullif(btrim(s.product_id), '')                    AS product_id,
-       nullif(btrim(s.quantity), '')::integer             AS quantity,
-       nullif(btrim(s.unit_price), '')::numeric           AS unit_price,
-       nullif(btrim(s.discount_percentage), '')::numeric  AS discount_percentage,
-       nullif(btrim(s.line_total), '')::numeric           AS line_total
-  FROM staging.transaction_items s
- WHERE s.run_id = $1
+SELECT
+  nullif(btrim(s.item_id), '') AS item_id,
+  nullif(btrim(s.transaction_id), '') AS transaction_id,
+  nullif(btrim(s.product_id), '') AS product_id,
+  nullif(btrim(s.quantity), '')::integer AS quantity,
+  nullif(btrim(s.unit_price), '')::numeric AS unit_price,
+  nullif(btrim(s.discount_percentage), '')::numeric AS discount_percentage,
+  nullif(btrim(s.line_total), '')::numeric AS line_total
+FROM
+  staging.transaction_items s
+WHERE
+  s.run_id = $1

@@ -5,12 +5,15 @@
 -- data only. The bench times the four validate_<entity>.sql one after the other, as the stage
 -- runs its checks.
 CREATE UNLOGGED TABLE bench_floor.validate_transactions AS
-SELECT nullif(btrim(s.transaction_id), '')              AS transaction_id,
-       nullif(btrim(s.customer_id), '')                 AS customer_id,
-       nullif(btrim(s.transaction_date), '')::date      AS transaction_date,
-       nullif(btrim(s.transaction_time), '')::time      AS transaction_time,
-       nullif(btrim(s.payment_method), '')              AS payment_method,
-       nullif(btrim(s.shipping_address), '')            AS shipping_address,
-       nullif(btrim(s.total_amount), '')::numeric       AS total_amount
-  FROM staging.transactions s
- WHERE s.run_id = $1
+SELECT
+  nullif(btrim(s.transaction_id), '') AS transaction_id,
+  nullif(btrim(s.customer_id), '') AS customer_id,
+  nullif(btrim(s.transaction_date), '')::date AS transaction_date,
+  nullif(btrim(s.transaction_time), '')::time AS transaction_time,
+  nullif(btrim(s.payment_method), '') AS payment_method,
+  nullif(btrim(s.shipping_address), '') AS shipping_address,
+  nullif(btrim(s.total_amount), '')::numeric AS total_amount
+FROM
+  staging.transactions s
+WHERE
+  s.run_id = $1

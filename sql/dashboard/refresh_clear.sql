@@ -5,7 +5,17 @@
 -- refresh (first load, rebuild runs, summaries behind) dashboard readers wait for the new
 -- summaries instead of reading the previous ones; the daily incremental refresh deletes only the
 -- touched rows and never blocks them.
-TRUNCATE dashboard.categories, dashboard.places, dashboard.products, dashboard.customers,
-         dashboard.sales_cells, dashboard.customer_days, dashboard.product_days, dashboard.discount_cells,
-         dashboard.customer_firsts, dashboard.customer_months, dashboard.customer_years, dashboard.sales_months,
-         dashboard.product_months, dashboard.product_years
+TRUNCATE dashboard.categories,
+dashboard.places,
+dashboard.products,
+dashboard.customers,
+dashboard.sales_cells,
+dashboard.customer_days,
+dashboard.product_days,
+dashboard.discount_cells,
+dashboard.customer_firsts,
+dashboard.customer_months,
+dashboard.customer_years,
+dashboard.sales_months,
+dashboard.product_months,
+dashboard.product_years

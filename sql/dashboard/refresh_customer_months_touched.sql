@@ -15,49 +15,189 @@
 -- the UPDATE below) first_date_key. The touched customers' other groups in the touched months
 -- (those who bought on a touched day before and not since: 74k rows at 1M, of a few thousand that
 -- change) were deleted and inserted back as they were.
-UPDATE dashboard.customer_months m SET first_date_key = p.new_first
-  FROM pg_temp.dashboard_firsts p
- WHERE p.old_first IS NOT NULL AND p.new_first <> p.old_first
-   AND m.category_id = p.category_id AND m.customer_no = p.customer_no;
+UPDATE dashboard.customer_months m
+SET
+  first_date_key = p.new_first
+FROM
+  pg_temp.dashboard_firsts p
+WHERE
+  p.old_first IS NOT NULL
+  AND p.new_first <> p.old_first
+  AND m.category_id = p.category_id
+  AND m.customer_no = p.customer_no;
 
-WITH diff AS (
-  SELECT d.category_id, d.month_key, d.customer_no, d.geo_id,
-         sum(d.transactions)::integer AS transactions, sum(d.revenue_cents)::bigint AS revenue_cents
-    FROM (SELECT c.category_id, c.date_key / 100 AS month_key, c.customer_no, c.geo_id, c.transactions, c.revenue_cents
-            FROM dashboard.customer_days c
-           WHERE c.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
-             AND c.date_key = ANY (ARRAY(SELECT date_key FROM pg_temp.dashboard_touched_days))
+WITH
+  diff AS (
+    SELECT
+      d.category_id,
+      d.month_key,
+      d.customer_no,
+      d.geo_id,
+      sum(d.transactions)::integer AS transactions,
+      sum(d.revenue_cents)::bigint AS revenue_cents
+    FROM
+      (
+        SELECT
+          c.category_id,
+          c.date_key / 100 AS month_key,
+          c.customer_no,
+          c.geo_id,
+          c.transactions,
+          c.revenue_cents
+        FROM
+          dashboard.customer_days c
+        WHERE
+          c.category_id = ANY (
+            ARRAY(
+              SELECT
+                0::smallint
+              UNION ALL
+              SELECT
+                category_id
+              FROM
+                dashboard.categories
+            )
+          )
+          AND c.date_key = ANY (
+            ARRAY(
+              SELECT
+                date_key
+              FROM
+                pg_temp.dashboard_touched_days
+            )
+          )
+        UNION ALL
+        SELECT
+          o.category_id,
+          o.date_key / 100,
+          o.customer_no,
+          o.geo_id,
+          - o.transactions,
+          - o.revenue_cents
+        FROM
+          pg_temp.dashboard_old_customer_days o
+      ) AS d
+    GROUP BY
+      1,
+      2,
+      3,
+      4
+    HAVING
+      sum(d.transactions) <> 0
+      OR sum(d.revenue_cents) <> 0
+  ),
+  cleared AS (
+    DELETE FROM dashboard.customer_months m
+    WHERE
+      m.category_id = ANY (
+        ARRAY(
+          SELECT
+            0::smallint
           UNION ALL
-          SELECT o.category_id, o.date_key / 100, o.customer_no, o.geo_id, -o.transactions, -o.revenue_cents
-            FROM pg_temp.dashboard_old_customer_days o) AS d
-   GROUP BY 1, 2, 3, 4
-  HAVING sum(d.transactions) <> 0 OR sum(d.revenue_cents) <> 0
-),
-cleared AS (
-  DELETE FROM dashboard.customer_months m
-   WHERE m.category_id = ANY (ARRAY(SELECT 0::smallint UNION ALL SELECT category_id FROM dashboard.categories))
-     AND m.month_key = ANY (ARRAY(SELECT DISTINCT date_key / 100 FROM pg_temp.dashboard_touched_days))
-     AND (m.category_id, m.month_key, m.customer_no) IN (SELECT category_id, month_key, customer_no FROM diff)
-  RETURNING m.category_id, m.month_key, m.customer_no, m.geo_id, m.transactions, m.revenue_cents
-),
-changes AS (
-  SELECT category_id, month_key, customer_no, geo_id, transactions, revenue_cents FROM cleared
-  UNION ALL
-  SELECT category_id, month_key, customer_no, geo_id, transactions, revenue_cents FROM diff
-),
-months AS (
-  SELECT category_id, month_key, customer_no, geo_id,
-         sum(transactions)::integer AS transactions, sum(revenue_cents)::bigint AS revenue_cents
-    FROM changes
-   GROUP BY 1, 2, 3, 4
-  HAVING sum(transactions) > 0
-)
-INSERT INTO dashboard.customer_months
-  (category_id, month_key, customer_no, geo_id, first_place, transactions, revenue_cents, first_date_key)
-SELECT m.category_id, m.month_key, m.customer_no, m.geo_id,
-       row_number() OVER (PARTITION BY m.category_id, m.month_key, m.customer_no ORDER BY m.geo_id) = 1,
-       m.transactions, m.revenue_cents,
-       -- Looked up through the primary key: joined, the planner hashed every customer's firsts.
-       (SELECT f.first_date_key FROM dashboard.customer_firsts f
-         WHERE f.category_id = m.category_id AND f.customer_no = m.customer_no)
-  FROM months m
+          SELECT
+            category_id
+          FROM
+            dashboard.categories
+        )
+      )
+      AND m.month_key = ANY (
+        ARRAY(
+          SELECT DISTINCT
+            date_key / 100
+          FROM
+            pg_temp.dashboard_touched_days
+        )
+      )
+      AND (m.category_id, m.month_key, m.customer_no) IN (
+        SELECT
+          category_id,
+          month_key,
+          customer_no
+        FROM
+          diff
+      )
+    RETURNING
+      m.category_id,
+      m.month_key,
+      m.customer_no,
+      m.geo_id,
+      m.transactions,
+      m.revenue_cents
+  ),
+  changes AS (
+    SELECT
+      category_id,
+      month_key,
+      customer_no,
+      geo_id,
+      transactions,
+      revenue_cents
+    FROM
+      cleared
+    UNION ALL
+    SELECT
+      category_id,
+      month_key,
+      customer_no,
+      geo_id,
+      transactions,
+      revenue_cents
+    FROM
+      diff
+  ),
+  months AS (
+    SELECT
+      category_id,
+      month_key,
+      customer_no,
+      geo_id,
+      sum(transactions)::integer AS transactions,
+      sum(revenue_cents)::bigint AS revenue_cents
+    FROM
+      changes
+    GROUP BY
+      1,
+      2,
+      3,
+      4
+    HAVING
+      sum(transactions) > 0
+  )
+INSERT INTO
+  dashboard.customer_months (
+    category_id,
+    month_key,
+    customer_no,
+    geo_id,
+    first_place,
+    transactions,
+    revenue_cents,
+    first_date_key
+  )
+SELECT
+  m.category_id,
+  m.month_key,
+  m.customer_no,
+  m.geo_id,
+  row_number() OVER (
+    PARTITION BY
+      m.category_id,
+      m.month_key,
+      m.customer_no
+    ORDER BY
+      m.geo_id
+  ) = 1,
+  m.transactions,
+  m.revenue_cents,
+  -- Looked up through the primary key: joined, the planner hashed every customer's firsts.
+  (
+    SELECT
+      f.first_date_key
+    FROM
+      dashboard.customer_firsts f
+    WHERE
+      f.category_id = m.category_id
+      AND f.customer_no = m.customer_no
+  )
+FROM
+  months m

@@ -4,11 +4,16 @@
 -- index is dropped and built after the rows (once, sorted) as the full refresh does for the others.
 TRUNCATE dashboard.customer_year_months;
 
-CREATE TEMP TABLE dashboard_year_months_index ON COMMIT DROP AS
-SELECT pg_get_indexdef(i.oid) AS definition
-  FROM pg_index x
+CREATE TEMP TABLE dashboard_year_months_index ON
+COMMIT
+DROP AS
+SELECT
+  pg_get_indexdef(i.oid) AS definition
+FROM
+  pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
- WHERE x.indrelid = 'dashboard.customer_year_months'::regclass;
+WHERE
+  x.indrelid = 'dashboard.customer_year_months'::regclass;
 
 DO $$
 DECLARE
@@ -23,15 +28,45 @@ $$;
 
 -- Per place first, then any place from those (a third of the rows): grouping sets over
 -- customer_months took 1.7x as long (1M clone, back to back).
-INSERT INTO dashboard.customer_year_months (category_id, year, customer_no, geo_id, months)
-WITH per_place AS MATERIALIZED (
-  SELECT m.category_id, m.month_key / 100 AS year, m.customer_no, m.geo_id, bit_or(1 << (m.month_key % 100 - 1)) AS months
-    FROM dashboard.customer_months m
-   GROUP BY 1, 2, 3, 4
-)
-SELECT category_id, year, customer_no, geo_id, months FROM per_place
+INSERT INTO
+  dashboard.customer_year_months (category_id, year, customer_no, geo_id, months)
+WITH
+  per_place AS MATERIALIZED (
+    SELECT
+      m.category_id,
+      m.month_key / 100 AS year,
+      m.customer_no,
+      m.geo_id,
+      bit_or(1 << (m.month_key % 100 - 1)) AS months
+    FROM
+      dashboard.customer_months m
+    GROUP BY
+      1,
+      2,
+      3,
+      4
+  )
+SELECT
+  category_id,
+  year,
+  customer_no,
+  geo_id,
+  months
+FROM
+  per_place
 UNION ALL
-SELECT category_id, year, customer_no, 0, bit_or(months) FROM per_place GROUP BY 1, 2, 3;
+SELECT
+  category_id,
+  year,
+  customer_no,
+  0,
+  bit_or(months)
+FROM
+  per_place
+GROUP BY
+  1,
+  2,
+  3;
 
 DO $$
 DECLARE

@@ -12,7 +12,8 @@
 -- tables are locked all at once or not at all (NOWAIT, retried), for anyone reading them without
 -- the gate; after ~5 s of trying (such readers never leaving a gap, or an autovacuum that only a
 -- waiting lock request cancels) the swap waits in line for them.
-SELECT pg_advisory_xact_lock(hashtext('dashboard.swap'));
+SELECT
+  pg_advisory_xact_lock(hashtext ('dashboard.swap'));
 
 -- The tables: as in refresh_next_prepare.sql.
 DO $$

@@ -5,31 +5,33 @@
 -- subtracting them and adding the rebuilt ones (refresh_customer_years_touched.sql,
 -- refresh_product_months_touched.sql), which reads a few thousand rows instead of every day of
 -- the touched customers or months.
-CREATE TEMP TABLE dashboard_touched (
-  customer_no integer,
-  month_key   integer,
-  product_no  integer
-) ON COMMIT DROP;
+CREATE TEMP TABLE dashboard_touched (customer_no integer, month_key integer, product_no integer) ON
+COMMIT
+DROP;
 
 CREATE TEMP TABLE dashboard_old_customer_days (
-  category_id        smallint NOT NULL,
-  date_key           integer NOT NULL,
-  customer_no        integer NOT NULL,
-  geo_id             smallint NOT NULL,
+  category_id smallint NOT NULL,
+  date_key integer NOT NULL,
+  customer_no integer NOT NULL,
+  geo_id smallint NOT NULL,
   payment_method_key integer NOT NULL,
-  transactions       integer NOT NULL,
-  revenue_cents      bigint NOT NULL
-) ON COMMIT DROP;
+  transactions integer NOT NULL,
+  revenue_cents bigint NOT NULL
+) ON
+COMMIT
+DROP;
 
 CREATE TEMP TABLE dashboard_old_product_days (
-  date_key           integer NOT NULL,
-  product_no         integer NOT NULL,
-  category_id        smallint NOT NULL,
-  geo_id             smallint NOT NULL,
+  date_key integer NOT NULL,
+  product_no integer NOT NULL,
+  category_id smallint NOT NULL,
+  geo_id smallint NOT NULL,
   payment_method_key integer NOT NULL,
-  transactions       integer NOT NULL,
-  quantity           bigint NOT NULL,
-  revenue_cents      bigint NOT NULL,
-  profit_cents       bigint NOT NULL,
-  discount_cents     bigint NOT NULL
-) ON COMMIT DROP
+  transactions integer NOT NULL,
+  quantity bigint NOT NULL,
+  revenue_cents bigint NOT NULL,
+  profit_cents bigint NOT NULL,
+  discount_cents bigint NOT NULL
+) ON
+COMMIT
+DROP

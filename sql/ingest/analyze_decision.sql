@@ -7,8 +7,32 @@
 -- changes its statistics the way autovacuum's own threshold (autovacuum_analyze_scale_factor)
 -- means; a small delta does not, and its rows, estimated few, are few: so a delta skips the
 -- ANALYZE, whose sample costs the same however few rows came in.
-SELECT count(*) FILTER (WHERE t.status <> 'succeeded')::int AS open,
-       (coalesce(sum(t.rows_out) FILTER (WHERE t.status = 'succeeded'), 0) + $4)::float8 AS landed,
-       (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass('staging.' || $3))::float8 AS reltuples
-  FROM ops.stage_tasks t
- WHERE t.run_id = $1 AND t.stage = 'ingest' AND t.task_key <> $2 AND t.payload ->> 'entity' = $3
+SELECT
+  count(*) FILTER (
+    WHERE
+      t.status <> 'succeeded'
+  )::int AS open,
+  (
+    coalesce(
+      sum(t.rows_out) FILTER (
+        WHERE
+          t.status = 'succeeded'
+      ),
+      0
+    ) + $4
+  )::float8 AS landed,
+  (
+    SELECT
+      c.reltuples
+    FROM
+      pg_class c
+    WHERE
+      c.oid = to_regclass('staging.' || $3)
+  )::float8 AS reltuples
+FROM
+  ops.stage_tasks t
+WHERE
+  t.run_id = $1
+  AND t.stage = 'ingest'
+  AND t.task_key <> $2
+  AND t.payload ->> 'entity' = $3

@@ -4,4 +4,5 @@
 -- what the stages after ingest plan with does not need more: run_id has a handful of values, all
 -- in its most-common list with their shares, and the keys' distinct counts come out the same
 -- (n_distinct of transaction_id -0.155 vs -0.157, 483 vs 499 product ids in the sample).
-SELECT set_config('default_statistics_target', '30', true)
+SELECT
+  set_config('default_statistics_target', '30', true)

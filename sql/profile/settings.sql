@@ -4,6 +4,7 @@
 -- of a run's orders stay in memory (at the 4MB default integrity.sql sorted 1M orders on disk);
 -- merge joins off, because the planner priced sorting 1M orders by customer below hashing 100k
 -- customers for integrity.sql's registrations (1.5 s more CPU at 1M orders).
-SELECT set_config('jit', 'off', true) AS jit,
-       set_config('work_mem', '64MB', true) AS work_mem,
-       set_config('enable_mergejoin', 'off', true) AS enable_mergejoin
+SELECT
+  set_config('jit', 'off', true) AS jit,
+  set_config('work_mem', '64MB', true) AS work_mem,
+  set_config('enable_mergejoin', 'off', true) AS enable_mergejoin

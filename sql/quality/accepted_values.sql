@@ -2,16 +2,53 @@
 -- Every row of the run is checked; a blank value is completeness's concern, not a violation here.
 -- Template: {{table}} staging table, {{key}} its key, {{columns}} the checked columns. $1 run id,
 -- $2 the accepted values (text[]).
-WITH checked AS (
-  SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
-         EXISTS (SELECT 1 FROM unnest(ARRAY[{{columns}}]::text[]) AS v(value)
-                  WHERE btrim(v.value) <> '' AND btrim(v.value) <> ALL ($2::text[])) AS violated
-    FROM {{table}}
-   WHERE {{run_filter}}
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE violated) AS violations,
-       coalesce((SELECT array_agg(record_id ORDER BY record_id)
-                   FROM (SELECT DISTINCT record_id FROM checked WHERE violated ORDER BY record_id LIMIT 10) s),
-                '{}') AS sample_ids
-  FROM checked;
+WITH
+  checked AS (
+    SELECT
+      coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
+      EXISTS (
+        SELECT
+          1
+        FROM
+          unnest(ARRAY[{{columns}}]::text[]) AS v (value)
+        WHERE
+          btrim(v.value) <> ''
+          AND btrim(v.value) <> ALL ($2::text[])
+      ) AS violated
+    FROM
+      {{table}}
+    WHERE
+      {{run_filter}}
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      violated
+  ) AS violations,
+  coalesce(
+    (
+      SELECT
+        array_agg(
+          record_id
+          ORDER BY
+            record_id
+        )
+      FROM
+        (
+          SELECT DISTINCT
+            record_id
+          FROM
+            checked
+          WHERE
+            violated
+          ORDER BY
+            record_id
+          LIMIT
+            10
+        ) s
+    ),
+    '{}'
+  ) AS sample_ids
+FROM
+  checked;

@@ -3,16 +3,52 @@
 -- Template (filled by libs/pipeline quality-gate.ts with escaped identifiers that
 -- config/quality-checks.yaml named and the contract allows): {{table}} the staging table,
 -- {{key}} its key column, {{columns}} the checked columns. $1 run id.
-WITH checked AS (
-  SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
-         EXISTS (SELECT 1 FROM unnest(ARRAY[{{columns}}]::text[]) AS v(value)
-                  WHERE coalesce(btrim(v.value), '') = '') AS violated
-    FROM {{table}}
-   WHERE {{run_filter}}
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE violated) AS violations,
-       coalesce((SELECT array_agg(record_id ORDER BY record_id)
-                   FROM (SELECT DISTINCT record_id FROM checked WHERE violated ORDER BY record_id LIMIT 10) s),
-                '{}') AS sample_ids
-  FROM checked;
+WITH
+  checked AS (
+    SELECT
+      coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
+      EXISTS (
+        SELECT
+          1
+        FROM
+          unnest(ARRAY[{{columns}}]::text[]) AS v (value)
+        WHERE
+          coalesce(btrim(v.value), '') = ''
+      ) AS violated
+    FROM
+      {{table}}
+    WHERE
+      {{run_filter}}
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      violated
+  ) AS violations,
+  coalesce(
+    (
+      SELECT
+        array_agg(
+          record_id
+          ORDER BY
+            record_id
+        )
+      FROM
+        (
+          SELECT DISTINCT
+            record_id
+          FROM
+            checked
+          WHERE
+            violated
+          ORDER BY
+            record_id
+          LIMIT
+            10
+        ) s
+    ),
+    '{}'
+  ) AS sample_ids
+FROM
+  checked;

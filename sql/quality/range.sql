@@ -4,24 +4,73 @@
 -- Template: {{table}} staging table, {{key}} its key, {{columns}} the checked columns;
 -- {{parse}} the ops.safe_* cast and {{value_type}} the SQL type, both from a fixed table in
 -- quality-gate.ts, never from the YAML. $1 run id.
-WITH checked AS (
-  SELECT coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
-         EXISTS (SELECT 1
-                   FROM unnest(ARRAY[{{columns}}]::text[]) AS v(value)
-                   CROSS JOIN LATERAL (SELECT {{parse}}(v.value) AS parsed) p
-                  WHERE btrim(v.value) <> ''
-                    AND (p.parsed IS NOT NULL
-                         AND ($2::{{value_type}} IS NULL
-                              OR CASE WHEN $4::boolean THEN p.parsed >= $2::{{value_type}} ELSE p.parsed > $2::{{value_type}} END)
-                         AND ($3::{{value_type}} IS NULL
-                              OR CASE WHEN $4::boolean THEN p.parsed <= $3::{{value_type}} ELSE p.parsed < $3::{{value_type}} END)
-                        ) IS NOT TRUE) AS violated
-    FROM {{table}}
-   WHERE {{run_filter}}
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE violated) AS violations,
-       coalesce((SELECT array_agg(record_id ORDER BY record_id)
-                   FROM (SELECT DISTINCT record_id FROM checked WHERE violated ORDER BY record_id LIMIT 10) s),
-                '{}') AS sample_ids
-  FROM checked;
+WITH
+  checked AS (
+    SELECT
+      coalesce(nullif(btrim({{key}}), ''), source_file || ':' || source_line) AS record_id,
+      EXISTS (
+        SELECT
+          1
+        FROM
+          unnest(ARRAY[{{columns}}]::text[]) AS v (value)
+          CROSS JOIN LATERAL (
+            SELECT
+              {{parse}} (v.value) AS parsed
+          ) p
+        WHERE
+          btrim(v.value) <> ''
+          AND (
+            p.parsed IS NOT NULL
+            AND (
+              $2::{{value_type}} IS NULL
+              OR CASE
+                WHEN $4::boolean THEN p.parsed >= $2::{{value_type}}
+                ELSE p.parsed > $2::{{value_type}}
+              END
+            )
+            AND (
+              $3::{{value_type}} IS NULL
+              OR CASE
+                WHEN $4::boolean THEN p.parsed <= $3::{{value_type}}
+                ELSE p.parsed < $3::{{value_type}}
+              END
+            )
+          ) IS NOT TRUE
+      ) AS violated
+    FROM
+      {{table}}
+    WHERE
+      {{run_filter}}
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      violated
+  ) AS violations,
+  coalesce(
+    (
+      SELECT
+        array_agg(
+          record_id
+          ORDER BY
+            record_id
+        )
+      FROM
+        (
+          SELECT DISTINCT
+            record_id
+          FROM
+            checked
+          WHERE
+            violated
+          ORDER BY
+            record_id
+          LIMIT
+            10
+        ) s
+    ),
+    '{}'
+  ) AS sample_ids
+FROM
+  checked;

@@ -18,123 +18,459 @@
 -- rows_checked = production lines; expected = their revenue, actual = the revenue of the facts
 -- compared. Samples name lines whose amounts differ.
 -- $1 run id.
-WITH load AS (
-  SELECT mode = 'rebuild' AS rebuild, items_from IS NULL AND transactions_from IS NULL AS first_load,
-         coalesce(items_from, '-infinity') AS items_from, items_to,
-         coalesce(transactions_from, '-infinity') AS transactions_from, transactions_to
-    FROM ops.warehouse_loads
-   WHERE run_id = $1
-), first_load_lines AS NOT MATERIALIZED (
+WITH
+load AS (
+  SELECT
+    mode = 'rebuild' AS rebuild,
+    items_from IS NULL
+    AND transactions_from IS NULL AS first_load,
+    coalesce(items_from, '-infinity') AS items_from,
+    items_to,
+    coalesce(transactions_from, '-infinity') AS transactions_from,
+    transactions_to
+  FROM
+    ops.warehouse_loads
+  WHERE
+    run_id = $1
+),
+first_load_lines AS NOT MATERIALIZED (
   -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
   -- which at 2.5M lines spilled and cost ~6 s. Inlined where it is read, so quick scans
   -- production with parallel workers; see reconcile_production_warehouse_row_count.sql.
-  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
-    FROM production.transaction_items i
+  SELECT
+    i.item_id,
+    i.line_total,
+    to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
+  FROM
+    production.transaction_items i
     JOIN production.transactions t ON t.transaction_id = i.transaction_id
-                                  AND t.updated_at <= (SELECT transactions_to FROM load)
-   -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
-   -- see made it guess a few rows and hash all 2.5M lines in every worker).
-   WHERE i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND first_load FROM load)
-), incremental_lines AS (
+    AND t.updated_at <= (
+      SELECT
+        transactions_to
+      FROM
+      load
+    )
+    -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
+    -- see made it guess a few rows and hash all 2.5M lines in every worker).
+  WHERE
+    i.updated_at <= (
+      SELECT
+        items_to
+      FROM
+      load
+    )
+    AND (
+      SELECT
+        NOT rebuild
+        AND first_load
+      FROM
+      load
+    )
+),
+incremental_lines AS (
   -- Each branch only up to the watermarks of both tables: an order changed after `to` (maybe a new
   -- date, hence another partition) is the next load's as much as a changed line is. Later loads
   -- de-duplicate their three sets.
-  SELECT item_id, line_total, date_key FROM first_load_lines
+  SELECT
+    item_id,
+    line_total,
+    date_key
+  FROM
+    first_load_lines
   UNION ALL
-  (SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM production.transaction_items i
-    -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
-    -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
-    CROSS JOIN LATERAL (SELECT t.transaction_date FROM production.transactions t
-                         WHERE t.transaction_id = i.transaction_id
-                           AND t.updated_at <= (SELECT transactions_to FROM load) OFFSET 0) t
-   -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
-   -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
-   WHERE i.updated_at > (SELECT items_from FROM load) AND i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load)
-  UNION
-  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM production.transactions t
-    JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
-                                       AND i.updated_at <= (SELECT items_to FROM load)
-   -- A first load's windows start at -infinity: the first branch already holds every line of
-   -- this one and the next, so they are skipped rather than joined and de-duplicated.
-   WHERE t.updated_at > (SELECT transactions_from FROM load) AND t.updated_at <= (SELECT transactions_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load)
-  UNION
-  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-                                  AND t.updated_at <= (SELECT transactions_to FROM load)
-   WHERE i.last_run_id = $1 AND i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load))
-), quick AS (
+  (
+    SELECT
+      i.item_id,
+      i.line_total,
+      to_char(t.transaction_date, 'YYYYMMDD')::integer
+    FROM
+      production.transaction_items i
+      -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
+      -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
+      CROSS JOIN LATERAL (
+        SELECT
+          t.transaction_date
+        FROM
+          production.transactions t
+        WHERE
+          t.transaction_id = i.transaction_id
+          AND t.updated_at <= (
+            SELECT
+              transactions_to
+            FROM
+            load
+          )
+        OFFSET
+          0
+      ) t
+      -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
+      -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
+    WHERE
+      i.updated_at > (
+        SELECT
+          items_from
+        FROM
+        load
+      )
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+    UNION
+    SELECT
+      i.item_id,
+      i.line_total,
+      to_char(t.transaction_date, 'YYYYMMDD')::integer
+    FROM
+      production.transactions t
+      JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      -- A first load's windows start at -infinity: the first branch already holds every line of
+      -- this one and the next, so they are skipped rather than joined and de-duplicated.
+    WHERE
+      t.updated_at > (
+        SELECT
+          transactions_from
+        FROM
+        load
+      )
+      AND t.updated_at <= (
+        SELECT
+          transactions_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+    UNION
+    SELECT
+      i.item_id,
+      i.line_total,
+      to_char(t.transaction_date, 'YYYYMMDD')::integer
+    FROM
+      production.transaction_items i
+      JOIN production.transactions t ON t.transaction_id = i.transaction_id
+      AND t.updated_at <= (
+        SELECT
+          transactions_to
+        FROM
+        load
+      )
+    WHERE
+      i.last_run_id = $1
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+  )
+),
+quick AS (
   -- A first load answers for every fact there is. It compares the multiset of its lines with that
   -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
   -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
   -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
   -- and counts and names every gap as always.
-  SELECT coalesce(l.n = f.n AND l.h0 = f.h0 AND l.h1 = f.h1, false) AS matched,
-         l.n AS lines, l.total AS line_total, f.total AS fact_total
-    FROM (SELECT count(*) AS n, sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
-                 sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1, sum(d.line_total) AS total
-            FROM first_load_lines d) l,
-         (SELECT count(*) AS n, sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
-                 sum(hashtextextended(d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1, sum(d.line_total) AS total
-            FROM warehouse.fact_sales d
-           WHERE (SELECT first_load AND NOT rebuild FROM load)) f
-), bulk AS (
+  SELECT
+    coalesce(
+      l.n = f.n
+      AND l.h0 = f.h0
+      AND l.h1 = f.h1,
+      false
+    ) AS matched,
+    l.n AS lines,
+    l.total AS line_total,
+    f.total AS fact_total
+  FROM
+    (
+      SELECT
+        count(*) AS n,
+        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
+        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1,
+        sum(d.line_total) AS total
+      FROM
+        first_load_lines d
+    ) l,
+    (
+      SELECT
+        count(*) AS n,
+        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
+        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1,
+        sum(d.line_total) AS total
+      FROM
+        warehouse.fact_sales d
+      WHERE
+        (
+          SELECT
+            first_load
+            AND NOT rebuild
+          FROM
+          load
+        )
+    ) f
+),
+bulk AS (
   -- A big set (a first load) joins fact_sales by hash instead of probing it once per line; see
   -- reconcile_production_warehouse_row_count.sql. Both branches find the same facts.
-  SELECT count(*) > 10000 AS yes FROM incremental_lines
-), incremental AS (
+  SELECT
+    count(*) > 10000 AS yes
+  FROM
+    incremental_lines
+),
+incremental AS (
   -- The fact at the line's date: run-time pruning makes it one probe. A fact at another date is
   -- revenue missing here (and a second fact for the row count check).
-  SELECT d.item_id, d.line_total, f.fact_total
-    FROM incremental_lines d
+  SELECT
+    d.item_id,
+    d.line_total,
+    f.fact_total
+  FROM
+    incremental_lines d
     CROSS JOIN LATERAL (
-      SELECT sum(f.line_total) AS fact_total
-        FROM warehouse.fact_sales f
-       WHERE f.item_id = d.item_id AND f.date_key = d.date_key
+      SELECT
+        sum(f.line_total) AS fact_total
+      FROM
+        warehouse.fact_sales f
+      WHERE
+        f.item_id = d.item_id
+        AND f.date_key = d.date_key
     ) f
-   WHERE NOT (SELECT matched FROM quick) AND NOT (SELECT yes FROM bulk)
+  WHERE
+    NOT (
+      SELECT
+        matched
+      FROM
+        quick
+    )
+    AND NOT (
+      SELECT
+        yes
+      FROM
+        bulk
+    )
   UNION ALL
   -- (item_id, date_key) is unique: at most one fact, so its line_total is the sum above.
-  SELECT d.item_id, d.line_total, f.line_total
-    FROM incremental_lines d
-    LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id AND f.date_key = d.date_key
-   WHERE NOT (SELECT matched FROM quick) AND (SELECT yes FROM bulk)
-), production_lines AS (
+  SELECT
+    d.item_id,
+    d.line_total,
+    f.line_total
+  FROM
+    incremental_lines d
+    LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
+    AND f.date_key = d.date_key
+  WHERE
+    NOT (
+      SELECT
+        matched
+      FROM
+        quick
+    )
+    AND (
+      SELECT
+        yes
+      FROM
+        bulk
+    )
+),
+production_lines AS (
   -- Rebuild: every production line at its order's date, and whether it is behind both watermarks.
-  SELECT i.item_id, i.line_total, to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
-         i.updated_at <= (SELECT items_to FROM load) AND t.updated_at <= (SELECT transactions_to FROM load) AS settled
-    FROM production.transaction_items i
+  SELECT
+    i.item_id,
+    i.line_total,
+    to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
+    i.updated_at <= (
+      SELECT
+        items_to
+      FROM
+      load
+    )
+    AND t.updated_at <= (
+      SELECT
+        transactions_to
+      FROM
+      load
+    ) AS settled
+  FROM
+    production.transaction_items i
     JOIN production.transactions t ON t.transaction_id = i.transaction_id
-   WHERE (SELECT rebuild FROM load)
-), rebuild AS (
-  SELECT coalesce(p.item_id, f.item_id) AS item_id, p.line_total, f.fact_total
-    FROM (SELECT item_id, line_total, date_key FROM production_lines WHERE settled) p
-    FULL JOIN (SELECT item_id, date_key, sum(line_total) AS fact_total
-                 FROM warehouse.fact_sales
-                WHERE (SELECT rebuild FROM load)
-                GROUP BY item_id, date_key) f ON f.item_id = p.item_id AND f.date_key = p.date_key
-   -- A fact of a line changed after the watermark is the next load's to judge.
-   WHERE p.item_id IS NOT NULL
-      OR NOT EXISTS (SELECT 1 FROM production_lines u WHERE u.item_id = f.item_id AND NOT u.settled)
-), compared AS (
-  SELECT item_id, line_total, coalesce(fact_total, 0) AS fact_total, line_total IS NULL OR fact_total IS NULL AS one_sided
-    FROM incremental
+  WHERE
+    (
+      SELECT
+        rebuild
+      FROM
+      load
+    )
+),
+rebuild AS (
+  SELECT
+    coalesce(p.item_id, f.item_id) AS item_id,
+    p.line_total,
+    f.fact_total
+  FROM
+    (
+      SELECT
+        item_id,
+        line_total,
+        date_key
+      FROM
+        production_lines
+      WHERE
+        settled
+    ) p
+    FULL JOIN (
+      SELECT
+        item_id,
+        date_key,
+        sum(line_total) AS fact_total
+      FROM
+        warehouse.fact_sales
+      WHERE
+        (
+          SELECT
+            rebuild
+          FROM
+          load
+        )
+      GROUP BY
+        item_id,
+        date_key
+    ) f ON f.item_id = p.item_id
+    AND f.date_key = p.date_key
+    -- A fact of a line changed after the watermark is the next load's to judge.
+  WHERE
+    p.item_id IS NOT NULL
+    OR NOT EXISTS (
+      SELECT
+        1
+      FROM
+        production_lines u
+      WHERE
+        u.item_id = f.item_id
+        AND NOT u.settled
+    )
+),
+compared AS (
+  SELECT
+    item_id,
+    line_total,
+    coalesce(fact_total, 0) AS fact_total,
+    line_total IS NULL
+    OR fact_total IS NULL AS one_sided
+  FROM
+    incremental
   UNION ALL
-  SELECT item_id, line_total, coalesce(fact_total, 0), line_total IS NULL OR fact_total IS NULL
-    FROM rebuild
+  SELECT
+    item_id,
+    line_total,
+    coalesce(fact_total, 0),
+    line_total IS NULL
+    OR fact_total IS NULL
+  FROM
+    rebuild
 )
-SELECT CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE count(line_total) END AS rows_checked,
-       CASE WHEN (SELECT matched FROM quick) THEN 0.00 ELSE coalesce(sum(abs(coalesce(line_total, 0) - fact_total)), 0) END AS violations,
-       CASE WHEN (SELECT matched FROM quick) THEN (SELECT line_total FROM quick) ELSE coalesce(sum(line_total), 0) END AS expected,
-       CASE WHEN (SELECT matched FROM quick) THEN (SELECT fact_total FROM quick) ELSE coalesce(sum(fact_total), 0) END AS actual,
-       coalesce((SELECT array_agg(item_id ORDER BY item_id)
-                   FROM (SELECT DISTINCT item_id FROM compared
-                          WHERE one_sided OR line_total <> fact_total ORDER BY item_id LIMIT 10) s),
-                '{}') AS sample_ids
-  FROM compared;
+SELECT
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        lines
+      FROM
+        quick
+    )
+    ELSE count(line_total)
+  END AS rows_checked,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN 0.00
+    ELSE coalesce(sum(abs(coalesce(line_total, 0) - fact_total)), 0)
+  END AS violations,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        line_total
+      FROM
+        quick
+    )
+    ELSE coalesce(sum(line_total), 0)
+  END AS expected,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        fact_total
+      FROM
+        quick
+    )
+    ELSE coalesce(sum(fact_total), 0)
+  END AS actual,
+  coalesce(
+    (
+      SELECT
+        array_agg(
+          item_id
+          ORDER BY
+            item_id
+        )
+      FROM
+        (
+          SELECT DISTINCT
+            item_id
+          FROM
+            compared
+          WHERE
+            one_sided
+            OR line_total <> fact_total
+          ORDER BY
+            item_id
+          LIMIT
+            10
+        ) s
+    ),
+    '{}'
+  ) AS sample_ids
+FROM
+  compared;

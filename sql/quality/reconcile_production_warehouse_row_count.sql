@@ -14,112 +14,408 @@
 -- Violations are counted per line, so a missing fact and a duplicated one cannot cancel out:
 -- sum of |production lines - facts| per item_id. expected = production lines, actual = their facts.
 -- $1 run id.
-WITH load AS (
-  SELECT mode = 'rebuild' AS rebuild, items_from IS NULL AND transactions_from IS NULL AS first_load,
-         coalesce(items_from, '-infinity') AS items_from, items_to,
-         coalesce(transactions_from, '-infinity') AS transactions_from, transactions_to
-    FROM ops.warehouse_loads
-   WHERE run_id = $1
-), first_load_lines AS NOT MATERIALIZED (
+WITH
+load AS (
+  SELECT
+    mode = 'rebuild' AS rebuild,
+    items_from IS NULL
+    AND transactions_from IS NULL AS first_load,
+    coalesce(items_from, '-infinity') AS items_from,
+    items_to,
+    coalesce(transactions_from, '-infinity') AS transactions_from,
+    transactions_to
+  FROM
+    ops.warehouse_loads
+  WHERE
+    run_id = $1
+),
+first_load_lines AS NOT MATERIALIZED (
   -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
   -- which at 2.5M text keys spilled and cost ~6 s. Inlined where it is read (NOT MATERIALIZED), so
   -- quick below scans production with parallel workers instead of reading it back from a
   -- materialized set the leader alone fills (1M orders: ~4 s -> ~2 s); the watermarks are
   -- subqueries on load, which the workers receive as parameters.
-  SELECT i.item_id
-    FROM production.transaction_items i
+  SELECT
+    i.item_id
+  FROM
+    production.transaction_items i
     JOIN production.transactions t ON t.transaction_id = i.transaction_id
-                                  AND t.updated_at <= (SELECT transactions_to FROM load)
-   -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
-   -- see made it guess a few rows and hash all 2.5M lines in every worker).
-   WHERE i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND first_load FROM load)
-), incremental_lines AS (
+    AND t.updated_at <= (
+      SELECT
+        transactions_to
+      FROM
+      load
+    )
+    -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
+    -- see made it guess a few rows and hash all 2.5M lines in every worker).
+  WHERE
+    i.updated_at <= (
+      SELECT
+        items_to
+      FROM
+      load
+    )
+    AND (
+      SELECT
+        NOT rebuild
+        AND first_load
+      FROM
+      load
+    )
+),
+incremental_lines AS (
   -- Each branch only up to the watermarks of both tables: an order changed after `to` is the next
   -- load's as much as a changed line is. Later loads de-duplicate their three sets.
-  SELECT item_id FROM first_load_lines
+  SELECT
+    item_id
+  FROM
+    first_load_lines
   UNION ALL
-  (SELECT i.item_id
-    FROM production.transaction_items i
-    -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
-    -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
-    CROSS JOIN LATERAL (SELECT t.transaction_date FROM production.transactions t
-                         WHERE t.transaction_id = i.transaction_id
-                           AND t.updated_at <= (SELECT transactions_to FROM load) OFFSET 0) t
-   -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
-   -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
-   WHERE i.updated_at > (SELECT items_from FROM load) AND i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load)
-  UNION
-  SELECT i.item_id
-    FROM production.transactions t
-    JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
-                                       AND i.updated_at <= (SELECT items_to FROM load)
-   -- A first load's windows start at -infinity: the first branch already holds every line of
-   -- this one and the next, so they are skipped rather than joined and de-duplicated.
-   WHERE t.updated_at > (SELECT transactions_from FROM load) AND t.updated_at <= (SELECT transactions_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load)
-  UNION
-  SELECT i.item_id
-    FROM production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-                                  AND t.updated_at <= (SELECT transactions_to FROM load)
-   WHERE i.last_run_id = $1 AND i.updated_at <= (SELECT items_to FROM load)
-     AND (SELECT NOT rebuild AND NOT first_load FROM load))
-), quick AS (
+  (
+    SELECT
+      i.item_id
+    FROM
+      production.transaction_items i
+      -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
+      -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
+      CROSS JOIN LATERAL (
+        SELECT
+          t.transaction_date
+        FROM
+          production.transactions t
+        WHERE
+          t.transaction_id = i.transaction_id
+          AND t.updated_at <= (
+            SELECT
+              transactions_to
+            FROM
+            load
+          )
+        OFFSET
+          0
+      ) t
+      -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
+      -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
+    WHERE
+      i.updated_at > (
+        SELECT
+          items_from
+        FROM
+        load
+      )
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+    UNION
+    SELECT
+      i.item_id
+    FROM
+      production.transactions t
+      JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      -- A first load's windows start at -infinity: the first branch already holds every line of
+      -- this one and the next, so they are skipped rather than joined and de-duplicated.
+    WHERE
+      t.updated_at > (
+        SELECT
+          transactions_from
+        FROM
+        load
+      )
+      AND t.updated_at <= (
+        SELECT
+          transactions_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+    UNION
+    SELECT
+      i.item_id
+    FROM
+      production.transaction_items i
+      JOIN production.transactions t ON t.transaction_id = i.transaction_id
+      AND t.updated_at <= (
+        SELECT
+          transactions_to
+        FROM
+        load
+      )
+    WHERE
+      i.last_run_id = $1
+      AND i.updated_at <= (
+        SELECT
+          items_to
+        FROM
+        load
+      )
+      AND (
+        SELECT
+          NOT rebuild
+          AND NOT first_load
+        FROM
+        load
+      )
+  )
+),
+quick AS (
   -- A first load answers for every fact there is. It compares the multiset of its lines with that
   -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
   -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
   -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
   -- and counts and names every gap as always.
-  SELECT coalesce(l.n = f.n AND l.h0 = f.h0 AND l.h1 = f.h1, false) AS matched,
-         l.n AS lines, l.total AS line_total, f.total AS fact_total
-    FROM (SELECT count(*) AS n, sum(hashtextextended(d.item_id, 0)::numeric) AS h0,
-                 sum(hashtextextended(d.item_id, 1)::numeric) AS h1, NULL::numeric AS total
-            FROM first_load_lines d) l,
-         (SELECT count(*) AS n, sum(hashtextextended(d.item_id, 0)::numeric) AS h0,
-                 sum(hashtextextended(d.item_id, 1)::numeric) AS h1, NULL::numeric AS total
-            FROM warehouse.fact_sales d
-           WHERE (SELECT first_load AND NOT rebuild FROM load)) f
-), bulk AS (
+  SELECT
+    coalesce(
+      l.n = f.n
+      AND l.h0 = f.h0
+      AND l.h1 = f.h1,
+      false
+    ) AS matched,
+    l.n AS lines,
+    l.total AS line_total,
+    f.total AS fact_total
+  FROM
+    (
+      SELECT
+        count(*) AS n,
+        sum(hashtextextended (d.item_id, 0)::numeric) AS h0,
+        sum(hashtextextended (d.item_id, 1)::numeric) AS h1,
+        NULL::numeric AS total
+      FROM
+        first_load_lines d
+    ) l,
+    (
+      SELECT
+        count(*) AS n,
+        sum(hashtextextended (d.item_id, 0)::numeric) AS h0,
+        sum(hashtextextended (d.item_id, 1)::numeric) AS h1,
+        NULL::numeric AS total
+      FROM
+        warehouse.fact_sales d
+      WHERE
+        (
+          SELECT
+            first_load
+            AND NOT rebuild
+          FROM
+          load
+        )
+    ) f
+),
+bulk AS (
   -- Per line, the lateral probe below costs one index probe per partition: ~0.1 s for a daily
   -- delta, ~5 s for the 250k lines of a first load, which one hash of fact_sales does in ~0.3 s.
   -- The planner cannot weigh this (it would hash every partition for a few thousand lines too),
   -- so the size of the set picks the branch; both count the same facts.
-  SELECT count(*) > 10000 AS yes FROM incremental_lines
-), incremental AS (
+  SELECT
+    count(*) > 10000 AS yes
+  FROM
+    incremental_lines
+),
+incremental AS (
   -- Facts of the line in any partition (a stale one left behind by a date change counts), one
   -- index-only probe per partition, as in sales_lines.sql: a join would hash every partition.
-  SELECT d.item_id, true AS in_production, f.fact_rows
-    FROM incremental_lines d
-    CROSS JOIN LATERAL (SELECT count(*) AS fact_rows FROM warehouse.fact_sales f WHERE f.item_id = d.item_id) f
-   WHERE NOT (SELECT matched FROM quick) AND NOT (SELECT yes FROM bulk)
+  SELECT
+    d.item_id,
+    true AS in_production,
+    f.fact_rows
+  FROM
+    incremental_lines d
+    CROSS JOIN LATERAL (
+      SELECT
+        count(*) AS fact_rows
+      FROM
+        warehouse.fact_sales f
+      WHERE
+        f.item_id = d.item_id
+    ) f
+  WHERE
+    NOT (
+      SELECT
+        matched
+      FROM
+        quick
+    )
+    AND NOT (
+      SELECT
+        yes
+      FROM
+        bulk
+    )
   UNION ALL
-  SELECT d.item_id, true, count(f.item_id)
-    FROM incremental_lines d
+  SELECT
+    d.item_id,
+    true,
+    count(f.item_id)
+  FROM
+    incremental_lines d
     LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
-   WHERE NOT (SELECT matched FROM quick) AND (SELECT yes FROM bulk)
-   GROUP BY d.item_id
-), rebuild AS (
-  SELECT coalesce(p.item_id, f.item_id) AS item_id, p.item_id IS NOT NULL AS in_production,
-         coalesce(f.fact_rows, 0) AS fact_rows
-    FROM (SELECT item_id, updated_at FROM production.transaction_items
-           WHERE (SELECT rebuild FROM load)) p
-    FULL JOIN (SELECT item_id, count(*) AS fact_rows
-                 FROM warehouse.fact_sales
-                WHERE (SELECT rebuild FROM load)
-                GROUP BY item_id) f ON f.item_id = p.item_id
-   WHERE p.item_id IS NULL OR p.updated_at <= (SELECT items_to FROM load)
-), compared AS (
-  SELECT * FROM incremental
+  WHERE
+    NOT (
+      SELECT
+        matched
+      FROM
+        quick
+    )
+    AND (
+      SELECT
+        yes
+      FROM
+        bulk
+    )
+  GROUP BY
+    d.item_id
+),
+rebuild AS (
+  SELECT
+    coalesce(p.item_id, f.item_id) AS item_id,
+    p.item_id IS NOT NULL AS in_production,
+    coalesce(f.fact_rows, 0) AS fact_rows
+  FROM
+    (
+      SELECT
+        item_id,
+        updated_at
+      FROM
+        production.transaction_items
+      WHERE
+        (
+          SELECT
+            rebuild
+          FROM
+          load
+        )
+    ) p
+    FULL JOIN (
+      SELECT
+        item_id,
+        count(*) AS fact_rows
+      FROM
+        warehouse.fact_sales
+      WHERE
+        (
+          SELECT
+            rebuild
+          FROM
+          load
+        )
+      GROUP BY
+        item_id
+    ) f ON f.item_id = p.item_id
+  WHERE
+    p.item_id IS NULL
+    OR p.updated_at <= (
+      SELECT
+        items_to
+      FROM
+      load
+    )
+),
+compared AS (
+  SELECT
+    *
+  FROM
+    incremental
   UNION ALL
-  SELECT * FROM rebuild
+  SELECT
+    *
+  FROM
+    rebuild
 )
-SELECT CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE count(*) FILTER (WHERE in_production) END AS rows_checked,
-       coalesce(sum(abs(in_production::int - fact_rows)), 0) AS violations,
-       CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE count(*) FILTER (WHERE in_production) END AS expected,
-       CASE WHEN (SELECT matched FROM quick) THEN (SELECT lines FROM quick) ELSE coalesce(sum(fact_rows), 0) END AS actual,
-       coalesce((SELECT array_agg(item_id ORDER BY item_id)
-                   FROM (SELECT item_id FROM compared WHERE fact_rows <> in_production::int ORDER BY item_id LIMIT 10) s),
-                '{}') AS sample_ids
-  FROM compared;
+SELECT
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        lines
+      FROM
+        quick
+    )
+    ELSE count(*) FILTER (
+      WHERE
+        in_production
+    )
+  END AS rows_checked,
+  coalesce(sum(abs(in_production::int - fact_rows)), 0) AS violations,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        lines
+      FROM
+        quick
+    )
+    ELSE count(*) FILTER (
+      WHERE
+        in_production
+    )
+  END AS expected,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        lines
+      FROM
+        quick
+    )
+    ELSE coalesce(sum(fact_rows), 0)
+  END AS actual,
+  coalesce(
+    (
+      SELECT
+        array_agg(
+          item_id
+          ORDER BY
+            item_id
+        )
+      FROM
+        (
+          SELECT
+            item_id
+          FROM
+            compared
+          WHERE
+            fact_rows <> in_production::int
+          ORDER BY
+            item_id
+          LIMIT
+            10
+        ) s
+    ),
+    '{}'
+  ) AS sample_ids
+FROM
+  compared;

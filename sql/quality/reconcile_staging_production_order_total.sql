@@ -10,26 +10,71 @@
 -- order re-delivered unchanged with all its lines was checked by the run that last wrote it: at 1M
 -- orders a full check costs more than the touched one (docs/quality.md).
 -- $1 run id.
-WITH touched AS (
-  -- Two disjoint sets, so no de-duplication: the orders the run stamped, and the other orders with
-  -- a line it stamped. Not a materialized CTE: the planner then sees their sizes and hashes all
-  -- lines for a first load, or probes the order index for a small run.
-  SELECT t.transaction_id, t.total_amount FROM production.transactions t WHERE t.last_run_id = $1
-  UNION ALL
-  SELECT t.transaction_id, t.total_amount
-    FROM production.transactions t
-   WHERE t.last_run_id IS DISTINCT FROM $1
-     AND EXISTS (SELECT 1 FROM production.transaction_items i WHERE i.transaction_id = t.transaction_id AND i.last_run_id = $1)
-), orders AS (
-  SELECT o.transaction_id, o.total_amount, count(i.item_id) AS lines, coalesce(sum(i.line_total), 0) AS lines_total
-    FROM touched o
-    LEFT JOIN production.transaction_items i ON i.transaction_id = o.transaction_id
-   GROUP BY o.transaction_id, o.total_amount
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE o.lines = 0 OR o.total_amount <> o.lines_total) AS violations,
-       coalesce(sum(o.total_amount), 0) AS expected,
-       coalesce(sum(o.lines_total), 0) AS actual,
-       coalesce((array_agg(o.transaction_id ORDER BY o.transaction_id)
-                   FILTER (WHERE o.lines = 0 OR o.total_amount <> o.lines_total))[1:10], '{}') AS sample_ids
-  FROM orders o;
+WITH
+  touched AS (
+    -- Two disjoint sets, so no de-duplication: the orders the run stamped, and the other orders with
+    -- a line it stamped. Not a materialized CTE: the planner then sees their sizes and hashes all
+    -- lines for a first load, or probes the order index for a small run.
+    SELECT
+      t.transaction_id,
+      t.total_amount
+    FROM
+      production.transactions t
+    WHERE
+      t.last_run_id = $1
+    UNION ALL
+    SELECT
+      t.transaction_id,
+      t.total_amount
+    FROM
+      production.transactions t
+    WHERE
+      t.last_run_id IS DISTINCT FROM $1
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          production.transaction_items i
+        WHERE
+          i.transaction_id = t.transaction_id
+          AND i.last_run_id = $1
+      )
+  ),
+  orders AS (
+    SELECT
+      o.transaction_id,
+      o.total_amount,
+      count(i.item_id) AS lines,
+      coalesce(sum(i.line_total), 0) AS lines_total
+    FROM
+      touched o
+      LEFT JOIN production.transaction_items i ON i.transaction_id = o.transaction_id
+    GROUP BY
+      o.transaction_id,
+      o.total_amount
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      o.lines = 0
+      OR o.total_amount <> o.lines_total
+  ) AS violations,
+  coalesce(sum(o.total_amount), 0) AS expected,
+  coalesce(sum(o.lines_total), 0) AS actual,
+  coalesce(
+    (
+      array_agg(
+        o.transaction_id
+        ORDER BY
+          o.transaction_id
+      ) FILTER (
+        WHERE
+          o.lines = 0
+          OR o.total_amount <> o.lines_total
+      )
+    ) [1:10],
+    '{}'
+  ) AS sample_ids
+FROM
+  orders o;

@@ -7,20 +7,59 @@
 -- trimmed_key, trimmed_reference and trimmed_parent the child's key, its reference and the
 -- parent's key trimmed (a typed table holds them trimmed, blank as NULL), {{parent_column}} the
 -- parent's key (the loader allows no other column). $1 run id.
-WITH checked AS (
-  SELECT coalesce(nullif({{trimmed_key}}, ''), c.source_file || ':' || c.source_line) AS record_id,
-         -- AND stops at a parent staged in the run: production is probed only for the others.
-         NOT ({{trimmed_reference}} IN (SELECT {{trimmed_parent}} FROM {{parent_table}}
-                                          WHERE {{run_filter}} AND {{trimmed_parent}} IS NOT NULL))
-           AND NOT EXISTS (SELECT 1 FROM {{parent_production_table}} p WHERE p.{{parent_column}} = {{trimmed_reference}}) AS violated
-    FROM {{table}} c
-   WHERE {{run_filter}} AND {{trimmed_reference}} <> ''
-  -- OFFSET 0 keeps checked a plan node of its own: inlined, the verdict was computed once per
-  -- aggregate reading it (two hashes of the run's parent keys, two probes per row).
-  OFFSET 0
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE violated) AS violations,
-       -- In the same pass: a second read of checked would store all its rows first.
-       coalesce((array_agg(DISTINCT record_id ORDER BY record_id) FILTER (WHERE violated))[1:10], '{}') AS sample_ids
-  FROM checked;
+WITH
+  checked AS (
+    SELECT
+      coalesce(nullif({{trimmed_key}}, ''), c.source_file || ':' || c.source_line) AS record_id,
+      -- AND stops at a parent staged in the run: production is probed only for the others.
+      NOT (
+        {{trimmed_reference}} IN (
+          SELECT
+            {{trimmed_parent}}
+          FROM
+            {{parent_table}}
+          WHERE
+            {{run_filter}}
+            AND {{trimmed_parent}} IS NOT NULL
+        )
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          {{parent_production_table}} p
+        WHERE
+          p.{{parent_column}} = {{trimmed_reference}}
+      ) AS violated
+    FROM
+      {{table}} c
+    WHERE
+      {{run_filter}}
+      AND {{trimmed_reference}} <> ''
+      -- OFFSET 0 keeps checked a plan node of its own: inlined, the verdict was computed once per
+      -- aggregate reading it (two hashes of the run's parent keys, two probes per row).
+    OFFSET
+      0
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      violated
+  ) AS violations,
+  -- In the same pass: a second read of checked would store all its rows first.
+  coalesce(
+    (
+      array_agg(
+        DISTINCT record_id
+        ORDER BY
+          record_id
+      ) FILTER (
+        WHERE
+          violated
+      )
+    ) [1:10],
+    '{}'
+  ) AS sample_ids
+FROM
+  checked;

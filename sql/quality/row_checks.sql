@@ -9,20 +9,31 @@
 -- the checks read; verdicts, "<condition> AS violated_n" per check, the condition from the
 -- sql/quality/row_checks/ file of its type; measures, violations_n and sample_ids_n per check
 -- (sql/quality/row_checks/measure.sql). $1 run id; $2... the checks' parameters.
-WITH scanned AS (
-  SELECT {{record_id}} AS record_id,
-         {{values}}
-    FROM {{table}}
-   WHERE {{run_filter}}
-  -- OFFSET 0 keeps each subquery a plan node of its own, so a parsed value or a verdict read by
-  -- several expressions is computed once per row rather than once per reference.
-  OFFSET 0
-), judged AS (
-  SELECT record_id,
-         {{verdicts}}
-    FROM scanned
-  OFFSET 0
-)
-SELECT count(*) AS rows_checked,
-       {{measures}}
-  FROM judged;
+WITH
+  scanned AS (
+    SELECT
+      {{record_id}} AS record_id,
+      {{values}}
+    FROM
+      {{table}}
+    WHERE
+      {{run_filter}}
+      -- OFFSET 0 keeps each subquery a plan node of its own, so a parsed value or a verdict read by
+      -- several expressions is computed once per row rather than once per reference.
+    OFFSET
+      0
+  ),
+  judged AS (
+    SELECT
+      record_id,
+      {{verdicts}}
+    FROM
+      scanned
+    OFFSET
+      0
+  )
+SELECT
+  count(*) AS rows_checked,
+  {{measures}}
+FROM
+  judged;

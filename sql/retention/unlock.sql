@@ -1,1 +1,2 @@
-SELECT pg_advisory_unlock(hashtext('ecom.retention')) AS unlocked
+SELECT
+  pg_advisory_unlock(hashtext ('ecom.retention')) AS unlocked

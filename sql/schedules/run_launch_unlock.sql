@@ -1,2 +1,3 @@
 -- Releases sql/schedules/run_launch_lock.sql.
-SELECT pg_advisory_unlock(hashtext('ecom:run-launch'))
+SELECT
+  pg_advisory_unlock(hashtext ('ecom:run-launch'))

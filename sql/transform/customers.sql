@@ -31,121 +31,289 @@
 -- Reads the run's typed table ({{customers}}: values trimmed, blank NULL, parsed once; libs/pipeline
 -- typed-tables.ts). A line's raw text (its exact-copy test, its quarantine record) is read back from
 -- staging by its ctid, only for the lines that need it.
-WITH staged AS (
-  SELECT t.line_ctid,
-         t.source_file,
-         t.source_line,
-         t.customer_id,
-         t.first_name,
-         t.last_name,
-         lower(t.email)                                        AS email,
-         t.phone,
-         e.e164                                                AS phone_e164,
-         t.registration_date                                   AS registration_date_text,
-         t.registration_date__date                             AS registration_date,
-         t.city,
-         t.state,
-         t.country,
-         t.age_group,
-         t.unknown_field,
-         t.unknown_text,
-         t.unknown_reason
-    FROM {{customers}} t
-    LEFT JOIN pg_temp.customer_phone_e164 e ON e.phone = t.phone AND e.region = t.phone_region
-   WHERE $1::text IS NOT NULL
-),
-checked AS (
-  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
-  SELECT st.*,
-         CASE
-           WHEN st.customer_id IS NULL THEN 'missing_required'
-           WHEN st.first_name IS NULL OR st.last_name IS NULL OR st.email IS NULL
-                OR st.registration_date_text IS NULL THEN 'missing_required'
-           WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
-           WHEN st.registration_date IS NULL THEN 'invalid_date'
-           WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
-           WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
-         END AS own_reason
-    FROM staged st
-),
-windowed AS (
-  -- The latest valid line of a key (by source_file, source_line) wins; the others are duplicates.
-  SELECT c.*,
-         row_number() OVER latest_first AS line_rank,
-         first_value(c.line_ctid) OVER latest_first AS latest_ctid
-    FROM checked c
-  WINDOW latest_first AS (PARTITION BY c.customer_id
-                          ORDER BY c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
-),
-lines AS (
-  SELECT w.*,
-         coalesce(w.own_reason, CASE WHEN w.line_rank > 1
-           -- The lines' values as written, read back only for repeated keys: an exact copy or not.
-           THEN CASE WHEN (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = w.line_ctid)
-                        = (SELECT row(s.customer_id, s.first_name, s.last_name, s.email, s.phone, s.registration_date, s.city, s.state, s.country, s.age_group)::text FROM staging.customers s WHERE s.ctid = w.latest_ctid)
-                     THEN 'duplicate_line' ELSE 'duplicate_superseded' END END) AS line_reason
-    FROM windowed w
-),
-email_claims AS (
-  SELECT c.*,
-         coalesce(owner.customer_id,
-                  first_value(c.customer_id) OVER (
-                    PARTITION BY c.email, c.line_reason IS NULL
-                    ORDER BY c.source_file, c.source_line)) AS email_holder
-    FROM lines c
-    LEFT JOIN production.customers owner ON owner.email = c.email
-),
-decided AS (
-  SELECT e.*,
-         coalesce(e.line_reason,
-                  CASE WHEN e.email_holder <> e.customer_id THEN 'duplicate_email' END) AS reason_code
-    FROM email_claims e
-),
-quarantined AS (
-  INSERT INTO ops.quarantine
-    (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
-  SELECT $1, 'transform', 'customers', d.source_file, d.source_line, d.customer_id,
-         (SELECT row_to_json(s)::text FROM staging.customers s WHERE s.ctid = d.line_ctid), d.reason_code,
-         CASE d.reason_code
-           WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(', ',
-             CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
-             CASE WHEN d.first_name IS NULL THEN 'first_name' END,
-             CASE WHEN d.last_name IS NULL THEN 'last_name' END,
-             CASE WHEN d.email IS NULL THEN 'email' END,
-             CASE WHEN d.registration_date_text IS NULL THEN 'registration_date' END)
-           WHEN 'duplicate_line' THEN
-             format('customer %s is repeated unchanged later in the run; the later copy is loaded', d.customer_id)
-           WHEN 'duplicate_superseded' THEN
-             format('customer %s appears again later in the run; its latest valid line (%s) wins', d.customer_id,
-                    (SELECT s.source_file || ' line ' || s.source_line FROM staging.customers s WHERE s.ctid = d.latest_ctid))
-           WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
-           WHEN 'invalid_date' THEN
-             format('registration_date %L is not a date YYYY-MM-DD', d.registration_date_text)
-           WHEN 'future_date' THEN format('registration_date %s is in the future', d.registration_date)
-           WHEN 'invalid_age_group' THEN
-             format('age_group %L is not one of the configured age groups (config/categorical-values.yaml)', d.unknown_text)
-           WHEN 'unknown_value' THEN
-             format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
-           WHEN 'duplicate_email' THEN
-             format('email %L already belongs to customer %s', d.email, d.email_holder)
-         END
-    FROM decided d
-   WHERE d.reason_code IS NOT NULL
-  RETURNING reason_code
-),
-loaded AS (
-  INSERT INTO production.customers AS p
-    (customer_id, first_name, last_name, email, phone, phone_e164, registration_date,
-     city, state, country, age_group, last_run_id)
-  SELECT d.customer_id, d.first_name, d.last_name, d.email, d.phone, d.phone_e164, d.registration_date,
-         d.city, d.state, d.country, d.age_group, $1
-    FROM decided d
-   WHERE d.reason_code IS NULL
-  {{on_conflict}}
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM decided)                           AS rows_in,
-       (SELECT count(*) FROM decided WHERE reason_code IS NULL) AS rows_out,
-       (SELECT count(*) FROM quarantined)                     AS rows_rejected,
-       (SELECT coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
-          FROM (SELECT reason_code, count(*) AS n FROM quarantined GROUP BY reason_code) r) AS by_reason
+WITH
+  staged AS (
+    SELECT
+      t.line_ctid,
+      t.source_file,
+      t.source_line,
+      t.customer_id,
+      t.first_name,
+      t.last_name,
+      lower(t.email) AS email,
+      t.phone,
+      e.e164 AS phone_e164,
+      t.registration_date AS registration_date_text,
+      t.registration_date__date AS registration_date,
+      t.city,
+      t.state,
+      t.country,
+      t.age_group,
+      t.unknown_field,
+      t.unknown_text,
+      t.unknown_reason
+    FROM
+      {{customers}} t
+      LEFT JOIN pg_temp.customer_phone_e164 e ON e.phone = t.phone
+      AND e.region = t.phone_region
+    WHERE
+      $1::text IS NOT NULL
+  ),
+  checked AS (
+    -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
+    SELECT
+      st.*,
+      CASE
+        WHEN st.customer_id IS NULL THEN 'missing_required'
+        WHEN st.first_name IS NULL
+        OR st.last_name IS NULL
+        OR st.email IS NULL
+        OR st.registration_date_text IS NULL THEN 'missing_required'
+        WHEN st.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN 'invalid_email'
+        WHEN st.registration_date IS NULL THEN 'invalid_date'
+        WHEN st.registration_date > (now() AT TIME ZONE 'UTC')::date THEN 'future_date'
+        WHEN st.unknown_reason IS NOT NULL THEN st.unknown_reason
+      END AS own_reason
+    FROM
+      staged st
+  ),
+  windowed AS (
+    -- The latest valid line of a key (by source_file, source_line) wins; the others are duplicates.
+    SELECT
+      c.*,
+      row_number() OVER latest_first AS line_rank,
+      first_value(c.line_ctid) OVER latest_first AS latest_ctid
+    FROM
+      checked c
+    WINDOW
+      latest_first AS (
+        PARTITION BY
+          c.customer_id
+        ORDER BY
+          c.own_reason IS NULL DESC,
+          c.source_file DESC,
+          c.source_line DESC
+      )
+  ),
+  lines AS (
+    SELECT
+      w.*,
+      coalesce(
+        w.own_reason,
+        CASE
+          WHEN w.line_rank > 1
+          -- The lines' values as written, read back only for repeated keys: an exact copy or not.
+          THEN CASE
+            WHEN (
+              SELECT
+                row (
+                  s.customer_id,
+                  s.first_name,
+                  s.last_name,
+                  s.email,
+                  s.phone,
+                  s.registration_date,
+                  s.city,
+                  s.state,
+                  s.country,
+                  s.age_group
+                )::text
+              FROM
+                staging.customers s
+              WHERE
+                s.ctid = w.line_ctid
+            ) = (
+              SELECT
+                row (
+                  s.customer_id,
+                  s.first_name,
+                  s.last_name,
+                  s.email,
+                  s.phone,
+                  s.registration_date,
+                  s.city,
+                  s.state,
+                  s.country,
+                  s.age_group
+                )::text
+              FROM
+                staging.customers s
+              WHERE
+                s.ctid = w.latest_ctid
+            ) THEN 'duplicate_line'
+            ELSE 'duplicate_superseded'
+          END
+        END
+      ) AS line_reason
+    FROM
+      windowed w
+  ),
+  email_claims AS (
+    SELECT
+      c.*,
+      coalesce(
+        owner.customer_id,
+        first_value(c.customer_id) OVER (
+          PARTITION BY
+            c.email,
+            c.line_reason IS NULL
+          ORDER BY
+            c.source_file,
+            c.source_line
+        )
+      ) AS email_holder
+    FROM
+      lines c
+      LEFT JOIN production.customers owner ON owner.email = c.email
+  ),
+  decided AS (
+    SELECT
+      e.*,
+      coalesce(
+        e.line_reason,
+        CASE
+          WHEN e.email_holder <> e.customer_id THEN 'duplicate_email'
+        END
+      ) AS reason_code
+    FROM
+      email_claims e
+  ),
+  quarantined AS (
+    INSERT INTO
+      ops.quarantine (run_id, stage, entity, source_file, source_line, record_key, raw_record, reason_code, message)
+    SELECT
+      $1,
+      'transform',
+      'customers',
+      d.source_file,
+      d.source_line,
+      d.customer_id,
+      (
+        SELECT
+          row_to_json(s)::text
+        FROM
+          staging.customers s
+        WHERE
+          s.ctid = d.line_ctid
+      ),
+      d.reason_code,
+      CASE d.reason_code
+        WHEN 'missing_required' THEN 'required value blank: ' || concat_ws(
+          ', ',
+          CASE
+            WHEN d.customer_id IS NULL THEN 'customer_id'
+          END,
+          CASE
+            WHEN d.first_name IS NULL THEN 'first_name'
+          END,
+          CASE
+            WHEN d.last_name IS NULL THEN 'last_name'
+          END,
+          CASE
+            WHEN d.email IS NULL THEN 'email'
+          END,
+          CASE
+            WHEN d.registration_date_text IS NULL THEN 'registration_date'
+          END
+        )
+        WHEN 'duplicate_line' THEN format('customer %s is repeated unchanged later in the run; the later copy is loaded', d.customer_id)
+        WHEN 'duplicate_superseded' THEN format(
+          'customer %s appears again later in the run; its latest valid line (%s) wins',
+          d.customer_id,
+          (
+            SELECT
+              s.source_file || ' line ' || s.source_line
+            FROM
+              staging.customers s
+            WHERE
+              s.ctid = d.latest_ctid
+          )
+        )
+        WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
+        WHEN 'invalid_date' THEN format('registration_date %L is not a date YYYY-MM-DD', d.registration_date_text)
+        WHEN 'future_date' THEN format('registration_date %s is in the future', d.registration_date)
+        WHEN 'invalid_age_group' THEN format(
+          'age_group %L is not one of the configured age groups (config/categorical-values.yaml)',
+          d.unknown_text
+        )
+        WHEN 'unknown_value' THEN format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
+        WHEN 'duplicate_email' THEN format('email %L already belongs to customer %s', d.email, d.email_holder)
+      END
+    FROM
+      decided d
+    WHERE
+      d.reason_code IS NOT NULL
+    RETURNING
+      reason_code
+  ),
+  loaded AS (
+    INSERT INTO
+      production.customers AS p (
+        customer_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        phone_e164,
+        registration_date,
+        city,
+        state,
+        country,
+        age_group,
+        last_run_id
+      )
+    SELECT
+      d.customer_id,
+      d.first_name,
+      d.last_name,
+      d.email,
+      d.phone,
+      d.phone_e164,
+      d.registration_date,
+      d.city,
+      d.state,
+      d.country,
+      d.age_group,
+      $1
+    FROM
+      decided d
+    WHERE
+      d.reason_code IS NULL {{on_conflict}}
+    RETURNING
+      1
+  )
+SELECT
+  (
+    SELECT
+      count(*)
+    FROM
+      decided
+  ) AS rows_in,
+  (
+    SELECT
+      count(*)
+    FROM
+      decided
+    WHERE
+      reason_code IS NULL
+  ) AS rows_out,
+  (
+    SELECT
+      count(*)
+    FROM
+      quarantined
+  ) AS rows_rejected,
+  (
+    SELECT
+      coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
+    FROM
+      (
+        SELECT
+          reason_code,
+          count(*) AS n
+        FROM
+          quarantined
+        GROUP BY
+          reason_code
+      ) r
+  ) AS by_reason

@@ -39,71 +39,110 @@
 -- The window is one ordered stream (lag), not a partition per item_id: 2.5M partitions of one line
 -- each cost the window ~3 s at 1M orders. Whether a duplicate is an exact copy of its chosen line
 -- (and which line that is) is then filled in afterwards for the duplicates only, by key.
-CREATE TEMP TABLE transform_order_lines ON COMMIT DROP AS
-WITH staged AS (
-  SELECT t.line_ctid,
-         t.source_file,
-         t.source_line,
-         t.item_id,
-         t.transaction_id,
-         t.product_id,
-         t.quantity                AS quantity_text,
-         t.quantity__int           AS quantity,
-         t.unit_price              AS unit_price_text,
-         t.discount_percentage     AS discount_text,
-         t.line_total              AS line_total_text,
-         CASE WHEN abs(t.unit_price__numeric) < 1e10 THEN t.unit_price__numeric::numeric(12,2) END AS unit_price,
-         -- Out-of-range discounts stay readable here so they reject as out of range, not as non-numbers.
-         round(t.discount_percentage__numeric, 2) AS discount_percentage,
-         CASE WHEN abs(t.line_total__numeric) < 1e10 THEN t.line_total__numeric::numeric(12,2) END AS line_total
-    FROM {{transaction_items}} t
-),
-checked AS (
-  -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
-  SELECT st.*,
-         calc.expected_line_total,
-         CASE
-           WHEN st.item_id IS NULL THEN 'missing_required'
-           WHEN st.transaction_id IS NULL OR st.product_id IS NULL OR st.quantity_text IS NULL
-                OR st.unit_price_text IS NULL OR st.discount_text IS NULL OR st.line_total_text IS NULL
-             THEN 'missing_required'
-           WHEN st.quantity IS NULL OR st.unit_price IS NULL OR st.discount_percentage IS NULL
-                OR st.line_total IS NULL THEN 'invalid_number'
-           WHEN st.quantity <= 0 THEN 'non_positive_quantity'
-           WHEN st.unit_price < 0 THEN 'negative_value'
-           WHEN st.quantity > 1000 OR st.unit_price > 1000000 THEN 'implausible_value'
-           WHEN st.discount_percentage NOT BETWEEN 0 AND 100 THEN 'discount_out_of_range'
-           WHEN abs(st.line_total - calc.expected_line_total) > 0.01 THEN 'line_total_mismatch'
-         END AS own_reason
-    FROM staged st
-    CROSS JOIN LATERAL (
-      SELECT round(st.quantity * st.unit_price * (1 - st.discount_percentage / 100), 2) AS expected_line_total
-    ) calc
-),
-windowed AS (
-  -- The latest valid line of a key (by source_file, source_line) is chosen: the first of its key in
-  -- this order; the others are duplicates.
-  SELECT c.*,
-         c.item_id IS NULL OR c.item_id IS DISTINCT FROM lag(c.item_id) OVER latest_first AS chosen
-    FROM checked c
-  WINDOW latest_first AS (ORDER BY c.item_id, c.own_reason IS NULL DESC, c.source_file DESC, c.source_line DESC)
-)
-SELECT w.*,
-       -- The chosen line of the key, for a duplicate without a reason of its own (filled below).
-       NULL::tid AS latest_ctid,
-       coalesce(w.own_reason,
-         CASE WHEN NOT w.chosen THEN 'duplicate_superseded' END,
-         CASE WHEN product.product_id IS NULL THEN 'orphan_product' END) AS line_reason,
-       -- Production already holds this line as it is (same order, same values): on a re-delivery
-       -- its order need not be judged again (transactions.sql) nor the line rewritten
-       -- (transaction_items_skip_identical.sql). One join here instead of one in each.
-       same.item_id IS NOT NULL
-         AND (same.transaction_id, same.product_id, same.quantity, same.unit_price,
-              same.discount_percentage, same.line_total)
-             IS NOT DISTINCT FROM
-             (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage, w.line_total)
-         AS same_in_production
-  FROM windowed w
+CREATE TEMP TABLE transform_order_lines ON
+COMMIT
+DROP AS
+WITH
+  staged AS (
+    SELECT
+      t.line_ctid,
+      t.source_file,
+      t.source_line,
+      t.item_id,
+      t.transaction_id,
+      t.product_id,
+      t.quantity AS quantity_text,
+      t.quantity__int AS quantity,
+      t.unit_price AS unit_price_text,
+      t.discount_percentage AS discount_text,
+      t.line_total AS line_total_text,
+      CASE
+        WHEN abs(t.unit_price__numeric) < 1e10 THEN t.unit_price__numeric::numeric(12, 2)
+      END AS unit_price,
+      -- Out-of-range discounts stay readable here so they reject as out of range, not as non-numbers.
+      round(t.discount_percentage__numeric, 2) AS discount_percentage,
+      CASE
+        WHEN abs(t.line_total__numeric) < 1e10 THEN t.line_total__numeric::numeric(12, 2)
+      END AS line_total
+    FROM
+      {{transaction_items}} t
+  ),
+  checked AS (
+    -- Each line's own checks, before the duplicates are decided: a broken version cannot win.
+    SELECT
+      st.*,
+      calc.expected_line_total,
+      CASE
+        WHEN st.item_id IS NULL THEN 'missing_required'
+        WHEN st.transaction_id IS NULL
+        OR st.product_id IS NULL
+        OR st.quantity_text IS NULL
+        OR st.unit_price_text IS NULL
+        OR st.discount_text IS NULL
+        OR st.line_total_text IS NULL THEN 'missing_required'
+        WHEN st.quantity IS NULL
+        OR st.unit_price IS NULL
+        OR st.discount_percentage IS NULL
+        OR st.line_total IS NULL THEN 'invalid_number'
+        WHEN st.quantity <= 0 THEN 'non_positive_quantity'
+        WHEN st.unit_price < 0 THEN 'negative_value'
+        WHEN st.quantity > 1000
+        OR st.unit_price > 1000000 THEN 'implausible_value'
+        WHEN st.discount_percentage NOT BETWEEN 0 AND 100 THEN 'discount_out_of_range'
+        WHEN abs(st.line_total - calc.expected_line_total) > 0.01 THEN 'line_total_mismatch'
+      END AS own_reason
+    FROM
+      staged st
+      CROSS JOIN LATERAL (
+        SELECT
+          round(st.quantity * st.unit_price * (1 - st.discount_percentage / 100), 2) AS expected_line_total
+      ) calc
+  ),
+  windowed AS (
+    -- The latest valid line of a key (by source_file, source_line) is chosen: the first of its key in
+    -- this order; the others are duplicates.
+    SELECT
+      c.*,
+      c.item_id IS NULL
+      OR c.item_id IS DISTINCT FROM lag(c.item_id) OVER latest_first AS chosen
+    FROM
+      checked c
+    WINDOW
+      latest_first AS (
+        ORDER BY
+          c.item_id,
+          c.own_reason IS NULL DESC,
+          c.source_file DESC,
+          c.source_line DESC
+      )
+  )
+SELECT
+  w.*,
+  -- The chosen line of the key, for a duplicate without a reason of its own (filled below).
+  NULL::tid AS latest_ctid,
+  coalesce(
+    w.own_reason,
+    CASE
+      WHEN NOT w.chosen THEN 'duplicate_superseded'
+    END,
+    CASE
+      WHEN product.product_id IS NULL THEN 'orphan_product'
+    END
+  ) AS line_reason,
+  -- Production already holds this line as it is (same order, same values): on a re-delivery
+  -- its order need not be judged again (transactions.sql) nor the line rewritten
+  -- (transaction_items_skip_identical.sql). One join here instead of one in each.
+  same.item_id IS NOT NULL
+  AND (
+    same.transaction_id,
+    same.product_id,
+    same.quantity,
+    same.unit_price,
+    same.discount_percentage,
+    same.line_total
+  ) IS NOT DISTINCT FROM (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage, w.line_total) AS same_in_production
+FROM
+  windowed w
   LEFT JOIN production.products product ON product.product_id = w.product_id
   LEFT JOIN production.transaction_items same ON same.item_id = w.item_id;
 
@@ -113,13 +152,49 @@ ANALYZE transform_order_lines;
 -- line of its key (the lines' values as written, read back from staging), else duplicate_superseded.
 -- Normally none: the join then ends at its empty side without reading the lines again.
 UPDATE transform_order_lines d
-   SET latest_ctid = chosen.line_ctid,
-       line_reason = CASE WHEN (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = d.line_ctid)
-                             = (SELECT row(s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price, s.discount_percentage, s.line_total)::text FROM staging.transaction_items s WHERE s.ctid = chosen.line_ctid)
-                          THEN 'duplicate_line' ELSE 'duplicate_superseded' END
-  FROM transform_order_lines chosen
- WHERE NOT d.chosen AND d.own_reason IS NULL
-   AND chosen.chosen AND chosen.item_id = d.item_id;
+SET
+  latest_ctid = chosen.line_ctid,
+  line_reason = CASE
+    WHEN (
+      SELECT
+        row (
+          s.item_id,
+          s.transaction_id,
+          s.product_id,
+          s.quantity,
+          s.unit_price,
+          s.discount_percentage,
+          s.line_total
+        )::text
+      FROM
+        staging.transaction_items s
+      WHERE
+        s.ctid = d.line_ctid
+    ) = (
+      SELECT
+        row (
+          s.item_id,
+          s.transaction_id,
+          s.product_id,
+          s.quantity,
+          s.unit_price,
+          s.discount_percentage,
+          s.line_total
+        )::text
+      FROM
+        staging.transaction_items s
+      WHERE
+        s.ctid = chosen.line_ctid
+    ) THEN 'duplicate_line'
+    ELSE 'duplicate_superseded'
+  END
+FROM
+  transform_order_lines chosen
+WHERE
+  NOT d.chosen
+  AND d.own_reason IS NULL
+  AND chosen.chosen
+  AND chosen.item_id = d.item_id;
 
 -- One row per order the run touches (its header or a chosen line staged in this run) that is NOT
 -- accepted: an order the run touches and that is not here loads whole (its header and every chosen
@@ -130,9 +205,6 @@ UPDATE transform_order_lines d
 --   header_kind  staged (the run's header decides), production (lines only, the header in
 --                production stays) or missing (no header anywhere)
 --   cause        for the order's other lines: what made the order fail
-CREATE TEMP TABLE transform_orders (
-  transaction_id text NOT NULL,
-  reason_code    text NOT NULL,
-  header_kind    text NOT NULL,
-  cause          text
-) ON COMMIT DROP;
+CREATE TEMP TABLE transform_orders (transaction_id text NOT NULL, reason_code text NOT NULL, header_kind text NOT NULL, cause text) ON
+COMMIT
+DROP;

@@ -6,4 +6,4 @@
 -- transaction_items_on_conflict.sql compares, so what is written does not change); nothing has
 -- written production.transaction_items since, and nothing else can change the row meanwhile: one
 -- run at a time (docs/operations.md) and this is its transaction.
-     AND NOT d.same_in_production
+AND NOT d.same_in_production

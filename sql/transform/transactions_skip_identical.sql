@@ -7,4 +7,9 @@
 -- ON CONFLICT, which writes nothing for it. The comparison with production was made once, in
 -- `changed`. Nothing else can change the row meanwhile: one run at a time (docs/operations.md) and
 -- this is its transaction.
-     AND d.transaction_id IN (SELECT c.transaction_id FROM changed c)
+AND d.transaction_id IN (
+  SELECT
+    c.transaction_id
+  FROM
+    changed c
+)

@@ -5,34 +5,87 @@
 --   transactions = distinct transactions; revenue = sum of line totals; quantity = units;
 --   profit = sum of profits (NULL while no fact of the day has one).
 -- Unchanged rows are not rewritten; a pair left without facts loses its row.
-WITH touched AS (
-  SELECT DISTINCT customer_key, date_key
-    FROM pg_temp.warehouse_touched
-   WHERE NOT $1::boolean AND customer_key IS NOT NULL AND date_key IS NOT NULL
-),
-fresh AS (
-  -- agg_customer_daily_fresh.sql
-  SELECT * FROM pg_temp.warehouse_customer_daily_fresh
-),
-emptied AS (
-  DELETE FROM warehouse.agg_customer_daily a
-   -- = ANY of arrays: an index condition on the primary key, where the pairs alone were a hashed
-   -- filter over every row of the table.
-   WHERE ($1::boolean
-          OR (a.customer_key = ANY (ARRAY(SELECT customer_key FROM touched))
-              AND a.date_key = ANY (ARRAY(SELECT date_key FROM touched))
-              AND (a.customer_key, a.date_key) IN (SELECT customer_key, date_key FROM touched)))
-     AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.customer_key = a.customer_key AND fresh.date_key = a.date_key)
-)
-INSERT INTO warehouse.agg_customer_daily AS a (customer_key, date_key, transactions, revenue, quantity, profit)
-SELECT customer_key, date_key, transactions, revenue, quantity, profit
-  FROM fresh
- ORDER BY customer_key, date_key
+WITH
+  touched AS (
+    SELECT DISTINCT
+      customer_key,
+      date_key
+    FROM
+      pg_temp.warehouse_touched
+    WHERE
+      NOT $1::boolean
+      AND customer_key IS NOT NULL
+      AND date_key IS NOT NULL
+  ),
+  fresh AS (
+    -- agg_customer_daily_fresh.sql
+    SELECT
+      *
+    FROM
+      pg_temp.warehouse_customer_daily_fresh
+  ),
+  emptied AS (
+    DELETE FROM warehouse.agg_customer_daily a
+    -- = ANY of arrays: an index condition on the primary key, where the pairs alone were a hashed
+    -- filter over every row of the table.
+    WHERE
+      (
+        $1::boolean
+        OR (
+          a.customer_key = ANY (
+            ARRAY(
+              SELECT
+                customer_key
+              FROM
+                touched
+            )
+          )
+          AND a.date_key = ANY (
+            ARRAY(
+              SELECT
+                date_key
+              FROM
+                touched
+            )
+          )
+          AND (a.customer_key, a.date_key) IN (
+            SELECT
+              customer_key,
+              date_key
+            FROM
+              touched
+          )
+        )
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          fresh
+        WHERE
+          fresh.customer_key = a.customer_key
+          AND fresh.date_key = a.date_key
+      )
+  )
+INSERT INTO
+  warehouse.agg_customer_daily AS a (customer_key, date_key, transactions, revenue, quantity, profit)
+SELECT
+  customer_key,
+  date_key,
+  transactions,
+  revenue,
+  quantity,
+  profit
+FROM
+  fresh
+ORDER BY
+  customer_key,
+  date_key
 ON CONFLICT (customer_key, date_key) DO UPDATE
-   SET transactions = EXCLUDED.transactions,
-       revenue = EXCLUDED.revenue,
-       quantity = EXCLUDED.quantity,
-       profit = EXCLUDED.profit
- WHERE (a.transactions, a.revenue, a.quantity, a.profit)
-       IS DISTINCT FROM
-       (EXCLUDED.transactions, EXCLUDED.revenue, EXCLUDED.quantity, EXCLUDED.profit)
+SET
+  transactions = EXCLUDED.transactions,
+  revenue = EXCLUDED.revenue,
+  quantity = EXCLUDED.quantity,
+  profit = EXCLUDED.profit
+WHERE
+  (a.transactions, a.revenue, a.quantity, a.profit) IS DISTINCT FROM (EXCLUDED.transactions, EXCLUDED.revenue, EXCLUDED.quantity, EXCLUDED.profit)

@@ -5,32 +5,79 @@
 --   avg_order_value = total_spent / distinct transactions (an order's value, not a line's).
 -- A transaction has one date, so it belongs to one version: summing versions counts it once.
 -- Unchanged rows are not rewritten; a version left without facts loses its row.
-WITH touched AS (
-  SELECT DISTINCT customer_key FROM pg_temp.warehouse_touched WHERE customer_key IS NOT NULL
-),
-fresh AS (
-  -- agg_customer_metrics_fresh.sql
-  SELECT * FROM pg_temp.warehouse_customer_metrics_fresh
-),
-emptied AS (
-  DELETE FROM warehouse.agg_customer_metrics a
-   -- = ANY of an array: an index condition on the primary key, where IN was a hashed filter
-   -- over every row of the table (~100k at 1M orders).
-   WHERE ($1::boolean OR a.customer_key = ANY (ARRAY(SELECT customer_key FROM touched)))
-     AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.customer_key = a.customer_key)
-)
-INSERT INTO warehouse.agg_customer_metrics AS a
-  (customer_key, total_transactions, total_spent, avg_order_value, first_purchase_date, last_purchase_date)
-SELECT customer_key, total_transactions, total_spent, avg_order_value, first_purchase_date, last_purchase_date
-  FROM fresh
- ORDER BY customer_key
+WITH
+  touched AS (
+    SELECT DISTINCT
+      customer_key
+    FROM
+      pg_temp.warehouse_touched
+    WHERE
+      customer_key IS NOT NULL
+  ),
+  fresh AS (
+    -- agg_customer_metrics_fresh.sql
+    SELECT
+      *
+    FROM
+      pg_temp.warehouse_customer_metrics_fresh
+  ),
+  emptied AS (
+    DELETE FROM warehouse.agg_customer_metrics a
+    -- = ANY of an array: an index condition on the primary key, where IN was a hashed filter
+    -- over every row of the table (~100k at 1M orders).
+    WHERE
+      (
+        $1::boolean
+        OR a.customer_key = ANY (
+          ARRAY(
+            SELECT
+              customer_key
+            FROM
+              touched
+          )
+        )
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          fresh
+        WHERE
+          fresh.customer_key = a.customer_key
+      )
+  )
+INSERT INTO
+  warehouse.agg_customer_metrics AS a (
+    customer_key,
+    total_transactions,
+    total_spent,
+    avg_order_value,
+    first_purchase_date,
+    last_purchase_date
+  )
+SELECT
+  customer_key,
+  total_transactions,
+  total_spent,
+  avg_order_value,
+  first_purchase_date,
+  last_purchase_date
+FROM
+  fresh
+ORDER BY
+  customer_key
 ON CONFLICT (customer_key) DO UPDATE
-   SET total_transactions = EXCLUDED.total_transactions,
-       total_spent = EXCLUDED.total_spent,
-       avg_order_value = EXCLUDED.avg_order_value,
-       first_purchase_date = EXCLUDED.first_purchase_date,
-       last_purchase_date = EXCLUDED.last_purchase_date
- WHERE (a.total_transactions, a.total_spent, a.avg_order_value, a.first_purchase_date, a.last_purchase_date)
-       IS DISTINCT FROM
-       (EXCLUDED.total_transactions, EXCLUDED.total_spent, EXCLUDED.avg_order_value, EXCLUDED.first_purchase_date,
-        EXCLUDED.last_purchase_date)
+SET
+  total_transactions = EXCLUDED.total_transactions,
+  total_spent = EXCLUDED.total_spent,
+  avg_order_value = EXCLUDED.avg_order_value,
+  first_purchase_date = EXCLUDED.first_purchase_date,
+  last_purchase_date = EXCLUDED.last_purchase_date
+WHERE
+  (a.total_transactions, a.total_spent, a.avg_order_value, a.first_purchase_date, a.last_purchase_date) IS DISTINCT FROM (
+    EXCLUDED.total_transactions,
+    EXCLUDED.total_spent,
+    EXCLUDED.avg_order_value,
+    EXCLUDED.first_purchase_date,
+    EXCLUDED.last_purchase_date
+  )

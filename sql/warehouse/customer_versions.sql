@@ -8,48 +8,131 @@
 -- corrected name is a correction, not history. customer_segment is type 1 too (customer_segments.sql).
 -- Version i runs from its state's effective date to the next version's (the last to 9999-12-31,
 -- and it is the current one), so a customer's versions have no gaps and no overlaps by construction.
-CREATE TEMP TABLE warehouse_customer_versions ON COMMIT DROP AS
-WITH touched AS (
-  SELECT DISTINCT customer_id FROM warehouse.customer_changes WHERE $2::boolean OR run_id = $1
-),
-states AS (
-  SELECT l.*,
-         row_number() OVER w = 1
-           OR (l.email, l.city, l.state, l.country, l.age_group)
-              IS DISTINCT FROM
-              (lag(l.email) OVER w, lag(l.city) OVER w, lag(l.state) OVER w, lag(l.country) OVER w,
-               lag(l.age_group) OVER w) AS opens_version,
-         last_value(l.full_name) OVER whole AS latest_full_name,
-         last_value(l.registration_date) OVER whole AS latest_registration_date
-    FROM warehouse.customer_changes l
-   WHERE l.customer_id IN (SELECT customer_id FROM touched)
-  WINDOW w AS (PARTITION BY l.customer_id ORDER BY l.effective_date),
-         whole AS (PARTITION BY l.customer_id ORDER BY l.effective_date
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-),
-desired AS (
-  SELECT s.customer_id, s.effective_date,
-         coalesce(lead(s.effective_date) OVER (PARTITION BY s.customer_id ORDER BY s.effective_date),
-                  DATE '9999-12-31') AS end_date,
-         s.latest_full_name AS full_name, s.email, s.city, s.state, s.country, s.age_group,
-         s.latest_registration_date AS registration_date
-    FROM states s
-   WHERE s.opens_version
-),
-existing AS (
-  SELECT d.*
-    FROM warehouse.dim_customers d
-   WHERE d.customer_id IN (SELECT customer_id FROM touched) AND d.customer_key <> -1
-)
-SELECT coalesce(v.customer_id, e.customer_id) AS customer_id,
-       coalesce(v.effective_date, e.effective_date) AS effective_date,
-       e.customer_key AS existing_key,
-       v.customer_id IS NOT NULL AS desired,
-       v.end_date, v.end_date = DATE '9999-12-31' AS is_current,
-       v.full_name, v.email, v.city, v.state, v.country, v.age_group, v.registration_date,
-       (e.full_name, e.email, e.city, e.state, e.country, e.age_group, e.registration_date, e.end_date, e.is_current)
-         IS DISTINCT FROM
-       (v.full_name, v.email, v.city, v.state, v.country, v.age_group, v.registration_date, v.end_date,
-        v.end_date = DATE '9999-12-31') AS changed
-  FROM desired v
-  FULL JOIN existing e ON e.customer_id = v.customer_id AND e.effective_date = v.effective_date
+CREATE TEMP TABLE warehouse_customer_versions ON
+COMMIT
+DROP AS
+WITH
+  touched AS (
+    SELECT DISTINCT
+      customer_id
+    FROM
+      warehouse.customer_changes
+    WHERE
+      $2::boolean
+      OR run_id = $1
+  ),
+  states AS (
+    SELECT
+      l.*,
+      row_number() OVER w = 1
+      OR (l.email, l.city, l.state, l.country, l.age_group) IS DISTINCT FROM (
+        lag(l.email) OVER w,
+        lag(l.city) OVER w,
+        lag(l.state) OVER w,
+        lag(l.country) OVER w,
+        lag(l.age_group) OVER w
+      ) AS opens_version,
+      last_value(l.full_name) OVER whole AS latest_full_name,
+      last_value(l.registration_date) OVER whole AS latest_registration_date
+    FROM
+      warehouse.customer_changes l
+    WHERE
+      l.customer_id IN (
+        SELECT
+          customer_id
+        FROM
+          touched
+      )
+    WINDOW
+      w AS (
+        PARTITION BY
+          l.customer_id
+        ORDER BY
+          l.effective_date
+      ),
+      whole AS (
+        PARTITION BY
+          l.customer_id
+        ORDER BY
+          l.effective_date ROWS BETWEEN UNBOUNDED PRECEDING
+          AND UNBOUNDED FOLLOWING
+      )
+  ),
+  desired AS (
+    SELECT
+      s.customer_id,
+      s.effective_date,
+      coalesce(
+        lead(s.effective_date) OVER (
+          PARTITION BY
+            s.customer_id
+          ORDER BY
+            s.effective_date
+        ),
+        DATE '9999-12-31'
+      ) AS end_date,
+      s.latest_full_name AS full_name,
+      s.email,
+      s.city,
+      s.state,
+      s.country,
+      s.age_group,
+      s.latest_registration_date AS registration_date
+    FROM
+      states s
+    WHERE
+      s.opens_version
+  ),
+  existing AS (
+    SELECT
+      d.*
+    FROM
+      warehouse.dim_customers d
+    WHERE
+      d.customer_id IN (
+        SELECT
+          customer_id
+        FROM
+          touched
+      )
+      AND d.customer_key <> -1
+  )
+SELECT
+  coalesce(v.customer_id, e.customer_id) AS customer_id,
+  coalesce(v.effective_date, e.effective_date) AS effective_date,
+  e.customer_key AS existing_key,
+  v.customer_id IS NOT NULL AS desired,
+  v.end_date,
+  v.end_date = DATE '9999-12-31' AS is_current,
+  v.full_name,
+  v.email,
+  v.city,
+  v.state,
+  v.country,
+  v.age_group,
+  v.registration_date,
+  (
+    e.full_name,
+    e.email,
+    e.city,
+    e.state,
+    e.country,
+    e.age_group,
+    e.registration_date,
+    e.end_date,
+    e.is_current
+  ) IS DISTINCT FROM (
+    v.full_name,
+    v.email,
+    v.city,
+    v.state,
+    v.country,
+    v.age_group,
+    v.registration_date,
+    v.end_date,
+    v.end_date = DATE '9999-12-31'
+  ) AS changed
+FROM
+  desired v
+  FULL JOIN existing e ON e.customer_id = v.customer_id
+  AND e.effective_date = v.effective_date

@@ -7,22 +7,43 @@
 -- one is restored, and checked, before the transaction commits. The ALTERs lock fact_sales and
 -- its dimensions until COMMIT: readers wait for a first load or a rebuild (whose TRUNCATE already
 -- locked them) to finish instead of seeing a half-built warehouse.
-CREATE TEMP TABLE warehouse_fact_sales_ddl ON COMMIT DROP AS
-SELECT c.conname AS name,
-       -- restore order: keys (their indexes), then plain indexes, then foreign keys
-       CASE c.contype WHEN 'f' THEN 3 ELSE 1 END AS restore_order,
-       format('ALTER TABLE warehouse.fact_sales DROP CONSTRAINT %I', c.conname) AS remove,
-       format('ALTER TABLE warehouse.fact_sales ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) AS restore
-  FROM pg_constraint c
- WHERE c.conrelid = 'warehouse.fact_sales'::regclass AND c.contype IN ('p', 'u', 'f')
+CREATE TEMP TABLE warehouse_fact_sales_ddl ON
+COMMIT
+DROP AS
+SELECT
+  c.conname AS name,
+  -- restore order: keys (their indexes), then plain indexes, then foreign keys
+  CASE c.contype
+    WHEN 'f' THEN 3
+    ELSE 1
+  END AS restore_order,
+  format('ALTER TABLE warehouse.fact_sales DROP CONSTRAINT %I', c.conname) AS remove,
+  format('ALTER TABLE warehouse.fact_sales ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) AS restore
+FROM
+  pg_constraint c
+WHERE
+  c.conrelid = 'warehouse.fact_sales'::regclass
+  AND c.contype IN ('p', 'u', 'f')
 UNION ALL
-SELECT i.indexrelid::regclass::text, 2,
-       format('DROP INDEX %s', i.indexrelid::regclass),
-       -- ON ONLY would create the parent's index alone, invalid, without its partitions'
-       replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
-  FROM pg_index i
- WHERE i.indrelid = 'warehouse.fact_sales'::regclass
-   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid);
+SELECT
+  i.indexrelid::regclass::text,
+  2,
+  format('DROP INDEX %s', i.indexrelid::regclass),
+  -- ON ONLY would create the parent's index alone, invalid, without its partitions'
+  replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
+FROM
+  pg_index i
+WHERE
+  i.indrelid = 'warehouse.fact_sales'::regclass
+  AND NOT EXISTS (
+    SELECT
+      1
+    FROM
+      pg_constraint c
+    WHERE
+      c.conindid = i.indexrelid
+      AND c.conrelid = i.indrelid
+  );
 
 DO $$
 DECLARE

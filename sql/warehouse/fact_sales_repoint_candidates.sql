@@ -12,65 +12,166 @@
 -- touched version scanned all of fact_sales three times (~6 s at 2.5M facts). LATERAL keeps the
 -- probes on the key indexes with the date bound pruning partitions at run time; a join (which a
 -- plain LATERAL subquery is flattened into: OFFSET 0 stops that) hashed all partitions instead.
-CREATE TEMP TABLE warehouse_repoint ON COMMIT DROP AS
-WITH customer_versions AS (
-  SELECT existing_key,
-         CASE WHEN desired THEN to_char(end_date, 'YYYYMMDD')::integer ELSE 0 END AS from_date_key
-    FROM pg_temp.warehouse_customer_versions
-   WHERE existing_key IS NOT NULL AND (NOT desired OR end_date < DATE '9999-12-31')
-),
-product_versions AS (
-  SELECT existing_key,
-         CASE WHEN desired AND NOT cost_changed THEN to_char(end_date, 'YYYYMMDD')::integer ELSE 0 END AS from_date_key
-    FROM pg_temp.warehouse_product_versions
-   WHERE existing_key IS NOT NULL AND (NOT desired OR cost_changed OR end_date < DATE '9999-12-31')
-),
-candidate_facts AS (
-  SELECT f.*
-    FROM customer_versions v
-    CROSS JOIN LATERAL (
-      SELECT f.sales_key, f.date_key, f.customer_key, f.product_key, f.customer_id, f.product_id,
-             f.line_total, f.quantity, f.profit
-        FROM warehouse.fact_sales f
-       WHERE f.customer_key = v.existing_key AND f.date_key >= v.from_date_key
-      OFFSET 0
-    ) f
-  UNION
-  SELECT f.*
-    FROM product_versions v
-    CROSS JOIN LATERAL (
-      SELECT f.sales_key, f.date_key, f.customer_key, f.product_key, f.customer_id, f.product_id,
-             f.line_total, f.quantity, f.profit
-        FROM warehouse.fact_sales f
-       WHERE f.product_key = v.existing_key AND f.date_key >= v.from_date_key
-      OFFSET 0
-    ) f
-  UNION
-  SELECT f.sales_key, f.date_key, f.customer_key, f.product_key, f.customer_id, f.product_id,
-         f.line_total, f.quantity, f.profit
-    FROM warehouse.fact_sales f
-   WHERE f.customer_key = -1 AND f.customer_id IN (SELECT customer_id FROM pg_temp.warehouse_customer_versions)
-  UNION
-  SELECT f.sales_key, f.date_key, f.customer_key, f.product_key, f.customer_id, f.product_id,
-         f.line_total, f.quantity, f.profit
-    FROM warehouse.fact_sales f
-   WHERE f.product_key = -1 AND f.product_id IN (SELECT product_id FROM pg_temp.warehouse_product_versions)
-),
-resolved AS (
-  SELECT f.sales_key, f.date_key, f.customer_key AS old_customer_key, f.product_key AS old_product_key,
-         f.profit AS old_profit,
-         coalesce(c.customer_key, -1) AS customer_key,
-         coalesce(p.product_key, -1) AS product_key,
-         round(f.line_total - p.cost * f.quantity, 2) AS profit
-    FROM candidate_facts f
-    JOIN warehouse.dim_date dd ON dd.date_key = f.date_key
-    LEFT JOIN warehouse.dim_customers c
-           ON c.customer_id = f.customer_id AND c.customer_key <> -1
-          AND c.effective_date <= dd.full_date AND dd.full_date < c.end_date
-    LEFT JOIN warehouse.dim_products p
-           ON p.product_id = f.product_id AND p.product_key <> -1
-          AND p.effective_date <= dd.full_date AND dd.full_date < p.end_date
-)
-SELECT sales_key, date_key, old_customer_key, old_product_key, customer_key, product_key, profit
-  FROM resolved
- WHERE (old_customer_key, old_product_key, old_profit) IS DISTINCT FROM (customer_key, product_key, profit)
+CREATE TEMP TABLE warehouse_repoint ON
+COMMIT
+DROP AS
+WITH
+  customer_versions AS (
+    SELECT
+      existing_key,
+      CASE
+        WHEN desired THEN to_char(end_date, 'YYYYMMDD')::integer
+        ELSE 0
+      END AS from_date_key
+    FROM
+      pg_temp.warehouse_customer_versions
+    WHERE
+      existing_key IS NOT NULL
+      AND (
+        NOT desired
+        OR end_date < DATE '9999-12-31'
+      )
+  ),
+  product_versions AS (
+    SELECT
+      existing_key,
+      CASE
+        WHEN desired
+        AND NOT cost_changed THEN to_char(end_date, 'YYYYMMDD')::integer
+        ELSE 0
+      END AS from_date_key
+    FROM
+      pg_temp.warehouse_product_versions
+    WHERE
+      existing_key IS NOT NULL
+      AND (
+        NOT desired
+        OR cost_changed
+        OR end_date < DATE '9999-12-31'
+      )
+  ),
+  candidate_facts AS (
+    SELECT
+      f.*
+    FROM
+      customer_versions v
+      CROSS JOIN LATERAL (
+        SELECT
+          f.sales_key,
+          f.date_key,
+          f.customer_key,
+          f.product_key,
+          f.customer_id,
+          f.product_id,
+          f.line_total,
+          f.quantity,
+          f.profit
+        FROM
+          warehouse.fact_sales f
+        WHERE
+          f.customer_key = v.existing_key
+          AND f.date_key >= v.from_date_key
+        OFFSET
+          0
+      ) f
+    UNION
+    SELECT
+      f.*
+    FROM
+      product_versions v
+      CROSS JOIN LATERAL (
+        SELECT
+          f.sales_key,
+          f.date_key,
+          f.customer_key,
+          f.product_key,
+          f.customer_id,
+          f.product_id,
+          f.line_total,
+          f.quantity,
+          f.profit
+        FROM
+          warehouse.fact_sales f
+        WHERE
+          f.product_key = v.existing_key
+          AND f.date_key >= v.from_date_key
+        OFFSET
+          0
+      ) f
+    UNION
+    SELECT
+      f.sales_key,
+      f.date_key,
+      f.customer_key,
+      f.product_key,
+      f.customer_id,
+      f.product_id,
+      f.line_total,
+      f.quantity,
+      f.profit
+    FROM
+      warehouse.fact_sales f
+    WHERE
+      f.customer_key = -1
+      AND f.customer_id IN (
+        SELECT
+          customer_id
+        FROM
+          pg_temp.warehouse_customer_versions
+      )
+    UNION
+    SELECT
+      f.sales_key,
+      f.date_key,
+      f.customer_key,
+      f.product_key,
+      f.customer_id,
+      f.product_id,
+      f.line_total,
+      f.quantity,
+      f.profit
+    FROM
+      warehouse.fact_sales f
+    WHERE
+      f.product_key = -1
+      AND f.product_id IN (
+        SELECT
+          product_id
+        FROM
+          pg_temp.warehouse_product_versions
+      )
+  ),
+  resolved AS (
+    SELECT
+      f.sales_key,
+      f.date_key,
+      f.customer_key AS old_customer_key,
+      f.product_key AS old_product_key,
+      f.profit AS old_profit,
+      coalesce(c.customer_key, -1) AS customer_key,
+      coalesce(p.product_key, -1) AS product_key,
+      round(f.line_total - p.cost * f.quantity, 2) AS profit
+    FROM
+      candidate_facts f
+      JOIN warehouse.dim_date dd ON dd.date_key = f.date_key
+      LEFT JOIN warehouse.dim_customers c ON c.customer_id = f.customer_id
+      AND c.customer_key <> -1
+      AND c.effective_date <= dd.full_date
+      AND dd.full_date < c.end_date
+      LEFT JOIN warehouse.dim_products p ON p.product_id = f.product_id
+      AND p.product_key <> -1
+      AND p.effective_date <= dd.full_date
+      AND dd.full_date < p.end_date
+  )
+SELECT
+  sales_key,
+  date_key,
+  old_customer_key,
+  old_product_key,
+  customer_key,
+  product_key,
+  profit
+FROM
+  resolved
+WHERE
+  (old_customer_key, old_product_key, old_profit) IS DISTINCT FROM (customer_key, product_key, profit)

@@ -6,5 +6,20 @@
 -- 15.5 s with the three dimensions hashed). After an ANALYZE of the lines it merge-joined instead,
 -- sorting every line by customer_id. A bulk load always joins all of its lines to all of each
 -- dimension, so a hash per dimension is right whatever the estimates say.
-SELECT set_config('enable_nestloop', CASE WHEN $1::text = 'on' THEN 'off' ELSE 'on' END, true) AS enable_nestloop,
-       set_config('enable_mergejoin', CASE WHEN $1::text = 'on' THEN 'off' ELSE 'on' END, true) AS enable_mergejoin
+SELECT
+  set_config(
+    'enable_nestloop',
+    CASE
+      WHEN $1::text = 'on' THEN 'off'
+      ELSE 'on'
+    END,
+    true
+  ) AS enable_nestloop,
+  set_config(
+    'enable_mergejoin',
+    CASE
+      WHEN $1::text = 'on' THEN 'off'
+      ELSE 'on'
+    END,
+    true
+  ) AS enable_mergejoin

@@ -3,4 +3,5 @@
 -- month is aggregated (sorted) on its own instead of one sort of every fact spilling to disk.
 -- Not for the whole load: the reconciliations group fact_sales by item_id, which a per-partition
 -- partial aggregation only slows down (~16 s -> ~19 s at 2.5M facts).
-SELECT set_config('enable_partitionwise_aggregate', $1::text, true) AS enable_partitionwise_aggregate
+SELECT
+  set_config('enable_partitionwise_aggregate', $1::text, true) AS enable_partitionwise_aggregate

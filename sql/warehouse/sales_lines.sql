@@ -3,50 +3,90 @@
 -- window of transactions.updated_at (a changed date, customer or payment method of an order
 -- reloads all its lines); $5 true for a rebuild, which reads every line.
 -- A line whose production row did not change since the last load is not read at all.
-CREATE TEMP TABLE warehouse_sales_lines ON COMMIT DROP AS
+CREATE TEMP TABLE warehouse_sales_lines ON
+COMMIT
+DROP AS
 -- The delivered lines carry their item columns: re-joining their ids to transaction_items made the
 -- planner hash all of it (a 2.5M-row scan for a daily delta of 7k lines).
-WITH delivered AS (
-  SELECT i.item_id, i.transaction_id, i.product_id, i.quantity, i.unit_price, i.discount_percentage, i.line_total
-    FROM production.transaction_items i
-   WHERE $5::boolean
-      OR (i.updated_at > coalesce($1::timestamptz, '-infinity') AND i.updated_at <= $2::timestamptz)
-  UNION
-  SELECT i.item_id, i.transaction_id, i.product_id, i.quantity, i.unit_price, i.discount_percentage, i.line_total
-    FROM production.transactions t
-    JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
-   WHERE NOT $5::boolean
-     AND t.updated_at > coalesce($3::timestamptz, '-infinity') AND t.updated_at <= $4::timestamptz
-)
-SELECT i.item_id,
-       i.transaction_id,
-       i.product_id,
-       t.customer_id,
-       t.transaction_date,
-       to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
-       t.payment_method,
-       i.quantity,
-       i.unit_price,
-       i.discount_percentage,
-       i.line_total,
-       f.date_key     AS previous_date_key,
-       f.customer_key AS previous_customer_key,
-       f.product_key  AS previous_product_key
-  FROM delivered i
+WITH
+  delivered AS (
+    SELECT
+      i.item_id,
+      i.transaction_id,
+      i.product_id,
+      i.quantity,
+      i.unit_price,
+      i.discount_percentage,
+      i.line_total
+    FROM
+      production.transaction_items i
+    WHERE
+      $5::boolean
+      OR (
+        i.updated_at > coalesce($1::timestamptz, '-infinity')
+        AND i.updated_at <= $2::timestamptz
+      )
+    UNION
+    SELECT
+      i.item_id,
+      i.transaction_id,
+      i.product_id,
+      i.quantity,
+      i.unit_price,
+      i.discount_percentage,
+      i.line_total
+    FROM
+      production.transactions t
+      JOIN production.transaction_items i ON i.transaction_id = t.transaction_id
+    WHERE
+      NOT $5::boolean
+      AND t.updated_at > coalesce($3::timestamptz, '-infinity')
+      AND t.updated_at <= $4::timestamptz
+  )
+SELECT
+  i.item_id,
+  i.transaction_id,
+  i.product_id,
+  t.customer_id,
+  t.transaction_date,
+  to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
+  t.payment_method,
+  i.quantity,
+  i.unit_price,
+  i.discount_percentage,
+  i.line_total,
+  f.date_key AS previous_date_key,
+  f.customer_key AS previous_customer_key,
+  f.product_key AS previous_product_key
+FROM
+  delivered i
   -- Its order by primary key, per line: a join hashed all of production.transactions (1M rows,
   -- ~0.85 s) for a daily delta; OFFSET 0 keeps the planner from flattening it into that join.
   -- The lines of a first load or a rebuild are read by sales_lines_bulk.sql instead.
   CROSS JOIN LATERAL (
-    SELECT t.customer_id, t.transaction_date, t.payment_method
-      FROM production.transactions t
-     WHERE t.transaction_id = i.transaction_id
-    OFFSET 0
+    SELECT
+      t.customer_id,
+      t.transaction_date,
+      t.payment_method
+    FROM
+      production.transactions t
+    WHERE
+      t.transaction_id = i.transaction_id
+    OFFSET
+      0
   ) t
   -- One index probe per partition and line: a plain join hashes every partition of fact_sales
   -- (about 2 s at 1M facts against 0.07 s, docs/warehouse.md). A rebuild starts empty: no probes.
   LEFT JOIN LATERAL (
-    SELECT f.date_key, f.customer_key, f.product_key
-      FROM warehouse.fact_sales f
-     WHERE NOT $5::boolean AND f.item_id = i.item_id
-     LIMIT 1
+    SELECT
+      f.date_key,
+      f.customer_key,
+      f.product_key
+    FROM
+      warehouse.fact_sales f
+    WHERE
+      NOT $5::boolean
+      AND f.item_id = i.item_id
+    LIMIT
+      1
   ) f ON true

@@ -6,5 +6,7 @@
 -- 250k-line load in memory, and the transaction runs one statement at a time.
 -- maintenance_work_mem: a bulk load builds fact_sales' indexes after its insert
 -- (fact_sales_bulk_end.sql); at 2.5M facts the 64MB default sorts the text keys on disk.
-SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS work_mem,
-       set_config('maintenance_work_mem', '512MB', true) AS maintenance_work_mem
+SELECT
+  set_config('jit', 'off', true) AS jit,
+  set_config('work_mem', '64MB', true) AS work_mem,
+  set_config('maintenance_work_mem', '512MB', true) AS maintenance_work_mem

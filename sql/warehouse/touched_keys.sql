@@ -1,8 +1,6 @@
 -- The aggregate keys this load touched: the day, customer version and product version of every
 -- fact it wrote, moved, re-pointed or deleted, before and after. The aggregates recompute exactly
 -- these keys. For this transaction only.
-CREATE TEMP TABLE warehouse_touched (
-  date_key     integer,
-  customer_key bigint,
-  product_key  bigint
-) ON COMMIT DROP
+CREATE TEMP TABLE warehouse_touched (date_key integer, customer_key bigint, product_key bigint) ON
+COMMIT
+DROP

@@ -4,42 +4,51 @@
 -- fall in two bands counts in both); avg_order_value = the band's revenue / those orders.
 -- Every band is listed, empty ones with zeros. From the dashboard's discount_cells (see
 -- analysis_source.sql); avg(x) is sum(x) / count, as avg() computes it.
-WITH bands (band_order, discount_band, min_discount_pct, max_discount_pct) AS (
-  VALUES (1, '0%', 0::numeric, 0::numeric),
-         (2, '1-10%', 0, 10),
-         (3, '11-20%', 10, 20),
-         (4, '21-30%', 20, 30),
-         (5, '>30%', 30, 100)
-),
-band_totals AS (
-  SELECT c.discount_band AS band_order,
-         sum(c.lines)::bigint AS lines,
-         sum(c.transactions)::bigint AS orders,
-         sum(c.quantity)::bigint AS units_sold,
-         round(sum(c.gross_cents) / 100.0, 2) AS gross_revenue,
-         round(sum(c.discount_cents) / 100.0, 2) AS discount_amount,
-         round(sum(c.revenue_cents) / 100.0, 2) AS revenue,
-         round(sum(c.profit_cents) / 100.0, 2) AS profit,
-         round(sum(c.discount_pct_cents) / 100.0, 2) / sum(c.lines)::bigint AS avg_discount_pct
-    FROM dashboard.discount_cells c
-   WHERE c.category_id = 0
-   GROUP BY c.discount_band
-)
-SELECT d.band_order,
-       d.discount_band,
-       d.min_discount_pct,
-       d.max_discount_pct,
-       coalesce(t.lines, 0) AS lines,
-       coalesce(t.orders, 0) AS orders,
-       coalesce(t.units_sold, 0) AS units_sold,
-       coalesce(t.gross_revenue, 0) AS gross_revenue,
-       coalesce(t.discount_amount, 0) AS discount_amount,
-       coalesce(t.revenue, 0) AS revenue,
-       coalesce(t.profit, 0) AS profit,
-       round(t.revenue / nullif(t.orders, 0), 2) AS avg_order_value,
-       round(100 * t.profit / nullif(t.revenue, 0), 2) AS profit_margin_pct,
-       round(100 * coalesce(t.revenue, 0) / nullif(sum(t.revenue) OVER (), 0), 2) AS revenue_share_pct,
-       round(t.avg_discount_pct, 2) AS avg_discount_pct
-  FROM bands d
+WITH
+  bands (band_order, discount_band, min_discount_pct, max_discount_pct) AS (
+    VALUES
+      (1, '0%', 0::numeric, 0::numeric),
+      (2, '1-10%', 0, 10),
+      (3, '11-20%', 10, 20),
+      (4, '21-30%', 20, 30),
+      (5, '>30%', 30, 100)
+  ),
+  band_totals AS (
+    SELECT
+      c.discount_band AS band_order,
+      sum(c.lines)::bigint AS lines,
+      sum(c.transactions)::bigint AS orders,
+      sum(c.quantity)::bigint AS units_sold,
+      round(sum(c.gross_cents) / 100.0, 2) AS gross_revenue,
+      round(sum(c.discount_cents) / 100.0, 2) AS discount_amount,
+      round(sum(c.revenue_cents) / 100.0, 2) AS revenue,
+      round(sum(c.profit_cents) / 100.0, 2) AS profit,
+      round(sum(c.discount_pct_cents) / 100.0, 2) / sum(c.lines)::bigint AS avg_discount_pct
+    FROM
+      dashboard.discount_cells c
+    WHERE
+      c.category_id = 0
+    GROUP BY
+      c.discount_band
+  )
+SELECT
+  d.band_order,
+  d.discount_band,
+  d.min_discount_pct,
+  d.max_discount_pct,
+  coalesce(t.lines, 0) AS lines,
+  coalesce(t.orders, 0) AS orders,
+  coalesce(t.units_sold, 0) AS units_sold,
+  coalesce(t.gross_revenue, 0) AS gross_revenue,
+  coalesce(t.discount_amount, 0) AS discount_amount,
+  coalesce(t.revenue, 0) AS revenue,
+  coalesce(t.profit, 0) AS profit,
+  round(t.revenue / nullif(t.orders, 0), 2) AS avg_order_value,
+  round(100 * t.profit / nullif(t.revenue, 0), 2) AS profit_margin_pct,
+  round(100 * coalesce(t.revenue, 0) / nullif(sum(t.revenue) OVER (), 0), 2) AS revenue_share_pct,
+  round(t.avg_discount_pct, 2) AS avg_discount_pct
+FROM
+  bands d
   LEFT JOIN band_totals t ON t.band_order = d.band_order
- ORDER BY d.band_order
+ORDER BY
+  d.band_order

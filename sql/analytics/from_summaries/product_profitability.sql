@@ -1,29 +1,38 @@
 -- product_profitability.sql from the dashboard summaries (see analysis_source.sql): every
 -- product sold, from the all-places-and-methods rows of product_years. With no NULL profit,
 -- cost = revenue - profit line by line, so also in total.
-WITH per_product AS (
-  SELECT y.product_no,
-         sum(y.quantity)::bigint AS units_sold,
-         sum(y.transactions)::bigint AS orders,
-         round(sum(y.revenue_cents) / 100.0, 2) AS revenue,
-         round(sum(y.revenue_cents - y.profit_cents) / 100.0, 2) AS cost,
-         round(sum(y.profit_cents) / 100.0, 2) AS profit,
-         round(sum(y.discount_cents) / 100.0, 2) AS discount_amount
-    FROM dashboard.product_years y
-   WHERE y.geo_id = 0
-   GROUP BY y.product_no
-)
-SELECT p.product_id,
-       p.product_name,
-       p.category,
-       s.units_sold,
-       s.orders,
-       s.revenue,
-       s.cost,
-       s.profit,
-       round(100 * s.profit / nullif(s.revenue, 0), 2) AS profit_margin_pct,
-       round(s.profit / nullif(s.units_sold, 0), 2) AS profit_per_unit,
-       s.discount_amount
-  FROM per_product s
+WITH
+  per_product AS (
+    SELECT
+      y.product_no,
+      sum(y.quantity)::bigint AS units_sold,
+      sum(y.transactions)::bigint AS orders,
+      round(sum(y.revenue_cents) / 100.0, 2) AS revenue,
+      round(sum(y.revenue_cents - y.profit_cents) / 100.0, 2) AS cost,
+      round(sum(y.profit_cents) / 100.0, 2) AS profit,
+      round(sum(y.discount_cents) / 100.0, 2) AS discount_amount
+    FROM
+      dashboard.product_years y
+    WHERE
+      y.geo_id = 0
+    GROUP BY
+      y.product_no
+  )
+SELECT
+  p.product_id,
+  p.product_name,
+  p.category,
+  s.units_sold,
+  s.orders,
+  s.revenue,
+  s.cost,
+  s.profit,
+  round(100 * s.profit / nullif(s.revenue, 0), 2) AS profit_margin_pct,
+  round(s.profit / nullif(s.units_sold, 0), 2) AS profit_per_unit,
+  s.discount_amount
+FROM
+  per_product s
   JOIN dashboard.products p ON p.product_no = s.product_no
- ORDER BY s.profit DESC, p.product_id
+ORDER BY
+  s.profit DESC,
+  p.product_id

@@ -4,24 +4,55 @@
 -- Reads the run's typed order lines ({{transaction_items}}: values trimmed, blank NULL, numbers
 -- parsed once; libs/pipeline typed-tables.ts; a line is named by its item_id, else file:line).
 -- $1 run id (the typed table holds that run only).
-WITH parsed AS (
-  SELECT coalesce(item_id, source_file || ':' || source_line) AS record_id,
-         quantity__int AS quantity,
-         unit_price__numeric AS unit_price,
-         CASE WHEN discount_percentage IS NULL THEN 0 ELSE discount_percentage__numeric END AS discount_percentage,
-         line_total__numeric AS line_total
-    FROM {{transaction_items}}
-   WHERE $1::text IS NOT NULL
-), checked AS (
-  SELECT record_id,
-         abs(line_total - round(quantity * unit_price * (1 - discount_percentage / 100), 2)) > 0.01 AS violated
-    FROM parsed
-   WHERE quantity IS NOT NULL AND unit_price IS NOT NULL
-     AND discount_percentage IS NOT NULL AND line_total IS NOT NULL
-  -- OFFSET 0: the verdict computed once per row, not once per aggregate reading it.
-  OFFSET 0
-)
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE violated) AS violations,
-       coalesce((array_agg(DISTINCT record_id ORDER BY record_id) FILTER (WHERE violated))[1:10], '{}') AS sample_ids
-  FROM checked;
+WITH
+  parsed AS (
+    SELECT
+      coalesce(item_id, source_file || ':' || source_line) AS record_id,
+      quantity__int AS quantity,
+      unit_price__numeric AS unit_price,
+      CASE
+        WHEN discount_percentage IS NULL THEN 0
+        ELSE discount_percentage__numeric
+      END AS discount_percentage,
+      line_total__numeric AS line_total
+    FROM
+      {{transaction_items}}
+    WHERE
+      $1::text IS NOT NULL
+  ),
+  checked AS (
+    SELECT
+      record_id,
+      abs(line_total - round(quantity * unit_price * (1 - discount_percentage / 100), 2)) > 0.01 AS violated
+    FROM
+      parsed
+    WHERE
+      quantity IS NOT NULL
+      AND unit_price IS NOT NULL
+      AND discount_percentage IS NOT NULL
+      AND line_total IS NOT NULL
+      -- OFFSET 0: the verdict computed once per row, not once per aggregate reading it.
+    OFFSET
+      0
+  )
+SELECT
+  count(*) AS rows_checked,
+  count(*) FILTER (
+    WHERE
+      violated
+  ) AS violations,
+  coalesce(
+    (
+      array_agg(
+        DISTINCT record_id
+        ORDER BY
+          record_id
+      ) FILTER (
+        WHERE
+          violated
+      )
+    ) [1:10],
+    '{}'
+  ) AS sample_ids
+FROM
+  checked;

@@ -3,9 +3,20 @@
 -- {{parsed}} its ops.safe_* cast; {{value_type}} the bounds' SQL type from quality-gate.ts's fixed
 -- table; {{min}}, {{max}} (NULL for none) and {{inclusive}} bind parameters. As sql/quality/range.sql.
 {{trimmed}} <> ''
-AND ({{parsed}} IS NOT NULL
-     AND ({{min}}::{{value_type}} IS NULL
-          OR CASE WHEN {{inclusive}}::boolean THEN {{parsed}} >= {{min}}::{{value_type}} ELSE {{parsed}} > {{min}}::{{value_type}} END)
-     AND ({{max}}::{{value_type}} IS NULL
-          OR CASE WHEN {{inclusive}}::boolean THEN {{parsed}} <= {{max}}::{{value_type}} ELSE {{parsed}} < {{max}}::{{value_type}} END)
-    ) IS NOT TRUE
+AND (
+  {{parsed}} IS NOT NULL
+  AND (
+    {{min}}::{{value_type}} IS NULL
+    OR CASE
+      WHEN {{inclusive}}::boolean THEN {{parsed}} >= {{min}}::{{value_type}}
+      ELSE {{parsed}} > {{min}}::{{value_type}}
+    END
+  )
+  AND (
+    {{max}}::{{value_type}} IS NULL
+    OR CASE
+      WHEN {{inclusive}}::boolean THEN {{parsed}} <= {{max}}::{{value_type}}
+      ELSE {{parsed}} < {{max}}::{{value_type}}
+    END
+  )
+) IS NOT TRUE

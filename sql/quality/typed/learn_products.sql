@@ -2,20 +2,67 @@
 -- of a `keep` field (config/categorical-values.yaml) that ops.categorical_values does not know yet
 -- becomes its canonical spelling, for this run and the ones after (docs/quality.md). $1 run id.
 -- Nothing is read when no product field is `keep`.
-INSERT INTO ops.categorical_values (field, key, value, origin, run_id)
-SELECT DISTINCT ON (x.field, x.key) x.field, x.key, x.spelling, 'learned', $1
-  FROM (SELECT v.field, ops.fold_key(v.text) AS key, btrim(regexp_replace(v.text, '\s+', ' ', 'g')) AS spelling,
-               s.source_file, s.source_line
-          FROM staging.products s
-         CROSS JOIN LATERAL (VALUES ('category', s.category), ('sub_category', s.sub_category)) AS v(field, text)
-         WHERE s.run_id = $1
-           -- A value written exactly as a known spelling needs no fold: most rows stop here.
-           AND NOT EXISTS (SELECT 1 FROM ops.categorical_values exact
-                            WHERE exact.field = v.field AND exact.value = btrim(v.text))
-           AND EXISTS (SELECT 1 FROM ops.categorical_fields k
-                        WHERE k.field IN ('category', 'sub_category') AND k.on_unknown = 'keep')) x
-  JOIN ops.categorical_fields f ON f.field = x.field AND f.on_unknown = 'keep'
- WHERE x.key <> ''
-   AND NOT EXISTS (SELECT 1 FROM ops.categorical_values known WHERE known.field = x.field AND known.key = x.key)
- ORDER BY x.field, x.key, x.source_file, x.source_line
+INSERT INTO
+  ops.categorical_values (field, key, value, origin, run_id)
+SELECT DISTINCT
+  ON (x.field, x.key) x.field,
+  x.key,
+  x.spelling,
+  'learned',
+  $1
+FROM
+  (
+    SELECT
+      v.field,
+      ops.fold_key (v.text) AS key,
+      btrim(regexp_replace(v.text, '\s+', ' ', 'g')) AS spelling,
+      s.source_file,
+      s.source_line
+    FROM
+      staging.products s
+      CROSS JOIN LATERAL (
+        VALUES
+          ('category', s.category),
+          ('sub_category', s.sub_category)
+      ) AS v (field, text)
+    WHERE
+      s.run_id = $1
+      -- A value written exactly as a known spelling needs no fold: most rows stop here.
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          ops.categorical_values exact
+        WHERE
+          exact.field = v.field
+          AND exact.value = btrim(v.text)
+      )
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          ops.categorical_fields k
+        WHERE
+          k.field IN ('category', 'sub_category')
+          AND k.on_unknown = 'keep'
+      )
+  ) x
+  JOIN ops.categorical_fields f ON f.field = x.field
+  AND f.on_unknown = 'keep'
+WHERE
+  x.key <> ''
+  AND NOT EXISTS (
+    SELECT
+      1
+    FROM
+      ops.categorical_values known
+    WHERE
+      known.field = x.field
+      AND known.key = x.key
+  )
+ORDER BY
+  x.field,
+  x.key,
+  x.source_file,
+  x.source_line
 ON CONFLICT (field, key) DO NOTHING

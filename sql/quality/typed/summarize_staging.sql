@@ -4,4 +4,5 @@
 -- range matches every run: a one-day delta's typed build then read all of staging (every run ever
 -- landed, 2.4 s for 5k order lines on top of two 1M-order runs instead of a few ms). It reads only
 -- the unsummarised ranges, about a tenth of the cost of the build that follows over them.
-SELECT brin_summarize_new_values($1::regclass) AS ranges
+SELECT
+  brin_summarize_new_values($1::regclass) AS ranges

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       rmSync(dataRoot, { recursive: true, force: true });
     }
     const facts = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM warehouse.fact_sales')).rows[0].n);
-    const refreshMs = values.refresh ? await refreshSummaries(pool) : await stageRefreshMs(pool);
+    const refreshMs = values.refresh ? await refreshSummaries(pool, databaseUrl) : await stageRefreshMs(pool);
     process.stdout.write(`summaries refreshed in ${refreshMs === null ? '?' : (refreshMs / 1000).toFixed(1)}s${values.refresh ? '' : ' (by the analytics stage)'}\n`);
     const result = await measure(pipeline.baseUrl, pool, rounds, config.apiKey);
     const out = {
@@ -117,12 +117,16 @@ async function stageRefreshMs(pool: Pool): Promise<number | null> {
 }
 
 /** The analytics stage's refresh, alone: same repository, its own transaction. */
-async function refreshSummaries(pool: Pool): Promise<number> {
+async function refreshSummaries(pool: Pool, databaseUrl: string): Promise<number> {
   const { rows } = await pool.query<{ run_id: string }>(
     `SELECT run_id FROM ops.runs WHERE status = 'succeeded' ORDER BY finished_at DESC, run_id DESC LIMIT 1`,
   );
   const repository = new DashboardSummariesRepository();
-  const refresh = await withTransaction(pool, (client) => repository.refresh(client, rows[0].run_id, { forceFull: true }));
+  // As the analytics stage rebuilds: its transaction's connection, then two lanes at once.
+  const lanes = createPool(databaseUrl, { max: 3 });
+  const refresh = await withTransaction(lanes, (client) => repository.refreshOnLanes(client, lanes, rows[0].run_id, { forceFull: true })).finally(() =>
+    lanes.end(),
+  );
   // What autovacuum does soon after a real refresh: the deleted rows' space and the visibility map.
   await pool.query('VACUUM dashboard.sales_cells, dashboard.customer_days, dashboard.product_days, dashboard.discount_cells, dashboard.customer_firsts, dashboard.customer_months, dashboard.customer_years, dashboard.sales_months, dashboard.product_months, dashboard.product_years');
   return refresh.ms;

@@ -2,8 +2,7 @@ import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { AppConfig } from '@ecom/config';
-import { parseInputFileName, type GenerateParams } from '@ecom/contracts';
-import { csvLine } from '../apps/generator/src/generation/csv-line';
+import { csvLine, parseInputFileName, type GenerateParams } from '@ecom/contracts';
 import { generateToFolder, type GenerateToFolderOptions } from '../apps/generator/src/generation/generate-to-folder';
 
 export interface RejectHeavyData {

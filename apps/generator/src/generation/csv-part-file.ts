@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { csvField, csvLine } from './csv-line';
+import { csvField, csvLine } from '@ecom/contracts';
 
 /** Bytes gathered before handing a chunk to the file stream: one write per row is slow. */
 const CHUNK_BYTES = 1 << 18;

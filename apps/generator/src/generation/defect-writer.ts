@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENTITY_SPECS, lineBreaks, type Entity } from '@ecom/contracts';
-import { csvField, csvLine } from './csv-line';
+import { ENTITY_SPECS, csvField, csvLine, lineBreaks, type Entity } from '@ecom/contracts';
 import { removeLeftoverTempFiles, tempFileName, type CsvPartFile } from './csv-part-file';
 import {
   DEFECT_REASONS,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { MappingSourceError, selectSourceFiles, type LineStatus, type SourceFile, type Mapping, type MappedEntity, type StatusRule, type ValueSpec } from '@ecom/config';
-import type { MappingControlTotals } from '@ecom/contracts';
+import { csvField, type MappingControlTotals } from '@ecom/contracts';
 import { CsvRecordParser, type CsvItem } from '../ingest/csv-records';
 import {
   DateTimeReader,
@@ -147,7 +147,7 @@ class Writer {
 
   async row(values: readonly (string | number | undefined)[]): Promise<void> {
     this.count++;
-    this.buffer += `${values.map(csvField).join(',')}\n`;
+    this.buffer += `${values.map(contractField).join(',')}\n`;
     if (this.buffer.length > 64 * 1024) await this.flush();
   }
 
@@ -163,10 +163,11 @@ class Writer {
   }
 }
 
-function csvField(value: string | number | undefined): string {
+/** A field as the generator writes it (csvField), and quoted too when it has surrounding blanks, so they read back as data. */
+function contractField(value: string | number | undefined): string {
   if (value === undefined) return '';
   const text = String(value);
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  return text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : csvField(text);
 }
 
 const CONTRACT_COLUMNS = {

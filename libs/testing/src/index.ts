@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './wait-for';
 export * from './free-port';
 export * from './stage-workers';
+export * from './ledger-probes';

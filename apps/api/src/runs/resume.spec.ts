@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { RunParams } from '@ecom/contracts';
 import { LedgerRepository, StageRuntime, closeQueueConnection, queueConnection } from '@ecom/pipeline';
-import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
+import { createTestEnv, ledgerProbes, waitFor, type TestEnv } from '@ecom/testing';
 import { createApiApp } from '../create-app';
 
 /**
@@ -20,11 +20,7 @@ describe('POST /runs/:id/resume', () => {
   let ledger: LedgerRepository;
   const source: RunParams = { mode: 'source', inputDir: '/data/batch' };
 
-  const stageStatuses = async (runId: string) =>
-    (await ledger.getStages(runId)).filter((s) => s.status !== 'skipped').map((s) => [s.stage, s.status]);
-  const jobState = async (stage: 'ingest' | 'transform' | 'warehouse', jobId: string) =>
-    (await runtime.queue(stage).getJob(jobId))?.getState() ?? 'missing';
-  const settle = () => env.pool.query(`UPDATE ops.runs SET status = 'succeeded', finished_at = now() WHERE status IN ('queued', 'running')`);
+  const { stageStatuses, jobState, settle } = ledgerProbes(() => ({ pool: env.pool, ledger, runtime }));
 
   beforeAll(async () => {
     env = await createTestEnv('api_resume');

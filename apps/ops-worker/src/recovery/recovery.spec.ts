@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { OPS_QUEUES, partJobId, stageJobId, type RunParams } from '@ecom/contracts';
 import { LedgerRepository, StageRuntime, createWorkerContext } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, ledgerProbes, type TestEnv } from '@ecom/testing';
 import { OpsWorkerAppModule } from '../app.module';
 import { RecoveryService } from './recovery.service';
 
@@ -19,11 +19,7 @@ describe('ops worker recovery: the reconciler re-queues what the ledger says is 
   let recovery: RecoveryService;
   const source: RunParams = { mode: 'source', inputDir: '/data/batch' };
 
-  const stageStatuses = async (runId: string) =>
-    (await ledger.getStages(runId)).filter((s) => s.status !== 'skipped').map((s) => [s.stage, s.status]);
-  const jobState = async (stage: 'ingest' | 'transform' | 'warehouse', jobId: string) =>
-    (await runtime.queue(stage).getJob(jobId))?.getState() ?? 'missing';
-  const settle = () => env.pool.query(`UPDATE ops.runs SET status = 'succeeded', finished_at = now() WHERE status IN ('queued', 'running')`);
+  const { stageStatuses, jobState, settle } = ledgerProbes(() => ({ pool: env.pool, ledger, runtime }));
 
   beforeAll(async () => {
     env = await createTestEnv('ops_recovery', { schedules: { monitoring: { enabled: true } } });

@@ -1,7 +1,8 @@
 -- The warehouse side of a mapped run's control totals (docs/mappings.md "Control totals"): the
 -- order lines the run staged, those the transform (or the ingest) rejected with their line
--- totals, and the fact rows of the run's staged order lines. Read from staging, so it is there
--- until retention deletes the run's staging rows. $1 run id.
+-- totals, and the fact rows of the run's staged order lines. Read from staging: the warehouse stage
+-- keeps its row in ops.mapping_runs.warehouse_totals (record_warehouse_totals.sql) for the time
+-- after retention has deleted the run's staging rows. $1 run id.
 WITH
   staged AS (
     SELECT

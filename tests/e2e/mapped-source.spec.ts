@@ -155,6 +155,17 @@ describe('a mapped source folder through the whole pipeline', () => {
     expect(shopify.rejectsByReason).toEqual([{ stage: 'mapping', reasonCode: 'void', count: 1 }]);
   });
 
+  it('keeps the control totals once retention has deleted the run’s staging rows', async () => {
+    const kept = await env.pool.query<{ warehouse_totals: Record<string, string> }>('SELECT warehouse_totals FROM ops.mapping_runs WHERE run_id = $1', [retail.runId]);
+    expect(kept.rows[0].warehouse_totals).toMatchObject({ fact_lines: '80', fact_total: '4096.26', rejected_lines: '3', rejected_total: '168484.60' });
+    // What retention's delete_staging.sql does to a run past retention.stagingDays.
+    for (const table of ['customers', 'products', 'transactions', 'transaction_items']) {
+      await env.pool.query(`DELETE FROM staging.${table} WHERE run_id = $1`, [retail.runId]);
+    }
+    const after = await client.waitForRun(retail.runId, undefined, { intervalMs: 100, timeoutMs: 10_000 });
+    expect(after.mapping).toEqual(retail.mapping);
+  });
+
   it('refuses a mapping with a mistake before a run starts, naming file, key and what was expected', async () => {
     const dir = join(env.config.dataRoot, 'exports', 'broken');
     mkdirSync(dir, { recursive: true });

@@ -3,6 +3,8 @@ import type { MappedRunReport, MappingControlTotals, ReturnsReconciliation } fro
 export interface MappingRunRow {
   mapping: string;
   control_totals: MappingControlTotals;
+  /** warehouse_totals_of_run.sql's row as the warehouse stage kept it; null before it ran. */
+  warehouse_totals: WarehouseTotalsRow | null;
 }
 
 export interface ReturnsRow {

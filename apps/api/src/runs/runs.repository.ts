@@ -109,11 +109,13 @@ export class RunsRepository {
   async mappingOf(runId: string): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow; returns: ReturnsRow[] } | undefined> {
     const run = (await runSqlFile<MappingRunRow>(this.pool, 'mapping/mapping_run_of', [runId])).rows[0];
     if (!run) return undefined;
+    // The kept totals outlive the staging rows; a run not yet through the warehouse stage (or
+    // loaded before they were kept) is read live.
     const [warehouse, returns] = await Promise.all([
-      runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId]),
+      run.warehouse_totals ?? runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId]).then((r) => r.rows[0]),
       runSqlFile<ReturnsRow>(this.pool, 'mapping/returns_of_run', [runId]),
     ]);
-    return { run, warehouse: warehouse.rows[0], returns: returns.rows };
+    return { run, warehouse, returns: returns.rows };
   }
 
   async profileOf(runId: string): Promise<ProfileRow | undefined> {

@@ -208,16 +208,27 @@ export class WarehouseRepository {
     await runSqlFile(client, 'warehouse/fact_sales_bulk_begin');
   }
 
-  /**
-   * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty, its keys,
-   * indexes and foreign keys set aside by setFactIndexesAside): plain inserts, joined to the
-   * dimensions by hash, then the keys, indexes and foreign keys rebuilt and validated in bulk.
-   */
   /** A mapped run's cancelled and adjusted lines into fact_returns (docs/warehouse.md); 0 for other runs. */
   async loadReturns(client: PoolClient, runId: string): Promise<number> {
     return (await runSqlFile(client, 'warehouse/load_returns', [runId])).rowCount ?? 0;
   }
 
+  /**
+   * A mapped run's warehouse-side control totals, kept in its ops.mapping_runs row: the report
+   * reads them there once retention has deleted the staging rows they are computed from. Other
+   * runs have no such row and skip the computation (a scan of the run's staged lines).
+   */
+  async recordMappingTotals(client: PoolClient, runId: string): Promise<void> {
+    if (!(await runSqlFile(client, 'mapping/mapping_run_of', [runId])).rowCount) return;
+    const totals = (await runSqlFile(client, 'mapping/warehouse_totals_of_run', [runId])).rows[0];
+    await runSqlFile(client, 'mapping/record_warehouse_totals', [runId, JSON.stringify(totals)]);
+  }
+
+  /**
+   * Upserts a fact for every line read, joined point-in-time. `bulk` (fact_sales is empty, its keys,
+   * indexes and foreign keys set aside by setFactIndexesAside): plain inserts, joined to the
+   * dimensions by hash, then the keys, indexes and foreign keys rebuilt and validated in bulk.
+   */
   async writeFacts(client: PoolClient, runId: string, bulk: boolean): Promise<FactsWritten> {
     type Unknown = { unknown_customer: number; unknown_product: number };
     type Row = Unknown & { lines: number; written: number };

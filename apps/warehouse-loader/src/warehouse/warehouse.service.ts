@@ -98,6 +98,7 @@ export class WarehouseService {
     const segmentsChanged = await this.repository.refreshSegments(client, bulk || mode === 'rebuild');
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
+    await this.repository.recordMappingTotals(client, runId);
     // After recordLoad: the checks read the load's mode and window from its record.
     await runQualityChecks(client, this.pool, runId, 'warehouse', {
       checks,

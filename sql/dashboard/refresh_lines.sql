@@ -1,6 +1,6 @@
--- Every fact line once, with the integer codes the summaries group by (dropped at commit).
--- Discount bands as in the discount_impact analysis: 1 = 0 %, 2 = (0, 10], 3 = (10, 20],
--- 4 = (20, 30], 5 = over 30.
+-- Every fact line once, with the integer codes the summaries group by (dropped at commit). The
+-- discount band and the cent amounts come from warehouse.fact_sales_cents (migration 0042), the
+-- view refresh_lines_touched.sql reads too.
 -- Hash joins only, for this statement: every line joins every dimension, but the codes were
 -- written in this transaction without statistics, and the planner probed the facts' customer
 -- index once per customer and month partition (1.4M probes) and the customer codes' index once
@@ -22,21 +22,15 @@ SELECT
   cu.customer_no,
   pr.product_no,
   f.transaction_id,
-  CASE
-    WHEN f.discount_percentage <= 0 THEN 1
-    WHEN f.discount_percentage <= 10 THEN 2
-    WHEN f.discount_percentage <= 20 THEN 3
-    WHEN f.discount_percentage <= 30 THEN 4
-    ELSE 5
-  END::smallint AS discount_band,
+  f.discount_band,
   f.quantity,
-  (f.quantity * f.unit_price * 100)::bigint AS gross_cents,
-  (f.line_total * 100)::bigint AS revenue_cents,
-  (coalesce(f.profit, 0) * 100)::bigint AS profit_cents,
-  (f.discount_amount * 100)::bigint AS discount_cents,
-  (f.discount_percentage * 100)::bigint AS discount_pct_cents
+  f.gross_cents,
+  f.revenue_cents,
+  f.profit_cents,
+  f.discount_cents,
+  f.discount_pct_cents
 FROM
-  warehouse.fact_sales f
+  warehouse.fact_sales_cents f
   JOIN warehouse.dim_products p ON p.product_key = f.product_key
   JOIN dashboard.categories cat ON cat.category = p.category
   JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key

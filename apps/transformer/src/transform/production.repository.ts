@@ -52,7 +52,7 @@ export class ProductionRepository {
    * a first load into the emptied, unindexed table (prepareBulkLoad), a plain insert; else the
    * rows are upserted (sql/transform/<entity>_on_conflict.sql), orders and order lines identical to
    * production left out first (sql/transform/<entity>_skip_identical.sql). {{first_load}}: `bulk`
-   * as a literal, for transactions.sql.
+   * as a literal, for transactions.sql. {{outcome}}: sql/transform/outcome.sql, the counts row.
    */
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     const file = `transform/${entity}`;
@@ -62,6 +62,8 @@ export class ProductionRepository {
       skip_identical: bulk || !SKIPS_IDENTICAL.has(entity) ? '' : sqlFile(`transform/${entity}_skip_identical`),
       // A constant, so the planner drops what a first load does not need (transactions.sql).
       first_load: bulk ? 'true' : 'false',
+      // The counts row the entities' statements end with (EntityOutcomeRow).
+      outcome: sqlFile('transform/outcome'),
     });
     let rows: EntityOutcomeRow[];
     try {

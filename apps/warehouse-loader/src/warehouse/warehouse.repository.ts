@@ -256,7 +256,10 @@ export class WarehouseRepository {
    */
   async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
     if (model !== 'agg_product_performance') await runSqlFile(client, `warehouse/${model}_fresh`, [whole]);
-    if (model === 'agg_customer_daily' && whole) return this.rowsInserted(await runSqlFile(client, 'warehouse/agg_customer_daily_whole'));
+    // The two large ones are written whole by a plain insert with their key built after the rows.
+    if ((model === 'agg_customer_daily' || model === 'agg_product_daily') && whole) {
+      return this.rowsInserted(await runSqlFile(client, `warehouse/${model}_whole`));
+    }
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
   }
 

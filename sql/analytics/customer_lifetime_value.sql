@@ -61,27 +61,5 @@ WITH
       c.is_current DESC,
       c.effective_date DESC
   )
-SELECT
-  row_number() OVER (
-    ORDER BY
-      p.revenue DESC,
-      p.customer_id
-  ) AS rank,
-  p.customer_id,
-  c.full_name AS customer_name,
-  c.country,
-  c.state,
-  c.age_group,
-  p.orders,
-  p.units_sold,
-  p.revenue,
-  p.profit,
-  round(p.revenue / p.orders, 2) AS avg_order_value,
-  p.first_purchase_date::text AS first_purchase_date,
-  p.last_purchase_date::text AS last_purchase_date,
-  p.last_purchase_date - p.first_purchase_date AS lifespan_days
-FROM
-  per_customer p
-  JOIN current_customer c ON c.customer_id = p.customer_id
-ORDER BY
-  rank
+  -- The ranked rows (shared/customer_lifetime_value.sql).
+  {{customer_lifetime_value}}

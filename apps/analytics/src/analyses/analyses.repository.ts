@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FieldDef, PoolClient } from 'pg';
+import type { FieldDef, PoolClient, QueryResult } from 'pg';
 import type { AnalysisName, AnalysisResult } from '@ecom/contracts';
-import { runSqlFile } from '@ecom/db';
+import { runSqlFile, sqlFile } from '@ecom/db';
 
 export type AnalysisTable = Pick<AnalysisResult, 'columns' | 'rows'>;
 
@@ -68,10 +68,19 @@ export class AnalysesRepository {
 
   /**
    * Runs sql/analytics/from_summaries/<name>.sql, or sql/analytics/<name>.sql after prepare();
-   * columns keep the SELECT's order.
+   * a {{<part>}} in the file is sql/analytics/shared/<part>.sql, the logic both sources share.
+   * Columns keep the SELECT's order.
    */
   async runAnalysis(client: PoolClient, analysis: AnalysisName, source: AnalysesSource): Promise<AnalysisTable> {
-    const result = await runSqlFile(client, source === 'summaries' ? `analytics/from_summaries/${analysis}` : `analytics/${analysis}`);
+    const file = source === 'summaries' ? `analytics/from_summaries/${analysis}` : `analytics/${analysis}`;
+    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, part: string) => sqlFile(`analytics/shared/${part}`));
+    let result: QueryResult;
+    try {
+      result = await client.query(text);
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
     const columns = result.fields.map((field) => field.name);
     const rows = result.rows.map((row) =>
       Object.fromEntries(result.fields.map((field) => [field.name, toJsonValue(row[field.name], field)])),

@@ -20,35 +20,5 @@ WITH
     WHERE
       {{run_filter}}
   )
-SELECT
-  count(*) AS rows_checked,
-  count(*) FILTER (
-    WHERE
-      violated
-  ) AS violations,
-  coalesce(
-    (
-      SELECT
-        array_agg(
-          record_id
-          ORDER BY
-            record_id
-        )
-      FROM
-        (
-          SELECT DISTINCT
-            record_id
-          FROM
-            checked
-          WHERE
-            violated
-          ORDER BY
-            record_id
-          LIMIT
-            10
-        ) s
-    ),
-    '{}'
-  ) AS sample_ids
-FROM
-  checked;
+  -- Rows checked, violations, sample ids (check_result.sql).
+  {{check_result}}

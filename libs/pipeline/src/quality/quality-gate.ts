@@ -467,8 +467,9 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
   const spec = ENTITY_SPECS[check.entity];
   const table = rows.table(check.entity);
   const key = escapeIdentifier(spec.key);
+  // {{check_result}}: the result row the per-column templates share (sql/quality/check_result.sql).
   const render = (file: string, fill: Record<string, string>, params: unknown[]) =>
-    renderFile(file, { run_filter: runFilter(rows), ...fill }, params);
+    renderFile(file, { run_filter: runFilter(rows), check_result: sqlFile('quality/check_result'), ...fill }, params);
   switch (check.type) {
     case 'not_null':
       return render('quality/not_null', { table, key, columns: columnList(check.columns) }, []);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { escapeIdentifier, type Pool } from 'pg';
-import { categoricalValues, type CategoricalValuesConfig } from '@ecom/config';
+import { escapeIdentifier, escapeLiteral, type Pool } from 'pg';
+import { CATEGORICAL_FIELDS, categoricalValues, type CategoricalField, type CategoricalValuesConfig } from '@ecom/config';
 import { ENTITIES, type Entity } from '@ecom/contracts';
 import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 
@@ -127,8 +127,22 @@ export async function syncCategoricalValues(db: Queryable, config: CategoricalVa
   await runSqlFile(db, 'quality/categorical/sync_values', [JSON.stringify(values)]);
 }
 
-/** Entities with categorical columns: their `keep` values are learned before the table is built. */
-const LEARNS: ReadonlySet<Entity> = new Set(['customers', 'products', 'transactions']);
+/**
+ * An entity's categorical fields (CATEGORICAL_FIELDS, in its order), whose `keep` values are
+ * learned before its typed table is built: none for order lines.
+ */
+function categoricalFieldsOf(entity: Entity): CategoricalField[] {
+  return (Object.keys(CATEGORICAL_FIELDS) as CategoricalField[]).filter((field) => CATEGORICAL_FIELDS[field] === entity);
+}
+
+/** typed/learn.sql's placeholders for an entity with categorical fields (a field is its column). */
+function learnFill(entity: Entity, fields: readonly CategoricalField[]): Record<string, string> {
+  return {
+    staging_table: `${escapeIdentifier('staging')}.${escapeIdentifier(entity)}`,
+    field_values: fields.map((field) => `(${escapeLiteral(field)}, s.${escapeIdentifier(field)})`).join(', '),
+    fields: fields.map((field) => escapeLiteral(field)).join(', '),
+  };
+}
 
 /** The BRIN index on run_id of an entity's staging table (migration 0016). */
 function stagingRunIndex(entity: Entity): string {
@@ -139,7 +153,8 @@ function stagingRunIndex(entity: Entity): string {
 async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<void> {
   const table = typedTable(entity, runId);
   await query(db, 'drop', { tables: table });
-  if (LEARNS.has(entity)) await query(db, `learn_${entity}`, {}, [runId]);
+  const fields = categoricalFieldsOf(entity);
+  if (fields.length > 0) await query(db, 'learn', learnFill(entity, fields), [runId]);
   await query(db, entity, { table }, [runId]);
   await query(db, 'analyze', { table });
 }

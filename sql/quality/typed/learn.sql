@@ -1,7 +1,9 @@
--- Before the run's typed customers are built: the first spelling (by file and line) of each value
--- of a `keep` field (config/categorical-values.yaml) that ops.categorical_values does not know yet
--- becomes its canonical spelling, for this run and the ones after (docs/quality.md). $1 run id.
--- Nothing is read when no customer field is `keep`.
+-- Before the run's typed rows of an entity are built: the first spelling (by file and line) of each
+-- value of a `keep` field (config/categorical-values.yaml) that ops.categorical_values does not know
+-- yet becomes its canonical spelling, for this run and the ones after (docs/quality.md). $1 run id.
+-- Nothing is read when none of the entity's fields is `keep`. Template (typed-tables.ts, from
+-- CATEGORICAL_FIELDS): {{staging_table}} the entity's staging table, {{field_values}} its fields as
+-- (name, column) rows, {{fields}} their names.
 INSERT INTO
   ops.categorical_values (field, key, value, origin, run_id)
 SELECT DISTINCT
@@ -19,12 +21,10 @@ FROM
       s.source_file,
       s.source_line
     FROM
-      staging.customers s
+      {{staging_table}} s
       CROSS JOIN LATERAL (
         VALUES
-          ('country', s.country),
-          ('state', s.state),
-          ('age_group', s.age_group)
+          {{field_values}}
       ) AS v (field, text)
     WHERE
       s.run_id = $1
@@ -44,7 +44,7 @@ FROM
         FROM
           ops.categorical_fields k
         WHERE
-          k.field IN ('country', 'state', 'age_group')
+          k.field IN ({{fields}})
           AND k.on_unknown = 'keep'
       )
   ) x

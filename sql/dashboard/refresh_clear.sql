@@ -18,4 +18,5 @@ dashboard.customer_months,
 dashboard.customer_years,
 dashboard.sales_months,
 dashboard.product_months,
-dashboard.product_years
+dashboard.product_years,
+dashboard.return_days

@@ -34,7 +34,8 @@ WHERE
     'customer_years',
     'sales_months',
     'product_months',
-    'product_years'
+    'product_years',
+    'return_days'
   );
 
 DO $$

@@ -15,7 +15,8 @@ BEGIN
   END LOOP;
   FOREACH name IN ARRAY ARRAY['categories', 'places', 'products', 'customers', 'sales_cells', 'customer_days',
                               'product_days', 'discount_cells', 'customer_firsts', 'customer_months', 'customer_years',
-                              'sales_months', 'product_months', 'product_years', 'customer_year_months'] LOOP
+                              'sales_months', 'product_months', 'product_years', 'customer_year_months',
+                              'return_days'] LOOP
     EXECUTE format('CREATE TABLE dashboard_next.%I (LIKE dashboard.%I INCLUDING ALL EXCLUDING INDEXES) WITH (autovacuum_enabled = false)',
                    name, name);
   END LOOP;

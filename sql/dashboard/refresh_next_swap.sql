@@ -20,7 +20,8 @@ DO $$
 DECLARE
   names text[] := ARRAY['categories', 'places', 'products', 'customers', 'sales_cells', 'customer_days',
                         'product_days', 'discount_cells', 'customer_firsts', 'customer_months', 'customer_years',
-                        'sales_months', 'product_months', 'product_years', 'customer_year_months'];
+                        'sales_months', 'product_months', 'product_years', 'customer_year_months',
+                        'return_days'];
   tables text;
   name text;
 BEGIN

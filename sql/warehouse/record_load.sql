@@ -4,7 +4,8 @@
 -- $2 mode, $3 as-of date, $4..$11 the (from, to] windows of customers, products, transactions,
 -- items; $12 customer changes, $13 product changes, $14 order lines read; $15 true for a bulk
 -- load, whose facts are not listed in pg_temp.warehouse_touched: its touched_days stay NULL
--- (unknown; the dashboard's refresh then finds the load's facts by last_run_id).
+-- (unknown; the dashboard's refresh then finds the load's facts by last_run_id). The touched days
+-- include those of the returns the load wrote (pg_temp.warehouse_return_days, load_returns.sql).
 INSERT INTO
   ops.warehouse_loads AS w (
     run_id,
@@ -47,6 +48,11 @@ VALUES
           pg_temp.warehouse_touched
         WHERE
           date_key IS NOT NULL
+        UNION
+        SELECT
+          date_key
+        FROM
+          pg_temp.warehouse_return_days
         ORDER BY
           1
       )

@@ -3,4 +3,10 @@
 -- these keys. For this transaction only.
 CREATE TEMP TABLE warehouse_touched (date_key integer, customer_key bigint, product_key bigint) ON
 COMMIT
+DROP;
+
+-- The days of the returns this load wrote, before and after (load_returns.sql): no aggregate
+-- reads them, the load's record does (record_load.sql), for the dashboard's refresh.
+CREATE TEMP TABLE warehouse_return_days (date_key integer NOT NULL) ON
+COMMIT
 DROP

@@ -7,7 +7,7 @@ import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 const SUMMARY_TABLES = [
   'categories', 'places', 'products', 'customers', 'sales_cells', 'customer_days', 'product_days', 'discount_cells',
   'customer_firsts', 'customer_months', 'customer_years', 'sales_months', 'product_months', 'product_years',
-  'customer_year_months',
+  'customer_year_months', 'return_days',
 ] as const;
 
 /**
@@ -98,3 +98,4 @@ describe('incremental dashboard refresh', () => {
     await expectSameAsFullRebuild(rebuild.runId);
   });
 });
+

@@ -27,6 +27,7 @@ const FULL_STEPS = [
   'refresh_sales_months',
   'refresh_product_months',
   'refresh_product_years',
+  'refresh_return_days',
   'refresh_create_indexes',
 ] as const;
 
@@ -64,13 +65,14 @@ const INCREMENTAL_STEPS = [
   'refresh_sales_months_touched',
   'refresh_product_months_touched',
   'refresh_product_years_touched',
+  'refresh_return_days_touched',
 ] as const;
 
 /** The summary tables a full refresh on lanes builds in dashboard_next and swaps in: all but refresh_state. */
 export const SUMMARY_TABLES = [
   'categories', 'places', 'products', 'customers', 'sales_cells', 'customer_days', 'product_days', 'discount_cells',
   'customer_firsts', 'customer_months', 'customer_years', 'sales_months', 'product_months', 'product_years',
-  'customer_year_months',
+  'customer_year_months', 'return_days',
 ] as const;
 
 type SummaryTable = (typeof SUMMARY_TABLES)[number];
@@ -109,9 +111,9 @@ const LANES: Readonly<Record<'customers' | 'sales', readonly LaneTransaction[]>>
     {
       steps: [
         'refresh_lines', 'refresh_sales_cells', 'refresh_product_days', 'refresh_discount_cells', 'refresh_drop_lines',
-        'refresh_sales_months', 'refresh_product_months', 'refresh_product_years',
+        'refresh_sales_months', 'refresh_product_months', 'refresh_product_years', 'refresh_return_days',
       ],
-      finish: ['sales_cells', 'product_days', 'discount_cells', 'sales_months', 'product_months', 'product_years'],
+      finish: ['sales_cells', 'product_days', 'discount_cells', 'sales_months', 'product_months', 'product_years', 'return_days'],
     },
     { after: 'customer_days', steps: ['refresh_customer_years'], finish: ['customer_years'] },
   ],
@@ -230,6 +232,8 @@ export class DashboardSummariesRepository {
     if (fullReason === null) {
       await runSqlFile(client, 'dashboard/refresh_touched_keys');
       touchedDays = (await runSqlFile(client, 'dashboard/refresh_touched_days', [plan.new_load_run_id])).rowCount ?? 0;
+      // Before the steps: it compares return counts with the return rows as they still are.
+      await runSqlFile(client, 'dashboard/refresh_return_touched_days', [plan.new_load_run_id]);
       for (const step of INCREMENTAL_STEPS) await runSqlFile(client, `dashboard/${step}`);
     } else {
       for (const step of FULL_STEPS) await runSqlFile(client, `dashboard/${step}`);

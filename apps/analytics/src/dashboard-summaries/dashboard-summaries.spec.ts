@@ -98,6 +98,14 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     env = await createTestEnv('dashboard_lanes');
     stagePool = createPool(env.config.databaseUrl, { max: 3 });
     await seedTinyWarehouse(env.pool);
+    // Returns, so return_days has rows: one customer before and after her move, one product before
+    // and after its new version, one in India.
+    await env.pool.query(
+      `INSERT INTO warehouse.fact_returns (return_line_id, return_id, kind, date_key, return_date, customer_id, product_id, quantity, unit_price, line_total, last_run_id)
+       VALUES ('R1-1', 'R1', 'cancelled', 20240115, '2024-01-15', 'C01', 'P3', -1, 200, -200, 'seed'),
+              ('R2-1', 'R2', 'cancelled', 20240210, '2024-02-10', 'C01', 'P3', -1, 220, -220, 'seed'),
+              ('R3-1', 'R3', 'adjusted', 20240210, '2024-02-10', 'C07', 'P1', 1, -12.5, -12.5, 'seed')`,
+    );
   });
   afterAll(async () => {
     await stagePool?.end();

@@ -210,7 +210,7 @@ export class WarehouseRepository {
 
   /** A mapped run's cancelled and adjusted lines into fact_returns (docs/warehouse.md); 0 for other runs. */
   async loadReturns(client: PoolClient, runId: string): Promise<number> {
-    return (await runSqlFile(client, 'warehouse/load_returns', [runId])).rowCount ?? 0;
+    return (await runSqlFile<{ written: number }>(client, 'warehouse/load_returns', [runId])).rows[0].written;
   }
 
   /**

@@ -3,6 +3,9 @@
 -- Top 20 products by revenue, grouped by product_id (names repeat) and shown with the current
 -- name and category. orders = transactions containing the product.
 -- products: the selection's sales per product (dashboard.product_totals, migration 0015).
+-- returns_amount: the product's returns in the selection (negative), net_revenue = revenue +
+-- returns_amount, for the top 20 by (gross) revenue; NULL under a payment filter (a return has no
+-- payment method). Profit and margin stay on the sales (a return carries no cost).
 WITH
   products AS (
     SELECT
@@ -18,6 +21,23 @@ WITH
       product_no
     LIMIT
       20
+  ),
+  returns AS (
+    SELECT
+      r.product_no,
+      sum(r.returns_cents) / 100.0 AS returns_amount
+    FROM
+      dashboard.return_days_in ($1::date, $2::date, $3::text, $4::text, $5::text) r
+    WHERE
+      $6::text IS NULL
+      AND r.product_no IN (
+        SELECT
+          product_no
+        FROM
+          products
+      )
+    GROUP BY
+      r.product_no
   )
 SELECT
   row_number() OVER (
@@ -31,10 +51,17 @@ SELECT
   t.units_sold,
   t.orders,
   round(t.revenue, 2) AS revenue,
+  CASE
+    WHEN $6::text IS NULL THEN round(coalesce(r.returns_amount, 0), 2)
+  END AS returns_amount,
+  CASE
+    WHEN $6::text IS NULL THEN round(t.revenue + coalesce(r.returns_amount, 0), 2)
+  END AS net_revenue,
   round(t.profit, 2) AS profit,
   round(100 * t.profit / nullif(t.revenue, 0), 2) AS profit_margin_pct
 FROM
   products t
   JOIN dashboard.products p ON p.product_no = t.product_no
+  LEFT JOIN returns r ON r.product_no = t.product_no
 ORDER BY
   rank

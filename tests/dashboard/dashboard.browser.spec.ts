@@ -7,6 +7,7 @@ import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../tools/api-client';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 import { createApiApp } from '../../apps/api/src/create-app';
+import { DashboardSummariesRepository } from '../../apps/analytics/src/dashboard-summaries/dashboard-summaries.repository';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -57,8 +58,41 @@ describe('dashboard in a browser', () => {
         [category],
       )
     ).rows[0];
-    return { revenue: Number(row.revenue), transactions: Number(row.transactions), avg_order_value: Number(row.aov), profit_margin_pct: Number(row.margin) };
+    const returns = Number(
+      (
+        await env.pool.query<{ amount: string }>(
+          `SELECT coalesce(sum(r.line_total), 0) AS amount FROM warehouse.fact_returns_keyed r
+             JOIN warehouse.dim_products p ON p.product_key = r.product_key
+            WHERE $1::text IS NULL OR p.category = $1`,
+          [category],
+        )
+      ).rows[0].amount,
+    );
+    return {
+      revenue: Number(row.revenue),
+      returns_amount: returns,
+      net_revenue: Number((Number(row.revenue) + returns).toFixed(2)),
+      transactions: Number(row.transactions),
+      avg_order_value: Number(row.aov),
+      profit_margin_pct: Number(row.margin),
+    };
   };
+
+  /** Pixels of one colour (a dataset's, #rrggbb) a card's chart painted. */
+  const pixelsOf = (p: Page, cardId: string, hex: string) =>
+    p.$eval(
+      `#card-${cardId}`,
+      (card, rgb) => {
+        const canvas = card.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let matching = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (pixels[i + 3] > 200 && Math.abs(pixels[i] - rgb[0]) < 8 && Math.abs(pixels[i + 1] - rgb[1]) < 8 && Math.abs(pixels[i + 2] - rgb[2]) < 8) matching++;
+        }
+        return matching;
+      },
+      [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)),
+    );
 
   const shownKpis = (p: Page) =>
     p.$$eval('[data-kpi]', (tiles) => Object.fromEntries(tiles.map((t) => [t.getAttribute('data-kpi'), Number(t.getAttribute('data-value'))])));
@@ -84,6 +118,24 @@ describe('dashboard in a browser', () => {
     const { runId } = await client.startRun({ customers: 300, products: 60, transactions: 2000, seed: 7, startDate: '2024-01-01', endDate: '2024-12-31' });
     const report = await client.waitForRun(runId, undefined, { intervalMs: 200, timeoutMs: 150_000 });
     expect(report.status).toBe('succeeded');
+    // A generated shop has no returns: a few credit notes of its own sold lines (a unit each, three
+    // days after the sale), and the summaries rebuilt over them as the analytics stage would.
+    await env.pool.query(
+      `INSERT INTO warehouse.fact_returns (return_line_id, return_id, kind, date_key, return_date, customer_id, product_id, quantity, unit_price, line_total, last_run_id)
+       SELECT 'C' || f.item_id, 'C' || f.transaction_id, 'cancelled', to_char(d.full_date + 3, 'YYYYMMDD')::int, d.full_date + 3,
+              f.customer_id, f.product_id, -1, f.unit_price, -round(f.unit_price, 2), $1
+         FROM warehouse.fact_sales f JOIN warehouse.dim_date d ON d.date_key = f.date_key
+        WHERE d.full_date < '2024-12-20' AND f.sales_key % 40 = 0`,
+      [runId],
+    );
+    const db = await env.pool.connect();
+    try {
+      await db.query('BEGIN');
+      await new DashboardSummariesRepository().refresh(db, runId, { forceFull: true });
+      await db.query('COMMIT');
+    } finally {
+      db.release();
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (message) => {
@@ -118,7 +170,10 @@ describe('dashboard in a browser', () => {
   it('shows the warehouse KPIs, and a category filter changes them to that category\'s, in the URL', async () => {
     await page.goto(`${pipeline.baseUrl}/dashboard`);
     await waitReady(page);
-    expect(await shownKpis(page)).toEqual(await warehouseKpis(null));
+    const all = await shownKpis(page);
+    expect(all).toEqual(await warehouseKpis(null));
+    expect(all.returns_amount).toBeLessThan(0);
+    expect(all.net_revenue).toBeLessThan(all.revenue);
 
     const category = await page.$eval('#filter-category', (s) => (s.querySelector('option:nth-child(2)') as { value: string } | null)?.value ?? '');
     await page.selectOption('#filter-category', category);
@@ -138,6 +193,15 @@ describe('dashboard in a browser', () => {
     await waitReady(shared);
     expect(await shownKpis(shared)).toEqual(filtered);
     await shared.close();
+  });
+
+  it('draws the net revenue line beside the gross revenue in the monthly trend', async () => {
+    await page.goto(`${pipeline.baseUrl}/dashboard`);
+    await waitReady(page);
+    expect(await page.getAttribute('#card-revenue-trend', 'data-series')).toBe('gross revenue,net revenue,orders');
+    // PALETTE: gross revenue #2563eb, net revenue #16a34a, orders #f59e0b.
+    expect(await pixelsOf(page, 'revenue-trend', '#16a34a')).toBeGreaterThan(50);
+    expect(await pixelsOf(page, 'revenue-trend', '#2563eb')).toBeGreaterThan(50);
   });
 
   it('shows an empty state rather than a broken chart when nothing matches', async () => {

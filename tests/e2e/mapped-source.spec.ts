@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import type { RejectPage, RunReport } from '@ecom/contracts';
 import { NO_REJECT_LIMITS, createTestEnv, type TestEnv } from '@ecom/testing';
@@ -145,6 +146,100 @@ describe('a mapped source folder through the whole pipeline', () => {
     const text = JSON.stringify(await get('revenue-trend', '?from=2010-12-01&to=2011-12-31')) + JSON.stringify(await get('geography', '?from=2010-12-01&to=2011-12-31'))
       + JSON.stringify(await get('top-products', '?from=2010-12-01&to=2011-12-31'));
     for (const shown of ['2010-12', '2011-07', 'Spain', 'United Kingdom', 'BLACK RECORD COVER FRAME']) expect(text).toContain(shown);
+  });
+
+  it('shows gross, returns and net on the dashboard as the excerpt itself sums them', async () => {
+    // The excerpt's lines by the mapping's status rules (mappings/online-retail.yaml): C invoices
+    // cancelled, A invoices and negative quantities adjusted, the rest sold; each line's amount
+    // rounded to the cent as the converter does.
+    const lines = (parse(readFileSync(join(repoRoot(), 'tests', 'fixtures', 'mapping', 'online-retail', 'online_retail_excerpt.csv')), {
+      columns: true,
+    }) as Array<Record<string, string>>).map((r, i) => ({
+      sourceLine: i + 2,
+      order: r.InvoiceNo,
+      product: r.StockCode,
+      customer: r.CustomerID === '' ? 'GUEST' : r.CustomerID.replace(/\.0$/, ''),
+      day: r.InvoiceDate.slice(0, 10),
+      cents: Math.round(Number(r.Quantity) * Number(r.UnitPrice) * 100),
+      returned: r.InvoiceNo.startsWith('C') || r.InvoiceNo.startsWith('A') || Number(r.Quantity) < 0,
+    }));
+    // Sold lines the warehouse holds: all but those the run set aside, by source line (mapping) or
+    // by order (the transform rejects a bad line's whole order).
+    const rejects = ((await (await fetch(`${pipeline.baseUrl}/runs/${retail.runId}/rejects?limit=100`)).json()) as RejectPage).rejects;
+    const setAside = new Set(rejects.filter((r) => r.stage === 'mapping').map((r) => r.sourceLine));
+    const rejectedOrders = new Set(
+      (await env.pool.query<{ transaction_id: string }>(
+        `SELECT DISTINCT s.transaction_id FROM staging.transaction_items s JOIN ops.quarantine q
+            ON q.run_id = s.run_id AND q.stage = 'transform' AND q.source_file = s.source_file AND q.source_line = s.source_line
+          WHERE s.run_id = $1`, [retail.runId])).rows.map((r) => r.transaction_id),
+    );
+    expect(rejectedOrders.size).toBeGreaterThan(0);
+    const sold = lines.filter((l) => !l.returned && !setAside.has(l.sourceLine) && !rejectedOrders.has(l.order));
+    const returned = lines.filter((l) => l.returned);
+    const sum = (ls: typeof lines) => ls.reduce((total, l) => total + l.cents, 0) / 100;
+    const money = (n: number) => Math.round(n * 100) / 100;
+    const range = '?from=2010-12-01&to=2011-12-31';
+    const get = async (endpoint: string, query = range) =>
+      ((await (await fetch(`${pipeline.baseUrl}/dashboard/api/${endpoint}${query}`)).json()) as { rows: Array<Record<string, string | number | null>> }).rows;
+
+    const kpis = Object.fromEntries((await get('kpis')).map((r) => [r.metric, r.current_value]));
+    expect(kpis).toMatchObject({ revenue: money(sum(sold)), returns_amount: money(sum(returned)), net_revenue: money(sum(sold) + sum(returned)) });
+    expect(kpis.returns_amount).toBeLessThan(0);
+
+    const months = [...new Set(lines.map((l) => l.day.slice(0, 7)))].sort();
+    const expectedTrend = months
+      .map((month) => {
+        const inMonth = (l: (typeof lines)[number]) => l.day.startsWith(month);
+        return { month, revenue: money(sum(sold.filter(inMonth))), returns_amount: money(sum(returned.filter(inMonth))) };
+      })
+      .filter((m) => m.revenue !== 0 || m.returns_amount !== 0)
+      .map((m) => ({ ...m, net_revenue: money(m.revenue + m.returns_amount) }));
+    expect((await get('revenue-trend')).map((r) => ({ month: r.month, revenue: r.revenue, returns_amount: r.returns_amount, net_revenue: r.net_revenue })))
+      .toEqual(expectedTrend);
+
+    // A return counts where its customer lived on the return date, as a sale would: the country of
+    // the customer version valid then, 'Unknown' where the warehouse has none.
+    const placeOf = new Map(
+      (await env.pool.query<{ return_line_id: string; country: string }>(
+        `SELECT r.return_line_id, coalesce(c.country, 'Unknown') AS country FROM warehouse.fact_returns r
+           LEFT JOIN warehouse.dim_customers c ON c.customer_id = r.customer_id AND c.effective_date <= r.return_date AND r.return_date < c.end_date`,
+      )).rows.map((r) => [r.return_line_id, r.country]),
+    );
+    const byOrder = new Map<string, number>();
+    const returnsByCountry = new Map<string, number>();
+    for (const l of returned) {
+      const position = (byOrder.get(l.order) ?? 0) + 1;
+      byOrder.set(l.order, position);
+      const country = placeOf.get(`${l.order}-${position}`)!;
+      returnsByCountry.set(country, (returnsByCountry.get(country) ?? 0) + l.cents / 100);
+    }
+    expect(returnsByCountry.size).toBeGreaterThan(0);
+    const geography = (await get('geography')).filter((r) => r.level === 'country');
+    for (const [country, amount] of returnsByCountry) {
+      const row = geography.find((r) => r.country === country)!;
+      expect({ country, returns_amount: row.returns_amount, net_revenue: row.net_revenue })
+        .toEqual({ country, returns_amount: money(amount), net_revenue: money(Number(row.revenue) + amount) });
+    }
+    expect(money(geography.reduce((total, r) => total + Number(r.returns_amount), 0))).toBe(money(sum(returned)));
+    // The geography analysis of the run places them the same way.
+    const analysed = ((await (await fetch(`${pipeline.baseUrl}/analytics/geography?run=${retail.runId}&format=json`)).json()) as {
+      rows: Array<Record<string, string | number | null>>;
+    }).rows.filter((r) => r.level === 'country');
+    for (const [country, amount] of returnsByCountry) {
+      expect({ country, returns_amount: Number(analysed.find((r) => r.country === country)!.returns_amount) }).toEqual({ country, returns_amount: money(amount) });
+    }
+
+    // Per product: the products on the chart with the excerpt's returns of that product (none of
+    // the excerpt's returned products sold in it but the one whose order the transform rejected).
+    for (const row of await get('top-products')) {
+      const amount = sum(returned.filter((l) => l.product === row.product_id));
+      expect({ product: row.product_id, returns_amount: row.returns_amount, net_revenue: row.net_revenue })
+        .toEqual({ product: row.product_id, returns_amount: money(amount), net_revenue: money(Number(row.revenue) + amount) });
+    }
+
+    // A payment filter cannot apply to a return (it has no payment method): unknown, not unfiltered.
+    const paid = Object.fromEntries((await get('kpis', `${range}&payment=Unknown`)).map((r) => [r.metric, r.current_value]));
+    expect(paid).toMatchObject({ revenue: money(sum(sold)), returns_amount: null, net_revenue: null });
   });
 
   it('runs the Shopify fixture with its mapping, the cancelled order void: counted, loaded nowhere', () => {

@@ -41,7 +41,8 @@ export function bar(
         datasets: series.map((s, i) => ({
           type: s.type ?? 'bar',
           label: s.label,
-          data: data.rows.map((row) => num(row[s.column])),
+          // A NULL is a value nobody knows (returns under a payment filter): a gap, not a zero.
+          data: data.rows.map((row) => (row[s.column] === null ? null : num(row[s.column]))),
           backgroundColor: PALETTE[i % PALETTE.length],
           borderColor: PALETTE[i % PALETTE.length],
           yAxisID: s.axis === 'y2' ? 'y2' : horizontal ? undefined : 'y',

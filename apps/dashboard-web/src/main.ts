@@ -207,7 +207,9 @@ function renderLocked(card: HTMLElement, body: HTMLElement, message: string): vo
 }
 
 const KPI_TILES = [
-  { metric: 'revenue', label: 'Revenue', format: formatMoney },
+  { metric: 'revenue', label: 'Gross revenue', format: formatMoney },
+  { metric: 'returns_amount', label: 'Returns', format: formatMoney },
+  { metric: 'net_revenue', label: 'Net revenue', format: formatMoney },
   { metric: 'transactions', label: 'Transactions', format: formatCount },
   { metric: 'avg_order_value', label: 'Average order value', format: formatMoney },
   { metric: 'profit_margin_pct', label: 'Profit margin', format: formatPct },
@@ -292,6 +294,8 @@ async function renderCards(root: HTMLElement, cards: CardSpec[], filters: Dashbo
         const canvas = el('canvas');
         body.appendChild(canvas);
         charts.push(drawChart(canvas, drawing.chart));
+        // What the chart draws, for a reader of the page that cannot read a canvas (the browser test).
+        card.dataset.series = drawing.chart.data.datasets.map((d) => d.label ?? '').join(',');
       } else {
         body.classList.add('scroll');
         body.appendChild(drawing.html);

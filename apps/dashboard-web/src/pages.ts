@@ -28,12 +28,13 @@ const topStates = (data: DashboardData) =>
 const geographyCards: CardSpec[] = [
   {
     id: 'revenue-by-country',
-    title: 'Revenue and customers by country',
+    title: 'Revenue (gross and net of returns) and customers by country',
     endpoint: 'geography',
     rows: countries,
     draw: (d) =>
       bar(only(d, countries(d)), (r) => text(r.country), [
-        { column: 'revenue', label: 'revenue' },
+        { column: 'revenue', label: 'gross revenue' },
+        { column: 'net_revenue', label: 'net revenue' },
         { column: 'customers', label: 'customers', axis: 'y2', type: 'line' },
       ], { y2Label: 'customers' }),
   },
@@ -71,12 +72,13 @@ export const PAGES: Record<DashboardPageId, PageSpec> = {
     cards: [
       {
         id: 'revenue-trend',
-        title: 'Monthly revenue',
+        title: 'Monthly revenue (gross and net of returns)',
         endpoint: 'revenue-trend',
         wide: true,
         draw: (d) =>
           bar(d, (r) => text(r.month), [
-            { column: 'revenue', label: 'revenue' },
+            { column: 'revenue', label: 'gross revenue' },
+            { column: 'net_revenue', label: 'net revenue', type: 'line' },
             { column: 'orders', label: 'orders', axis: 'y2', type: 'line' },
           ], { y2Label: 'orders' }),
       },
@@ -104,7 +106,10 @@ export const PAGES: Record<DashboardPageId, PageSpec> = {
         endpoint: 'top-products',
         wide: true,
         draw: (d) =>
-          bar(d, (r) => `${text(r.product_name)} (${text(r.product_id)})`, [{ column: 'revenue', label: 'revenue' }], { horizontal: true }),
+          bar(d, (r) => `${text(r.product_name)} (${text(r.product_id)})`, [
+            { column: 'revenue', label: 'gross revenue' },
+            { column: 'net_revenue', label: 'net revenue' },
+          ], { horizontal: true }),
       },
       {
         id: 'category-performance',

@@ -89,6 +89,12 @@ describe('dashboard API: live figures from the warehouse', () => {
     expect(kpi(all, 'profit_margin_pct').current_value).toBe(Number(((100 * Number(expected.profit)) / Number(expected.revenue)).toFixed(2)));
     // The whole span has nothing before it to compare with.
     expect(kpi(all, 'revenue').change_pct).toBeNull();
+    // A generated shop has no returns: none, and net equals gross.
+    expect(kpi(all, 'returns_amount').current_value).toBe(0);
+    expect(kpi(all, 'net_revenue').current_value).toBe(Number(expected.revenue));
+    const trend = await data('revenue-trend');
+    expect(trend.rows.every((r) => r.returns_amount === 0 && r.net_revenue === r.revenue)).toBe(true);
+    expect(trend.columns.slice(0, 5)).toEqual(['month', 'orders', 'revenue', 'returns_amount', 'net_revenue']);
   });
 
   it('applies every filter, and compares with the previous period of equal length', async () => {

@@ -401,7 +401,11 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     runId: runId(),
     analysis: oneOf(ANALYSES),
     columns: arrayOf(str()),
-    rows: arrayOf(anyObject(), 'One object per row, keyed by the column names.'),
+    rows: arrayOf(
+      anyObject(),
+      'One object per row, keyed by the column names (docs/contract.md). monthly_sales_trend, geography and ' +
+        'product_profitability carry `returns_amount` (negative) and `net_revenue` = revenue + returns_amount beside the gross `revenue`.',
+    ),
   }),
   DashboardStatus: objectOf<DashboardStatus>({
     lastSuccessfulRun: nullable(objectOf<NonNullable<DashboardStatus['lastSuccessfulRun']>>({ runId: str(), mode: str(), finishedAt: dateTime() })),
@@ -417,7 +421,14 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
     endpoint: oneOf(DASHBOARD_ENDPOINTS),
     filters: { type: 'object', properties: Object.fromEntries(FILTER_NAMES.map((name) => [name, str()])), additionalProperties: false },
     columns: arrayOf(str()),
-    rows: arrayOf(mapOf(cell), 'One object per row, keyed by the column names.'),
+    rows: arrayOf(
+      mapOf(cell),
+      'One object per row, keyed by the column names. Sales and returns apart: `revenue` is gross (the sales); ' +
+        '`returns_amount` the returns of the same selection (negative: credit notes and adjustments) and ' +
+        '`net_revenue` = revenue + returns_amount, as metrics of `kpis` and as columns of `revenue-trend`, ' +
+        '`geography`, `top-products` and `product-profitability`. Both are null under a `payment` filter: a return ' +
+        'has no payment method (docs/dashboard_guide.md).',
+    ),
   }),
   Health: {
     type: 'object',

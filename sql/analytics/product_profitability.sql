@@ -2,6 +2,9 @@
 -- with its current name and category. cost = revenue - profit, i.e. the cost of the product
 -- version valid at each sale; profit_margin_pct = profit / revenue. From the per-version sums
 -- and order counts (analysis_sums.sql, analysis_orders.sql; see top_products.sql).
+-- returns_amount: the product's returns (warehouse.fact_returns, by product_id, negative: credit
+-- notes), net_revenue = revenue + returns_amount; profit and margin stay on the sales (a return
+-- carries no cost). Products with returns but no sale are not listed.
 WITH
   per_product AS (
     SELECT
@@ -21,6 +24,15 @@ WITH
       s.kind = 'product'
     GROUP BY
       p.product_id
+  ),
+  returns AS (
+    SELECT
+      r.product_id,
+      sum(r.line_total) AS returns_amount
+    FROM
+      warehouse.fact_returns r
+    GROUP BY
+      r.product_id
   ),
   current_product AS (
     SELECT DISTINCT
@@ -45,10 +57,13 @@ SELECT
   s.profit,
   round(100 * s.profit / nullif(s.revenue, 0), 2) AS profit_margin_pct,
   round(s.profit / nullif(s.units_sold, 0), 2) AS profit_per_unit,
-  s.discount_amount
+  s.discount_amount,
+  coalesce(r.returns_amount, 0) AS returns_amount,
+  s.revenue + coalesce(r.returns_amount, 0) AS net_revenue
 FROM
   per_product s
   JOIN current_product c ON c.product_id = s.product_id
+  LEFT JOIN returns r ON r.product_id = s.product_id
 ORDER BY
   s.profit DESC,
   s.product_id

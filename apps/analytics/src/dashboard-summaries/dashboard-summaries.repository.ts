@@ -77,10 +77,8 @@ export const SUMMARY_TABLES = [
 
 type SummaryTable = (typeof SUMMARY_TABLES)[number];
 
-/** One transaction of a lane: the full refresh's statements, then the tables it leaves complete. */
+/** Statements of the full refresh in one transaction, then the tables they leave complete. */
 interface LaneTransaction {
-  /** Starts once the other lane has committed this table. */
-  after?: SummaryTable;
   steps: readonly string[];
   /** Filled by now: indexed and analysed before the commit (refresh_next_finish.sql). */
   finish: readonly SummaryTable[];
@@ -92,32 +90,42 @@ const NEXT_PREPARE: LaneTransaction = {
   finish: ['categories', 'places', 'products', 'customers'],
 };
 
+/** One summary table of a full refresh on lanes: the statement that fills it and what it reads. */
+interface SummaryTask {
+  table: SummaryTable;
+  step: string;
+  /** Reads the coded fact lines (refresh_lines.sql): runs in a lane's first transaction, which codes them. */
+  readsLines: boolean;
+  /** Tables of the lanes it reads (the dimensions are committed before they start): it starts once they are committed. */
+  reads: readonly SummaryTable[];
+}
+
 /**
- * The full refresh's statements (FULL_STEPS) split over two connections of about equal work:
- * each lane codes the lines for itself (a temporary table, ~3 s at 1M orders, on each core at
- * once) and derives what it builds from its own tables, except customer_years, which the sales
- * lane reads from the customer lane's committed customer_days once its own tables are done
- * (customer_days -> firsts -> months -> year_months alone are as long as all the rest).
+ * The full refresh's statements (FULL_STEPS) as tasks two lanes take as they come free, in this
+ * order among those ready: the day summaries from the lines (customer days first: four tables
+ * wait for it), then the chain customer firsts -> months -> year months (with customer days the
+ * longest path), then the rest. Which lane builds what depends on the data's shape: at 100k
+ * orders the sales-side tables cost ~1.6x the customer-side ones, at 1M about as much, so a
+ * fixed split left one core idle for seconds at some size (docs/performance.md).
  */
-const LANES: Readonly<Record<'customers' | 'sales', readonly LaneTransaction[]>> = {
-  customers: [
-    { steps: ['refresh_lines', 'refresh_customer_days', 'refresh_drop_lines'], finish: ['customer_days'] },
-    {
-      steps: ['refresh_customer_firsts', 'refresh_customer_months', 'refresh_customer_year_months'],
-      finish: ['customer_firsts', 'customer_months', 'customer_year_months'],
-    },
-  ],
-  sales: [
-    {
-      steps: [
-        'refresh_lines', 'refresh_sales_cells', 'refresh_product_days', 'refresh_discount_cells', 'refresh_drop_lines',
-        'refresh_sales_months', 'refresh_product_months', 'refresh_product_years', 'refresh_return_days',
-      ],
-      finish: ['sales_cells', 'product_days', 'discount_cells', 'sales_months', 'product_months', 'product_years', 'return_days'],
-    },
-    { after: 'customer_days', steps: ['refresh_customer_years'], finish: ['customer_years'] },
-  ],
-};
+const TASKS: readonly SummaryTask[] = [
+  { table: 'customer_days', step: 'refresh_customer_days', readsLines: true, reads: [] },
+  { table: 'discount_cells', step: 'refresh_discount_cells', readsLines: true, reads: [] },
+  { table: 'product_days', step: 'refresh_product_days', readsLines: true, reads: [] },
+  { table: 'sales_cells', step: 'refresh_sales_cells', readsLines: true, reads: [] },
+  { table: 'customer_firsts', step: 'refresh_customer_firsts', readsLines: false, reads: ['customer_days'] },
+  { table: 'customer_months', step: 'refresh_customer_months', readsLines: false, reads: ['customer_days', 'customer_firsts'] },
+  { table: 'customer_year_months', step: 'refresh_customer_year_months', readsLines: false, reads: ['customer_months'] },
+  { table: 'customer_years', step: 'refresh_customer_years', readsLines: false, reads: ['customer_days'] },
+  { table: 'product_months', step: 'refresh_product_months', readsLines: false, reads: ['product_days'] },
+  { table: 'product_years', step: 'refresh_product_years', readsLines: false, reads: ['product_months'] },
+  { table: 'sales_months', step: 'refresh_sales_months', readsLines: false, reads: ['sales_cells'] },
+  { table: 'return_days', step: 'refresh_return_days', readsLines: false, reads: [] },
+];
+
+/** The two lanes; 'customers' is the one that takes customer days first. */
+const LANE_NAMES = ['customers', 'sales'] as const;
+type LaneName = (typeof LANE_NAMES)[number];
 
 /**
  * A full-refresh statement as the lanes run it: every dashboard table it reads or writes is its
@@ -253,10 +261,11 @@ export class DashboardSummariesRepository {
 }
 
 /**
- * Builds every summary in dashboard_next (refresh_next_prepare.sql), then both LANES at once, each
- * transaction on a pool connection of its own and committed with the tables it completes. Returns
- * only once neither lane runs any more: when one fails, the other stops at its next statement, so
- * nothing of this attempt writes into dashboard_next after a retry has started afresh there.
+ * Builds every summary in dashboard_next (refresh_next_prepare.sql), then TASKS on two lanes at
+ * once, each transaction on a pool connection of its own and committed with the tables it
+ * completes. Returns only once neither lane runs any more: when one fails, the other stops at its
+ * next statement, so nothing of this attempt writes into dashboard_next after a retry has started
+ * afresh there.
  */
 async function buildNextSummaries(pool: Pool): Promise<{ prepare: number; customers: number; sales: number }> {
   const started = performance.now();
@@ -265,59 +274,153 @@ async function buildNextSummaries(pool: Pool): Promise<{ prepare: number; custom
     await runLaneTransaction(client, NEXT_PREPARE);
   });
   const prepare = Math.round(performance.now() - started);
-
-  let failed = false;
-  // The first failure is the cause; the other lane then stops with "the other lane ... failed".
-  let cause: unknown;
-  const committed = new Map<SummaryTable, { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void }>();
-  for (const table of SUMMARY_TABLES) {
-    let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => undefined);
-    committed.set(table, { promise, resolve, reject });
-  }
-  const lane = async (transactions: readonly LaneTransaction[]): Promise<number> => {
-    const laneStarted = performance.now();
-    try {
-      for (const transaction of transactions) {
-        if (transaction.after) await committed.get(transaction.after)!.promise;
-        await withTransaction(pool, async (client) => {
-          const stopIfFailed = () => {
-            if (failed) throw new Error('the other lane of the dashboard refresh failed');
-          };
-          await runLaneTransaction(client, transaction, stopIfFailed);
-        });
-        for (const table of transaction.finish) committed.get(table)!.resolve();
-      }
-    } catch (error) {
-      failed = true;
-      cause ??= error;
-      for (const { reject } of committed.values()) reject(error as Error);
-      throw error;
-    }
-    return Math.round(performance.now() - laneStarted);
-  };
-  const results = await Promise.allSettled([lane(LANES.customers), lane(LANES.sales)]);
-  if (results.some((r) => r.status === 'rejected')) throw cause;
+  const board = new TaskBoard();
+  const results = await Promise.allSettled(LANE_NAMES.map((name) => runLane(pool, board, name)));
+  if (results.some((r) => r.status === 'rejected')) throw board.cause;
   const [customers, sales] = results.map((r) => (r as PromiseFulfilledResult<number>).value);
   return { prepare, customers, sales };
 }
 
-async function runLaneTransaction(client: PoolClient, transaction: LaneTransaction, beforeEach: () => void = () => undefined): Promise<void> {
-  beforeEach();
+/**
+ * What the two lanes share: which tasks are taken and which tables committed, which lane still
+ * holds its coded lines, and the first failure. Lanes run on one event loop, so each decision
+ * below is taken whole before the other lane looks.
+ */
+class TaskBoard {
+  private readonly taken = new Set<SummaryTable>();
+  private readonly committed = new Set<SummaryTable>();
+  /** Lanes in their first transaction, which can still take tasks reading the lines. */
+  private readonly coding = new Set<LaneName>(LANE_NAMES);
+  private readonly waiting = new Set<LaneName>();
+  private wake: Array<() => void> = [];
+  private failed = false;
+  /** The first failure is the cause; the other lane then stops with "the other lane ... failed". */
+  cause: unknown;
+
+  /** Throws once a lane has failed. */
+  check(): void {
+    if (this.failed) throw new Error('the other lane of the dashboard refresh failed');
+  }
+
+  fail(error: unknown): void {
+    if (!this.failed) this.cause = error;
+    this.failed = true;
+    this.notify();
+  }
+
+  /**
+   * The next task reading the lines for a lane that holds them, or undefined when it should
+   * commit what it built: when none is left, or when the table it just built is read by others
+   * while the other lane still holds its lines and will take what is left (customer days then
+   * reaches the chain it feeds a whole table earlier).
+   */
+  takeLineTask(lane: LaneName, justBuilt?: SummaryTask): SummaryTask | undefined {
+    const other = LANE_NAMES.find((name) => name !== lane)!;
+    const feedsOthers = justBuilt !== undefined && TASKS.some((t) => t.reads.includes(justBuilt.table));
+    const task = feedsOthers && this.coding.has(other) ? undefined : TASKS.find((t) => t.readsLines && !this.taken.has(t.table));
+    if (task) this.taken.add(task.table);
+    else this.coding.delete(lane);
+    return task;
+  }
+
+  /** The first untaken task whose tables are committed, taken; undefined when none is ready now. */
+  takeReadyTask(): SummaryTask | undefined {
+    const task = TASKS.find((t) => !t.readsLines && !this.taken.has(t.table) && t.reads.every((r) => this.committed.has(r)));
+    if (task) this.taken.add(task.table);
+    return task;
+  }
+
+  /** Whether a task is still to be taken. */
+  get pending(): boolean {
+    return TASKS.some((t) => !this.taken.has(t.table));
+  }
+
+  commit(tables: readonly SummaryTable[]): void {
+    for (const table of tables) this.committed.add(table);
+    this.notify();
+  }
+
+  /** Resolves at the next commit or failure; fails when no lane could ever make a task ready. */
+  async changed(lane: LaneName): Promise<void> {
+    this.waiting.add(lane);
+    if (this.waiting.size === LANE_NAMES.length) throw new Error('dashboard refresh: no lane can make the remaining tasks ready');
+    try {
+      await new Promise<void>((resolve) => this.wake.push(resolve));
+    } finally {
+      this.waiting.delete(lane);
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = [];
+    for (const resolve of wake) resolve();
+  }
+}
+
+/**
+ * One lane: a first transaction codes the lines (a temporary table, dropped with it) and builds
+ * tables from them as TaskBoard.takeLineTask hands them out; then one transaction per task whose
+ * tables are committed, until none is left. Each table is indexed and analysed before its commit
+ * (refresh_next_finish.sql). Returns the lane's milliseconds.
+ */
+async function runLane(pool: Pool, board: TaskBoard, lane: LaneName): Promise<number> {
+  const started = performance.now();
+  try {
+    const built: SummaryTable[] = [];
+    // Taken before coding the lines, so each lane starts on a table of its own (customers: customer days).
+    const first = board.takeLineTask(lane);
+    await withTransaction(pool, async (client) => {
+      board.check();
+      await runSqlFile(client, 'dashboard/refresh_work_mem');
+      board.check();
+      await runStep(client, 'refresh_lines');
+      for (let task = first; task; task = board.takeLineTask(lane, task)) {
+        await runTask(client, task, board);
+        built.push(task.table);
+      }
+      board.check();
+      await runStep(client, 'refresh_drop_lines');
+    });
+    board.commit(built);
+    while (board.pending) {
+      board.check();
+      const task = board.takeReadyTask();
+      if (!task) {
+        await board.changed(lane);
+        continue;
+      }
+      await withTransaction(pool, async (client) => {
+        board.check();
+        await runSqlFile(client, 'dashboard/refresh_work_mem');
+        await runTask(client, task, board);
+      });
+      board.commit([task.table]);
+    }
+  } catch (error) {
+    board.fail(error);
+    throw error;
+  }
+  return Math.round(performance.now() - started);
+}
+
+/** A task's statement, then its table's indexes and statistics; nothing more once a lane has failed. */
+async function runTask(client: PoolClient, task: SummaryTask, board: TaskBoard): Promise<void> {
+  board.check();
+  await runStep(client, task.step);
+  board.check();
+  await finishTable(client, task.table);
+}
+
+async function runLaneTransaction(client: PoolClient, transaction: LaneTransaction): Promise<void> {
   await runSqlFile(client, 'dashboard/refresh_work_mem');
-  for (const step of transaction.steps) {
-    beforeEach();
-    await runStep(client, step);
-  }
-  for (const table of transaction.finish) {
-    beforeEach();
-    await client.query(sqlFile('dashboard/refresh_next_finish').replaceAll('{{table}}', table));
-  }
+  for (const step of transaction.steps) await runStep(client, step);
+  for (const table of transaction.finish) await finishTable(client, table);
+}
+
+/** refresh_next_finish.sql for one filled table of dashboard_next. */
+async function finishTable(client: PoolClient, table: SummaryTable): Promise<void> {
+  await client.query(sqlFile('dashboard/refresh_next_finish').replaceAll('{{table}}', table));
 }
 
 async function runStep(client: PoolClient, step: string): Promise<void> {

@@ -370,18 +370,20 @@ async function runLane(pool: Pool, board: TaskBoard, lane: LaneName): Promise<nu
     const built: SummaryTable[] = [];
     // Taken before coding the lines, so each lane starts on a table of its own (customers: customer days).
     const first = board.takeLineTask(lane);
-    await withTransaction(pool, async (client) => {
-      board.check();
-      await runSqlFile(client, 'dashboard/refresh_work_mem');
-      board.check();
-      await runStep(client, 'refresh_lines');
-      for (let task = first; task; task = board.takeLineTask(lane, task)) {
-        await runTask(client, task, board);
-        built.push(task.table);
-      }
-      board.check();
-      await runStep(client, 'refresh_drop_lines');
-    });
+    if (first) {
+      await withTransaction(pool, async (client) => {
+        board.check();
+        await runSqlFile(client, 'dashboard/refresh_work_mem');
+        board.check();
+        await runStep(client, 'refresh_lines');
+        for (let task: SummaryTask | undefined = first; task; task = board.takeLineTask(lane, task)) {
+          await runTask(client, task, board);
+          built.push(task.table);
+        }
+        board.check();
+        await runStep(client, 'refresh_drop_lines');
+      });
+    }
     board.commit(built);
     while (board.pending) {
       board.check();

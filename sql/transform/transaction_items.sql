@@ -26,7 +26,10 @@ WITH
     WHERE
       $1::text IS NOT NULL
   ),
-  decided AS (
+  decided AS NOT MATERIALIZED (
+    -- Inlined where read (the two inserts and the counts): each reading is a scan of
+    -- transform_order_lines and a hash join with the few orders not accepted, where materializing
+    -- 2.5M wide rows at 1M orders wrote them all to a temporary file and read it back four times.
     -- accepted, a column of its own: the planner reads a boolean column of a CTE as half its rows,
     -- where it reads "reason_code IS NULL" as 0.5% of them; on a re-delivery that made it probe
     -- production's key 2.5M times (skip_identical) instead of hashing it once.

@@ -1,6 +1,6 @@
--- The one row each of customers.sql, products.sql and transaction_items.sql returns (spliced into
--- its outcome placeholder; EntityOutcome in production.repository.ts reads it): every staged line
--- counted once, in `decided`, as loaded (no reason_code) or quarantined, and the quarantined lines
+-- The one row each of customers.sql, products.sql, transactions.sql and transaction_items.sql
+-- returns (spliced into its outcome placeholder; EntityOutcome in production.repository.ts reads
+-- it): every staged line counted once, in `decided`, as loaded (no reason_code) or quarantined, and the quarantined lines
 -- per reason. The statement's CTEs `decided` and `quarantined` are what it reads.
 SELECT
   (

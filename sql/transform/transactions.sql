@@ -543,38 +543,5 @@ WITH
     RETURNING
       1
   )
-SELECT
-  (
-    SELECT
-      count(*)
-    FROM
-      decided
-  ) AS rows_in,
-  (
-    SELECT
-      count(*)
-    FROM
-      decided
-    WHERE
-      reason_code IS NULL
-  ) AS rows_out,
-  (
-    SELECT
-      count(*)
-    FROM
-      quarantined
-  ) AS rows_rejected,
-  (
-    SELECT
-      coalesce(jsonb_object_agg(reason_code, n), '{}'::jsonb)
-    FROM
-      (
-        SELECT
-          reason_code,
-          count(*) AS n
-        FROM
-          quarantined
-        GROUP BY
-          reason_code
-      ) r
-  ) AS by_reason
+  -- Rows in, out and rejected, and the rejects per reason (outcome.sql).
+  {{outcome}}

@@ -125,6 +125,20 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     expect(rows).toEqual([{ run_id: runId }]);
   });
 
+  it('refreshes incrementally when no load came since the rebuild: no day touched, the same rows', async () => {
+    // The seeded warehouse has no load record; the summaries must reflect one to be refreshed in place.
+    await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params, status) VALUES ('run-seed-load', 'source', '{}', 'succeeded')`);
+    await env.pool.query(`INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date) VALUES ('run-seed-load', 'incremental', '2024-03-31')`);
+    try {
+      await rebuildOnLanes();
+      const refresh = await withTransaction(stagePool, (client) => new DashboardSummariesRepository().refresh(client, runId));
+      expect(refresh).toMatchObject({ mode: 'incremental', fullReason: null, touchedDays: 0 });
+      await expectSameAsOneTransactionRebuild(env.pool);
+    } finally {
+      await env.pool.query(`DELETE FROM ops.runs WHERE run_id = 'run-seed-load'`);
+    }
+  });
+
   it('still lets the endpoints read the cells through sales_cells_in and discount_cells_in', async () => {
     for (const endpoint of ['revenue_trend', 'discount_impact', 'payment_methods', 'geography']) {
       const { rows } = await runSqlFile(env.pool, `dashboard/${endpoint}`, [null, null, null, null, null, null]);

@@ -7,6 +7,8 @@
 -- category or a day alone ties on most comparisons (6.9 against 10.5 CPU-s for the SELECT with
 -- the grouping sets and the sort after, 1M-order clone, back to back; docs/performance.md).
 -- The keys are exact: date_key < 2^31 and customer_no > 0; date_key (yyyymmdd) < 10^8.
+-- Cents are summed by ops.sum_bigint (migration 0045): a bigint total in place of sum()'s numeric,
+-- for every bigint sum of the summaries (full and incremental) and the analyses from them.
 SET
   LOCAL enable_hashagg = off;
 
@@ -19,7 +21,7 @@ SELECT
   l.geo_id,
   l.payment_method_key,
   count(DISTINCT l.transaction_id),
-  sum(l.revenue_cents)
+  ops.sum_bigint (l.revenue_cents)
 FROM
   pg_temp.dashboard_lines l
 WHERE
@@ -44,7 +46,7 @@ SELECT
   l.geo_id,
   l.payment_method_key,
   count(DISTINCT l.transaction_id),
-  sum(l.revenue_cents)
+  ops.sum_bigint (l.revenue_cents)
 FROM
   pg_temp.dashboard_lines l
 WHERE

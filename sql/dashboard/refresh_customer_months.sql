@@ -53,7 +53,7 @@ FROM
           c.customer_no,
           c.geo_id,
           sum(c.transactions) AS transactions,
-          sum(c.revenue_cents) AS revenue_cents
+          ops.sum_bigint (c.revenue_cents) AS revenue_cents
         FROM
           dashboard.customer_days c
         GROUP BY

@@ -34,7 +34,7 @@ WITH
       d.customer_no,
       d.geo_id,
       sum(d.transactions)::integer AS transactions,
-      sum(d.revenue_cents)::bigint AS revenue_cents
+      ops.sum_bigint (d.revenue_cents) AS revenue_cents
     FROM
       (
         SELECT
@@ -84,7 +84,7 @@ WITH
       4
     HAVING
       sum(d.transactions) <> 0
-      OR sum(d.revenue_cents) <> 0
+      OR ops.sum_bigint (d.revenue_cents) <> 0
   ),
   cleared AS (
     DELETE FROM dashboard.customer_months m
@@ -152,7 +152,7 @@ WITH
       customer_no,
       geo_id,
       sum(transactions)::integer AS transactions,
-      sum(revenue_cents)::bigint AS revenue_cents
+      ops.sum_bigint (revenue_cents) AS revenue_cents
     FROM
       changes
     GROUP BY

@@ -17,7 +17,7 @@ SELECT
   coalesce(c.geo_id, 0),
   coalesce(c.payment_method_key, 0),
   sum(c.transactions),
-  sum(c.revenue_cents)
+  ops.sum_bigint (c.revenue_cents)
 FROM
   dashboard.customer_days c
 GROUP BY

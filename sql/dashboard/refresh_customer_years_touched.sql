@@ -71,7 +71,7 @@ FROM
       coalesce(c.geo_id, 0)::smallint AS geo_id,
       coalesce(c.payment_method_key, 0) AS payment_method_key,
       sum(c.transactions)::integer AS transactions,
-      sum(c.revenue_cents)::bigint AS revenue_cents
+      ops.sum_bigint (c.revenue_cents) AS revenue_cents
     FROM
       changes c
     GROUP BY

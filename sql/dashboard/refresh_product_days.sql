@@ -24,9 +24,9 @@ SELECT
   l.payment_method_key,
   count(DISTINCT l.transaction_id),
   sum(l.quantity),
-  sum(l.revenue_cents),
-  sum(l.profit_cents),
-  sum(l.discount_cents)
+  ops.sum_bigint (l.revenue_cents),
+  ops.sum_bigint (l.profit_cents),
+  ops.sum_bigint (l.discount_cents)
 FROM
   pg_temp.dashboard_lines l
 WHERE

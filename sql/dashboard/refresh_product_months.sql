@@ -20,10 +20,10 @@ SELECT
   coalesce(p.geo_id, 0),
   coalesce(p.payment_method_key, 0),
   sum(p.transactions),
-  sum(p.quantity),
-  sum(p.revenue_cents),
-  sum(p.profit_cents),
-  sum(p.discount_cents)
+  ops.sum_bigint (p.quantity),
+  ops.sum_bigint (p.revenue_cents),
+  ops.sum_bigint (p.profit_cents),
+  ops.sum_bigint (p.discount_cents)
 FROM
   dashboard.product_days p
 GROUP BY

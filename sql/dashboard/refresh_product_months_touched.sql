@@ -58,10 +58,10 @@ FROM
       coalesce(c.geo_id, 0)::smallint AS geo_id,
       coalesce(c.payment_method_key, 0) AS payment_method_key,
       sum(c.transactions)::integer AS transactions,
-      sum(c.quantity)::bigint AS quantity,
-      sum(c.revenue_cents)::bigint AS revenue_cents,
-      sum(c.profit_cents)::bigint AS profit_cents,
-      sum(c.discount_cents)::bigint AS discount_cents
+      ops.sum_bigint (c.quantity) AS quantity,
+      ops.sum_bigint (c.revenue_cents) AS revenue_cents,
+      ops.sum_bigint (c.profit_cents) AS profit_cents,
+      ops.sum_bigint (c.discount_cents) AS discount_cents
     FROM
       changes c
     GROUP BY

@@ -18,10 +18,10 @@ SELECT
   m.geo_id,
   m.payment_method_key,
   sum(m.transactions),
-  sum(m.quantity),
-  sum(m.revenue_cents),
-  sum(m.profit_cents),
-  sum(m.discount_cents)
+  ops.sum_bigint (m.quantity),
+  ops.sum_bigint (m.revenue_cents),
+  ops.sum_bigint (m.profit_cents),
+  ops.sum_bigint (m.discount_cents)
 FROM
   dashboard.product_months m
 GROUP BY

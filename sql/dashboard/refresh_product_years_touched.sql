@@ -10,10 +10,10 @@ MERGE INTO dashboard.product_years y USING (
     geo_id,
     payment_method_key,
     sum(transactions)::integer AS transactions,
-    sum(quantity)::bigint AS quantity,
-    sum(revenue_cents)::bigint AS revenue_cents,
-    sum(profit_cents)::bigint AS profit_cents,
-    sum(discount_cents)::bigint AS discount_cents
+    ops.sum_bigint (quantity) AS quantity,
+    ops.sum_bigint (revenue_cents) AS revenue_cents,
+    ops.sum_bigint (profit_cents) AS profit_cents,
+    ops.sum_bigint (discount_cents) AS discount_cents
   FROM
     pg_temp.dashboard_product_months_delta
   GROUP BY
@@ -24,10 +24,10 @@ MERGE INTO dashboard.product_years y USING (
     5
   HAVING
     sum(transactions) <> 0
-    OR sum(quantity) <> 0
-    OR sum(revenue_cents) <> 0
-    OR sum(profit_cents) <> 0
-    OR sum(discount_cents) <> 0
+    OR ops.sum_bigint (quantity) <> 0
+    OR ops.sum_bigint (revenue_cents) <> 0
+    OR ops.sum_bigint (profit_cents) <> 0
+    OR ops.sum_bigint (discount_cents) <> 0
 ) AS d ON y.year = d.year
 AND y.product_no = d.product_no
 AND y.category_id = d.category_id

@@ -21,9 +21,9 @@ SELECT
   count(DISTINCT l.transaction_id),
   count(*),
   sum(l.quantity),
-  sum(l.revenue_cents),
-  sum(l.profit_cents),
-  sum(l.discount_cents)
+  ops.sum_bigint (l.revenue_cents),
+  ops.sum_bigint (l.profit_cents),
+  ops.sum_bigint (l.discount_cents)
 FROM
   pg_temp.dashboard_lines l
 GROUP BY

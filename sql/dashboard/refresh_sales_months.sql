@@ -18,10 +18,10 @@ SELECT
   s.payment_method_key,
   sum(s.transactions),
   sum(s.lines),
-  sum(s.quantity),
-  sum(s.revenue_cents),
-  sum(s.profit_cents),
-  sum(s.discount_cents)
+  ops.sum_bigint (s.quantity),
+  ops.sum_bigint (s.revenue_cents),
+  ops.sum_bigint (s.profit_cents),
+  ops.sum_bigint (s.discount_cents)
 FROM
   dashboard.sales_cells s
 GROUP BY

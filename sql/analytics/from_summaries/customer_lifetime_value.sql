@@ -17,7 +17,7 @@ WITH
       y.customer_no
       -- customer_no numbers customer_id in order, so ties fall as by customer_id.
     ORDER BY
-      sum(y.revenue_cents) DESC,
+      ops.sum_bigint (y.revenue_cents) DESC,
       y.customer_no
     LIMIT
       100

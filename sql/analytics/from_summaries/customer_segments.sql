@@ -9,7 +9,7 @@ WITH
   customer_spend AS (
     SELECT
       y.customer_no,
-      round(sum(y.revenue_cents) / 100.0, 2) AS total_spent,
+      round(ops.sum_bigint (y.revenue_cents) / 100.0, 2) AS total_spent,
       sum(y.transactions)::bigint AS orders
     FROM
       dashboard.customer_years y

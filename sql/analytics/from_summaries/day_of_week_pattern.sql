@@ -8,7 +8,7 @@ WITH
     SELECT
       d.full_date AS day,
       sum(s.transactions)::bigint AS orders,
-      round(sum(s.revenue_cents) / 100.0, 2) AS revenue
+      round(ops.sum_bigint (s.revenue_cents) / 100.0, 2) AS revenue
     FROM
       dashboard.sales_cells s
       JOIN warehouse.dim_date d ON d.date_key = s.date_key

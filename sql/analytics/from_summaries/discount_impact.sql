@@ -18,12 +18,12 @@ WITH
       c.discount_band AS band_order,
       sum(c.lines)::bigint AS lines,
       sum(c.transactions)::bigint AS orders,
-      sum(c.quantity)::bigint AS units_sold,
-      round(sum(c.gross_cents) / 100.0, 2) AS gross_revenue,
-      round(sum(c.discount_cents) / 100.0, 2) AS discount_amount,
-      round(sum(c.revenue_cents) / 100.0, 2) AS revenue,
-      round(sum(c.profit_cents) / 100.0, 2) AS profit,
-      round(sum(c.discount_pct_cents) / 100.0, 2) / sum(c.lines)::bigint AS avg_discount_pct
+      ops.sum_bigint (c.quantity) AS units_sold,
+      round(ops.sum_bigint (c.gross_cents) / 100.0, 2) AS gross_revenue,
+      round(ops.sum_bigint (c.discount_cents) / 100.0, 2) AS discount_amount,
+      round(ops.sum_bigint (c.revenue_cents) / 100.0, 2) AS revenue,
+      round(ops.sum_bigint (c.profit_cents) / 100.0, 2) AS profit,
+      round(ops.sum_bigint (c.discount_pct_cents) / 100.0, 2) / sum(c.lines)::bigint AS avg_discount_pct
     FROM
       dashboard.discount_cells c
     WHERE

@@ -16,8 +16,8 @@ WITH
       p.state,
       grouping(p.state) = 1 AS is_country,
       sum(m.transactions)::bigint AS orders,
-      round(sum(m.revenue_cents) / 100.0, 2) AS revenue,
-      round(sum(m.profit_cents) / 100.0, 2) AS profit
+      round(ops.sum_bigint (m.revenue_cents) / 100.0, 2) AS revenue,
+      round(ops.sum_bigint (m.profit_cents) / 100.0, 2) AS profit
     FROM
       dashboard.sales_months m
       JOIN dashboard.places p ON p.geo_id = m.geo_id
@@ -53,7 +53,7 @@ WITH
       p.country,
       p.state,
       grouping(p.state) = 1 AS is_country,
-      round(sum(r.returns_cents) / 100.0, 2) AS returns_amount
+      round(ops.sum_bigint (r.returns_cents) / 100.0, 2) AS returns_amount
     FROM
       dashboard.return_days r
       JOIN dashboard.places p ON p.geo_id = r.geo_id

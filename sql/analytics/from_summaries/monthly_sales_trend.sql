@@ -6,9 +6,9 @@ WITH
     SELECT
       m.month_key,
       sum(m.transactions)::bigint AS orders,
-      sum(m.quantity)::bigint AS units_sold,
-      round(sum(m.revenue_cents) / 100.0, 2) AS revenue,
-      round(sum(m.profit_cents) / 100.0, 2) AS profit
+      ops.sum_bigint (m.quantity) AS units_sold,
+      round(ops.sum_bigint (m.revenue_cents) / 100.0, 2) AS revenue,
+      round(ops.sum_bigint (m.profit_cents) / 100.0, 2) AS profit
     FROM
       dashboard.sales_months m
     WHERE

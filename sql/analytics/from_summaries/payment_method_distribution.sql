@@ -8,7 +8,7 @@ WITH
       pm.payment_method_name AS payment_method,
       pm.payment_type,
       sum(m.transactions)::bigint AS transactions,
-      round(sum(m.revenue_cents) / 100.0, 2) AS revenue
+      round(ops.sum_bigint (m.revenue_cents) / 100.0, 2) AS revenue
     FROM
       dashboard.sales_months m
       JOIN warehouse.dim_payment_method pm ON pm.payment_method_key = m.payment_method_key

@@ -8,12 +8,12 @@ WITH
   per_product AS (
     SELECT
       y.product_no,
-      sum(y.quantity)::bigint AS units_sold,
+      ops.sum_bigint (y.quantity) AS units_sold,
       sum(y.transactions)::bigint AS orders,
-      round(sum(y.revenue_cents) / 100.0, 2) AS revenue,
-      round(sum(y.revenue_cents - y.profit_cents) / 100.0, 2) AS cost,
-      round(sum(y.profit_cents) / 100.0, 2) AS profit,
-      round(sum(y.discount_cents) / 100.0, 2) AS discount_amount
+      round(ops.sum_bigint (y.revenue_cents) / 100.0, 2) AS revenue,
+      round(ops.sum_bigint (y.revenue_cents - y.profit_cents) / 100.0, 2) AS cost,
+      round(ops.sum_bigint (y.profit_cents) / 100.0, 2) AS profit,
+      round(ops.sum_bigint (y.discount_cents) / 100.0, 2) AS discount_amount
     FROM
       dashboard.product_years y
     WHERE
@@ -24,7 +24,7 @@ WITH
   returns AS (
     SELECT
       r.product_no,
-      round(sum(r.returns_cents) / 100.0, 2) AS returns_amount
+      round(ops.sum_bigint (r.returns_cents) / 100.0, 2) AS returns_amount
     FROM
       dashboard.return_days r
     GROUP BY

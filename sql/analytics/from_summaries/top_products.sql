@@ -5,10 +5,10 @@ WITH
   product_sales AS (
     SELECT
       y.product_no,
-      sum(y.quantity)::bigint AS units_sold,
+      ops.sum_bigint (y.quantity) AS units_sold,
       sum(y.transactions)::bigint AS orders,
-      round(sum(y.revenue_cents) / 100.0, 2) AS revenue,
-      round(sum(y.profit_cents) / 100.0, 2) AS profit
+      round(ops.sum_bigint (y.revenue_cents) / 100.0, 2) AS revenue,
+      round(ops.sum_bigint (y.profit_cents) / 100.0, 2) AS profit
     FROM
       dashboard.product_years y
     WHERE

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { copyRows, copyTextRow } from './copy';
 import { knownMigrations, migrateDatabase, pendingMigrations } from './migrate';
-import { runSqlFile } from './sql-files';
+import { renderSqlFile, runRenderedSqlFile, runSqlFile } from './sql-files';
 import { Client } from 'pg';
 import { dropDatabase, ensureDatabase, withTransaction } from './database';
 
@@ -109,5 +109,19 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
 
   it('names the sql file in an error from it', async () => {
     await expect(runSqlFile(env.pool, 'migrations/0001_ops', [])).rejects.toThrow(/^sql\/migrations\/0001_ops\.sql: /);
+  });
+
+  it("fills a template's placeholders from a record or a function, and names the file and placeholder it cannot fill", async () => {
+    await env.pool.query('CREATE TABLE public.render_probe (n int)');
+    await runRenderedSqlFile(env.pool, 'quality/typed/drop', { tables: 'public.render_probe' });
+    const { rows } = await env.pool.query("SELECT to_regclass('public.render_probe') AS t");
+    expect(rows[0].t).toBeNull();
+    expect(renderSqlFile('quality/typed/drop', (name) => (name === 'tables' ? 'a.b, c.d' : undefined))).toMatch(/^DROP TABLE IF EXISTS a\.b, c\.d\s*$/m);
+    expect(() => renderSqlFile('quality/typed/drop', {})).toThrow('sql/quality/typed/drop.sql: no value for placeholder {{tables}}');
+    // A name the record only inherits is not a value.
+    expect(() => renderSqlFile('quality/typed/drop', Object.create({ tables: 'x' }) as Record<string, string>)).toThrow('sql/quality/typed/drop.sql: no value for placeholder {{tables}}');
+    expect(() => renderSqlFile('quality/typed/drop', () => undefined)).toThrow('sql/quality/typed/drop.sql: no value for placeholder {{tables}}');
+    await expect(runRenderedSqlFile(env.pool, 'quality/typed/drop', {})).rejects.toThrow('no value for placeholder {{tables}}');
+    await expect(runRenderedSqlFile(env.pool, 'quality/typed/drop', { tables: 'public.no such' })).rejects.toThrow(/^sql\/quality\/typed\/drop\.sql: syntax error/);
   });
 });

@@ -27,6 +27,46 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** A placeholder's value by name: a record, or a function returning undefined for a name it lacks. */
+export type SqlFill = Readonly<Record<string, string>> | ((name: string) => string | undefined);
+
+const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
+
+/**
+ * `text` (of sql/<name>.sql, or a part of it) with each {{placeholder}} replaced by its value.
+ * Values are SQL the code composes itself (identifiers it escaped, other sql/ files), never user
+ * input, which travels as parameters. A placeholder without a value fails here, naming the file,
+ * rather than reaching PostgreSQL as a syntax error.
+ */
+export function fillSqlPlaceholders(name: string, text: string, fill: SqlFill): string {
+  return text.replace(PLACEHOLDER, (_, placeholder: string) => {
+    const value = typeof fill === 'function' ? fill(placeholder) : Object.hasOwn(fill, placeholder) ? fill[placeholder] : undefined;
+    if (value === undefined) throw new Error(`sql/${name}.sql: no value for placeholder {{${placeholder}}}`);
+    return value;
+  });
+}
+
+/** The text of sql/<name>.sql with its placeholders filled (see fillSqlPlaceholders). */
+export function renderSqlFile(name: string, fill: SqlFill): string {
+  return fillSqlPlaceholders(name, sqlFile(name), fill);
+}
+
+/** Runs SQL text taken from sql/<name>.sql; an error's message starts with the file's name. */
+export async function runSqlText<R extends QueryResultRow = QueryResultRow>(
+  db: Queryable,
+  name: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<QueryResult<R>> {
+  try {
+    return await db.query<R>(text, params);
+  } catch (error) {
+    const e = error as Error & { position?: string };
+    e.message = `sql/${name}.sql: ${e.message}`;
+    throw e;
+  }
+}
+
 /**
  * Runs one sql/ file with bound parameters. User input only ever travels as parameters,
  * never spliced into the text. Errors name the file.
@@ -36,11 +76,15 @@ export async function runSqlFile<R extends QueryResultRow = QueryResultRow>(
   name: string,
   params: unknown[] = [],
 ): Promise<QueryResult<R>> {
-  try {
-    return await db.query<R>(sqlFile(name), params);
-  } catch (error) {
-    const e = error as Error & { position?: string };
-    e.message = `sql/${name}.sql: ${e.message}`;
-    throw e;
-  }
+  return runSqlText<R>(db, name, sqlFile(name), params);
+}
+
+/** Runs sql/<name>.sql with its placeholders filled (renderSqlFile) and bound parameters. */
+export async function runRenderedSqlFile<R extends QueryResultRow = QueryResultRow>(
+  db: Queryable,
+  name: string,
+  fill: SqlFill,
+  params: unknown[] = [],
+): Promise<QueryResult<R>> {
+  return runSqlText<R>(db, name, renderSqlFile(name, fill), params);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FieldDef, PoolClient, QueryResult } from 'pg';
+import type { FieldDef, PoolClient } from 'pg';
 import type { AnalysisName, AnalysisResult } from '@ecom/contracts';
-import { runSqlFile, sqlFile } from '@ecom/db';
+import { runRenderedSqlFile, runSqlFile, sqlFile } from '@ecom/db';
 
 export type AnalysisTable = Pick<AnalysisResult, 'columns' | 'rows'>;
 
@@ -73,14 +73,7 @@ export class AnalysesRepository {
    */
   async runAnalysis(client: PoolClient, analysis: AnalysisName, source: AnalysesSource): Promise<AnalysisTable> {
     const file = source === 'summaries' ? `analytics/from_summaries/${analysis}` : `analytics/${analysis}`;
-    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, part: string) => sqlFile(`analytics/shared/${part}`));
-    let result: QueryResult;
-    try {
-      result = await client.query(text);
-    } catch (error) {
-      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
-      throw error;
-    }
+    const result = await runRenderedSqlFile(client, file, (part) => sqlFile(`analytics/shared/${part}`));
     const columns = result.fields.map((field) => field.name);
     const rows = result.rows.map((row) =>
       Object.fromEntries(result.fields.map((field) => [field.name, toJsonValue(row[field.name], field)])),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ENTITIES, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import type { Entity } from '@ecom/contracts';
+import { renderSqlFile, runSqlFile, sqlFile, type Queryable } from '@ecom/db';
 import type { PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
-import { ensureTypedTables, typedTable } from '@ecom/pipeline';
+import { ensureTypedTables, typedTable, typedTableOf } from '@ecom/pipeline';
 import { fillPhoneE164 } from './phone-e164';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
@@ -107,11 +107,7 @@ export class ProductionRepository {
    * other placeholders filled from `splices` (SQL text of other sql/transform files).
    */
   private render(file: string, runId: string, splices: Record<string, string> = {}): string {
-    return sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
-      if (Object.hasOwn(splices, name)) return splices[name];
-      if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/${file}.sql: no value for {{${name}}}`);
-      return typedTable(name as Entity, runId);
-    });
+    return renderSqlFile(file, (name) => (Object.hasOwn(splices, name) ? splices[name] : typedTableOf(name, runId)));
   }
 
   /**

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { ENTITIES, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile, withTransaction } from '@ecom/db';
-import { buildTypedTables, typedTable } from '@ecom/pipeline';
+import { renderSqlFile, runSqlFile, runSqlText, withTransaction } from '@ecom/db';
+import { buildTypedTables, typedTableOf } from '@ecom/pipeline';
 
 /** pg returns bigint and numeric as strings. */
 type Numeric = string | null;
@@ -59,20 +58,12 @@ export class ProfileRepository {
 
   private async rows<R extends object>(name: string, runId: string): Promise<R[]> {
     const file = `profile/${name}`;
-    const text = sqlFile(file).replace(/\{\{([a-z_]+)\}\}/g, (_, entity: string) => {
-      if (!(ENTITIES as readonly string[]).includes(entity)) throw new Error(`sql/${file}.sql: no value for {{${entity}}}`);
-      return typedTable(entity as Entity, runId);
+    const text = renderSqlFile(file, (name) => typedTableOf(name, runId));
+    // Each statement in its own short transaction, with the profile's settings (sql/profile/settings.sql).
+    return withTransaction(this.pool, async (client) => {
+      await runSqlFile(client, 'profile/settings');
+      return (await runSqlText<R & Record<string, unknown>>(client, file, text, [runId])).rows;
     });
-    try {
-      // Each statement in its own short transaction, with the profile's settings (sql/profile/settings.sql).
-      return await withTransaction(this.pool, async (client) => {
-        await runSqlFile(client, 'profile/settings');
-        return (await client.query<R & Record<string, unknown>>(text, [runId])).rows;
-      });
-    } catch (error) {
-      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
-      throw error;
-    }
   }
 
   /** (Re)builds the run's typed tables from staging, for a profile measured on its own. */

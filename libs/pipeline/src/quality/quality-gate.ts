@@ -1,6 +1,6 @@
 import { escapeIdentifier, type Pool } from 'pg';
 import { ENTITIES, ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { fillSqlPlaceholders, renderSqlFile, runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
 import { STAGING_ROWS, ensureTypedTables, parsedExpression, typedRows, type StagedRows } from './typed-tables';
@@ -371,7 +371,7 @@ function fragment(file: string, fill: Record<string, string>): string {
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--') && line.trim() !== '')
     .join('\n');
-  return fillPlaceholders(file, text, fill);
+  return fillSqlPlaceholders(file, text, fill);
 }
 
 /** Score, grade and failing checks of a set of results (sql/quality/run_score.sql). */
@@ -530,8 +530,6 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
   }
 }
 
-const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
-
 /**
  * The condition picking the run's rows ($1) of a template's table: a typed table holds one run
  * only (the condition still names $1, so its type is known where nothing else uses it).
@@ -541,13 +539,5 @@ function runFilter(rows: StagedRows): string {
 }
 
 function renderFile(file: string, fill: Record<string, string>, params: unknown[]): CheckStatement {
-  return { file, text: fillPlaceholders(file, sqlFile(file), fill), params };
-}
-
-function fillPlaceholders(file: string, text: string, fill: Record<string, string>): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    const value = fill[name];
-    if (value === undefined) throw new Error(`sql/${file}.sql: no value for placeholder {{${name}}}`);
-    return value;
-  });
+  return { file, text: renderSqlFile(file, fill), params };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeIdentifier, escapeLiteral, type Pool } from 'pg';
 import { CATEGORICAL_FIELDS, categoricalValues, type CategoricalField, type CategoricalValuesConfig } from '@ecom/config';
 import { ENTITIES, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { runRenderedSqlFile, runSqlFile, withTransaction, type Queryable, type SqlFill } from '@ecom/db';
 
 /**
  * Per-run typed tables (schema `typed`, sql/quality/typed/): the run's staged rows with every value
@@ -61,6 +61,14 @@ export function typedTable(entity: Entity, runId: string): string {
   return `${escapeIdentifier('typed')}.${escapeIdentifier(typedTableName(entity, runId))}`;
 }
 
+/**
+ * The run's typed table for a {{<entity>}} placeholder of a template over typed tables, or
+ * undefined when `name` is not an entity (renderSqlFile then names the unfilled placeholder).
+ */
+export function typedTableOf(name: string, runId: string): string | undefined {
+  return (ENTITIES as readonly string[]).includes(name) ? typedTable(name as Entity, runId) : undefined;
+}
+
 /** The bare name (in schema `typed`) of one entity's typed table for a run. */
 function typedTableName(entity: Entity, runId: string): string {
   return `${entity}_${createHash('sha256').update(runId).digest('hex').slice(0, 20)}`;
@@ -78,23 +86,8 @@ export function parsedExpression(rows: StagedRows, entity: Entity, column: strin
   return `${cast}(${escapeIdentifier(column)})`;
 }
 
-/** The text of a typed/ template with its placeholders filled. */
-function typedSql(file: string, fill: Record<string, string>): string {
-  return sqlFile(`quality/typed/${file}`).replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
-    const value = fill[name];
-    if (value === undefined) throw new Error(`sql/quality/typed/${file}.sql: no value for placeholder {{${name}}}`);
-    return value;
-  });
-}
-
-async function query(db: Queryable, file: string, fill: Record<string, string>, params: unknown[] = []) {
-  try {
-    return await db.query(typedSql(file, fill), params);
-  } catch (error) {
-    const e = error as Error;
-    e.message = `sql/quality/typed/${file}.sql: ${e.message}`;
-    throw e;
-  }
+function query(db: Queryable, file: string, fill: SqlFill, params: unknown[] = []) {
+  return runRenderedSqlFile(db, `quality/typed/${file}`, fill, params);
 }
 
 /** The reject reason of an unknown value: age_group keeps the code it had before the file existed. */
@@ -230,10 +223,6 @@ export async function staleTypedTables(
 
 /** Every staged row of the run, counted in its typed tables (sql/quality/staged_rows_of_run.sql). */
 export async function countTypedRows(db: Queryable, runId: string): Promise<number> {
-  const text = sqlFile('quality/staged_rows_of_run').replace(/\{\{([a-z_]+)\}\}/g, (_, name: string) => {
-    if (!(ENTITIES as readonly string[]).includes(name)) throw new Error(`sql/quality/staged_rows_of_run.sql: no value for {{${name}}}`);
-    return typedTable(name as Entity, runId);
-  });
-  const { rows } = await db.query<{ staged_rows: string }>(text);
+  const { rows } = await runRenderedSqlFile<{ staged_rows: string }>(db, 'quality/staged_rows_of_run', (name) => typedTableOf(name, runId));
   return Number(rows[0].staged_rows);
 }

@@ -1,6 +1,8 @@
 -- Every fact line once, with the integer codes the summaries group by (dropped at commit). The
 -- discount band and the cent amounts come from warehouse.fact_sales_cents (migration 0042), the
--- view refresh_lines_touched.sql reads too.
+-- view refresh_lines_touched.sql reads too. A full refresh on lanes codes them once, as the
+-- UNLOGGED table dashboard_next.lines both lanes read (nextLinesSql in
+-- apps/analytics/src/dashboard-summaries: this statement, its temporary table replaced).
 -- Hash joins only, for this statement: every line joins every dimension, but the codes were
 -- written in this transaction without statistics, and the planner probed the facts' customer
 -- index once per customer and month partition (1.4M probes) and the customer codes' index once

@@ -94,7 +94,7 @@ const NEXT_PREPARE: LaneTransaction = {
 interface SummaryTask {
   table: SummaryTable;
   step: string;
-  /** Reads the coded fact lines (refresh_lines.sql): runs in a lane's first transaction, which codes them. */
+  /** Reads the coded fact lines (dashboard_next.lines, nextLinesSql): runs in a lane's first transaction. */
   readsLines: boolean;
   /** Tables of the lanes it reads (the dimensions are committed before they start): it starts once they are committed. */
   reads: readonly SummaryTable[];
@@ -133,7 +133,26 @@ type LaneName = (typeof LANE_NAMES)[number];
  * warehouse), so the statements and the rows they write are those of the one-transaction refresh.
  */
 export function nextSql(step: string): string {
-  return sqlFile(`dashboard/${step}`).replace(/\bdashboard\./g, 'dashboard_next.');
+  return sqlFile(`dashboard/${step}`).replace(/\bdashboard\./g, 'dashboard_next.').replace(/\bpg_temp\.dashboard_lines\b/g, 'dashboard_next.lines');
+}
+
+/**
+ * refresh_lines.sql as the lanes' prepare transaction runs it: the lines coded once, into an
+ * UNLOGGED table both lanes read once it is committed (nextSql reads pg_temp.dashboard_lines as
+ * dashboard_next.lines), where each lane coded them into a temporary table of its own: 2.5M lines
+ * at 1M orders, ~6 s of CPU each (a parallel plan: ~3 s in the lane's backend plus its two
+ * workers; docs/performance.md). Not logged: a crash loses it with the attempt, and the next
+ * prepare drops it (refresh_next_prepare.sql). Autovacuum stays off it, so every lane's statements
+ * are planned as before, without statistics.
+ */
+export function nextLinesSql(): string {
+  const lanes = nextSql('refresh_lines');
+  const shared = lanes.replace(
+    /CREATE TEMP TABLE dashboard_lines ON\s+COMMIT\s+DROP AS/,
+    'CREATE UNLOGGED TABLE dashboard_next.lines WITH (autovacuum_enabled = false) AS',
+  );
+  if (shared === lanes) throw new Error('sql/dashboard/refresh_lines.sql: no CREATE TEMP TABLE dashboard_lines to build dashboard_next.lines from');
+  return shared;
 }
 
 export type SummariesRefreshMode = 'full' | 'incremental';
@@ -261,7 +280,8 @@ export class DashboardSummariesRepository {
 }
 
 /**
- * Builds every summary in dashboard_next (refresh_next_prepare.sql), then TASKS on two lanes at
+ * Builds every summary in dashboard_next (refresh_next_prepare.sql): the dimensions and the coded
+ * lines (nextLinesSql) in one transaction, then TASKS on two lanes at
  * once, each transaction on a pool connection of its own and committed with the tables it
  * completes. Returns only once neither lane runs any more: when one fails, the other stops at its
  * next statement, so nothing of this attempt writes into dashboard_next after a retry has started
@@ -272,18 +292,21 @@ async function buildNextSummaries(pool: Pool): Promise<{ prepare: number; custom
   await withTransaction(pool, async (client) => {
     await runSqlFile(client, 'dashboard/refresh_next_prepare');
     await runLaneTransaction(client, NEXT_PREPARE);
+    await client.query(nextLinesSql());
   });
   const prepare = Math.round(performance.now() - started);
   const board = new TaskBoard();
   const results = await Promise.allSettled(LANE_NAMES.map((name) => runLane(pool, board, name)));
   if (results.some((r) => r.status === 'rejected')) throw board.cause;
   const [customers, sales] = results.map((r) => (r as PromiseFulfilledResult<number>).value);
+  // The lines were only the source of the day summaries, all committed by now.
+  await runSqlFile(pool, 'dashboard/refresh_next_drop_lines');
   return { prepare, customers, sales };
 }
 
 /**
- * What the two lanes share: which tasks are taken and which tables committed, which lane still
- * holds its coded lines, and the first failure. Lanes run on one event loop, so each decision
+ * What the two lanes share: which tasks are taken and which tables committed, which lane is still
+ * in its first transaction (the tables from the lines), and the first failure. Lanes run on one event loop, so each decision
  * below is taken whole before the other lane looks.
  */
 class TaskBoard {
@@ -309,9 +332,9 @@ class TaskBoard {
   }
 
   /**
-   * The next task reading the lines for a lane that holds them, or undefined when it should
-   * commit what it built: when none is left, or when the table it just built is read by others
-   * while the other lane still holds its lines and will take what is left (customer days then
+   * The next task reading the lines for a lane in its first transaction, or undefined when it
+   * should commit what it built: when none is left, or when the table it just built is read by
+   * others while the other lane is still in its first transaction and will take what is left (customer days then
    * reaches the chain it feeds a whole table earlier).
    */
   takeLineTask(lane: LaneName, justBuilt?: SummaryTask): SummaryTask | undefined {
@@ -359,8 +382,8 @@ class TaskBoard {
 }
 
 /**
- * One lane: a first transaction codes the lines (a temporary table, dropped with it) and builds
- * tables from them as TaskBoard.takeLineTask hands them out; then one transaction per task whose
+ * One lane: a first transaction builds tables from the lines (dashboard_next.lines, coded once
+ * before the lanes start) as TaskBoard.takeLineTask hands them out; then one transaction per task whose
  * tables are committed, until none is left. Each table is indexed and analysed before its commit
  * (refresh_next_finish.sql). Returns the lane's milliseconds.
  */
@@ -368,20 +391,16 @@ async function runLane(pool: Pool, board: TaskBoard, lane: LaneName): Promise<nu
   const started = performance.now();
   try {
     const built: SummaryTable[] = [];
-    // Taken before coding the lines, so each lane starts on a table of its own (customers: customer days).
+    // Taken before the lane's first statement, so each lane starts on a table of its own (customers: customer days).
     const first = board.takeLineTask(lane);
     if (first) {
       await withTransaction(pool, async (client) => {
         board.check();
         await runSqlFile(client, 'dashboard/refresh_work_mem');
-        board.check();
-        await runStep(client, 'refresh_lines');
         for (let task: SummaryTask | undefined = first; task; task = board.takeLineTask(lane, task)) {
           await runTask(client, task, board);
           built.push(task.table);
         }
-        board.check();
-        await runStep(client, 'refresh_drop_lines');
       });
     }
     board.commit(built);

@@ -157,28 +157,42 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
 
   it('a lane killed mid-statement fails the rebuild with the live summaries untouched; the retry converges', async () => {
     const live = (await env.pool.query(CONSISTENCY)).rows[0];
-    // Both lanes code the fact lines first: with the facts locked, each waits there.
+    // The lines are coded once before the lanes start (dashboard_next.lines), so no table the
+    // lanes' first statements read exists before the rebuild for a test to lock. A pool of its
+    // own makes each lane, in its first transaction, take the returns' lock just before its first
+    // statement on the lines: with the returns locked (the prepare reads none), each waits there.
+    const lanePool = createPool(env.config.databaseUrl, { max: 3 });
+    lanePool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && /FROM\s+dashboard_next\.lines\b/.test(args[0])) {
+          await query('LOCK TABLE warehouse.fact_returns IN ACCESS SHARE MODE');
+        }
+        return query(...args);
+      };
+    });
     const blocker = await env.pool.connect();
     let failed: Promise<unknown>;
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE warehouse.fact_sales IN ACCESS EXCLUSIVE MODE');
-      failed = rebuildOnLanes().then(
+      await blocker.query('LOCK TABLE warehouse.fact_returns IN ACCESS EXCLUSIVE MODE');
+      failed = rebuildOnLanesIn(lanePool).then(
         () => 'succeeded',
         (error: Error) => error.message,
       );
       const lanes = await waitFor(async () => {
         const { rows } = await env.pool.query<{ pid: number }>(
-          `SELECT pid FROM pg_locks WHERE relation = 'warehouse.fact_sales'::regclass AND NOT granted ORDER BY pid`,
+          `SELECT pid FROM pg_locks WHERE relation = 'warehouse.fact_returns'::regclass AND NOT granted ORDER BY pid`,
         );
         return rows.length === 2 ? rows.map((r) => r.pid) : undefined;
-      }, 'both lanes to wait for the facts');
+      }, 'both lanes to wait for the returns');
       await env.pool.query('SELECT pg_terminate_backend($1)', [lanes[0]]);
     } finally {
       await blocker.query('ROLLBACK');
       blocker.release();
     }
     expect(await failed).toMatch(/terminat/);
+    await lanePool.end();
     expect((await env.pool.query(CONSISTENCY)).rows[0]).toEqual(live);
     await rebuildOnLanes();
     await expectSameAsOneTransactionRebuild(env.pool);

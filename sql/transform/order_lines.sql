@@ -2,12 +2,16 @@
 -- rejected whole with its lines, so transactions.sql needs the line verdicts first). Runs after
 -- products.sql, so the product check sees this run's products already upserted.
 --
--- Builds two temporary tables that live until the transform's transaction ends:
---   transform_order_lines  one row per staged order line: cleaned values, its own verdict,
+-- Builds two tables that live until the transform's transaction ends:
+--   {{order_lines}}        one row per staged order line: cleaned values, its own verdict,
 --                          whether it is the chosen version of its item_id and whether production
---                          already holds it unchanged (same_in_production)
---   transform_orders       filled by transactions.sql: every order the run touches that is not
---                          accepted, with why; read by transaction_items.sql
+--                          already holds it unchanged (same_in_production). UNLOGGED, in schema
+--                          typed, one per run (transform_order_lines_<digest>), not temporary:
+--                          the parallel workers of transactions_decide.sql read it, and they
+--                          cannot read a temporary table. Dropped in the same transaction
+--                          (drop_order_tables.sql); a rolled-back attempt takes it away.
+--   transform_orders       a temporary table, filled by transactions.sql: every order the run
+--                          touches that is not accepted, with why; read by transaction_items.sql
 --
 -- Cleaning: every value trimmed and blanks read as missing; unit_price and line_total stored as
 -- numeric(12,2), discount_percentage as numeric(5,2) (money of 10^10 or more cannot be stored and
@@ -39,9 +43,7 @@
 -- The window is one ordered stream (lag), not a partition per item_id: 2.5M partitions of one line
 -- each cost the window ~3 s at 1M orders. Whether a duplicate is an exact copy of its chosen line
 -- (and which line that is) is then filled in afterwards for the duplicates only, by key.
-CREATE TEMP TABLE transform_order_lines ON
-COMMIT
-DROP AS
+CREATE UNLOGGED TABLE {{order_lines}} AS
 WITH
   staged AS (
     SELECT
@@ -157,12 +159,12 @@ FROM
   LEFT JOIN production.products product ON product.product_id = w.product_id
   LEFT JOIN production.transaction_items same ON same.item_id = w.item_id;
 
-ANALYZE transform_order_lines;
+ANALYZE {{order_lines}};
 
 -- A duplicate that passes its own checks: duplicate_line when it is an exact copy of the chosen
 -- line of its key (the lines' values as written, read back from staging), else duplicate_superseded.
 -- Normally none: the join then ends at its empty side without reading the lines again.
-UPDATE transform_order_lines d
+UPDATE {{order_lines}} d
 SET
   latest_ctid = chosen.line_ctid,
   line_reason = CASE
@@ -200,7 +202,7 @@ SET
     ELSE 'duplicate_superseded'
   END
 FROM
-  transform_order_lines chosen
+  {{order_lines}} chosen
 WHERE
   NOT d.chosen
   AND d.own_reason IS NULL

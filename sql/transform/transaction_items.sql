@@ -1,6 +1,6 @@
 -- staging.transaction_items -> production.transaction_items for one run ($1). Runs last: the lines
--- were checked on their own (order_lines.sql, table transform_order_lines, with their cleaning and
--- line checks) and every order they belong to was decided by transactions.sql (transform_orders).
+-- were checked on their own (order_lines.sql, table {{order_lines}}, with their cleaning
+-- and line checks) and every order they belong to was decided by transactions.sql (transform_orders).
 -- An order is accepted or rejected whole (docs/rejects.md "Orders add up").
 --
 -- Each staging line is either loaded or quarantined with ONE reason, the first that applies:
@@ -22,13 +22,13 @@ WITH
     SELECT
       l.*
     FROM
-      transform_order_lines l
+      {{order_lines}} l
     WHERE
       $1::text IS NOT NULL
   ),
   decided AS NOT MATERIALIZED (
     -- Inlined where read (the two inserts and the counts): each reading is a scan of
-    -- transform_order_lines and a hash join with the few orders not accepted, where materializing
+    -- {{order_lines}} and a hash join with the few orders not accepted, where materializing
     -- 2.5M wide rows at 1M orders wrote them all to a temporary file and read it back four times.
     -- accepted, a column of its own: the planner reads a boolean column of a CTE as half its rows,
     -- where it reads "reason_code IS NULL" as 0.5% of them; on a re-delivery that made it probe

@@ -3,7 +3,7 @@ import type { Entity } from '@ecom/contracts';
 import { renderSqlFile, runSqlFile, sqlFile, type Queryable } from '@ecom/db';
 import type { PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
-import { ensureTypedTables, typedTable, typedTableOf } from '@ecom/pipeline';
+import { ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
 import { fillPhoneE164 } from './phone-e164';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
@@ -55,13 +55,15 @@ export class ProductionRepository {
    * as a literal, for transactions.sql. {{outcome}}: sql/transform/outcome.sql, the counts row.
    */
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
+    // A constant, so the planner drops what a first load does not need (transactions_decide.sql).
+    const firstLoad = bulk ? 'true' : 'false';
+    if (entity === 'transactions') await this.decideOrders(db, runId, firstLoad);
     const file = `transform/${entity}`;
     const text = this.render(file, runId, {
       on_conflict: bulk ? '' : sqlFile(`transform/${entity}_on_conflict`),
       // Only the two big entities have one; a first load has nothing to compare with.
       skip_identical: bulk || !SKIPS_IDENTICAL.has(entity) ? '' : sqlFile(`transform/${entity}_skip_identical`),
-      // A constant, so the planner drops what a first load does not need (transactions.sql).
-      first_load: bulk ? 'true' : 'false',
+      first_load: firstLoad,
       // The counts row the entities' statements end with (EntityOutcomeRow).
       outcome: sqlFile('transform/outcome'),
     });
@@ -83,8 +85,8 @@ export class ProductionRepository {
 
   /**
    * Checks the run's order lines on their own and prepares the order verdicts
-   * (sql/transform/order_lines.sql): temporary tables that transactions.sql and
-   * transaction_items.sql read and that go with the transaction. Before transactions.sql.
+   * (sql/transform/order_lines.sql): tables that transactions.sql and transaction_items.sql read,
+   * dropped by dropOrderTables in the same transaction. Before transactions.sql.
    */
   async checkOrderLines(db: Queryable, runId: string): Promise<void> {
     const file = 'transform/order_lines';
@@ -97,6 +99,28 @@ export class ProductionRepository {
     }
   }
 
+  /**
+   * The orders' verdicts (sql/transform/transactions_decide.sql) into the run's verdicts table, which
+   * transactions.sql writes from: one CREATE TABLE AS, planned in parallel with its plan settings
+   * (sql/transform/orders_decide_plan.sql) around it. `firstLoad`: 'true' or 'false'.
+   */
+  private async decideOrders(db: Queryable, runId: string, firstLoad: string): Promise<void> {
+    const file = 'transform/transactions_decide';
+    await runSqlFile(db, 'transform/orders_decide_plan', ['on']);
+    try {
+      await db.query(this.render(file, runId, { first_load: firstLoad }), [runId]);
+    } catch (error) {
+      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
+      throw error;
+    }
+    await runSqlFile(db, 'transform/orders_decide_plan', ['off']);
+  }
+
+  /** Drops the run's order tables (sql/transform/drop_order_tables.sql), after the order lines' load. */
+  async dropOrderTables(db: Queryable, runId: string): Promise<void> {
+    await db.query(this.render('transform/drop_order_tables', runId));
+  }
+
   /** Fresh statistics on the orders transactions.sql decided, before transaction_items.sql joins them. */
   async analyzeOrderVerdicts(db: Queryable): Promise<void> {
     await db.query('ANALYZE transform_orders');
@@ -106,7 +130,13 @@ export class ProductionRepository {
    * A sql/transform file with its {{<entity>}} placeholders naming the run's typed tables and its
    * other placeholders filled from `splices` (SQL text of other sql/transform files).
    */
-  private render(file: string, runId: string, splices: Record<string, string> = {}): string {
+  private render(file: string, runId: string, extra: Record<string, string> = {}): string {
+    // The transform's own per-run tables (order_lines.sql, transactions_decide.sql).
+    const splices: Record<string, string> = {
+      order_lines: transformTable('transform_order_lines', runId),
+      order_verdicts: transformTable('transform_order_verdicts', runId),
+      ...extra,
+    };
     return renderSqlFile(file, (name) => (Object.hasOwn(splices, name) ? splices[name] : typedTableOf(name, runId)));
   }
 

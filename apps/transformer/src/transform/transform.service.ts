@@ -60,6 +60,8 @@ export class TransformService {
       }
       detail[entity] = outcome;
     }
+    // Before the commit: created in this transaction, the order tables then never outlive it.
+    await this.production.dropOrderTables(ctx.client, ctx.runId);
     await runQualityChecks(ctx.client, this.pool, ctx.runId, 'transform', {
       checks,
       progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),

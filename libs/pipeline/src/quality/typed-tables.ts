@@ -70,8 +70,20 @@ export function typedTableOf(name: string, runId: string): string | undefined {
 }
 
 /** The bare name (in schema `typed`) of one entity's typed table for a run. */
-function typedTableName(entity: Entity, runId: string): string {
+function typedTableName(entity: Entity | TransformTable, runId: string): string {
   return `${entity}_${createHash('sha256').update(runId).digest('hex').slice(0, 20)}`;
+}
+
+/** The transform's own per-run tables in schema `typed` (sql/transform/order_lines.sql, transactions_decide.sql). */
+export type TransformTable = 'transform_order_lines' | 'transform_order_verdicts';
+
+/**
+ * A table the transform builds for a run in schema `typed`: UNLOGGED, not temporary, so that the
+ * parallel workers of a later statement can read it; created and dropped inside the transform's
+ * transaction, so no other session ever sees it (nor staleTypedTables).
+ */
+export function transformTable(name: TransformTable, runId: string): string {
+  return `${escapeIdentifier('typed')}.${escapeIdentifier(typedTableName(name, runId))}`;
 }
 
 /**

@@ -273,6 +273,13 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(await productionSnapshot()).toEqual(productionBefore);
       expect(await quarantineOf(runId)).toEqual(quarantineBefore);
     });
+
+    it('leaves none of its order tables behind (UNLOGGED in schema typed, dropped before its commit)', async () => {
+      const { rows } = await world.env.pool.query(
+        `SELECT relname FROM pg_class WHERE relnamespace = 'typed'::regnamespace AND relname LIKE 'transform\\_order\\_%'`,
+      );
+      expect(rows).toEqual([]);
+    });
   });
 
   describe('a later run over the same production', () => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { copyRows, copyTextRow } from './copy';
 import { knownMigrations, migrateDatabase, pendingMigrations } from './migrate';
-import { renderSqlFile, runRenderedSqlFile, runSqlFile } from './sql-files';
+import { renderSqlFile, runRenderedSqlFile, runSqlFile, withPlanSettings } from './sql-files';
 import { Client } from 'pg';
 import { dropDatabase, ensureDatabase, withTransaction } from './database';
 
@@ -109,6 +109,18 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
 
   it('names the sql file in an error from it', async () => {
     await expect(runSqlFile(env.pool, 'migrations/0001_ops', [])).rejects.toThrow(/^sql\/migrations\/0001_ops\.sql: /);
+  });
+
+  it("puts plan settings in force for one piece of work inside a transaction, then the session's own again", async () => {
+    const seen = await withTransaction(env.pool, async (client) => {
+      await client.query("SET LOCAL work_mem = '7MB'");
+      const inside = await withPlanSettings(client, { enable_hashagg: 'off', parallel_tuple_cost: '0.01' }, async () =>
+        (await client.query("SELECT current_setting('enable_hashagg') AS h, current_setting('parallel_tuple_cost') AS p")).rows[0],
+      );
+      const after = (await client.query("SELECT current_setting('enable_hashagg') AS h, current_setting('parallel_tuple_cost') AS p, current_setting('work_mem') AS w")).rows[0];
+      return { inside, after };
+    });
+    expect(seen).toEqual({ inside: { h: 'off', p: '0.01' }, after: { h: 'on', p: '0.1', w: '7MB' } });
   });
 
   it("fills a template's placeholders from a record or a function, and names the file and placeholder it cannot fill", async () => {

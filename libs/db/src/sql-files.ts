@@ -79,6 +79,19 @@ export async function runSqlFile<R extends QueryResultRow = QueryResultRow>(
   return runSqlText<R>(db, name, sqlFile(name), params);
 }
 
+/**
+ * Runs `work` with plan settings (name → value) in force for it alone, inside the caller's
+ * transaction (sql/plan/set.sql), then the session's own values again. Not restored when `work`
+ * fails: the transaction is aborted then and rolls the settings back with everything else.
+ */
+export async function withPlanSettings<T>(db: Queryable, settings: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
+  const names = Object.keys(settings);
+  await runSqlFile(db, 'plan/set', [names, names.map((name) => settings[name])]);
+  const result = await work();
+  await runSqlFile(db, 'plan/set', [names, names.map(() => null)]);
+  return result;
+}
+
 /** Runs sql/<name>.sql with its placeholders filled (renderSqlFile) and bound parameters. */
 export async function runRenderedSqlFile<R extends QueryResultRow = QueryResultRow>(
   db: Queryable,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Entity } from '@ecom/contracts';
-import { renderSqlFile, runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import { renderSqlFile, runSqlFile, runSqlText, sqlFile, withPlanSettings, type Queryable } from '@ecom/db';
 import type { PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
 import { ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
@@ -101,19 +101,22 @@ export class ProductionRepository {
 
   /**
    * The orders' verdicts (sql/transform/transactions_decide.sql) into the run's verdicts table, which
-   * transactions.sql writes from: one CREATE TABLE AS, planned in parallel with its plan settings
-   * (sql/transform/orders_decide_plan.sql) around it. `firstLoad`: 'true' or 'false'.
+   * transactions.sql writes from: one CREATE TABLE AS, planned in parallel. `firstLoad`: 'true' or 'false'.
+   *
+   * At 1M orders its two big inputs, 1M headers sorted for their window and 2.5M lines summed per
+   * order, are each sorted by the order key in the parallel workers; the lines' sums grouped by
+   * sorting (enable_hashagg off) come out in key order like the headers, so the two meet in a merge
+   * join in the leader and the table is written in key order. With a hash aggregate the leader alone
+   * summed the 2.5M lines into a 507 MB hash table (a spill past ~1.2M orders) and hashed the 1M
+   * headers again for the join; and at the default cost of 0.1 per row gathered the planner keeps
+   * the lines' sums in the leader (parallel_tuple_cost 0.01, as the warehouse's lines). Leader CPU
+   * of the statement at 1M orders: 8.3 → 6.0 s.
    */
   private async decideOrders(db: Queryable, runId: string, firstLoad: string): Promise<void> {
     const file = 'transform/transactions_decide';
-    await runSqlFile(db, 'transform/orders_decide_plan', ['on']);
-    try {
-      await db.query(this.render(file, runId, { first_load: firstLoad }), [runId]);
-    } catch (error) {
-      (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
-      throw error;
-    }
-    await runSqlFile(db, 'transform/orders_decide_plan', ['off']);
+    await withPlanSettings(db, { parallel_tuple_cost: '0.01', enable_hashagg: 'off' }, () =>
+      runSqlText(db, file, this.render(file, runId, { first_load: firstLoad }), [runId]),
+    );
   }
 
   /** Drops the run's order tables (sql/transform/drop_order_tables.sql), after the order lines' load. */

@@ -1,10 +1,11 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@ecom/config';
 import { API_APP } from '@ecom/contracts';
 import { appLogger, assertProcessors } from '@ecom/pipeline';
 import { ApiAppModule } from './app.module';
+import { FieldValidationPipe } from './http/field-validation-pipe';
 import { JSON_BODY_LIMIT, RejectNulPipe, requireJsonBody, verifyJsonDepth } from './http/request-edge';
 import { mountApiDocs } from './openapi/openapi';
 
@@ -19,7 +20,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   mountApiDocs(app);
   app.useGlobalPipes(
     new RejectNulPipe(),
-    new ValidationPipe({
+    new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -149,6 +149,10 @@ describe('runs API: launching runs and reading their ledger', () => {
       const negative = await request(http).post('/runs').send({ transactions: -5 }).expect(400);
       expect(negative.body.message).toEqual(['transactions must not be less than 1']);
 
+      // Not a number at all: the bounds fail too (NaN), but only the type error is true to say.
+      const word = await request(http).post('/runs').send({ transactions: 'many', seed: 'x', days: 400 }).expect(400);
+      expect([...(word.body.message as string[])].sort()).toEqual(['days must not be greater than 366', 'seed must be an integer number', 'transactions must be an integer number']);
+
       const unknown = await request(http).post('/runs').send({ colour: 'red' }).expect(400);
       expect(unknown.body.message).toEqual(['property colour should not exist']);
 

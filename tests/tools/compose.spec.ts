@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '@ecom/config';
+import { serverSettings } from '../../tools/embedded-postgres';
 
 interface ComposeService {
   image?: string;
@@ -11,6 +12,7 @@ interface ComposeService {
   environment?: Record<string, unknown>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[] };
+  shm_size?: string;
 }
 
 /**
@@ -57,6 +59,19 @@ describe('docker-compose.yml: a one-shot migrate, healthchecks that ask the work
     for (const [, name, value] of example.matchAll(/^([A-Z_]*(?:PASSWORD|API_KEY))=(.*)$/gm)) expect(`${name}=${value}`).toMatch(/=change-me/);
     expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('.env');
     expect(readFileSync(join(root, '.dockerignore'), 'utf8').split('\n')).toContain('.env');
+  });
+
+  it("runs PostgreSQL with the embedded server's WAL and buffer settings, and room in /dev/shm for parallel hashes", () => {
+    const embedded = serverSettings('/data', 5432);
+    const settings = Object.fromEntries(
+      (services.postgres.command ?? []).filter((arg) => arg.includes('=')).map((arg) => arg.split('=') as [string, string]),
+    );
+    expect({ shared_buffers: settings.shared_buffers, max_wal_size: settings.max_wal_size }).toEqual({
+      shared_buffers: embedded.shared_buffers,
+      max_wal_size: embedded.max_wal_size,
+    });
+    // Docker's default is 64m; a stage's parallel hash of 256MB work_mem per process needs more.
+    expect(services.postgres.shm_size).toMatch(/^[1-9][0-9]*gb$/);
   });
 
   it('passes DB_POOL_MAX to every app from .env', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { renderSqlFile, runSqlFile, runSqlText, withTransaction } from '@ecom/db';
-import { buildTypedTables, typedTableOf } from '@ecom/pipeline';
+import { renderSqlFile, runSqlFile, runSqlText, sqlFile, withTransaction } from '@ecom/db';
+import { buildTypedTables, typedEntitiesOf, typedTableOf, type TypedTablesBuild } from '@ecom/pipeline';
 
 /** pg returns bigint and numeric as strings. */
 type Numeric = string | null;
@@ -43,6 +43,9 @@ export interface PaymentRow {
   share: string;
 }
 
+/** Waits until the typed tables of these entities are built (TypedTablesBuild.ready). */
+export type TypedReady = TypedTablesBuild['ready'];
+
 export interface IntegrityRow {
   orders_before_registration: string;
   geography_mismatches: string;
@@ -56,9 +59,11 @@ export interface IntegrityRow {
 export class ProfileRepository {
   constructor(private readonly pool: Pool) {}
 
-  private async rows<R extends object>(name: string, runId: string): Promise<R[]> {
+  /** `ready`: the statement waits for the tables it reads (their build under way), holding no connection. */
+  private async rows<R extends object>(name: string, runId: string, ready?: TypedReady): Promise<R[]> {
     const file = `profile/${name}`;
     const text = renderSqlFile(file, (name) => typedTableOf(name, runId));
+    if (ready) await ready(typedEntitiesOf(sqlFile(file)));
     // Each statement in its own short transaction, with the profile's settings (sql/profile/settings.sql).
     return withTransaction(this.pool, async (client) => {
       await runSqlFile(client, 'profile/settings');
@@ -67,37 +72,37 @@ export class ProfileRepository {
   }
 
   /** (Re)builds the run's typed tables from staging, for a profile measured on its own. */
-  buildTables(runId: string): Promise<void> {
-    return buildTypedTables(this.pool, runId);
+  async buildTables(runId: string): Promise<void> {
+    await buildTypedTables(this.pool, runId);
   }
 
-  monthlyRevenue(runId: string): Promise<MonthRow[]> {
-    return this.rows<MonthRow>('monthly_revenue', runId);
+  monthlyRevenue(runId: string, ready?: TypedReady): Promise<MonthRow[]> {
+    return this.rows<MonthRow>('monthly_revenue', runId, ready);
   }
 
-  async weekendWeekdayRatio(runId: string): Promise<Numeric> {
-    const [row] = await this.rows<{ weekend_weekday_ratio: Numeric }>('weekend_weekday', runId);
+  async weekendWeekdayRatio(runId: string, ready?: TypedReady): Promise<Numeric> {
+    const [row] = await this.rows<{ weekend_weekday_ratio: Numeric }>('weekend_weekday', runId, ready);
     return row?.weekend_weekday_ratio ?? null;
   }
 
-  async orderShape(runId: string): Promise<OrderShapeRow> {
-    return (await this.rows<OrderShapeRow>('order_shape', runId))[0];
+  async orderShape(runId: string, ready?: TypedReady): Promise<OrderShapeRow> {
+    return (await this.rows<OrderShapeRow>('order_shape', runId, ready))[0];
   }
 
-  async concentration(runId: string): Promise<ConcentrationRow> {
-    return (await this.rows<ConcentrationRow>('customer_concentration', runId))[0];
+  async concentration(runId: string, ready?: TypedReady): Promise<ConcentrationRow> {
+    return (await this.rows<ConcentrationRow>('customer_concentration', runId, ready))[0];
   }
 
-  categoryRanking(runId: string): Promise<CategoryRow[]> {
-    return this.rows<CategoryRow>('category_ranking', runId);
+  categoryRanking(runId: string, ready?: TypedReady): Promise<CategoryRow[]> {
+    return this.rows<CategoryRow>('category_ranking', runId, ready);
   }
 
-  paymentMix(runId: string): Promise<PaymentRow[]> {
-    return this.rows<PaymentRow>('payment_mix', runId);
+  paymentMix(runId: string, ready?: TypedReady): Promise<PaymentRow[]> {
+    return this.rows<PaymentRow>('payment_mix', runId, ready);
   }
 
-  async integrity(runId: string): Promise<IntegrityRow> {
-    return (await this.rows<IntegrityRow>('integrity', runId))[0];
+  async integrity(runId: string, ready?: TypedReady): Promise<IntegrityRow> {
+    return (await this.rows<IntegrityRow>('integrity', runId, ready))[0];
   }
 
   async store(runId: string, profile: object): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RunProfile } from '@ecom/contracts';
+import type { TypedTablesBuild } from '@ecom/pipeline';
 import { ProfileRepository } from './profile.repository';
 
 const num = (value: string | null): number | null => (value === null ? null : Number(value));
@@ -16,17 +17,22 @@ export type MeasuredProfile = Omit<RunProfile, 'runId' | 'computedAt'>;
 export class ProfileService {
   constructor(private readonly repository: ProfileRepository) {}
 
-  /** `typedReady`: the caller has just built the run's typed tables; else they are built from staging first. */
-  async profileRun(runId: string, typedReady = false): Promise<MeasuredProfile> {
-    if (!typedReady) await this.repository.buildTables(runId);
+  /**
+   * `typed`: true when the caller has just built the run's typed tables; a build under way
+   * (startTypedTables), whose tables each statement waits for, so the statements that read no
+   * order lines start while those are still being built; false: they are built from staging first.
+   */
+  async profileRun(runId: string, typed: boolean | Pick<TypedTablesBuild, 'ready'> = false): Promise<MeasuredProfile> {
+    if (typed === false) await this.repository.buildTables(runId);
+    const ready = typeof typed === 'object' ? typed.ready : undefined;
     const [months, ratio, shape, concentration, categories, payments, integrity] = await Promise.all([
-      this.repository.monthlyRevenue(runId),
-      this.repository.weekendWeekdayRatio(runId),
-      this.repository.orderShape(runId),
-      this.repository.concentration(runId),
-      this.repository.categoryRanking(runId),
-      this.repository.paymentMix(runId),
-      this.repository.integrity(runId),
+      this.repository.monthlyRevenue(runId, ready),
+      this.repository.weekendWeekdayRatio(runId, ready),
+      this.repository.orderShape(runId, ready),
+      this.repository.concentration(runId, ready),
+      this.repository.categoryRanking(runId, ready),
+      this.repository.paymentMix(runId, ready),
+      this.repository.integrity(runId, ready),
     ]);
     const monthlyRevenue = months.map((m) => ({
       month: m.month,

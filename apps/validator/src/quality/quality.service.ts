@@ -20,8 +20,11 @@ export class QualityService {
     private readonly checks: QualityChecksConfig,
   ) {}
 
-  /** `checks` lets a test run another set than the configured one. */
-  async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks): Promise<StageCounts> {
+  /**
+   * `checks` lets a test run another set than the configured one. `stagedRows`: the rows the typed
+   * tables were just built with (their build's own counts), so they need not be counted again.
+   */
+  async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks, stagedRows?: number): Promise<StageCounts> {
     // The typed tables committed first (the validator has built them already: then this only
     // looks), so the staged rows are counted on the pool beside the checks, not after them.
     await withTransaction(this.pool, (own) => ensureTypedTables(own, ctx.runId));
@@ -34,7 +37,7 @@ export class QualityService {
         // profile's, so both cores work until the last check rather than one.
         lanes: 2,
       }),
-      this.repository.countStagedRows(this.pool, ctx.runId),
+      stagedRows ?? this.repository.countStagedRows(this.pool, ctx.runId),
     ]);
     return {
       rowsIn: staged,

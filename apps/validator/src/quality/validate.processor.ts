@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
 import { Pool } from 'pg';
-import { LedgerRepository, StageRuntime, StageWorker, buildTypedTables, dropTypedTables } from '@ecom/pipeline';
+import { LedgerRepository, StageRuntime, StageWorker, dropTypedTables, startTypedTables } from '@ecom/pipeline';
 import { ProfileService } from '../profile/profile.service';
 import { QualityService } from './quality.service';
 
@@ -39,14 +39,25 @@ export class ValidateProcessor extends StageWorker {
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
       // Every staged value parsed once, into the run's typed tables, on both cores; the checks, the
       // profile and the transform read them.
-      await buildTypedTables(this.pool, runId, this.categorical);
+      const build = startTypedTables(this.pool, runId, this.categorical);
       // The profile reads the typed tables through the pool while the checks run in the stage's transaction:
-      // on separate connections they overlap. It is stored on its own, and awaited even when the
-      // gate stops the run, so a stopped run keeps its profile. A profile error wins, as when it ran first.
-      const [profiled, validated] = await Promise.allSettled([this.profile.profileRun(runId, true), this.quality.validateRun(ctx)]);
+      // on separate connections they overlap. Each profile statement starts once the tables it reads
+      // are built: those without order lines while the order lines' build (the longer lane) still
+      // runs, on the core the other lane has left. It is stored on its own, and awaited even when the
+      // gate stops the run, so a stopped run keeps its profile. A build error wins, then a profile
+      // error, as when they ran one after another.
+      const profiling = this.profile.profileRun(runId, build);
+      const validating = build.done.then((rows) => this.quality.validateRun(ctx, undefined, sumRows(rows)));
+      const [built, profiled, validated] = await Promise.allSettled([build.done, profiling, validating]);
+      if (built.status === 'rejected') throw built.reason;
       if (profiled.status === 'rejected') throw profiled.reason;
       if (validated.status === 'rejected') throw validated.reason;
       return validated.value;
     });
   }
+}
+
+/** Every staged row of the run: the rows of its typed tables, as their build counted them. */
+function sumRows(rows: Readonly<Record<string, number>>): number {
+  return Object.values(rows).reduce((sum, n) => sum + n, 0);
 }

@@ -154,36 +154,79 @@ function stagingRunIndex(entity: Entity): string {
   return `${escapeIdentifier('staging')}.${escapeIdentifier(`staging_${entity}_run_brin`)}`;
 }
 
-/** Builds (replacing) one entity's typed table on `db` and analyses it. */
-async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<void> {
+/** Builds (replacing) one entity's typed table on `db` and analyses it; returns its rows. */
+async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<number> {
   const table = typedTable(entity, runId);
   await query(db, 'drop', { tables: table });
   const fields = categoricalFieldsOf(entity);
   if (fields.length > 0) await query(db, 'learn', learnFill(entity, fields), [runId]);
-  await query(db, entity, { table }, [runId]);
+  const { rowCount } = await query(db, entity, { table }, [runId]);
   await query(db, 'analyze', { table });
+  return rowCount ?? 0;
+}
+
+/** A build of the run's typed tables under way (startTypedTables). */
+export interface TypedTablesBuild {
+  /** Resolves once the typed tables of these entities are committed; rejects if their build fails. */
+  ready(entities: readonly Entity[]): Promise<void>;
+  /** Resolves once every table is committed, with the rows each holds (the build's own row counts). */
+  done: Promise<Record<Entity, number>>;
 }
 
 /**
  * Builds the run's typed tables afresh on two pool connections at once (the order lines on one, the
  * other three entities on the other: about equal work), each in its own short transaction with the
- * build settings. Committed on their own, so the profile and the checks, on other connections, read them.
+ * build settings. Committed on their own, so the profile and the checks, on other connections, read
+ * them; `ready` tells when a lane's tables are, so their readers need not wait for the other lane
+ * (at 1M orders the order lines' build ends ~1.4 s after the other lane's, one core idle meanwhile).
  */
-export async function buildTypedTables(pool: Pool, runId: string, config: CategoricalValuesConfig = categoricalValues()): Promise<void> {
-  // Once, before the lanes: two concurrent syncs would wait on each other's rows.
-  await withTransaction(pool, (client) => syncCategoricalValues(client, config));
+export function startTypedTables(pool: Pool, runId: string, config: CategoricalValuesConfig = categoricalValues()): TypedTablesBuild {
   const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
-  await Promise.all(
-    lanes.map(async (entities) => {
+  // Once, before the lanes: two concurrent syncs would wait on each other's rows.
+  const synced = withTransaction(pool, (client) => syncCategoricalValues(client, config));
+  const built = lanes.map((entities) =>
+    synced.then(async () => {
       // Each on its own, not in the build's transaction: the summary takes a lock on the table
       // that the ingest's ANALYZE of another run also wants.
       for (const entity of entities) await runSqlFile(pool, 'quality/typed/summarize_staging', [stagingRunIndex(entity)]);
-      await withTransaction(pool, async (client) => {
+      return withTransaction(pool, async (client) => {
         await runSqlFile(client, 'quality/typed/settings');
-        for (const entity of entities) await buildOne(client, entity, runId);
+        const rows: Array<[Entity, number]> = [];
+        for (const entity of entities) rows.push([entity, await buildOne(client, entity, runId)]);
+        return rows;
       });
     }),
   );
+  // A lane nobody waits on must not fail the process unhandled: `done` and `ready` report it.
+  for (const lane of built) lane.catch(() => undefined);
+  const laneOf = (entity: Entity) => built[lanes.findIndex((entities) => entities.includes(entity))];
+  return {
+    ready: async (entities) => {
+      await Promise.all(entities.map(laneOf));
+    },
+    done: Promise.all(built).then((lanesRows) => Object.fromEntries(lanesRows.flat()) as Record<Entity, number>),
+  };
+}
+
+/** Builds the run's typed tables afresh (startTypedTables) and waits for all of them; returns their rows. */
+export async function buildTypedTables(
+  pool: Pool,
+  runId: string,
+  config: CategoricalValuesConfig = categoricalValues(),
+): Promise<Record<Entity, number>> {
+  return startTypedTables(pool, runId, config).done;
+}
+
+/**
+ * The entities a template over typed tables reads: its {{<entity>}} placeholders outside comment
+ * lines (a file's header names every table it may be given).
+ */
+export function typedEntitiesOf(template: string): Entity[] {
+  const code = template
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return ENTITIES.filter((entity) => code.includes(`{{${entity}}}`));
 }
 
 /** Builds, on `db` (e.g. inside a stage's transaction), the run's typed tables that do not exist. */

@@ -1,0 +1,62 @@
+import { sqlFile } from '@ecom/db';
+import { entitiesRead, loadQualityChecks, startTypedTables, typedEntitiesOf, typedTable } from '@ecom/pipeline';
+import { createTestEnv, type TestEnv } from '@ecom/testing';
+
+/**
+ * The validate stage starts the profile statements (and counts the staged rows) from the typed
+ * tables' build as it goes (validate.processor.ts): what that build reports must be what it built.
+ */
+describe('the typed tables build, lane by lane', () => {
+  let env: TestEnv;
+  const runId = 'typed-build';
+
+  beforeAll(async () => {
+    env = await createTestEnv('validator_typed_build');
+    await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params) VALUES ($1, 'source', '{}')`, [runId]);
+    await env.pool.query(
+      `INSERT INTO staging.transaction_items (item_id, transaction_id, run_id, source_file, source_line)
+       SELECT 'I' || n, 'T' || (n % 3), $1, 'items.csv', n FROM generate_series(1, 7) AS n`,
+      [runId],
+    );
+    await env.pool.query(
+      `INSERT INTO staging.transactions (transaction_id, run_id, source_file, source_line)
+       SELECT 'T' || n, $1, 'transactions.csv', n FROM generate_series(1, 3) AS n`,
+      [runId],
+    );
+    await env.pool.query(
+      `INSERT INTO staging.customers (customer_id, run_id, source_file, source_line) VALUES ('C1', $1, 'customers.csv', 1), ('C2', $1, 'customers.csv', 2)`,
+      [runId],
+    );
+  });
+  afterAll(() => env.teardown());
+
+  const rowsOf = async (entity: 'transaction_items' | 'transactions' | 'customers' | 'products') =>
+    Number((await env.pool.query(`SELECT count(*) AS n FROM ${typedTable(entity, runId)}`)).rows[0].n);
+
+  it('has a lane committed when it says it is ready, and counts the rows it built', async () => {
+    const build = startTypedTables(env.pool, runId);
+    await build.ready(['transactions', 'customers']);
+    // Committed: another connection reads it.
+    expect(await rowsOf('transactions')).toBe(3);
+    const rows = await build.done;
+    expect(rows).toEqual({ transaction_items: 7, transactions: 3, customers: 2, products: 0 });
+    for (const [entity, n] of Object.entries(rows)) expect(await rowsOf(entity as keyof typeof rows)).toBe(n);
+  });
+
+  it('rejects ready and done when a lane fails, without an unhandled rejection', async () => {
+    const broken = startTypedTables(env.pool, runId, { fields: [{ field: 'no_such_field' }] } as never);
+    await expect(broken.ready(['transactions'])).rejects.toThrow();
+    await expect(broken.done).rejects.toThrow();
+  });
+
+  it('names the tables a template reads by its placeholders outside comments', () => {
+    expect(typedEntitiesOf(sqlFile('profile/payment_mix'))).toEqual(['transactions']);
+    expect(typedEntitiesOf(sqlFile('profile/monthly_revenue'))).toEqual(['transactions', 'transaction_items']);
+    expect(typedEntitiesOf('-- {{customers}}\nSELECT 1 FROM {{products}}')).toEqual(['products']);
+    const checks = loadQualityChecks().forStage('validate');
+    const read = (name: string) => entitiesRead(checks.find((check) => check.name === name)!);
+    expect(read('consistency_total_amount')).toEqual(['transactions', 'transaction_items']);
+    expect(read('referential_transaction_items_products')).toEqual(['transaction_items', 'products']);
+    expect(read('uniqueness_item_id')).toEqual(['transaction_items']);
+  });
+});

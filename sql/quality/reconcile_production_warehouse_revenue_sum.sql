@@ -198,6 +198,13 @@ quick AS (
   -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
   -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
   -- and counts and names every gap as always.
+  -- Each line's hash: its item_id hashed with a seed that is the hash of its amount, seeded in
+  -- turn with its date, the sum's number and the amount's sign (a numeric's own hash leaves the
+  -- sign out: -5.00 and 5.00 hash alike). Equal (item_id, date_key, line_total) hash alike, as
+  -- equal as the per-line comparison's numeric = finds them. The line's text
+  -- (item_id || '|' || date_key || '|' || line_total) cost a numeric_out per line and side;
+  -- sum over bigint (128-bit state) instead of over numeric gives the same exact sum. Without
+  -- workers, backend CPU on a 1M clone: 5.4-5.7 -> 3.7-3.8 s.
   SELECT
     coalesce(
       l.n = f.n
@@ -212,8 +219,12 @@ quick AS (
     (
       SELECT
         count(*) AS n,
-        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
-        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1,
+        sum(
+          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
+        ) AS h0,
+        sum(
+          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
+        ) AS h1,
         sum(d.line_total) AS total
       FROM
         first_load_lines d
@@ -221,8 +232,12 @@ quick AS (
     (
       SELECT
         count(*) AS n,
-        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 0)::numeric) AS h0,
-        sum(hashtextextended (d.item_id || '|' || d.date_key || '|' || d.line_total, 1)::numeric) AS h1,
+        sum(
+          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
+        ) AS h0,
+        sum(
+          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
+        ) AS h1,
         sum(d.line_total) AS total
       FROM
         warehouse.fact_sales d

@@ -185,6 +185,8 @@ quick AS (
   -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
   -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
   -- and counts and names every gap as always.
+  -- Summed as bigint (a 128-bit state), not cast to numeric first: the same exact sums, 2.1 -> 1.6
+  -- s of backend CPU without workers on a 1M clone.
   SELECT
     coalesce(
       l.n = f.n
@@ -199,8 +201,8 @@ quick AS (
     (
       SELECT
         count(*) AS n,
-        sum(hashtextextended (d.item_id, 0)::numeric) AS h0,
-        sum(hashtextextended (d.item_id, 1)::numeric) AS h1,
+        sum(hashtextextended (d.item_id, 0)) AS h0,
+        sum(hashtextextended (d.item_id, 1)) AS h1,
         NULL::numeric AS total
       FROM
         first_load_lines d
@@ -208,8 +210,8 @@ quick AS (
     (
       SELECT
         count(*) AS n,
-        sum(hashtextextended (d.item_id, 0)::numeric) AS h0,
-        sum(hashtextextended (d.item_id, 1)::numeric) AS h1,
+        sum(hashtextextended (d.item_id, 0)) AS h0,
+        sum(hashtextextended (d.item_id, 1)) AS h1,
         NULL::numeric AS total
       FROM
         warehouse.fact_sales d

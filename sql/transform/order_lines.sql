@@ -42,7 +42,13 @@
 -- sorted once (in parallel) for the window; ANALYZE gives the two order statements real row counts.
 -- The window is one ordered stream (lag), not a partition per item_id: 2.5M partitions of one line
 -- each cost the window ~3 s at 1M orders. Whether a duplicate is an exact copy of its chosen line
--- (and which line that is) is then filled in afterwards for the duplicates only, by key.
+-- (and which line that is) is then filled in afterwards for the duplicates only, by key
+-- (order_lines_duplicates.sql).
+-- The CTE windowed is the window (order_lines_chosen_window.sql) unless order_lines_unique.sql proved
+-- the run's item_ids unique, as they nearly always are: then every line is chosen
+-- (order_lines_chosen_unique.sql), the table is built without a sort, its SELECT entirely in the
+-- parallel workers, and the duplicates' update is left out. Both build the same rows; only their order in the
+-- table differs (by item_id after the window, as read otherwise).
 CREATE UNLOGGED TABLE {{order_lines}} AS
 WITH
   staged AS (
@@ -101,33 +107,9 @@ WITH
       ) calc
   ),
   windowed AS (
-    -- The latest valid line of a key (by source_file, source_line) is chosen: the first of its key in
-    -- this order; the others are duplicates. The key sorts in "C" (byte) order: which lines share a
-    -- key is the same as in the database's collation (deterministic: equal means the same bytes),
-    -- and byte comparisons sort 2.5M lines faster than the collation's; which line of a key is the
-    -- latest is still decided in the collation. The five keys after source_line never decide anything (a run's source_file and
-    -- source_line name one line): they make the parallel workers compute the line's checks and
-    -- cleaned values below the sort. The window's own projection runs in the leader alone, and it
-    -- would otherwise evaluate them there, ~25% of this statement at 1M orders.
-    SELECT
-      c.*,
-      c.item_id IS NULL
-      OR c.item_id IS DISTINCT FROM lag(c.item_id) OVER latest_first AS chosen
-    FROM
-      checked c
-    WINDOW
-      latest_first AS (
-        ORDER BY
-          c.item_id COLLATE "C",
-          c.own_reason IS NULL DESC,
-          c.source_file DESC,
-          c.source_line DESC,
-          c.own_reason,
-          c.expected_line_total,
-          c.unit_price,
-          c.discount_percentage,
-          c.line_total
-      )
+    -- Whether each line is the chosen one of its item_id: order_lines_chosen_window.sql, or
+    -- order_lines_chosen_unique.sql when the run's item_ids are proved unique.
+    {{windowed}}
   )
 SELECT
   w.*,
@@ -161,54 +143,7 @@ FROM
 
 ANALYZE {{order_lines}};
 
--- A duplicate that passes its own checks: duplicate_line when it is an exact copy of the chosen
--- line of its key (the lines' values as written, read back from staging), else duplicate_superseded.
--- Normally none: the join then ends at its empty side without reading the lines again.
-UPDATE {{order_lines}} d
-SET
-  latest_ctid = chosen.line_ctid,
-  line_reason = CASE
-    WHEN (
-      SELECT
-        row (
-          s.item_id,
-          s.transaction_id,
-          s.product_id,
-          s.quantity,
-          s.unit_price,
-          s.discount_percentage,
-          s.line_total
-        )::text
-      FROM
-        staging.transaction_items s
-      WHERE
-        s.ctid = d.line_ctid
-    ) = (
-      SELECT
-        row (
-          s.item_id,
-          s.transaction_id,
-          s.product_id,
-          s.quantity,
-          s.unit_price,
-          s.discount_percentage,
-          s.line_total
-        )::text
-      FROM
-        staging.transaction_items s
-      WHERE
-        s.ctid = chosen.line_ctid
-    ) THEN 'duplicate_line'
-    ELSE 'duplicate_superseded'
-  END
-FROM
-  {{order_lines}} chosen
-WHERE
-  NOT d.chosen
-  AND d.own_reason IS NULL
-  AND chosen.chosen
-  AND chosen.item_id = d.item_id;
-
+{{duplicates}}
 -- One row per order the run touches (its header or a chosen line staged in this run) that is NOT
 -- accepted: an order the run touches and that is not here loads whole (its header and every chosen
 -- line). Every chosen good line's order is touched, so its lines find here all they need; at 1M

@@ -9,6 +9,9 @@
 -- it neither rewrites nor stamps a re-delivered identical row), so they are not read again, and an
 -- order re-delivered unchanged with all its lines was checked by the run that last wrote it: at 1M
 -- orders a full check costs more than the touched one (docs/quality.md).
+-- Runs with enable_hashagg off (libs/pipeline quality-gate.ts): at a first load's 1M orders the
+-- workers then sort and group their joined lines and the leader merges presorted groups, where
+-- with hash aggregates the leader hashed all 1M orders again (~400 MB, spilling).
 -- $1 run id.
 WITH
   touched AS (

@@ -1,6 +1,6 @@
 import { escapeIdentifier, type Pool } from 'pg';
 import { ENTITIES, ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { fillSqlPlaceholders, renderSqlFile, runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { fillSqlPlaceholders, renderSqlFile, runSqlFile, sqlFile, withPlanSettings, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
 import { STAGING_ROWS, ensureTypedTables, parsedExpression, typedEntitiesOf, typedRows, type StagedRows } from './typed-tables';
@@ -219,9 +219,11 @@ function readsStagedRows(check: QualityCheck): boolean {
 export async function measureCheck(db: Queryable, runId: string, check: QualityCheck, source?: StagedRows): Promise<QualityCheckResult> {
   if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
   const statement = checkStatement(check, source ?? typedRows(runId));
-  let rows: Array<{ rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null }>;
+  type ResultRow = { rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null };
+  let rows: ResultRow[];
   try {
-    ({ rows } = await db.query(statement.text, [runId, ...statement.params]));
+    const run = () => db.query<ResultRow>(statement.text, [runId, ...statement.params]);
+    ({ rows } = statement.settings ? await withPlanSettings(db, statement.settings, run) : await run());
   } catch (error) {
     const e = error as Error;
     e.message = `quality check '${check.name}' (sql/${statement.file}.sql): ${e.message}`;
@@ -274,7 +276,8 @@ export async function measureRowChecks(
   const names = checks.map((check) => check.name).join(', ');
   let rows: Array<Record<string, string | string[]>>;
   try {
-    ({ rows } = await db.query(statement.text, [runId, ...statement.params]));
+    const run = () => db.query(statement.text, [runId, ...statement.params]);
+    ({ rows } = statement.settings ? await withPlanSettings(db, statement.settings, run) : await run());
   } catch (error) {
     const e = error as Error;
     e.message = `quality checks ${names} (sql/${statement.file}.sql): ${e.message}`;
@@ -463,6 +466,8 @@ interface CheckStatement {
   text: string;
   /** Bind parameters after $1, the run id. */
   params: unknown[];
+  /** Planner settings around the statement alone (withPlanSettings). */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** A column's value trimmed: on a typed table the column itself (trimmed when built, blank as NULL). */
@@ -534,7 +539,11 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
           [check.entity],
         );
       }
-      if (check.measure === 'order_total') return render(file, {}, []);
+      // Grouped by sorting: the workers sort their joined lines and group them partially, the leader
+      // merges 1M presorted partial groups. With hash aggregates (the planner guesses ~40k orders)
+      // the leader hashed all 1M orders again, ~400 MB spilling to disk. A first load's 1M orders:
+      // leader CPU 2.86-2.94 → 2.20-2.24 s, workers +0.5 s, wall 3.5 → 3.0-3.2 s; a delta's the same.
+      if (check.measure === 'order_total') return { ...render(file, {}, []), settings: { enable_hashagg: 'off' } };
       if (check.from === 'staging') {
         return render(file, { table: rows.table('transaction_items'), line_total: parsedExpression(rows, 'transaction_items', 'line_total', 'ops.safe_numeric') }, []);
       }

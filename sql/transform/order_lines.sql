@@ -46,9 +46,10 @@
 -- (order_lines_duplicates.sql).
 -- The CTE windowed is the window (order_lines_chosen_window.sql) unless order_lines_unique.sql proved
 -- the run's item_ids unique, as they nearly always are: then every line is chosen
--- (order_lines_chosen_unique.sql), the table is built without a sort, its SELECT entirely in the
--- parallel workers, and the duplicates' update is left out. Both build the same rows; only their order in the
--- table differs (by item_id after the window, as read otherwise).
+-- (order_lines_chosen_unique.sql), the table is built without the window, its SELECT and a sort by
+-- item_id (order_by: order_lines_order_unique.sql, which says why production needs that order)
+-- in the parallel workers, and the duplicates' update is left out. Both build the same rows in the
+-- same order (by item_id; the window path's rows leave its sort in that order).
 CREATE UNLOGGED TABLE {{order_lines}} AS
 WITH
   staged AS (
@@ -139,7 +140,7 @@ SELECT
 FROM
   windowed w
   LEFT JOIN production.products product ON product.product_id = w.product_id
-  LEFT JOIN production.transaction_items same ON same.item_id = w.item_id;
+  LEFT JOIN production.transaction_items same ON same.item_id = w.item_id {{order_by}};
 
 ANALYZE {{order_lines}};
 

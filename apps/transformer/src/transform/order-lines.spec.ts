@@ -23,9 +23,12 @@ describe('ProductionRepository.checkOrderLines: with and without the duplicates 
       await repository.tuneSession(client);
       await repository.ensureTypedTables(client, runId);
       const path = await repository.checkOrderLines(client, runId, { window });
-      const { rows } = await client.query(`SELECT * FROM ${transformTable('transform_order_lines', runId)} ORDER BY source_file, source_line`);
+      const table = transformTable('transform_order_lines', runId);
+      const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY source_file, source_line`);
+      // As stored: production's lines are written in this order (transaction_items.sql).
+      const stored = await client.query<{ item_id: string | null }>(`SELECT item_id FROM ${table} ORDER BY ctid`);
       await repository.dropOrderTables(client, runId);
-      return { ...path, rows };
+      return { ...path, rows, stored: stored.rows.map((row) => row.item_id) };
     });
 
   beforeAll(async () => {
@@ -63,6 +66,10 @@ describe('ProductionRepository.checkOrderLines: with and without the duplicates 
     expect(unique.rows).toHaveLength(8);
     expect(unique.rows.every((row) => row.chosen === true)).toBe(true);
     expect(unique.rows).toEqual(windowed.rows);
+    // Stored by item_id on both paths (blank ones last), not in the staged order: a first load's
+    // production lines keep the order that makes index probes by transaction_id look sequential.
+    expect(unique.stored).toEqual(['O1-a', 'O2-a', 'O2-b', 'O3-a', 'O3-b', 'O4-a', null, null]);
+    expect(windowed.stored).toEqual(unique.stored);
     expect(unique.rows.map((row) => [row.item_id, row.line_reason, row.same_in_production])).toEqual([
       ['O1-a', null, true],
       ['O2-a', null, false],

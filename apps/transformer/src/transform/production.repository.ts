@@ -104,6 +104,8 @@ export class ProductionRepository {
     const text = this.render(file, runId, {
       windowed: sqlFile(unique ? 'transform/order_lines_chosen_unique' : 'transform/order_lines_chosen_window'),
       duplicates: unique ? '' : this.render('transform/order_lines_duplicates', runId),
+      // The window path's rows leave its sort in item_id order already.
+      order_by: unique ? sqlFile('transform/order_lines_order_unique') : '',
     });
     try {
       // No parameters: the file is several statements (simple query protocol).

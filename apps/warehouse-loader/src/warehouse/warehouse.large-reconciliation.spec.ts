@@ -50,9 +50,11 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
    * bulk branch's one join; the per-line branch probes each partition once per line.
    */
   const factScanLoops = async (measure: 'row_count' | 'revenue_sum') => {
+    // $2, the load's kind, as the quality gate passes it.
+    const [{ kind }] = await query<{ kind: string }>(sqlFile('quality/warehouse_load_kind'), [RUN]);
     const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
       `EXPLAIN (ANALYZE, FORMAT JSON) ${sqlFile(`quality/reconcile_production_warehouse_${measure}`)}`,
-      [RUN],
+      [RUN, kind],
     );
     return scansOf(row['QUERY PLAN'][0].Plan)
       .filter((node) => node['Relation Name']?.startsWith('fact_sales') && node['Actual Loops'] > 0)

@@ -219,10 +219,11 @@ function readsStagedRows(check: QualityCheck): boolean {
 export async function measureCheck(db: Queryable, runId: string, check: QualityCheck, source?: StagedRows): Promise<QualityCheckResult> {
   if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
   const statement = checkStatement(check, source ?? typedRows(runId));
+  const params = [...statement.params, ...(await loadKindParams(db, runId, check))];
   type ResultRow = { rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null };
   let rows: ResultRow[];
   try {
-    const run = () => db.query<ResultRow>(statement.text, [runId, ...statement.params]);
+    const run = () => db.query<ResultRow>(statement.text, [runId, ...params]);
     ({ rows } = statement.settings ? await withPlanSettings(db, statement.settings, run) : await run());
   } catch (error) {
     const e = error as Error;
@@ -241,6 +242,18 @@ export async function measureCheck(db: Queryable, runId: string, check: QualityC
       ? { expected: String(expected), actual: String(actual) }
       : {}),
   };
+}
+
+/**
+ * The production → warehouse reconciliations' $2: the kind of load the run recorded (first,
+ * incremental, rebuild; null when it has not loaded), read from ops.warehouse_loads in the check's
+ * transaction. As a bind parameter it lets the planner drop the other kinds' branches: a delta's
+ * check otherwise also initialised the rebuild branch's hash tables, sized for every fact.
+ */
+async function loadKindParams(db: Queryable, runId: string, check: QualityCheck): Promise<unknown[]> {
+  if (check.type !== 'reconciliation' || check.from !== 'production' || check.to !== 'warehouse') return [];
+  const { rows } = await runSqlFile<{ kind: string }>(db, 'quality/warehouse_load_kind', [runId]);
+  return [rows[0]?.kind ?? null];
 }
 
 const ROW_CHECK_TYPES = ['not_null', 'accepted_values', 'range', 'regex'] as const;

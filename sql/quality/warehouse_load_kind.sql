@@ -1,0 +1,14 @@
+-- The kind of warehouse load run $1 recorded in ops.warehouse_loads, which the production ->
+-- warehouse reconciliations take as their $2: 'rebuild', 'first' (a first load: no earlier
+-- watermark) or 'incremental'; no row when the run has not loaded.
+SELECT
+  CASE
+    WHEN mode = 'rebuild' THEN 'rebuild'
+    WHEN items_from IS NULL
+    AND transactions_from IS NULL THEN 'first'
+    ELSE 'incremental'
+  END AS kind
+FROM
+  ops.warehouse_loads
+WHERE
+  run_id = $1

@@ -21,6 +21,41 @@ WITH
       $2::boolean
       OR run_id = $1
   ),
+  -- A delta's touched customers (~1k) are probed by key, in the log's and the dimension's
+  -- (customer_id, ...) indexes; a rebuild ($2, every customer) reads both whole. As semi-joins the
+  -- planner, without statistics on either table (autovacuum off), read all ~100k rows of each for
+  -- a delta (~50 ms at 1M). $2 is a bind parameter, so the other branch is planned away.
+  logged AS (
+    SELECT
+      l.*
+    FROM
+      warehouse.customer_changes l
+    WHERE
+      $2::boolean
+      AND l.customer_id IN (
+        SELECT
+          customer_id
+        FROM
+          touched
+      )
+    UNION ALL
+    SELECT
+      l.*
+    FROM
+      touched t
+      CROSS JOIN LATERAL (
+        SELECT
+          l.*
+        FROM
+          warehouse.customer_changes l
+        WHERE
+          l.customer_id = t.customer_id
+        OFFSET
+          0
+      ) l
+    WHERE
+      NOT $2::boolean
+  ),
   states AS (
     SELECT
       l.*,
@@ -35,14 +70,7 @@ WITH
       last_value(l.full_name) OVER whole AS latest_full_name,
       last_value(l.registration_date) OVER whole AS latest_registration_date
     FROM
-      warehouse.customer_changes l
-    WHERE
-      l.customer_id IN (
-        SELECT
-          customer_id
-        FROM
-          touched
-      )
+      logged l
     WINDOW
       w AS (
         PARTITION BY
@@ -89,13 +117,32 @@ WITH
     FROM
       warehouse.dim_customers d
     WHERE
-      d.customer_id IN (
+      $2::boolean
+      AND d.customer_id IN (
         SELECT
           customer_id
         FROM
           touched
       )
       AND d.customer_key <> -1
+    UNION ALL
+    SELECT
+      d.*
+    FROM
+      touched t
+      CROSS JOIN LATERAL (
+        SELECT
+          d.*
+        FROM
+          warehouse.dim_customers d
+        WHERE
+          d.customer_id = t.customer_id
+          AND d.customer_key <> -1
+        OFFSET
+          0
+      ) d
+    WHERE
+      NOT $2::boolean
   )
 SELECT
   coalesce(v.customer_id, e.customer_id) AS customer_id,

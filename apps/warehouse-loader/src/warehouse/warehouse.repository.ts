@@ -282,6 +282,6 @@ export class WarehouseRepository {
     await runSqlFile(client, 'warehouse/customer_totals', [whole]);
     await runSqlFile(client, 'warehouse/customer_segment_candidates', [whole]);
     await runSqlFile(client, 'warehouse/analyze_segment_candidates');
-    return (await runSqlFile(client, 'warehouse/customer_segments')).rowCount ?? 0;
+    return (await runSqlFile(client, 'warehouse/customer_segments', [whole])).rowCount ?? 0;
   }
 }

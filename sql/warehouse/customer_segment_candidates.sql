@@ -19,7 +19,7 @@ WITH
     SELECT
       *
     FROM
-      warehouse.customer_segment_bounds
+      pg_temp.warehouse_segment_bounds_after
   ),
   everyone AS (
     SELECT

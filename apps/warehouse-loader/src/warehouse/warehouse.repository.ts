@@ -280,6 +280,7 @@ export class WarehouseRepository {
   async refreshSegments(client: PoolClient, whole: boolean): Promise<number> {
     await runSqlFile(client, 'warehouse/customer_segment_bounds_before');
     await runSqlFile(client, 'warehouse/customer_totals', [whole]);
+    await runSqlFile(client, 'warehouse/customer_segment_bounds_after');
     await runSqlFile(client, 'warehouse/customer_segment_candidates', [whole]);
     await runSqlFile(client, 'warehouse/analyze_segment_candidates');
     return (await runSqlFile(client, 'warehouse/customer_segments', [whole])).rowCount ?? 0;

@@ -18,7 +18,8 @@ WITH
     FROM
       pg_temp.warehouse_touched
     WHERE
-      date_key IS NOT NULL
+      NOT $1::boolean
+      AND date_key IS NOT NULL
   )
 SELECT
   f.date_key,
@@ -30,17 +31,36 @@ SELECT
   count(DISTINCT f.customer_id COLLATE "C")::int AS unique_customers
 FROM
   warehouse.fact_sales f
-  -- = ANY of an array, not IN: the keys become an index condition (and, for date_key, prune
-  -- partitions at run time) instead of a hashed filter over every partition's facts.
 WHERE
   $1::boolean
-  OR f.date_key = ANY (
-    ARRAY(
-      SELECT
-        date_key
-      FROM
-        touched
-    )
-  )
 GROUP BY
   f.date_key
+UNION ALL
+-- Touched: one probe per touched day, its date pruning the partitions at run time, in this process
+-- (as agg_product_daily_fresh.sql). As `date_key = ANY (ARRAY(...))` the planner, which cannot
+-- know how many days, started two workers over every partition for a delta's two or three days.
+SELECT
+  t.date_key,
+  d.total_transactions,
+  d.total_items,
+  d.total_revenue,
+  d.total_profit,
+  d.total_discount,
+  d.unique_customers
+FROM
+  touched t
+  CROSS JOIN LATERAL (
+    SELECT
+      count(DISTINCT f.transaction_id COLLATE "C")::int AS total_transactions,
+      count(*)::int AS total_items,
+      sum(f.line_total) AS total_revenue,
+      coalesce(sum(f.profit), 0) AS total_profit,
+      sum(f.discount_amount) AS total_discount,
+      count(DISTINCT f.customer_id COLLATE "C")::int AS unique_customers
+    FROM
+      warehouse.fact_sales f
+    WHERE
+      f.date_key = t.date_key
+    HAVING
+      count(*) > 0
+  ) d

@@ -15,6 +15,18 @@
 -- the UPDATE below) first_date_key. The touched customers' other groups in the touched months
 -- (those who bought on a touched day before and not since: 74k rows at 1M, of a few thousand that
 -- change) were deleted and inserted back as they were.
+-- dashboard_month_changes keeps the rows deleted (is_new false) and written (true): a changed
+-- group's rows before and after, all that refresh_customer_year_months_touched.sql needs.
+CREATE TEMP TABLE dashboard_month_changes (
+  is_new boolean NOT NULL,
+  category_id smallint NOT NULL,
+  month_key integer NOT NULL,
+  customer_no integer NOT NULL,
+  geo_id smallint NOT NULL
+) ON
+COMMIT
+DROP;
+
 UPDATE dashboard.customer_months m
 SET
   first_date_key = p.new_first
@@ -162,42 +174,68 @@ WITH
       4
     HAVING
       sum(transactions) > 0
-  )
-INSERT INTO
-  dashboard.customer_months (
-    category_id,
-    month_key,
-    customer_no,
-    geo_id,
-    first_place,
-    transactions,
-    revenue_cents,
-    first_date_key
-  )
-SELECT
-  m.category_id,
-  m.month_key,
-  m.customer_no,
-  m.geo_id,
-  row_number() OVER (
-    PARTITION BY
+  ),
+  written AS (
+    INSERT INTO
+      dashboard.customer_months (
+        category_id,
+        month_key,
+        customer_no,
+        geo_id,
+        first_place,
+        transactions,
+        revenue_cents,
+        first_date_key
+      )
+    SELECT
       m.category_id,
       m.month_key,
-      m.customer_no
-    ORDER BY
-      m.geo_id
-  ) = 1,
-  m.transactions,
-  m.revenue_cents,
-  -- Looked up through the primary key: joined, the planner hashed every customer's firsts.
-  (
-    SELECT
-      f.first_date_key
+      m.customer_no,
+      m.geo_id,
+      row_number() OVER (
+        PARTITION BY
+          m.category_id,
+          m.month_key,
+          m.customer_no
+        ORDER BY
+          m.geo_id
+      ) = 1,
+      m.transactions,
+      m.revenue_cents,
+      -- Looked up through the primary key: joined, the planner hashed every customer's firsts.
+      (
+        SELECT
+          f.first_date_key
+        FROM
+          dashboard.customer_firsts f
+        WHERE
+          f.category_id = m.category_id
+          AND f.customer_no = m.customer_no
+      )
     FROM
-      dashboard.customer_firsts f
-    WHERE
-      f.category_id = m.category_id
-      AND f.customer_no = m.customer_no
+      months m
+    RETURNING
+      category_id,
+      month_key,
+      customer_no,
+      geo_id
   )
+INSERT INTO
+  pg_temp.dashboard_month_changes (is_new, category_id, month_key, customer_no, geo_id)
+SELECT
+  FALSE,
+  category_id,
+  month_key,
+  customer_no,
+  geo_id
 FROM
-  months m
+  cleared
+UNION ALL
+SELECT
+  TRUE,
+  category_id,
+  month_key,
+  customer_no,
+  geo_id
+FROM
+  written

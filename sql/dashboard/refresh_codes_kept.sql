@@ -45,16 +45,13 @@ SELECT
     FROM
       pg_temp.dashboard_next_products
   )
+  -- Customers: only those the load may have changed are listed, each saying whether its code and
+  -- every other stay (refresh_next_customers.sql).
   AND NOT EXISTS (
     SELECT
-      customer_no,
-      customer_id
-    FROM
-      dashboard.customers
-    EXCEPT
-    SELECT
-      customer_no,
-      customer_id
+      1
     FROM
       pg_temp.dashboard_next_customers
+    WHERE
+      NOT kept
   ) AS kept

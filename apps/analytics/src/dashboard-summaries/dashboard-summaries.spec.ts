@@ -139,6 +139,60 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     }
   });
 
+  it("merges a load's new and renamed customers in place, and rebuilds when a new customer_id would renumber the coded ones", async () => {
+    // Only the customers whose change log a load wrote are compared (refresh_next_customers.sql):
+    // the loads below write dim_customers and their change log as the warehouse stage does.
+    const load = async (loadRunId: string) => {
+      await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params, status) VALUES ($1, 'source', '{}', 'succeeded')`, [loadRunId]);
+      await env.pool.query(`INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days) VALUES ($1, 'incremental', '2024-03-31', '{}')`, [loadRunId]);
+    };
+    const logChange = (loadRunId: string, customerId: string, fullName: string, country: string, state: string) =>
+      env.pool.query(
+        `INSERT INTO warehouse.customer_changes (customer_id, effective_date, full_name, country, state, run_id) VALUES ($1, '2024-03-01', $2, $3, $4, $5)`,
+        [customerId, fullName, country, state, loadRunId],
+      );
+    const refreshIncrementally = () => withTransaction(stagePool, (client) => new DashboardSummariesRepository().refresh(client, runId));
+    await load('run-seed-load');
+    try {
+      await rebuildOnLanes();
+
+      await load('run-next-load');
+      await env.pool.query(`UPDATE warehouse.dim_customers SET full_name = 'Cy Renamed' WHERE customer_id = 'C03'`);
+      await logChange('run-next-load', 'C03', 'Cy Renamed', 'USA', 'Texas');
+      await env.pool.query(
+        `INSERT INTO warehouse.dim_customers (customer_key, customer_id, full_name, country, state, effective_date, end_date, is_current)
+         VALUES (12, 'C11', 'Kim', 'India', 'Karnataka', '2024-03-01', '9999-12-31', true)`,
+      );
+      await logChange('run-next-load', 'C11', 'Kim', 'India', 'Karnataka');
+      expect(await refreshIncrementally()).toMatchObject({ mode: 'incremental', fullReason: null });
+      const { rows } = await env.pool.query(`SELECT customer_no, customer_id, full_name FROM dashboard.customers WHERE customer_id IN ('C03', 'C10', 'C11') ORDER BY 1`);
+      expect(rows).toEqual([
+        { customer_no: 3, customer_id: 'C03', full_name: 'Cy Renamed' },
+        { customer_no: 10, customer_id: 'C10', full_name: 'Jo' },
+        { customer_no: 11, customer_id: 'C11', full_name: 'Kim' },
+      ]);
+      await expectSameAsOneTransactionRebuild(env.pool);
+
+      // B01 sorts before every coded customer_id: the codes of all would move up by one.
+      await load('run-third-load');
+      await env.pool.query(
+        `INSERT INTO warehouse.dim_customers (customer_key, customer_id, full_name, country, state, effective_date, end_date, is_current)
+         VALUES (13, 'B01', 'Lu', 'USA', 'Texas', '2024-03-01', '9999-12-31', true)`,
+      );
+      await logChange('run-third-load', 'B01', 'Lu', 'USA', 'Texas');
+      expect(await refreshIncrementally()).toMatchObject({
+        mode: 'full',
+        fullReason: 'a new category, place, product or customer renumbers existing codes',
+      });
+      await expectSameAsOneTransactionRebuild(env.pool);
+    } finally {
+      await env.pool.query(`DELETE FROM ops.runs WHERE run_id IN ('run-seed-load', 'run-next-load', 'run-third-load')`);
+      await env.pool.query(`DELETE FROM warehouse.customer_changes WHERE run_id IN ('run-next-load', 'run-third-load')`);
+      await env.pool.query(`DELETE FROM warehouse.dim_customers WHERE customer_id IN ('C11', 'B01')`);
+      await env.pool.query(`UPDATE warehouse.dim_customers SET full_name = 'Cy' WHERE customer_id = 'C03'`);
+    }
+  });
+
   it('still lets the endpoints read the cells through sales_cells_in and discount_cells_in', async () => {
     for (const endpoint of ['revenue_trend', 'discount_impact', 'payment_methods', 'geography']) {
       const { rows } = await runSqlFile(env.pool, `dashboard/${endpoint}`, [null, null, null, null, null, null]);

@@ -1,10 +1,11 @@
--- The customers the newest load ($1, the load the summaries do not reflect yet; NULL: none) may
--- have changed, as a full refresh would write them (refresh_customers.sql), beside their current
--- codes, to check and merge (refresh_codes_kept.sql, refresh_merge_dimensions.sql). A load writes
--- dim_customers only for the customers whose change log it wrote (warehouse.customer_changes of its
--- run: customer_versions.sql, dim_customers.sql; customer_segments.sql sets only the segment,
--- which the summaries do not keep), as refresh_touched_days.sql also relies on; every other
--- customer's row is as the last refresh wrote it. So only these are compared, where every
+-- The customers the load the summaries do not reflect yet may have changed (the newest load,
+-- unless refresh_state names it: refresh_plan.sql's new_load_run_id, read here so that the file
+-- takes no parameter), as a full refresh would write them (refresh_customers.sql), beside their
+-- current codes, to check and merge (refresh_codes_kept.sql, refresh_merge_dimensions.sql). A load
+-- writes dim_customers only for the customers whose change log it wrote (warehouse.customer_changes
+-- of its run: customer_versions.sql, dim_customers.sql; customer_segments.sql sets only the
+-- segment, which the summaries do not keep), as refresh_touched_days.sql also relies on; every
+-- other customer's row is as the last refresh wrote it. So only these are compared, where every
 -- customer was (its name and home picked by sorting all ~100k by customer_id, then an EXCEPT and a
 -- join of them all: ~0.4 s of a 1M one-day delta).
 -- Codes are row numbers in customer_id order (refresh_customers.sql, and the merge appends new
@@ -21,7 +22,23 @@ WITH
     FROM
       warehouse.customer_changes l
     WHERE
-      l.run_id = $1
+      l.run_id = (
+        SELECT
+          w.run_id
+        FROM
+          ops.warehouse_loads w
+        ORDER BY
+          w.loaded_at DESC,
+          w.run_id DESC
+        LIMIT
+          1
+      )
+      AND l.run_id IS DISTINCT FROM (
+        SELECT
+          s.load_run_id
+        FROM
+          dashboard.refresh_state s
+      )
   ),
   -- = ANY of an array: index conditions (customer_id leads both indexes); as a semi-join the
   -- planner guessed half the table and hashed a scan of every version.

@@ -31,11 +31,13 @@ const FULL_STEPS = [
   'refresh_create_indexes',
 ] as const;
 
-/**
- * The next dimensions, built before deciding whether their codes allow an incremental refresh;
- * then refresh_next_customers.sql, the customers of the load the summaries do not reflect yet.
- */
-const NEXT_DIMENSION_STEPS = ['refresh_next_categories', 'refresh_next_places', 'refresh_next_products'] as const;
+/** The next dimensions, built before deciding whether their codes allow an incremental refresh. */
+const NEXT_DIMENSION_STEPS = [
+  'refresh_next_categories',
+  'refresh_next_places',
+  'refresh_next_products',
+  'refresh_next_customers',
+] as const;
 
 /**
  * Statements of an incremental refresh, once the codes are known to be kept: the summary rows of
@@ -251,7 +253,6 @@ export class DashboardSummariesRepository {
     let touchedDays: number | null = null;
     if (fullReason === null) {
       for (const step of NEXT_DIMENSION_STEPS) await runSqlFile(client, `dashboard/${step}`);
-      await runSqlFile(client, 'dashboard/refresh_next_customers', [plan.new_load_run_id]);
       const codes = (await runSqlFile<{ kept: boolean }>(client, 'dashboard/refresh_codes_kept')).rows[0];
       if (!codes.kept) fullReason = 'a new category, place, product or customer renumbers existing codes';
     }

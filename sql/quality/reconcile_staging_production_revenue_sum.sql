@@ -30,7 +30,7 @@ WITH
     SELECT
       nullif(btrim(s.item_id), '') AS item_id,
       CASE
-        WHEN abs({{line_total}}) < 1e10 THEN {{line_total}}::numeric(12, 2)
+        WHEN abs({{line_total}}) < 9999999999.995 THEN {{line_total}}::numeric(12, 2)
       END AS line_total
     FROM
       {{table}} s

@@ -14,8 +14,9 @@
 --                          touches that is not accepted, with why; read by transaction_items.sql
 --
 -- Cleaning: every value trimmed and blanks read as missing; unit_price and line_total stored as
--- numeric(12,2), discount_percentage as numeric(5,2) (money of 10^10 or more cannot be stored and
--- counts as not a number). The expected line total is computed from the stored (rounded) values:
+-- numeric(12,2), discount_percentage as numeric(5,2) (money that rounds to 10^10 or more, i.e. from
+-- 9,999,999,999.995 up, cannot be stored and counts as not a number). The expected line total is
+-- computed from the stored (rounded) values:
 --   round(quantity * unit_price * (1 - discount_percentage / 100), 2)
 --
 -- line_reason, the first that applies (NULL: the line is good; its order decides the rest):
@@ -80,12 +81,12 @@ WITH
       LEFT JOIN LATERAL (
         SELECT
           CASE
-            WHEN abs(t.unit_price__numeric) < 1e10 THEN t.unit_price__numeric::numeric(12, 2)
+            WHEN abs(t.unit_price__numeric) < 9999999999.995 THEN t.unit_price__numeric::numeric(12, 2)
           END AS unit_price,
           -- Out-of-range discounts stay readable here so they reject as out of range, not as non-numbers.
           round(t.discount_percentage__numeric, 2) AS discount_percentage,
           CASE
-            WHEN abs(t.line_total__numeric) < 1e10 THEN t.line_total__numeric::numeric(12, 2)
+            WHEN abs(t.line_total__numeric) < 9999999999.995 THEN t.line_total__numeric::numeric(12, 2)
           END AS line_total
       ) cleaned ON true
   ),

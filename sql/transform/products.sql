@@ -2,8 +2,8 @@
 --
 -- Cleaning: every value trimmed and blanks read as missing; category and sub_category in their
 -- canonical spelling (the typed table, config/categorical-values.yaml). Money is read as numeric and stored
--- as numeric(12,2) (cents, rounded half away from zero); a value of 10^10 or more cannot be stored
--- and counts as not a number.
+-- as numeric(12,2) (cents, rounded half away from zero); a value that rounds to 10^10 or more
+-- (from 9,999,999,999.995 up) cannot be stored and counts as not a number.
 --
 -- Derived:
 --   profit_margin  = round((price - cost) / price * 100, 2), from the stored (cent) price and cost
@@ -52,10 +52,10 @@ WITH
       t.unknown_text,
       t.unknown_reason,
       CASE
-        WHEN abs(t.price__numeric) < 1e10 THEN t.price__numeric::numeric(12, 2)
+        WHEN abs(t.price__numeric) < 9999999999.995 THEN t.price__numeric::numeric(12, 2)
       END AS price,
       CASE
-        WHEN abs(t.cost__numeric) < 1e10 THEN t.cost__numeric::numeric(12, 2)
+        WHEN abs(t.cost__numeric) < 9999999999.995 THEN t.cost__numeric::numeric(12, 2)
       END AS cost
     FROM
       {{products}} t

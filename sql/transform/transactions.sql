@@ -2,7 +2,8 @@
 -- so the customer check sees this run's customers already upserted.
 --
 -- Cleaning: every value trimmed and blanks read as missing; total_amount stored as numeric(12,2)
--- (a value of 10^10 or more cannot be stored and counts as not a number).
+-- (a value that rounds to 10^10 or more, from 9,999,999,999.995 up, cannot be stored and counts as
+-- not a number).
 --
 -- Orders are accepted or rejected whole, with their lines (docs/rejects.md "Orders add up"). The
 -- run's order lines were checked first (order_lines.sql, table {{order_lines}}); an order's

@@ -39,7 +39,7 @@ WITH
       t.unknown_reason,
       t.total_amount AS total_amount_text,
       CASE
-        WHEN abs(t.total_amount__numeric) < 1e10 THEN t.total_amount__numeric::numeric(12, 2)
+        WHEN abs(t.total_amount__numeric) < 9999999999.995 THEN t.total_amount__numeric::numeric(12, 2)
       END AS total_amount
     FROM
       {{transactions}} t

@@ -159,6 +159,24 @@ checks:
     expect(await measure('item_transaction_exists', 'crafted')).toEqual([4, '1', ['I4']]);
   });
 
+  it('relationships: the same verdicts when production, four times the rows checked, is probed by key', async () => {
+    // Production grows past four times the staged lines (a delta beside a large production): the
+    // template then probes production's key per reference the run lacks instead of its hash.
+    await env.pool.query(
+      `INSERT INTO production.transactions (transaction_id, customer_id, transaction_date, payment_method, total_amount, last_run_id)
+       SELECT 'T' || (1000 + i), 'C900', '2023-12-02', 'UPI', 1.00, 'earlier' FROM generate_series(1, 60) AS i`,
+    );
+    await env.pool.query('ANALYZE production.transactions, staging.transaction_items');
+    const { rows } = await env.pool.query(
+      `SELECT c.reltuples >= 0 AND 4 * c.reltuples < p.reltuples AS probes
+         FROM pg_class c, pg_class p
+        WHERE c.oid = 'staging.transaction_items'::regclass AND p.oid = 'production.transactions'::regclass`,
+    );
+    expect(rows[0].probes).toBe(true);
+    expect(await measure('item_transaction_exists', 'crafted')).toEqual([4, '1', ['I4']]);
+    await env.pool.query(`DELETE FROM production.transactions WHERE transaction_id <> 'T900'`);
+  });
+
   it('row_count_change: against the latest earlier succeeded run of the same mode, from its file accounting', async () => {
     const landed = async (runId: string, status: string, customers: number) => {
       await ledger.createRun(runId, { mode: 'source', inputDir: '/nowhere' });

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { PoolClient } from 'pg';
 import { copyRows, runSqlFile, sqlFile } from '@ecom/db';
+import { customerLookup, probesProduction } from './production-lookup';
 
 /**
  * The E.164 form of a phone as written (`+44 20 7946 0958 ext. 12` → `+442079460958`), with
@@ -35,7 +36,13 @@ export async function fillPhoneE164(
   batch = PHONE_BATCH,
 ): Promise<{ pairs: number; parsed: number }> {
   await runSqlFile(client, 'transform/phone_e164_prepare');
-  await client.query(sqlFile('transform/phone_e164_reuse').replaceAll('{{customers}}', customersTable));
+  // By key when the run is small beside production (a delta), else joined (production-lookup.ts).
+  const probe = await probesProduction(client, customersTable, 'production.customers');
+  await client.query(
+    sqlFile('transform/phone_e164_reuse')
+      .replaceAll('{{customers}}', customersTable)
+      .replaceAll('{{customer_lookup}}', customerLookup(probe, 'p', 'customer_id', 't.customer_id')),
+  );
   await client.query(sqlFile('transform/phone_e164_pairs').replaceAll('{{customers}}', customersTable));
   const fetch = sqlFile('transform/phone_e164_fetch').replaceAll('{{batch}}', String(Math.max(1, Math.trunc(batch))));
   let pairs = 0;

@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
 import { ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
 import { fillPhoneE164 } from './phone-e164';
+import { customerLookup, probesProduction } from './production-lookup';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
 export interface EntityOutcome {
@@ -57,6 +58,9 @@ export class ProductionRepository {
   async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
     // A constant, so the planner drops what a first load does not need (transactions_decide.sql).
     const firstLoad = bulk ? 'true' : 'false';
+    // customers.sql looks each line's email up in production.customers: by key when the run is
+    // small beside production (a delta), else joined (production-lookup.ts).
+    const probe = !bulk && entity === 'customers' && (await probesProduction(db, typedTable(entity, runId), 'production.customers'));
     if (entity === 'transactions') await this.decideOrders(db, runId, firstLoad);
     const file = `transform/${entity}`;
     const text = this.render(file, runId, {
@@ -64,6 +68,7 @@ export class ProductionRepository {
       // Only the two big entities have one; a first load has nothing to compare with.
       skip_identical: bulk || !SKIPS_IDENTICAL.has(entity) ? '' : sqlFile(`transform/${entity}_skip_identical`),
       first_load: firstLoad,
+      owner_lookup: customerLookup(probe, 'owner', 'email', 'c.email'),
       // The counts row the entities' statements end with (EntityOutcomeRow).
       outcome: sqlFile('transform/outcome'),
     });

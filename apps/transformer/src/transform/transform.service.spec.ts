@@ -1,6 +1,8 @@
 import { type Entity } from '@ecom/contracts';
-import { StageFailure, type StageCounts } from '@ecom/pipeline';
+import { withTransaction } from '@ecom/db';
+import { StageFailure, ensureTypedTables, typedTable, type StageCounts } from '@ecom/pipeline';
 import { NO_REJECT_LIMITS } from '@ecom/testing';
+import { probesProduction } from './production-lookup';
 import { LOAD_ORDER, type TransformDetail } from './transform.service';
 import { SOURCE_RUN, transformWorld, type StagedLine } from './transform-world.testing';
 
@@ -355,6 +357,60 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(rejects.T21).toEqual(['orphan_customer', 'customer C404 is unknown: not in production, and this run has no customers file']);
       expect(rejects.I21).toEqual(['orphan_transaction', 'transaction T21 was rejected in this run (orphan_customer)']);
       expect(rejects.I22).toEqual(['orphan_product', 'product P404 is unknown: not in production, and this run has no products file']);
+    });
+  });
+
+  describe('a small run beside a larger production (a delta): customers looked up by key', () => {
+    it('takes the key probes (probe_production.sql) and decides as the joins do: taken email, known customer, registration, orphan, E.164 reused', async () => {
+      // Production grows to 20+ customers, so a run of 2 customers and 3 orders is under a quarter of it.
+      const known = Array.from({ length: 20 }, (_, i) => ({
+        customer_id: `C${100 + i}`,
+        first_name: 'Known',
+        last_name: `Customer${i}`,
+        email: `c${100 + i}@x.com`,
+        phone: `+1 512 555 01${String(i).padStart(2, '0')}`,
+        registration_date: '2023-01-01',
+        city: 'Austin',
+        state: 'TX',
+        country: 'USA',
+        age_group: '26-35',
+      }));
+      await createRunWith('r-known', { customers: known });
+      expect((await transform('r-known')).detail.customers).toMatchObject({ in: 20, out: 20, rejected: 0 });
+      const before = await productionSnapshot();
+
+      await createRunWith('r-small', {
+        customers: [
+          { ...known[2], customer_id: 'C200', email: 'C101@x.com ' }, // duplicate_email (C101's)
+          known[5], // re-delivered unchanged: its E.164 form copied from production
+        ],
+        transactions: [
+          { transaction_id: 'T200', customer_id: 'C103', transaction_date: '2022-06-01', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '0' }, // before_registration (production's 2023-01-01)
+          { transaction_id: 'T201', customer_id: 'C404', transaction_date: '2024-05-01', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '0' }, // orphan_customer
+          { transaction_id: 'T202', customer_id: 'C104', transaction_date: '2024-05-01', transaction_time: '08:00:00', payment_method: 'UPI', shipping_address: 'y', total_amount: '19.99' },
+        ],
+        transaction_items: [
+          { item_id: 'I200', transaction_id: 'T202', product_id: 'P1', quantity: '1', unit_price: '19.99', discount_percentage: '0', line_total: '19.99' },
+        ],
+      });
+      await withTransaction(world.env.pool, async (client) => {
+        await ensureTypedTables(client, 'r-small');
+        expect(await probesProduction(client, typedTable('customers', 'r-small'), 'production.customers')).toBe(true);
+        // Beside a table not four times its size (a handful of products), the join.
+        expect(await probesProduction(client, typedTable('customers', 'r-small'), 'production.products')).toBe(false);
+      });
+      const counts = await transform('r-small');
+      expect(counts.detail.customers).toMatchObject({ in: 2, out: 1, rejected: 1, byReason: { duplicate_email: 1 } });
+      expect(counts.detail.transactions).toMatchObject({ in: 3, out: 1, rejected: 2, byReason: { before_registration: 1, orphan_customer: 1 } });
+
+      const after = await productionSnapshot();
+      expect(after.customers).toEqual(before.customers);
+      expect(after.customers.find((c) => c.customer_id === 'C105')?.phone_e164).toBe('+15125550105');
+      expect(after.transactions.find((t) => t.transaction_id === 'T202')).toMatchObject({ customer_id: 'C104', last_run_id: 'r-small' });
+      const rejects = Object.fromEntries((await quarantineOf('r-small')).map((q) => [q.record_key, [q.reason_code, q.message]]));
+      expect(rejects.C200).toEqual(['duplicate_email', "email 'c101@x.com' already belongs to customer C101"]);
+      expect(rejects.T200?.[0]).toBe('before_registration');
+      expect(rejects.T201?.[0]).toBe('orphan_customer');
     });
   });
 

@@ -211,10 +211,16 @@ WITH
         WHEN 'invalid_number' THEN 'not a number: ' || concat_ws(
           ', ',
           CASE
-            WHEN d.price IS NULL THEN format('price %L', d.price_text)
+            WHEN d.price IS NULL THEN format('price %L', d.price_text) || CASE
+              WHEN ops.safe_numeric (d.price_text) IS NOT NULL THEN ' (too large to store: money is at most 9,999,999,999.99)'
+              ELSE ''
+            END
           END,
           CASE
-            WHEN d.cost IS NULL THEN format('cost %L', d.cost_text)
+            WHEN d.cost IS NULL THEN format('cost %L', d.cost_text) || CASE
+              WHEN ops.safe_numeric (d.cost_text) IS NOT NULL THEN ' (too large to store: money is at most 9,999,999,999.99)'
+              ELSE ''
+            END
           END,
           CASE
             WHEN d.stock_quantity_text IS NOT NULL

@@ -122,13 +122,19 @@ WITH
             WHEN d.quantity IS NULL THEN format('quantity %L (an integer)', d.quantity_text)
           END,
           CASE
-            WHEN d.unit_price IS NULL THEN format('unit_price %L', d.unit_price_text)
+            WHEN d.unit_price IS NULL THEN format('unit_price %L', d.unit_price_text) || CASE
+              WHEN ops.safe_numeric (d.unit_price_text) IS NOT NULL THEN ' (too large to store: money is at most 9,999,999,999.99)'
+              ELSE ''
+            END
           END,
           CASE
             WHEN d.discount_percentage IS NULL THEN format('discount_percentage %L', d.discount_text)
           END,
           CASE
-            WHEN d.line_total IS NULL THEN format('line_total %L', d.line_total_text)
+            WHEN d.line_total IS NULL THEN format('line_total %L', d.line_total_text) || CASE
+              WHEN ops.safe_numeric (d.line_total_text) IS NOT NULL THEN ' (too large to store: money is at most 9,999,999,999.99)'
+              ELSE ''
+            END
           END
         )
         WHEN 'non_positive_quantity' THEN format('quantity %s is not above zero', d.quantity)

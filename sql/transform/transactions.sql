@@ -160,7 +160,10 @@ WITH
         WHEN 'invalid_date' THEN format('transaction_date %L is not a date YYYY-MM-DD', d.transaction_date_text)
         WHEN 'future_date' THEN format('transaction_date %s is in the future', d.transaction_date)
         WHEN 'invalid_time' THEN format('transaction_time %L is not a time HH:MM:SS', d.transaction_time_text)
-        WHEN 'invalid_number' THEN format('total_amount %L is not a number', d.total_amount_text)
+        WHEN 'invalid_number' THEN CASE
+          WHEN ops.safe_numeric (d.total_amount_text) IS NOT NULL THEN format('total_amount %s is too large to store (money is at most 9,999,999,999.99)', d.total_amount_text)
+          ELSE format('total_amount %L is not a number', d.total_amount_text)
+        END
         WHEN 'negative_value' THEN format('total_amount %s is negative', d.total_amount)
         WHEN 'unknown_value' THEN format('%s %L is not a configured value (config/categorical-values.yaml)', d.unknown_field, d.unknown_text)
         WHEN 'order_line_rejected' THEN format('order %s is rejected whole with its line %s', d.transaction_id, d.bad_line)

@@ -24,12 +24,12 @@ describe('TransformService: money too large to store', () => {
 
   const rejectsOf = async (runId: string) =>
     (
-      await world.env.pool.query<{ record_key: string; reason_code: string }>(
-        `SELECT record_key, reason_code FROM ops.quarantine
+      await world.env.pool.query<{ record_key: string; reason_code: string; message: string }>(
+        `SELECT record_key, reason_code, message FROM ops.quarantine
           WHERE run_id = $1 AND stage = 'transform' ORDER BY record_key COLLATE "C"`,
         [runId],
       )
-    ).rows.map((row) => `${row.record_key} ${row.reason_code}`);
+    ).rows;
 
   it('quarantines what rounds to 10^10 as invalid_number, and reads what rounds below it as a number', async () => {
     await world.createRunWith('m1', {
@@ -53,7 +53,8 @@ describe('TransformService: money too large to store', () => {
       ],
     });
     const counts = await world.transform('m1');
-    expect(await rejectsOf('m1')).toEqual([
+    const rejects = await rejectsOf('m1');
+    expect(rejects.map((row) => `${row.record_key} ${row.reason_code}`)).toEqual([
       'ML3 invalid_number',
       'ML4 invalid_number',
       'MP2 invalid_number',
@@ -62,6 +63,12 @@ describe('TransformService: money too large to store', () => {
       'MT3 order_line_rejected',
       'MT4 order_line_rejected',
     ]);
+    // The message says the number is too large, not that it is no number.
+    const message = (key: string) => rejects.find((row) => row.record_key === key)?.message;
+    expect(message('MP2')).toBe("not a number: price '9999999999.995' (too large to store: money is at most 9,999,999,999.99)");
+    expect(message('ML3')).toBe("not a number: unit_price '9999999999.999' (too large to store: money is at most 9,999,999,999.99)");
+    expect(message('ML4')).toBe("not a number: line_total '-9999999999.995' (too large to store: money is at most 9,999,999,999.99)");
+    expect(message('MT2')).toBe('total_amount 9999999999.995 is too large to store (money is at most 9,999,999,999.99)');
     expect(counts.rowsRejected).toBe(7);
     const { rows } = await world.env.pool.query<{ status: string; n: string }>(
       `SELECT status, count(*) AS n FROM ops.quality_checks WHERE run_id = 'm1' AND stage = 'transform' GROUP BY status`,

@@ -267,6 +267,21 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(progress.at(-1)).toEqual({ step: 'reconciliation', checksDone: 6, checksTotal: 6, lastCheck: 'reconcile_order_total_production' });
     });
 
+    it("puts back the orders' indexes the first load dropped, last_run_id's among them (the reconciliations' probe)", async () => {
+      // Production was empty, so the load took the bulk path (ops.bulk_load_prepare dropped every
+      // secondary index, bulk_load_restore rebuilt them from their definitions).
+      const { rows } = await world.env.pool.query(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = 'production' AND tablename = 'transactions' ORDER BY indexname`,
+      );
+      expect(rows.map((r) => r.indexdef)).toEqual([
+        'CREATE INDEX transactions_customer_idx ON production.transactions USING btree (customer_id)',
+        'CREATE INDEX transactions_date_idx ON production.transactions USING btree (transaction_date)',
+        'CREATE INDEX transactions_last_run_idx ON production.transactions USING btree (last_run_id)',
+        'CREATE UNIQUE INDEX transactions_pkey ON production.transactions USING btree (transaction_id)',
+        'CREATE INDEX transactions_updated_at_idx ON production.transactions USING btree (updated_at)',
+      ]);
+    });
+
     it('leaves production and quarantine identical when the same run is transformed again', async () => {
       const productionBefore = await productionSnapshot();
       const quarantineBefore = await quarantineOf(runId);

@@ -1,24 +1,22 @@
 -- The 100 most valuable customers (customer_id: SCD versions count once) over the warehouse's
 -- whole history, with their current name and location. avg_order_value = revenue / orders;
 -- lifespan_days = last purchase date - first purchase date.
--- The 100 customers from the dashboard's customer_years (all categories, places and methods; see
--- analysis_source.sql), then their figures from the warehouse's per customer version and day
--- partials: the summaries hold neither units, profit nor the last purchase day per customer.
+-- The 100 customers from warehouse.customer_totals (per customer_id, kept equal to a full
+-- recompute from the facts by the warehouse stage; with the summaries, see analysis_source.sql,
+-- its spent is exactly the summaries' revenue per customer, see from_summaries/customer_segments.sql)
+-- through its spent index: ~100 rows read where grouping customer_years read ~87k at 1M. Then
+-- their figures from the warehouse's per customer version and day partials: the summaries hold
+-- neither units, profit nor the last purchase day per customer.
 WITH
   top_customers AS (
     SELECT
-      y.customer_no
+      t.customer_id
     FROM
-      dashboard.customer_years y
-    WHERE
-      y.category_id = 0
-      AND y.geo_id = 0
-    GROUP BY
-      y.customer_no
-      -- customer_no numbers customer_id in order, so ties fall as by customer_id.
+      warehouse.customer_totals t
+      -- Ties by customer_id, as by the summaries' customer_no (which numbers customer_id in order).
     ORDER BY
-      ops.sum_bigint (y.revenue_cents) DESC,
-      y.customer_no
+      t.spent DESC,
+      t.customer_id
     LIMIT
       100
   ),
@@ -28,13 +26,15 @@ WITH
       c.customer_key
     FROM
       warehouse.dim_customers c
+      -- = ANY of an array: 100 probes of the customer_id index (IN hashed a scan of every version).
     WHERE
-      c.customer_id IN (
-        SELECT
-          u.customer_id
-        FROM
-          top_customers t
-          JOIN dashboard.customers u ON u.customer_no = t.customer_no
+      c.customer_id = ANY (
+        ARRAY(
+          SELECT
+            t.customer_id
+          FROM
+            top_customers t
+        )
       )
   ),
   -- Their days from warehouse.agg_customer_daily (per customer version and day, kept equal to a full
@@ -52,7 +52,22 @@ WITH
       max(d.full_date) AS last_purchase_date
     FROM
       top_versions v
-      JOIN warehouse.agg_customer_daily a ON a.customer_key = v.customer_key
+      -- LATERAL: each version's days by the primary key (OFFSET 0 keeps it a probe: joined, the
+      -- planner hashed every day row for the ~100 versions it took for thousands).
+      CROSS JOIN LATERAL (
+        SELECT
+          a.transactions,
+          a.quantity,
+          a.revenue,
+          a.profit,
+          a.date_key
+        FROM
+          warehouse.agg_customer_daily a
+        WHERE
+          a.customer_key = v.customer_key
+        OFFSET
+          0
+      ) AS a
       JOIN warehouse.dim_date d ON d.date_key = a.date_key
     GROUP BY
       v.customer_id

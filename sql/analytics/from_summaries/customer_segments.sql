@@ -3,21 +3,23 @@
 -- the data's scale differs. Customers are customer_id (SCD versions count once).
 -- A band holds customers with lower_edge < total_spent <= upper_edge; the first band also holds
 -- its lower edge (the smallest total). Edges are rounded to cents and used as reported.
--- From the dashboard summaries (see analysis_source.sql): the all-places-and-methods rows of
--- customer_years for all categories, per customer_no (= customer_id).
+-- With the dashboard summaries (see analysis_source.sql): each customer's totals from
+-- warehouse.customer_totals (per customer_id: orders and spent over its versions, kept equal to a
+-- full recompute from the facts by the warehouse stage in the facts' transaction). Where the
+-- analyses read the summaries no line is parked on the unknown customer, so these are the
+-- summaries' own per-customer sums of customer_years (all categories, places and methods):
+-- spent = the lines' line_total (numeric(12,2)) summed, revenue_cents / 100 exactly; orders = the
+-- distinct transactions per version summed, a transaction having one version and one year. One
+-- row per customer read instead of grouping ~87k customer_years rows at 1M (the same rows, md5
+-- compared, docs/performance.md). round(, 2) keeps the scale the summaries' total had.
 WITH
   customer_spend AS (
     SELECT
-      y.customer_no,
-      round(ops.sum_bigint (y.revenue_cents) / 100.0, 2) AS total_spent,
-      sum(y.transactions)::bigint AS orders
+      t.customer_id,
+      round(t.spent, 2) AS total_spent,
+      t.orders
     FROM
-      dashboard.customer_years y
-    WHERE
-      y.category_id = 0
-      AND y.geo_id = 0
-    GROUP BY
-      y.customer_no
+      warehouse.customer_totals t
   ),
   -- The edges, bands and band totals (shared/customer_segments.sql).
   {{customer_segments}}

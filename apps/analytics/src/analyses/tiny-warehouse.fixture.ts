@@ -82,5 +82,17 @@ export async function seedTinyWarehouse(pool: Pool): Promise<void> {
     SELECT customer_key, date_key, count(DISTINCT transaction_id), sum(line_total), sum(quantity), sum(profit)
       FROM warehouse.fact_sales
      GROUP BY customer_key, date_key;
+
+    -- Likewise per customer_id over its versions (migration 0035, sql/warehouse/customer_totals.sql),
+    -- which the segments and top customers analyses read with the summaries.
+    INSERT INTO warehouse.customer_totals (customer_id, orders, spent, first_purchase_date, last_purchase_date)
+    SELECT c.customer_id, sum(v.orders), sum(v.spent), min(v.first_day), max(v.last_day)
+      FROM (SELECT customer_key, count(DISTINCT transaction_id) AS orders, sum(line_total) AS spent,
+                   to_date(min(date_key)::text, 'YYYYMMDD') AS first_day, to_date(max(date_key)::text, 'YYYYMMDD') AS last_day
+              FROM warehouse.fact_sales
+             WHERE customer_key <> -1
+             GROUP BY customer_key) AS v
+      JOIN warehouse.dim_customers c ON c.customer_key = v.customer_key
+     GROUP BY c.customer_id;
   `);
 }

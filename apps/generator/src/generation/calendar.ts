@@ -89,6 +89,7 @@ export class OrderCalendar {
   private readonly cumulativeWeights: Float64Array;
   private readonly labels: string[];
   private readonly promotions: Uint8Array;
+  private readonly laterLabels = new Map<number, string>();
 
   constructor(
     readonly firstDay: number,
@@ -123,8 +124,16 @@ export class OrderCalendar {
     return this.firstDay + random.weighted(this.cumulativeWeights);
   }
 
+  /** Days outside the window (a delta's) are formatted once too. */
   label(day: number): string {
-    return this.labels[day - this.firstDay] ?? isoDate(day);
+    const inside = this.labels[day - this.firstDay];
+    if (inside !== undefined) return inside;
+    let label = this.laterLabels.get(day);
+    if (label === undefined) {
+      label = isoDate(day);
+      this.laterLabels.set(day, label);
+    }
+    return label;
   }
 }
 

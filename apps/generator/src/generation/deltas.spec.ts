@@ -6,6 +6,7 @@ import { ENTITIES, type GenerateParams } from '@ecom/contracts';
 import { cents, entityRecords, entityText, type CsvRecord } from './dataset-files.testing';
 import { deltaSource } from './deltas';
 import { generateToFolder } from './generate-to-folder';
+import { DatasetModel, datasetModel } from './model';
 import { planParts } from './part-plan';
 import { PLACES } from './reference-data';
 import { writeGeneratedPart } from './write-part';
@@ -48,6 +49,16 @@ describe('daily deltas', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const number = (id: string) => Number(id.replace(/^\D+/, ''));
+
+  it("builds a later day's model on the activity sums of the models already built, to the same values", () => {
+    // The base's and the two days' models are cached by now: this one copies their sums and draws the rest.
+    const reused = datasetModel(base, shop, '2025-01-09');
+    const drawn = new DatasetModel(base, shop, '2025-01-09');
+    expect(reused).not.toBe(datasetModel(base, shop, '2025-01-02'));
+    expect(reused.activitySums.length).toBe(drawn.customerCapacity);
+    expect(reused.activitySums.length).toBeGreaterThan(datasetModel(base, shop, '2025-01-02').activitySums.length);
+    expect(Array.from(reused.activitySums)).toEqual(Array.from(drawn.activitySums));
+  });
 
   it('places new orders on the delta day, numbered after the base and after the day before', () => {
     const day1 = records('day1', 'transactions');

@@ -34,6 +34,13 @@ export class DeltaSource implements DatasetSource, OrderWorld {
   private readonly dayStarts: number[] = [];
   private readonly firstNewCustomer: number;
   private readonly bands = CATEGORIES.map(band);
+  /** The move streams' keys of the batch's days, [fromDay..toDay]: every customer is checked against each. */
+  private readonly moveKeys: number[] = [];
+  /**
+   * Prices per day of the batch, drawn once per (product, day) and -1 until then: a day's orders
+   * sell each product at one price, and a product's draws for it are a pure function of the day.
+   */
+  private readonly prices = new Map<number, Int32Array>();
 
   constructor(
     readonly model: DatasetModel,
@@ -53,6 +60,7 @@ export class DeltaSource implements DatasetSource, OrderWorld {
     }
     this.dayStarts.push(next);
     this.firstNewCustomer = model.customersRegisteredBy(fromDay - 1);
+    for (let day = fromDay; day <= toDay; day++) this.moveKeys.push(model.dayKey(model.keys.moves, day));
     this.ranges = {
       customers: { first: 0, count: model.customersRegisteredBy(toDay) },
       products: { first: 0, count: model.params.products },
@@ -76,7 +84,17 @@ export class DeltaSource implements DatasetSource, OrderWorld {
   }
 
   priceOf(product: number, day: number, lookup: RecordRandom): number {
-    return this.productOn(product, day, lookup).priceCents;
+    let prices = this.prices.get(day);
+    if (!prices) {
+      prices = new Int32Array(this.model.params.products).fill(-1);
+      this.prices.set(day, prices);
+    }
+    let price = prices[product];
+    if (price < 0) {
+      price = this.productOn(product, day, lookup).priceCents;
+      prices[product] = price;
+    }
+    return price;
   }
 
   /** New customers of the batch, and earlier ones who moved during it (as of the last day). */
@@ -95,10 +113,12 @@ export class DeltaSource implements DatasetSource, OrderWorld {
     return productRecord(this.model, index, random, this.productOn(index, this.toDay, lookup));
   }
 
+  /** Called for every customer registered before the batch (the scan a delta cannot skip: see docs/performance.md). */
   private movesDuring(customer: number, lookup: RecordRandom): boolean {
     const from = Math.max(this.fromDay, this.model.registrationDay(customer) + 1);
+    const share = this.model.model.customerMoveShare;
     for (let d = from; d <= this.toDay; d++) {
-      if (lookup.reseed(this.model.dayKey(this.model.keys.moves, d), customer).float() < this.model.model.customerMoveShare) return true;
+      if (lookup.reseed(this.moveKeys[d - this.fromDay], customer).float() < share) return true;
     }
     return false;
   }

@@ -81,6 +81,8 @@ export class DatasetModel {
   private readonly firstRegistrationDay: number;
   private readonly registrationSpan: number;
   private readonly registrationLabels = new Map<number, string>();
+  /** isPromotionDay of days after the window (every order of a delta day asks). */
+  private readonly laterPromotions = new Map<number, boolean>();
   /** Running sum of customers' activity weights, in id (= registration) order. */
   private readonly activity: Float64Array;
   /**
@@ -100,6 +102,11 @@ export class DatasetModel {
     readonly model: GeneratorModel,
     /** Last day the model serves (a daily delta's last day); defaults to endDate. */
     throughDate: string = params.endDate,
+    /**
+     * The activity running sums of a model of the same data set through another day, if one was
+     * built: the customers they share have the same sums, so only the rest are drawn.
+     */
+    sharedActivity?: Float64Array,
   ) {
     const first = epochDay(params.startDate);
     const last = epochDay(params.endDate);
@@ -139,8 +146,10 @@ export class DatasetModel {
 
     const random = new RecordRandom();
     this.activity = new Float64Array(this.customerCapacity);
-    let sum = 0;
-    for (let i = 0; i < this.customerCapacity; i++) {
+    const shared = Math.min(sharedActivity?.length ?? 0, this.customerCapacity);
+    if (sharedActivity && shared > 0) this.activity.set(sharedActivity.subarray(0, shared));
+    let sum = shared > 0 && sharedActivity ? sharedActivity[shared - 1] : 0;
+    for (let i = shared; i < this.customerCapacity; i++) {
       // Lognormal activity: most customers buy now and then, a few buy all the time.
       sum += Math.exp(model.customerActivitySigma * random.reseed(this.keys.activity, i).normal());
       this.activity[i] = sum;
@@ -176,6 +185,11 @@ export class DatasetModel {
       // Demand only names categories this small catalogue lacks: sell what there is, by catalogue share.
       this.categoryDemand = cumulative(CATEGORIES.map((c, i) => (members[i].length > 0 ? c.weight : 0)));
     }
+  }
+
+  /** The activity running sums (read-only), for a model of the same data set through another day. */
+  get activitySums(): Float64Array {
+    return this.activity;
   }
 
   get firstDay(): number {
@@ -271,9 +285,15 @@ export class DatasetModel {
     return random.float() < this.model.regularDiscountShare ? REGULAR_DISCOUNTS[random.weighted(this.regularDiscounts)][0] : 0;
   }
 
-  /** Inside the window from the precomputed calendar; after it (deltas) from the shop's rules. */
+  /** Inside the window from the precomputed calendar; after it (deltas) from the shop's rules, once per day. */
   isPromotionDay(day: number): boolean {
-    return day >= this.firstDay && day <= this.lastDay ? this.calendar.isPromotion(day) : this.shop.isPromotion(day);
+    if (day >= this.firstDay && day <= this.lastDay) return this.calendar.isPromotion(day);
+    let promotion = this.laterPromotions.get(day);
+    if (promotion === undefined) {
+      promotion = this.shop.isPromotion(day);
+      this.laterPromotions.set(day, promotion);
+    }
+    return promotion;
   }
 
   basePriceCents(productIndex: number): number {
@@ -326,11 +346,18 @@ const models = new Map<string, DatasetModel>();
 
 /** One model per parameter set per process: pools, calendars and tables are built once, not per part. */
 export function datasetModel(params: GenerateParams, model: GeneratorModel, throughDate: string = params.endDate): DatasetModel {
-  const key = JSON.stringify([params.seed, params.customers, params.products, params.transactions, params.startDate, params.endDate, throughDate, model]);
+  const dataset = JSON.stringify([params.seed, params.customers, params.products, params.transactions, params.startDate, params.endDate, model]);
+  const key = `${dataset} ${throughDate}`;
   let built = models.get(key);
   if (!built) {
+    // A delta day's model differs from the base's (or the previous day's) only in the customers
+    // registered since: their activity sums are the only ones to draw.
+    let shared: Float64Array | undefined;
+    for (const [other, earlier] of models) {
+      if (other.startsWith(`${dataset} `) && earlier.activitySums.length > (shared?.length ?? 0)) shared = earlier.activitySums;
+    }
     if (models.size > 8) models.clear();
-    built = new DatasetModel(params, model, throughDate);
+    built = new DatasetModel(params, model, throughDate, shared);
     models.set(key, built);
   }
   return built;

@@ -172,9 +172,9 @@ export class StageRuntime {
    * A duplicate delivery after success only repeats the (idempotent) hand-off.
    */
   async runStage(job: Job, stage: Stage, runId: string, work: (ctx: StageContext) => Promise<StageCounts>): Promise<void> {
-    const run = await this.readyRun(runId, stage);
+    // Both reads at once: one round trip less between the previous stage's finish and this start.
+    const [run, current] = await Promise.all([this.readyRun(runId, stage), this.ledger.getStage(runId, stage)]);
     if (!run) return;
-    const current = await this.ledger.getStage(runId, stage);
     if (current?.status === 'succeeded') {
       await this.handOff(runId, stage);
       return;
@@ -203,9 +203,8 @@ export class StageRuntime {
    * `plan` may also write files or rows; it must be idempotent itself.
    */
   async planStage(job: Job, stage: Stage, runId: string, plan: (run: RunRecord) => Promise<PlannedTask[]>): Promise<void> {
-    const run = await this.readyRun(runId, stage);
+    const [run, current] = await Promise.all([this.readyRun(runId, stage), this.ledger.getStage(runId, stage)]);
     if (!run) return;
-    const current = await this.ledger.getStage(runId, stage);
     if (current?.status === 'succeeded') {
       await this.handOff(runId, stage);
       return;
@@ -235,9 +234,8 @@ export class StageRuntime {
     taskKey: string,
     work: (ctx: StageContext) => Promise<StageCounts>,
   ): Promise<void> {
-    const run = await this.readyRun(runId, stage);
+    const [run, task] = await Promise.all([this.readyRun(runId, stage), this.ledger.getTask(runId, stage, taskKey)]);
     if (!run) return;
-    const task = await this.ledger.getTask(runId, stage, taskKey);
     if (!task) throw new StageFailure(`unknown task ${taskKey}`);
     if (task.status !== 'succeeded') {
       await this.guard(job, runId, stage, taskKey, () =>

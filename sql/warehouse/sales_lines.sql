@@ -43,49 +43,10 @@ WITH
       AND t.updated_at > coalesce($3::timestamptz, '-infinity')
       AND t.updated_at <= $4::timestamptz
   ),
-  -- Each month from the earliest fact's to the latest's with the lowest and highest item_id of its
-  -- facts (two index descents in its partition): a line outside a month's range has no fact there,
-  -- so its probe below skips that month. Every fact is dated in one of them. A rebuild starts
-  -- empty: no months.
-  fact_months AS MATERIALIZED (
-    SELECT
-      m.lo,
-      m.hi,
-      x.min_id,
-      x.max_id
-    FROM
-      (
-        SELECT
-          min(date_key) AS lo,
-          max(date_key) AS hi
-        FROM
-          warehouse.fact_sales
-        WHERE
-          NOT $5::boolean
-      ) b
-      CROSS JOIN LATERAL generate_series(
-        date_trunc('month', to_date(b.lo::text, 'YYYYMMDD')),
-        to_date(b.hi::text, 'YYYYMMDD'),
-        INTERVAL '1 month'
-      ) AS g (month)
-      CROSS JOIN LATERAL (
-        SELECT
-          to_char(g.month, 'YYYYMMDD')::integer AS lo,
-          to_char(g.month + INTERVAL '1 month', 'YYYYMMDD')::integer AS hi
-      ) m
-      CROSS JOIN LATERAL (
-        SELECT
-          min(f.item_id) AS min_id,
-          max(f.item_id) AS max_id
-        FROM
-          warehouse.fact_sales f
-        WHERE
-          f.date_key >= m.lo
-          AND f.date_key < m.hi
-      ) x
-    WHERE
-      x.min_id IS NOT NULL
-  )
+  -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, shared with the
+  -- row-count reconciliation), so the probe below skips months that cannot hold a line. A rebuild
+  -- starts empty: no months.
+  fact_months AS MATERIALIZED ({{fact_months}})
 SELECT
   i.item_id,
   i.transaction_id,

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RunParams } from '@ecom/contracts';
 import { sqlFile, withTransaction } from '@ecom/db';
-import { createWorkerContext, QualityChecksConfig, runQualityChecks, StageFailure, StageRuntime } from '@ecom/pipeline';
+import { checkStatement, createWorkerContext, QualityChecksConfig, runQualityChecks, StageFailure, StageRuntime } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
 import { WarehouseService } from './warehouse.service';
@@ -52,8 +52,13 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
   const factScanLoops = async (measure: 'row_count' | 'revenue_sum') => {
     // $2, the load's kind, as the quality gate passes it.
     const [{ kind }] = await query<{ kind: string }>(sqlFile('quality/warehouse_load_kind'), [RUN]);
+    // The statement as the quality gate renders it (the row count's month ranges filled in).
+    const check = app
+      .get(QualityChecksConfig)
+      .checks.find((c) => c.type === 'reconciliation' && c.from === 'production' && c.to === 'warehouse' && c.measure === measure);
+    if (!check) throw new Error(`no production → warehouse ${measure} reconciliation in config/quality-checks.yaml`);
     const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${sqlFile(`quality/reconcile_production_warehouse_${measure}`)}`,
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${checkStatement(check).text}`,
       [RUN, kind],
     );
     return scansOf(row['QUERY PLAN'][0].Plan)

@@ -560,6 +560,10 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
       if (check.from === 'staging') {
         return render(file, { table: rows.table('transaction_items'), line_total: parsedExpression(rows, 'transaction_items', 'line_total', 'ops.safe_numeric') }, []);
       }
+      if (check.measure === 'row_count') {
+        // The month ranges sales_lines.sql reads too, for an incremental load ($2) only.
+        return render(file, { fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);
+      }
       return render(file, {}, []);
     }
     case 'sql':

@@ -64,12 +64,19 @@ WITH
     WHERE
       (
         $1::boolean
+        -- Only the customers left without purchases can lose their row (ids less fresh): probing
+        -- all ~3,200 ids read ~2,900 rows in a delta to delete none.
         OR t.customer_id = ANY (
           ARRAY(
             SELECT
               customer_id
             FROM
               ids
+            EXCEPT
+            SELECT
+              customer_id
+            FROM
+              fresh
           )
         )
       )

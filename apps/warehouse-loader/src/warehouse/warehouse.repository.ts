@@ -268,6 +268,12 @@ export class WarehouseRepository {
    */
   async refreshAggregate(client: PoolClient, model: AggregateModel, whole: boolean): Promise<number> {
     if (model !== 'agg_product_performance') await runSqlFile(client, `warehouse/${model}_fresh`, [whole]);
+    // The product versions' running sums take the change of the touched days before
+    // agg_product_daily rewrites them (agg_product_sums.sql); agg_product_performance reads them.
+    if (model === 'agg_product_daily') await runSqlFile(client, whole ? 'warehouse/agg_product_sums_whole' : 'warehouse/agg_product_sums');
+    // The touched customer days as they are, which agg_customer_metrics_fresh subtracts from the
+    // stored metrics before adding the fresh ones (empty when whole).
+    if (model === 'agg_customer_daily') await runSqlFile(client, 'warehouse/agg_customer_daily_before', [whole]);
     // The two large ones are written whole by a plain insert with their key built after the rows.
     if ((model === 'agg_customer_daily' || model === 'agg_product_daily') && whole) {
       return this.rowsInserted(await runSqlFile(client, `warehouse/${model}_whole`));

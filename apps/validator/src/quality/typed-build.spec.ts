@@ -1,5 +1,5 @@
 import { sqlFile } from '@ecom/db';
-import { entitiesRead, loadQualityChecks, startTypedTables, typedEntitiesOf, typedTable } from '@ecom/pipeline';
+import { TYPED_ANALYZED, entitiesRead, loadQualityChecks, startTypedTables, typedEntitiesOf, typedTable } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 
 /**
@@ -41,6 +41,20 @@ describe('the typed tables build, lane by lane', () => {
     const rows = await build.done;
     expect(rows).toEqual({ transaction_items: 7, transactions: 3, customers: 2, products: 0 });
     for (const [entity, n] of Object.entries(rows)) expect(await rowsOf(entity as keyof typeof rows)).toBe(n);
+  });
+
+  it('samples only the columns plans join, group and filter on, and counts every row', async () => {
+    await startTypedTables(env.pool, runId).done;
+    for (const entity of ['transaction_items', 'transactions', 'customers'] as const) {
+      const [schema, name] = typedTable(entity, runId).split('.').map((part) => part.replace(/"/g, ''));
+      const { rows } = await env.pool.query(
+        `SELECT attname FROM pg_stats WHERE schemaname = $1 AND tablename = $2 ORDER BY attname`,
+        [schema, name],
+      );
+      expect(rows.map((r) => r.attname)).toEqual([...TYPED_ANALYZED[entity]].sort());
+      const { rows: counted } = await env.pool.query(`SELECT reltuples FROM pg_class WHERE oid = $1::regclass`, [typedTable(entity, runId)]);
+      expect(Number(counted[0].reltuples)).toBe(await rowsOf(entity));
+    }
   });
 
   it('rejects ready and done when a lane fails, without an unhandled rejection', async () => {

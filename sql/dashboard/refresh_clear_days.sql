@@ -1,8 +1,8 @@
--- Deletes the day summaries of the touched days (DELETE keeps readers on the previous rows until
--- commit, see refresh_clear.sql), notes whose coarser summaries they fed and keeps the deleted
--- customer_days and product_days rows (refresh_touched_keys.sql). The tables' indexes lead with category_id, so
--- every category code (0 = all) is listed next to the days: = ANY of arrays makes both index
--- conditions, where a date alone scanned every row.
+-- Deletes the day summaries of the touched days rebuilt whole (refresh_moved_days.sql; DELETE keeps
+-- readers on the previous rows until commit, see refresh_clear.sql), notes whose coarser summaries
+-- they fed and keeps the deleted customer_days and product_days rows (refresh_touched_keys.sql).
+-- The tables' indexes lead with category_id, so every category code (0 = all) is listed next to the
+-- days: = ANY of arrays makes both index conditions, where a date alone scanned every row.
 WITH
   days AS (
     SELECT
@@ -10,7 +10,7 @@ WITH
         SELECT
           date_key
         FROM
-          pg_temp.dashboard_touched_days
+          pg_temp.dashboard_whole_days
       ) AS date_keys,
       ARRAY(
         SELECT

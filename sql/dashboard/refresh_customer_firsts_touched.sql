@@ -1,9 +1,9 @@
 -- The first purchase day per category of the touched customers, from what changed instead of all
--- their days: a first day that is not a touched day still holds (its rows are untouched and no
+-- their days: a first day whose rows were not deleted still holds (its rows are untouched and no
 -- older row exists), so the new first is the earlier of it and the touched days' rows; a touched
 -- day at or before the old first is the new first. Only when the rows of a customer's first day
--- went and the touched days hold nothing earlier are the remaining days looked up (the
--- category's date index, first match): facts moved off that day. dashboard_firsts keeps old and new firsts for
+-- went and the touched days hold nothing earlier are the remaining days looked up (the category's
+-- date index, first match): facts moved off that day. dashboard_firsts keeps old and new firsts for
 -- refresh_customer_months_touched.sql; DELETE, UPDATE and INSERT touch disjoint pairs.
 CREATE TEMP TABLE dashboard_firsts ON
 COMMIT
@@ -15,7 +15,7 @@ WITH
         SELECT
           date_key
         FROM
-          pg_temp.dashboard_touched_days
+          pg_temp.dashboard_whole_days
       ) AS date_keys,
       ARRAY(
         SELECT
@@ -68,6 +68,15 @@ WITH
           AND c.date_key = ANY (k.date_keys)
         UNION ALL
         SELECT
+          TRUE,
+          n.category_id,
+          n.customer_no,
+          n.date_key,
+          n.transactions
+        FROM
+          pg_temp.dashboard_new_customer_days n
+        UNION ALL
+        SELECT
           FALSE,
           o.category_id,
           o.customer_no,
@@ -89,6 +98,14 @@ WITH
         WHERE
           d.new_transactions > 0
       ) AS touched_first,
+      -- The pair's first day among the deleted rows: its old first was deleted (so is known to
+      -- the difference) exactly when it is this day. Of a day kept by difference only the moved
+      -- transactions' share of a row was, and the rest of the row may remain: the branches below
+      -- then look the first up.
+      min(d.date_key) FILTER (
+        WHERE
+          d.old_transactions > 0
+      ) AS old_touched_first,
       sum(d.old_transactions) AS old_transactions
     FROM
       days d
@@ -104,7 +121,7 @@ SELECT
   p.old_first,
   CASE
     WHEN p.old_first IS NULL THEN p.touched_first
-    WHEN p.old_first <> ALL (k.date_keys) THEN least(p.old_first, p.touched_first)
+    WHEN p.old_first IS DISTINCT FROM p.old_touched_first THEN least(p.old_first, p.touched_first)
     WHEN p.touched_first <= p.old_first THEN p.touched_first
     -- Any rows left on untouched days? customer_years (not yet brought up to date) holds the
     -- old total of every day, dashboard_old_customer_days that of the touched days: equal,
@@ -152,6 +169,7 @@ FROM
           AND f.customer_no = t.customer_no
       ) AS old_first,
       t.touched_first,
+      t.old_touched_first,
       t.old_transactions
     FROM
       changed_pairs t

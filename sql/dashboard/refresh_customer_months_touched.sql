@@ -1,6 +1,7 @@
 -- refresh_customer_months.sql for the touched customers in the touched months, as a difference:
--- their rows there (deleted, then written again) plus the rebuilt customer_days rows of the
--- touched days minus the deleted ones (dashboard_old_customer_days), per customer, month and
+-- their rows there (deleted, then written again) plus the rebuilt customer_days rows of the days
+-- rebuilt whole and those written by difference (dashboard_new_customer_days) minus the deleted
+-- ones (dashboard_old_customer_days), per customer, month and
 -- place. Sums are exact and a row exists exactly when its transactions are above 0 (every day row
 -- counts at least one); first_place is then numbered again over each customer's places of the
 -- month, and first_date_key comes from customer_firsts as rebuilt just before. Rebuilding the
@@ -75,9 +76,19 @@ WITH
               SELECT
                 date_key
               FROM
-                pg_temp.dashboard_touched_days
+                pg_temp.dashboard_whole_days
             )
           )
+        UNION ALL
+        SELECT
+          n.category_id,
+          n.date_key / 100,
+          n.customer_no,
+          n.geo_id,
+          n.transactions,
+          n.revenue_cents
+        FROM
+          pg_temp.dashboard_new_customer_days n
         UNION ALL
         SELECT
           o.category_id,

@@ -1,10 +1,11 @@
--- refresh_customer_years.sql for the touched customers, as a difference: the rebuilt
--- customer_days rows of the touched days added, the deleted ones (dashboard_old_customer_days)
--- subtracted, per row of customer_years. Sums of counts and cents are exact, and a row exists
--- exactly when its transactions are above 0 (every day row counts at least one), so rows that
--- drop to 0 go and new keys come in: the same rows a rebuild writes, from a few thousand day rows
--- instead of every day of every touched customer. The year, category and place conditions only
--- narrow the scan of customer_years to the rows a difference can match.
+-- refresh_customer_years.sql for the touched customers, as a difference: the rebuilt customer_days
+-- rows of the days rebuilt whole and the rows written by difference (dashboard_new_customer_days)
+-- added, the deleted ones (dashboard_old_customer_days) subtracted, per row of customer_years. Sums
+-- of counts and cents are exact, and a row exists exactly when its transactions are above 0 (every
+-- day row counts at least one), so rows that drop to 0 go and new keys come in: the same rows a
+-- rebuild writes, from a few thousand day rows instead of every day of every touched customer. The
+-- year, category and place conditions only narrow the scan of customer_years to the rows a
+-- difference can match.
 CREATE TEMP TABLE dashboard_customer_years_delta ON
 COMMIT
 DROP AS
@@ -15,7 +16,7 @@ WITH
         SELECT
           date_key
         FROM
-          pg_temp.dashboard_touched_days
+          pg_temp.dashboard_whole_days
       ) AS date_keys,
       ARRAY(
         SELECT
@@ -42,6 +43,11 @@ WITH
     WHERE
       c.category_id = ANY (k.category_ids)
       AND c.date_key = ANY (k.date_keys)
+    UNION ALL
+    SELECT
+      *
+    FROM
+      pg_temp.dashboard_new_customer_days
     UNION ALL
     SELECT
       o.category_id,

@@ -1,8 +1,8 @@
--- The fact lines of the touched days only, as refresh_lines.sql builds them for every day (from
--- the same view, warehouse.fact_sales_cents). The customer and product codes are looked up per
--- line through their unique indexes (ids are unique, so as the left joins there): planned as
--- joins for the few lines estimated, the product one compared every line with every product
--- (0.5 s at 1M).
+-- The fact lines of the touched days rebuilt whole (refresh_moved_days.sql) only, as
+-- refresh_lines.sql builds them for every day (from the same view, warehouse.fact_sales_cents). The
+-- customer and product codes are looked up per line through their unique indexes (ids are unique,
+-- so as the left joins there): planned as joins for the few lines estimated, the product one
+-- compared every line with every product (0.5 s at 1M).
 CREATE TEMP TABLE dashboard_lines ON
 COMMIT
 DROP AS
@@ -50,7 +50,7 @@ FROM
           SELECT
             date_key
           FROM
-            pg_temp.dashboard_touched_days
+            pg_temp.dashboard_whole_days
         )
       )
       -- Bounds the executor prunes fact_sales' month partitions by (the ANY alone scans them all).
@@ -58,12 +58,12 @@ FROM
         SELECT
           min(date_key)
         FROM
-          pg_temp.dashboard_touched_days
+          pg_temp.dashboard_whole_days
       ) AND (
         SELECT
           max(date_key)
         FROM
-          pg_temp.dashboard_touched_days
+          pg_temp.dashboard_whole_days
       )
     OFFSET
       0

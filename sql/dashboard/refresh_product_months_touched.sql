@@ -1,5 +1,6 @@
 -- refresh_product_months.sql for the touched (month, product) pairs, as a difference: the rebuilt
--- product_days rows of the touched days added, the deleted ones (dashboard_old_product_days)
+-- product_days rows of the days rebuilt whole and those written by difference
+-- (dashboard_new_product_days) added, the deleted ones (dashboard_old_product_days)
 -- subtracted, per row of product_months. Sums are exact and a row exists exactly when its
 -- transactions are above 0 (every day row counts at least one), so rows that drop to 0 go and
 -- new keys come in: the rows a rebuild writes, without reading the touched months' other days.
@@ -29,9 +30,14 @@ WITH
           SELECT
             date_key
           FROM
-            pg_temp.dashboard_touched_days
+            pg_temp.dashboard_whole_days
         )
       )
+    UNION ALL
+    SELECT
+      *
+    FROM
+      pg_temp.dashboard_new_product_days
     UNION ALL
     SELECT
       o.date_key,

@@ -68,6 +68,7 @@ export class AnalysesService {
           mode: dashboard.mode,
           fullReason: dashboard.fullReason,
           touchedDays: dashboard.touchedDays,
+          rebuiltDays: dashboard.rebuiltDays,
           ...(dashboard.lanesMs ? { lanesMs: dashboard.lanesMs } : {}),
         },
       },

@@ -40,14 +40,19 @@ const NEXT_DIMENSION_STEPS = [
 ] as const;
 
 /**
- * Statements of an incremental refresh, once the codes are known to be kept: the summary rows of
- * the touched days, then the coarser rows of the customers, months and products those days fed,
- * each found through an index: months rebuilt from the touched months' day rows, firsts and
- * years brought up to date by the difference between the deleted and the rebuilt rows.
- * The day summaries reuse the full refresh's statements over the touched days' lines.
+ * Statements of an incremental refresh, once the codes are known to be kept and the touched days
+ * listed: the summary rows of the touched days, then the coarser rows of the customers, months
+ * and products those days fed, each found through an index: months rebuilt from the touched
+ * months' day rows, firsts and years brought up to date by the difference between the deleted and
+ * the written rows. A touched day whose facts the load only re-pointed is brought up to date by
+ * the transactions that moved (place, category or profit; refresh_moved_days.sql,
+ * refresh_moved_cells.sql); the others are rebuilt whole by the full refresh's statements over
+ * their lines. DIFF_STEPS come first, with the new load's run id.
  */
+const DIFF_STEPS = ['refresh_diff_days', 'refresh_moved_lines'] as const;
+
 const INCREMENTAL_STEPS = [
-  'refresh_merge_dimensions',
+  'refresh_moved_days',
   'refresh_analyze_touched',
   'refresh_clear_days',
   'refresh_lines_touched',
@@ -58,6 +63,7 @@ const INCREMENTAL_STEPS = [
   'refresh_product_days',
   'refresh_discount_cells',
   'refresh_drop_lines',
+  'refresh_moved_cells',
   'refresh_customer_firsts_touched',
   'refresh_customer_months_touched',
   'refresh_customer_year_months_touched',
@@ -162,8 +168,10 @@ export interface SummariesRefresh {
   mode: SummariesRefreshMode;
   /** Why the refresh was full; null when incremental. */
   fullReason: string | null;
-  /** Days whose summary rows an incremental refresh rebuilt. */
+  /** Days whose summary rows an incremental refresh brought up to date. */
   touchedDays: number | null;
+  /** Of those, the days it rebuilt whole; the others it brought up to date by difference. */
+  rebuiltDays: number | null;
   ms: number;
   /** A full refresh on lanes: ms of its steps (prepare, each lane, the swap). */
   lanesMs?: { prepare: number; customers: number; sales: number; swap: number };
@@ -232,6 +240,7 @@ export class DashboardSummariesRepository {
       mode: 'full',
       fullReason,
       touchedDays: null,
+      rebuiltDays: null,
       ms: Math.round(performance.now() - started),
       lanesMs: { ...lanesMs, swap: Math.round(performance.now() - swapStarted) },
     };
@@ -251,6 +260,7 @@ export class DashboardSummariesRepository {
     )).rows[0];
     let fullReason = options.forceFull ? 'forced' : plan.full_reason;
     let touchedDays: number | null = null;
+    let rebuiltDays: number | null = null;
     if (fullReason === null) {
       for (const step of NEXT_DIMENSION_STEPS) await runSqlFile(client, `dashboard/${step}`);
       const codes = (await runSqlFile<{ kept: boolean }>(client, 'dashboard/refresh_codes_kept')).rows[0];
@@ -261,7 +271,11 @@ export class DashboardSummariesRepository {
       touchedDays = (await runSqlFile(client, 'dashboard/refresh_touched_days', [plan.new_load_run_id])).rowCount ?? 0;
       // Before the steps: it compares return counts with the return rows as they still are.
       await runSqlFile(client, 'dashboard/refresh_return_touched_days', [plan.new_load_run_id]);
+      // After the merge: the changed customers' and products' lines are coded with their codes.
+      await runSqlFile(client, 'dashboard/refresh_merge_dimensions');
+      for (const step of DIFF_STEPS) await runSqlFile(client, `dashboard/${step}`, [plan.new_load_run_id]);
       for (const step of INCREMENTAL_STEPS) await runSqlFile(client, `dashboard/${step}`);
+      rebuiltDays = (await runSqlFile<{ days: number }>(client, 'dashboard/refresh_rebuilt_days')).rows[0].days;
     } else {
       for (const step of FULL_STEPS) await runSqlFile(client, `dashboard/${step}`);
     }
@@ -274,6 +288,7 @@ export class DashboardSummariesRepository {
       mode: fullReason === null ? 'incremental' : 'full',
       fullReason,
       touchedDays,
+      rebuiltDays,
       ms: Math.round(performance.now() - started),
     };
   }

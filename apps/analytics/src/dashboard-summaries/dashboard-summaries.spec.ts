@@ -193,6 +193,75 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     }
   });
 
+  it('brings days whose facts a load only re-pointed up to date by difference, and rebuilds a day with a new fact: the rows of a rebuild', async () => {
+    // As the warehouse stage leaves a load dated back: C03 moved to New York from 2024-02-08 (her
+    // T04 of 2024-02-10 re-pointed to the new version), P1 became Furniture at cost 25 from
+    // 2024-01-29 (L01 of T01, L05 of T03 and L07 of T05 re-pointed and re-priced: T01 and T03 keep a
+    // Furniture line, T03 leaves Home, C01 has no Home day left), and a new line on 2024-02-26
+    // (stamped by the load: that day is rebuilt whole).
+    const loadRunId = 'run-move-load';
+    const refreshIncrementally = () => withTransaction(stagePool, (client) => new DashboardSummariesRepository().refresh(client, runId));
+    const setUp = `
+      INSERT INTO ops.runs (run_id, mode, params, status) VALUES ('run-seed-load', 'source', '{}', 'succeeded');
+      INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days) VALUES ('run-seed-load', 'incremental', '2024-03-31', '{}')`;
+    const move = `
+      INSERT INTO ops.runs (run_id, mode, params, status) VALUES ('${loadRunId}', 'source', '{}', 'succeeded');
+      INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days)
+        VALUES ('${loadRunId}', 'incremental', '2024-03-31', '{20240129,20240205,20240210,20240211,20240226}');
+      UPDATE warehouse.dim_customers SET end_date = '2024-02-08', is_current = false WHERE customer_key = 3;
+      INSERT INTO warehouse.dim_customers (customer_key, customer_id, full_name, country, state, age_group, effective_date, end_date, is_current)
+        VALUES (14, 'C03', 'Cy', 'USA', 'New York', '36-45', '2024-02-08', '9999-12-31', true);
+      INSERT INTO warehouse.customer_changes (customer_id, effective_date, full_name, country, state, run_id)
+        VALUES ('C03', '2024-02-08', 'Cy', 'USA', 'New York', '${loadRunId}');
+      UPDATE warehouse.fact_sales SET customer_key = 14 WHERE customer_key = 3 AND date_key >= 20240208;
+      UPDATE warehouse.agg_customer_daily SET customer_key = 14 WHERE customer_key = 3 AND date_key >= 20240208;
+      UPDATE warehouse.dim_products SET end_date = '2024-01-29', is_current = false WHERE product_key = 1;
+      INSERT INTO warehouse.dim_products (product_key, product_id, product_name, category, price, cost, effective_date, end_date, is_current)
+        VALUES (5, 'P1', 'Desk Lamp', 'Furniture', 50, 25, '2024-01-29', '9999-12-31', true);
+      INSERT INTO warehouse.product_changes (product_id, effective_date, product_name, category, price, cost, run_id)
+        VALUES ('P1', '2024-01-29', 'Desk Lamp', 'Furniture', 50, 25, '${loadRunId}');
+      UPDATE warehouse.fact_sales SET product_key = 5, profit = line_total - 25 * quantity WHERE product_key = 1 AND date_key >= 20240129;
+      INSERT INTO warehouse.fact_sales
+        (item_id, date_key, customer_key, product_key, customer_id, product_id, payment_method_key, transaction_id, quantity, unit_price,
+         discount_percentage, discount_amount, line_total, profit, last_run_id)
+        VALUES ('L14', 20240226, 5, 2, 'C05', 'P2', 1, 'T12', 1, 40, 0, 0, 40, 25, '${loadRunId}');
+      UPDATE warehouse.agg_daily_sales SET total_transactions = total_transactions + 1, total_items = total_items + 1,
+        total_revenue = total_revenue + 40, total_profit = total_profit + 25, unique_customers = 1 WHERE date_key = 20240226;
+      UPDATE warehouse.agg_customer_daily SET transactions = transactions + 1, revenue = revenue + 40, quantity = quantity + 1, profit = profit + 25
+        WHERE customer_key = 5 AND date_key = 20240226`;
+    const undo = `
+      DELETE FROM ops.runs WHERE run_id IN ('run-seed-load', '${loadRunId}');
+      DELETE FROM warehouse.fact_sales WHERE item_id = 'L14';
+      UPDATE warehouse.agg_daily_sales SET total_transactions = total_transactions - 1, total_items = total_items - 1,
+        total_revenue = total_revenue - 40, total_profit = total_profit - 25 WHERE date_key = 20240226 AND total_items = 2;
+      UPDATE warehouse.agg_customer_daily SET transactions = transactions - 1, revenue = revenue - 40, quantity = quantity - 1, profit = profit - 25
+        WHERE customer_key = 5 AND date_key = 20240226 AND transactions = 2;
+      UPDATE warehouse.fact_sales SET product_key = 1, profit = line_total - 20 * quantity WHERE product_key = 5;
+      DELETE FROM warehouse.dim_products WHERE product_key = 5;
+      UPDATE warehouse.dim_products SET end_date = '9999-12-31', is_current = true WHERE product_key = 1;
+      UPDATE warehouse.fact_sales SET customer_key = 3 WHERE customer_key = 14;
+      UPDATE warehouse.agg_customer_daily SET customer_key = 3 WHERE customer_key = 14;
+      DELETE FROM warehouse.dim_customers WHERE customer_key = 14;
+      UPDATE warehouse.dim_customers SET end_date = '9999-12-31', is_current = true WHERE customer_key = 3;
+      DELETE FROM warehouse.customer_changes WHERE run_id = '${loadRunId}';
+      DELETE FROM warehouse.product_changes WHERE run_id = '${loadRunId}'`;
+    await env.pool.query(setUp);
+    try {
+      await rebuildOnLanes();
+      const before = (await env.pool.query(`SELECT category_id, geo_id, transactions FROM dashboard.sales_cells WHERE date_key = 20240205 ORDER BY 1, 2`)).rows;
+      await env.pool.query(move);
+      expect(await refreshIncrementally()).toMatchObject({ mode: 'incremental', fullReason: null, touchedDays: 5, rebuiltDays: 1 });
+      await expectSameAsOneTransactionRebuild(env.pool);
+      // T03 left Home and stayed once in Furniture, where its other line was.
+      const after = (await env.pool.query(`SELECT category_id, geo_id, transactions FROM dashboard.sales_cells WHERE date_key = 20240205 ORDER BY 1, 2`)).rows;
+      expect(after).not.toEqual(before);
+      expect(after.filter((r) => r.category_id !== 0).map((r) => r.transactions)).toEqual([1]);
+    } finally {
+      await env.pool.query(undo);
+    }
+    await rebuildOnLanes();
+  });
+
   it('still lets the endpoints read the cells through sales_cells_in and discount_cells_in', async () => {
     for (const endpoint of ['revenue_trend', 'discount_impact', 'payment_methods', 'geography']) {
       const { rows } = await runSqlFile(env.pool, `dashboard/${endpoint}`, [null, null, null, null, null, null]);

@@ -12,4 +12,5 @@ dashboard.customer_years,
 dashboard.sales_months,
 dashboard.product_months,
 dashboard.product_years,
+dashboard.customer_year_months,
 dashboard.return_days

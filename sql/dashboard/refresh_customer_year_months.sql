@@ -1,7 +1,9 @@
 -- customer_months as one bit mask of months per customer, year and place, plus one row per
 -- customer and year for any place (geo_id = 0): what cohort retention reads for whole months.
 -- Its own TRUNCATE and index: the full refresh's clear and index steps list the older tables. The
--- index is dropped and built after the rows (once, sorted) as the full refresh does for the others.
+-- index is dropped and built after the rows (once, sorted) as the full refresh does for the others;
+-- its statistics come with theirs (refresh_analyze.sql; a rebuild on lanes analyses each table once
+-- indexed, refresh_next_finish.sql, and analysed it twice while this file did).
 TRUNCATE dashboard.customer_year_months;
 
 CREATE TEMP TABLE dashboard_year_months_index ON
@@ -78,6 +80,4 @@ BEGIN
 END
 $$;
 
-DROP TABLE pg_temp.dashboard_year_months_index;
-
-ANALYZE dashboard.customer_year_months
+DROP TABLE pg_temp.dashboard_year_months_index

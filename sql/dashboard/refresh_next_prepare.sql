@@ -2,7 +2,8 @@
 -- schema dashboard_next, under the names and definitions of the live tables in dashboard. Whatever
 -- an earlier attempt left there (a crash or a failed lane between its commits) is dropped first, so
 -- a retry starts from nothing. Each table is created empty like the live one (columns, defaults,
--- NOT NULLs, checks) without its indexes: the lanes build those once a table is filled
+-- NOT NULLs, checks, column comments; the table's own comment, which LIKE does not copy, after it)
+-- without its indexes: the lanes build those once a table is filled
 -- (refresh_next_finish.sql). Autovacuum stays off them while they are built (the lanes analyse
 -- them themselves); the swap turns it back on (refresh_next_swap.sql).
 -- The tables: every dashboard table but refresh_state, as in refresh_next_swap.sql.
@@ -19,6 +20,7 @@ BEGIN
                               'return_days'] LOOP
     EXECUTE format('CREATE TABLE dashboard_next.%I (LIKE dashboard.%I INCLUDING ALL EXCLUDING INDEXES) WITH (autovacuum_enabled = false)',
                    name, name);
+    EXECUTE format('COMMENT ON TABLE dashboard_next.%I IS %L', name, obj_description(format('dashboard.%I', name)::regclass, 'pg_class'));
   END LOOP;
 END
 $$

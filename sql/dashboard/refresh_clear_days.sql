@@ -1,6 +1,7 @@
 -- Deletes the day summaries of the touched days rebuilt whole (refresh_moved_days.sql; DELETE keeps
--- readers on the previous rows until commit, see refresh_clear.sql), notes whose coarser summaries
--- they fed and keeps the deleted customer_days and product_days rows (refresh_touched_keys.sql).
+-- readers on the previous rows until commit, see refresh_clear.sql) and keeps the deleted
+-- customer_days and product_days rows (refresh_touched_keys.sql): the coarser summaries they fed
+-- are found and brought up to date from them.
 -- The tables' indexes lead with category_id, so every category code (0 = all) is listed next to the
 -- days: = ANY of arrays makes both index conditions, where a date alone scanned every row.
 WITH
@@ -65,18 +66,5 @@ WITH
     FROM
       product_days
   )
-INSERT INTO
-  pg_temp.dashboard_touched (customer_no, month_key, product_no)
-SELECT DISTINCT
-  customer_no,
-  NULL::integer,
-  NULL::integer
-FROM
-  customer_days
-UNION ALL
-SELECT DISTINCT
-  NULL::integer,
-  date_key / 100,
-  product_no
-FROM
-  product_days
+SELECT
+  1

@@ -1,16 +1,11 @@
--- The customers and (month, product) pairs whose coarser summaries a refresh rebuilds: those with
--- day rows on a touched day, before (refresh_clear_days.sql) or after (refresh_touched_lines.sql).
--- dashboard_old_customer_days and dashboard_old_product_days keep the day rows of the touched days
--- as they were; on the days kept by difference they and dashboard_new_customer_days and
+-- The day rows a refresh deletes and writes, from which it finds and brings up to date the coarser
+-- summaries they fed. dashboard_old_customer_days and dashboard_old_product_days keep the day rows
+-- of the touched days as they were; on the days kept by difference they and dashboard_new_customer_days and
 -- dashboard_new_product_days hold the moved transactions' contributions before and after
 -- (refresh_moved_cells.sql): customer firsts, months and years, product months and years are
 -- brought up to date by subtracting the old and adding the new and the rebuilt days' rows
 -- (refresh_customer_years_touched.sql, refresh_product_months_touched.sql), which reads a few
 -- thousand rows instead of every day of the touched customers or months.
-CREATE TEMP TABLE dashboard_touched (customer_no integer, month_key integer, product_no integer) ON
-COMMIT
-DROP;
-
 CREATE TEMP TABLE dashboard_old_customer_days (
   category_id smallint NOT NULL,
   date_key integer NOT NULL,

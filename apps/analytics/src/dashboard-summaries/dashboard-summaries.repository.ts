@@ -56,8 +56,6 @@ const INCREMENTAL_STEPS = [
   'refresh_analyze_touched',
   'refresh_clear_days',
   'refresh_lines_touched',
-  'refresh_touched_lines',
-  'refresh_analyze_touched',
   'refresh_sales_cells',
   'refresh_customer_days',
   'refresh_product_days',

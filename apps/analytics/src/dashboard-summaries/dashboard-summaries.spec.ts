@@ -215,6 +215,53 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     }
   });
 
+  it('adds the place a load brings without reading every customer version, and rebuilds when a load takes a place away', async () => {
+    // refresh_next_places.sql keeps the current places when the load's changed customers bring
+    // none and every current place is still someone's; otherwise it reads every version.
+    const load = async (loadRunId: string) => {
+      await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params, status) VALUES ($1, 'source', '{}', 'succeeded')`, [loadRunId]);
+      await env.pool.query(`INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days) VALUES ($1, 'incremental', '2024-03-31', '{}')`, [loadRunId]);
+    };
+    const logChange = (loadRunId: string, effectiveDate: string, country: string, state: string) =>
+      env.pool.query(
+        `INSERT INTO warehouse.customer_changes (customer_id, effective_date, full_name, country, state, run_id) VALUES ('C12', $1, 'Lee', $2, $3, $4)`,
+        [effectiveDate, country, state, loadRunId],
+      );
+    const refreshIncrementally = () => withTransaction(stagePool, (client) => new DashboardSummariesRepository().refresh(client, runId));
+    const places = async () => (await env.pool.query('SELECT geo_id, country, state FROM dashboard.places ORDER BY geo_id')).rows;
+    await load('run-seed-load');
+    try {
+      await rebuildOnLanes();
+      const before = await places();
+
+      // Zambia sorts after every place: a new code after the last.
+      await load('run-next-load');
+      await env.pool.query(
+        `INSERT INTO warehouse.dim_customers (customer_key, customer_id, full_name, country, state, effective_date, end_date, is_current)
+         VALUES (12, 'C12', 'Lee', 'Zambia', 'Lusaka', '2024-03-01', '9999-12-31', true)`,
+      );
+      await logChange('run-next-load', '2024-03-01', 'Zambia', 'Lusaka');
+      expect(await refreshIncrementally()).toMatchObject({ mode: 'incremental', fullReason: null });
+      expect(await places()).toEqual([...before, { geo_id: before.length + 1, country: 'Zambia', state: 'Lusaka' }]);
+      await expectSameAsOneTransactionRebuild(env.pool);
+
+      // The same-day change rewrites C12's only version: no customer is in Zambia any more.
+      await load('run-third-load');
+      await env.pool.query(`UPDATE warehouse.dim_customers SET country = 'USA', state = 'Texas' WHERE customer_id = 'C12'`);
+      await logChange('run-third-load', '2024-03-02', 'USA', 'Texas');
+      expect(await refreshIncrementally()).toMatchObject({
+        mode: 'full',
+        fullReason: 'a new category, place, product or customer renumbers existing codes',
+      });
+      expect(await places()).toEqual(before);
+      await expectSameAsOneTransactionRebuild(env.pool);
+    } finally {
+      await env.pool.query(`DELETE FROM ops.runs WHERE run_id IN ('run-seed-load', 'run-next-load', 'run-third-load')`);
+      await env.pool.query(`DELETE FROM warehouse.customer_changes WHERE run_id IN ('run-next-load', 'run-third-load')`);
+      await env.pool.query(`DELETE FROM warehouse.dim_customers WHERE customer_id = 'C12'`);
+    }
+  });
+
   it('brings days whose facts a load only re-pointed up to date by difference, and rebuilds a day with a new fact: the rows of a rebuild', async () => {
     // As the warehouse stage leaves a load dated back: C03 moved to New York from 2024-02-08 (her
     // T04 of 2024-02-10 re-pointed to the new version), P1 became Furniture at cost 25 from

@@ -1,5 +1,5 @@
 -- freshness: the newest date in the checked column of this run is at most $2 days older than the run's
--- as-of date: the generator's endDate for generated runs, else today. One comparison: rows_checked
+-- as-of date: a generated delta's last day or a generated batch's endDate, else today. One comparison: rows_checked
 -- 1 (0 when no value parses as a date), violations 1 when stale; dates after the as-of date are the
 -- range checks' concern.
 -- Template: {{table}} the run's staged rows (typed table or staging), {{parsed}} the date column
@@ -24,7 +24,7 @@ WITH
           coalesce(
             (
               SELECT
-                ops.safe_date (params #>> '{generate,endDate}')
+                ops.safe_date (coalesce(params #>> '{incremental,toDate}', params #>> '{generate,endDate}'))
               FROM
                 ops.runs
               WHERE

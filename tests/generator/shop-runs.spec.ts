@@ -96,6 +96,32 @@ describe('generated shop runs', () => {
         second = await run({ mode: 'incremental' });
       });
 
+      it("date a delta's changes from its own day, so earlier sales keep the versions they were made under", async () => {
+        const q = async (sql: string, params: unknown[] = []) => (await env.pool.query(sql, params)).rows;
+        expect(await q('SELECT run_id, as_of_date::text FROM ops.warehouse_loads WHERE run_id = ANY($1) ORDER BY as_of_date', [[first.runId, second.runId]])).toEqual([
+          { run_id: first.runId, as_of_date: '2025-01-01' },
+          { run_id: second.runId, as_of_date: '2025-01-02' },
+        ]);
+        // Versions a delta opened start on its day, never on the base's last day (2024-12-31).
+        const opened = await q(`SELECT effective_date::text AS day, count(*)::int AS versions
+                                  FROM (SELECT effective_date FROM warehouse.dim_customers
+                                        UNION ALL SELECT effective_date FROM warehouse.dim_products) v
+                                 WHERE effective_date > '1900-01-01' GROUP BY 1 ORDER BY 1`);
+        expect(opened.length).toBeGreaterThan(0);
+        expect(opened.map((r) => r.day).every((day) => day === '2025-01-01' || day === '2025-01-02')).toBe(true);
+        // A moved customer's 2024 sales stay on the version that was current then.
+        const movedBefore = await q(`SELECT count(*)::int AS n
+                                       FROM warehouse.fact_sales f
+                                       JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+                                      WHERE f.date_key < 20250101 AND c.effective_date >= '2025-01-01'`);
+        expect(movedBefore).toEqual([{ n: 0 }]);
+        const oldVersionSales = await q(`SELECT count(*)::int AS n
+                                           FROM warehouse.fact_sales f
+                                           JOIN warehouse.dim_customers c ON c.customer_key = f.customer_key
+                                          WHERE f.date_key < 20250101 AND NOT c.is_current`);
+        expect(oldVersionSales[0].n).toBeGreaterThan(0);
+      });
+
       it('keep history for moved customers, and a rebuild from production gives the same warehouse', async () => {
         const snapshot = async () => {
           const q = async (sql: string) => (await env.pool.query(sql)).rows;

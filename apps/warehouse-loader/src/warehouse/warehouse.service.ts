@@ -18,6 +18,17 @@ const AGGREGATES: readonly AggregateModel[] = [
 interface WarehouseRunParams {
   mode?: string;
   generate?: { endDate?: string };
+  incremental?: { toDate?: string };
+}
+
+/**
+ * The business date a run names itself (docs/warehouse.md, the as-of date): a generated delta's
+ * last day, else a generated batch's last day. A delta's `generate` holds the parameters of the
+ * data set it continues, so its endDate is the base's last day: taken as the as-of date, a change
+ * delivered with a later day would be dated back over the sales of every day in between.
+ */
+export function runAsOfDate(params: WarehouseRunParams): string | null {
+  return params.incremental?.toDate ?? params.generate?.endDate ?? null;
 }
 
 /**
@@ -58,7 +69,7 @@ export class WarehouseService {
 
     await this.repository.tuneSession(client);
     await this.repository.lockLoads(client);
-    const window = await this.repository.loadWindow(client, runId, params.generate?.endDate ?? null);
+    const window = await this.repository.loadWindow(client, runId, runAsOfDate(params));
     const customerChanges = await this.repository.recordCustomerChanges(client, runId, window);
     const productChanges = await this.repository.recordProductChanges(client, runId, window);
     if (mode === 'rebuild') await this.repository.truncateForRebuild(client);

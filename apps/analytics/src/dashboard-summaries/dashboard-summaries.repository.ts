@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { runSqlFile, sqlFile, withTransaction } from '@ecom/db';
+import { renderSqlFile, runRenderedSqlFile, runSqlFile, sqlFile, withTransaction, type Queryable } from '@ecom/db';
 
 /**
  * Statements of a full refresh of the dashboard's summaries (sql/dashboard/refresh_*.sql), in
@@ -71,6 +71,26 @@ const INCREMENTAL_STEPS = [
   'refresh_product_years_touched',
   'refresh_return_days_touched',
 ] as const;
+
+/**
+ * The steps whose lines are coded by sql/dashboard/coded_lines_of_days.sql, spliced in as their
+ * placeholder `lines`: the temporary table listing the days, and the sql/dashboard files filling
+ * its placeholders `flags` (further columns) and `transactions` (a further condition on the facts),
+ * or null for nothing.
+ */
+const CODED_LINES_STEPS: Readonly<Record<string, { days: string; flags: string | null; transactions: string | null }>> = {
+  refresh_lines_touched: { days: 'dashboard_whole_days', flags: null, transactions: null },
+  refresh_moved_lines: { days: 'dashboard_diff_days', flags: 'moved_lines_flags', transactions: 'moved_lines_transactions' },
+};
+
+/** Runs sql/dashboard/<step>.sql of an incremental refresh, with its coded lines spliced in where it has them. */
+function runIncrementalStep(db: Queryable, step: string, params: unknown[] = []): Promise<unknown> {
+  if (!Object.hasOwn(CODED_LINES_STEPS, step)) return runSqlFile(db, `dashboard/${step}`, params);
+  const { days, flags, transactions } = CODED_LINES_STEPS[step];
+  const part = (name: string | null): string => (name === null ? '' : sqlFile(`dashboard/${name}`));
+  const lines = renderSqlFile('dashboard/coded_lines_of_days', { days, flags: part(flags), transactions: part(transactions) });
+  return runRenderedSqlFile(db, `dashboard/${step}`, { lines }, params);
+}
 
 /** The summary tables a full refresh on lanes builds in dashboard_next and swaps in: all but refresh_state. */
 export const SUMMARY_TABLES = [
@@ -271,8 +291,8 @@ export class DashboardSummariesRepository {
       await runSqlFile(client, 'dashboard/refresh_return_touched_days', [plan.new_load_run_id]);
       // After the merge: the changed customers' and products' lines are coded with their codes.
       await runSqlFile(client, 'dashboard/refresh_merge_dimensions');
-      for (const step of DIFF_STEPS) await runSqlFile(client, `dashboard/${step}`, [plan.new_load_run_id]);
-      for (const step of INCREMENTAL_STEPS) await runSqlFile(client, `dashboard/${step}`);
+      for (const step of DIFF_STEPS) await runIncrementalStep(client, step, [plan.new_load_run_id]);
+      for (const step of INCREMENTAL_STEPS) await runIncrementalStep(client, step);
       rebuiltDays = (await runSqlFile<{ days: number }>(client, 'dashboard/refresh_rebuilt_days')).rows[0].days;
     } else {
       for (const step of FULL_STEPS) await runSqlFile(client, `dashboard/${step}`);

@@ -1,4 +1,5 @@
--- Every row-level check of one entity (not_null, accepted_values, range, regex) in one scan of the
+-- Every row-level check of one entity (not_null, accepted_values, range, regex, and custom checks
+-- written as a row condition, sql/quality/custom/rows/) in one scan of the
 -- run's staging rows, instead of one scan per check: the same answers as the single-check
 -- templates (not_null.sql, accepted_values.sql, range.sql, regex.sql), each trimmed or parsed
 -- column computed once per row. rows_checked is every row of the run, as for those templates.
@@ -8,7 +9,9 @@
 -- record_id, how a row is named (its key trimmed, else file:line; a typed table's record_id); values, "btrim(col) AS trimmed_i" and "ops.safe_*(col) AS parsed_j" for each column
 -- the checks read; verdicts, "<condition> AS violated_n" per check, the condition from the
 -- sql/quality/row_checks/ file of its type; measures, violations_n and sample_ids_n per check
--- (sql/quality/row_checks/measure.sql). $1 run id; $2... the checks' parameters.
+-- (sql/quality/row_checks/measure.sql). A row condition is computed among the values, as
+-- verdict_n, and adds rows_checked_n: the rows whose verdict is not NULL. $1 run id; $2... the
+-- checks' parameters.
 WITH
   scanned AS (
     SELECT

@@ -154,6 +154,52 @@ checks:
     expect(await byName('price_digits')).toEqual([5, '1', ['I4']]);
   });
 
+  it('a custom row condition shares its entity’s scan, counts only the rows it judges, and gives what it gives alone', async () => {
+    // consistency_line_total is a row condition (sql/quality/custom/rows/): NULL for a line whose
+    // numbers do not all parse, which it leaves to the range checks.
+    const { checks } = parseQualityChecks(`
+checks:
+  - { name: line_totals_add_up, type: sql, file: consistency_line_total, entity: transaction_items, family: consistency, weight: 1, description: d }
+  - { name: prices_present, type: not_null, entity: transaction_items, columns: [unit_price], family: completeness, weight: 1, description: d }
+  - { name: quantity_whole, type: range, entity: transaction_items, column: quantity, params: { type: integer, min: 1 }, family: range, weight: 1, description: d }
+`);
+    const line = (item_id: string | null, quantity: string, unit_price: string, discount_percentage: string | null, line_total: string) => ({
+      item_id,
+      transaction_id: 'T1',
+      product_id: 'P1',
+      quantity,
+      unit_price,
+      discount_percentage,
+      line_total,
+    });
+    await ledger.createRun('line-totals', generatedAsOf('2024-05-31'));
+    await stageBatch(env.pool, 'line-totals', {
+      ...EMPTY,
+      transaction_items: [
+        line('L1', '2', '10.00', null, '20.00'), // no discount
+        line('L2', '2', '10.00', ' 10 ', '18.00'),
+        line('L3', '2', '10.00', '10', '20.00'), // the discount left out: off by 2.00
+        line('L4', '1', '9.99', '0.0', '10.00'), // off by exactly 0.01: passes
+        line('L5', '1', '9.99', 'ten', '1.00'), // the discount does not parse: not judged
+        line('L6', 'two', '10.00', '', '20.00'), // the quantity does not parse: not judged
+        line('L7', '3', '1.00', '', ''), // no total: not judged
+        line(null, '1', '5.00', '', '6.00'), // off, and named by file and line
+      ],
+    });
+    const [lineTotals, ...others] = checks;
+    const [shared] = await measureRowChecks(env.pool, 'line-totals', checks as RowCheck[]);
+    const alone = await measureCheck(env.pool, 'line-totals', lineTotals);
+    expect([shared.check.name, shared.rowsChecked, shared.violations, shared.sampleIds]).toEqual(['line_totals_add_up', '5', '2', ['L3', 'transaction_items.csv:9']]);
+    expect([alone.rowsChecked, alone.violations, alone.sampleIds]).toEqual([shared.rowsChecked, shared.violations, shared.sampleIds]);
+    // The scan's other checks still count every line.
+    const rest = (await measureRowChecks(env.pool, 'line-totals', checks as RowCheck[])).slice(1);
+    expect(rest.map((r) => [r.check.name, r.rowsChecked, r.violations, r.sampleIds])).toEqual([
+      ['prices_present', '8', '0', []],
+      ['quantity_whole', '8', '1', ['L6']],
+    ]);
+    expect(rowCheckGroups(checks).map((group) => group.map((c) => c.name))).toEqual([[lineTotals.name, ...others.map((c) => c.name)]]);
+  });
+
   it('relationships: the parent may be staged in the run or already in production', async () => {
     // T1 (also padded) is staged, T900 is in production, T404 nowhere; a blank reference is not checked.
     expect(await measure('item_transaction_exists', 'crafted')).toEqual([4, '1', ['I4']]);

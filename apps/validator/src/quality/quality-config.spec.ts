@@ -7,6 +7,7 @@ import {
   QUALITY_FAMILIES,
   QualityConfigError,
   checkStatement,
+  customRowForm,
   defaultQualityChecksFile,
   loadQualityChecks,
   parseQualityChecks,
@@ -62,8 +63,9 @@ describe('config/quality-checks.yaml: checks as data, checked when loaded', () =
     ]);
     // Every check renders to SQL with no placeholder left, and every custom file is used.
     for (const check of config.checks) expect(checkStatement(check).text).not.toMatch(/\{\{/);
-    const custom = config.checks.flatMap((c) => (c.type === 'sql' ? [`quality/custom/${c.file}`] : []));
-    expect(custom.sort()).toEqual(sqlFilesIn('quality/custom'));
+    // A custom check is a statement in sql/quality/custom/ or a row condition in its rows/ folder.
+    const custom = config.checks.flatMap((c) => (c.type === 'sql' ? [`quality/custom/${customRowForm(c.file) ? 'rows/' : ''}${c.file}`] : []));
+    expect(custom.sort()).toEqual([...sqlFilesIn('quality/custom'), ...sqlFilesIn('quality/custom/rows')].sort());
   });
 
   it('reads a check with its defaults: severity warn, threshold 0, stage validate', () => {

@@ -289,7 +289,9 @@ function readCheck(raw: unknown, problems: string[]): QualityCheck | undefined {
     case 'sql': {
       const fileName = raw.file;
       if (typeof fileName !== 'string' || !NAME.test(fileName)) problems.push(`'file' must name a file in sql/quality/custom/ without .sql, got ${show(fileName)}`);
-      else if (!existsSync(join(sqlDir(), 'quality', 'custom', `${fileName}.sql`))) problems.push(`'file' sql/quality/custom/${fileName}.sql does not exist`);
+      else if (!existsSync(join(sqlDir(), 'quality', 'custom', `${fileName}.sql`)) && !customRowForm(fileName)) {
+        problems.push(`'file' sql/quality/custom/${fileName}.sql does not exist`);
+      }
       return { ...base, type, file: String(fileName) };
     }
   }
@@ -309,4 +311,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function show(value: unknown): string {
   return value === undefined ? 'nothing' : typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+}
+
+/**
+ * Whether custom check `file` is a row condition (sql/quality/custom/rows/<file>.sql: one
+ * expression over one row of its entity's typed table, TRUE flagging the row, NULL leaving it
+ * unchecked) rather than a statement (sql/quality/custom/<file>.sql). A row condition is measured
+ * in the scan its entity's row checks share.
+ */
+export function customRowForm(file: string): boolean {
+  return existsSync(join(sqlDir(), 'quality', 'custom', 'rows', `${file}.sql`));
 }

@@ -2,7 +2,7 @@ import { escapeIdentifier, type Pool } from 'pg';
 import { ENTITIES, ENTITY_SPECS, type Entity } from '@ecom/contracts';
 import { fillSqlPlaceholders, renderSqlFile, runSqlFile, sqlFile, withPlanSettings, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
-import { QualityChecksConfig, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
+import { QualityChecksConfig, customRowForm, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
 import { STAGING_ROWS, ensureTypedTables, parsedExpression, typedEntitiesOf, typedRows, type StagedRows } from './typed-tables';
 
 /** What one check found in one run. Numbers stay as pg returns them: exact decimal strings. */
@@ -150,6 +150,7 @@ export function entitiesRead(check: QualityCheck): Entity[] {
     case 'relationships':
       return [check.entity, check.to.entity];
     case 'sql': {
+      if (customRowForm(check.file)) return [check.entity];
       const named = typedEntitiesOf(sqlFile(`quality/custom/${check.file}`));
       return named.length > 0 ? named : [check.entity];
     }
@@ -217,6 +218,7 @@ function readsStagedRows(check: QualityCheck): boolean {
  * run's typed tables, building the missing ones through `db` first.
  */
 export async function measureCheck(db: Queryable, runId: string, check: QualityCheck, source?: StagedRows): Promise<QualityCheckResult> {
+  if (check.type === 'sql' && isRowCheck(check)) return (await measureRowChecks(db, runId, [check], source))[0];
   if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
   const statement = checkStatement(check, source ?? typedRows(runId));
   const params = [...statement.params, ...(await loadKindParams(db, runId, check))];
@@ -257,10 +259,14 @@ async function loadKindParams(db: Queryable, runId: string, check: QualityCheck)
 }
 
 const ROW_CHECK_TYPES = ['not_null', 'accepted_values', 'range', 'regex'] as const;
-/** A check that judges each staging row on its own: several of one entity can share one scan. */
-export type RowCheck = Extract<QualityCheck, { type: (typeof ROW_CHECK_TYPES)[number] }>;
+/**
+ * A check that judges each staging row on its own: several of one entity can share one scan. A
+ * custom check is one when it is written as a row condition (customRowForm).
+ */
+export type RowCheck = Extract<QualityCheck, { type: (typeof ROW_CHECK_TYPES)[number] | 'sql' }>;
 
-const isRowCheck = (check: QualityCheck): check is RowCheck => (ROW_CHECK_TYPES as readonly string[]).includes(check.type);
+const isRowCheck = (check: QualityCheck): check is RowCheck =>
+  (ROW_CHECK_TYPES as readonly string[]).includes(check.type) || (check.type === 'sql' && customRowForm(check.file));
 
 /** The validate stage's row checks grouped by entity, in the order their entities first appear. */
 export function rowCheckGroups(checks: readonly QualityCheck[]): RowCheck[][] {
@@ -300,7 +306,8 @@ export async function measureRowChecks(
   if (!row) throw new Error(`quality checks ${names} (sql/${statement.file}.sql) returned no row for run ${runId}`);
   return checks.map((check, n) => ({
     check,
-    rowsChecked: String(row.rows_checked),
+    // A row condition counts the rows it judged (rows_checked_n); the other checks every row.
+    rowsChecked: String(row[`rows_checked_${n}`] ?? row.rows_checked),
     violations: String(row[`violations_${n}`]),
     sampleIds: row[`sample_ids_${n}`] as string[],
   }));
@@ -369,6 +376,14 @@ export function rowChecksStatement(checks: readonly RowCheck[], rows: StagedRows
         const bounds = { min: param(check.min ?? null), max: param(check.max ?? null), inclusive: param(check.inclusive) };
         fill = (column) => ({ trimmed: trimmedOf(column), parsed: parsedOf(column, cast.parse), value_type: cast.valueType, ...bounds });
         break;
+      }
+      case 'sql': {
+        // A row condition reads the table's own columns, so it is computed in the scan; NULL is a
+        // row it leaves unchecked: only its non-NULL verdicts are the rows it checked.
+        values.push(`(${fragment(`quality/custom/rows/${check.file}`, {})}) AS verdict_${n}`);
+        verdicts.push(`verdict_${n} AS violated_${n}`);
+        measures.push(`${fragment('quality/row_checks/measure', { violated: `violated_${n}`, n: String(n) })},\ncount(violated_${n}) AS rows_checked_${n}`);
+        return;
       }
     }
     // Any listed column flagging the row flags it, as the single-check templates' EXISTS does.
@@ -567,6 +582,8 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
       return render(file, {}, []);
     }
     case 'sql':
+      // A row condition is measured as the one check of a row-check scan (measureCheck reads it so).
+      if (customRowForm(check.file)) return rowChecksStatement([check], rows);
       // Custom checks name their tables by entity; on typed tables they read the parsed columns.
       return render(`quality/custom/${check.file}`, Object.fromEntries(ENTITIES.map((entity) => [entity, rows.table(entity)])), []);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { runSqlFile } from '@ecom/db';
+import { runSqlFile, type Queryable } from '@ecom/db';
 import type { RejectFilter } from './rejects.dto';
 
 /** An ops.quarantine row as pg returns it: bigint as a string, timestamptz as a Date. */
@@ -50,7 +50,7 @@ export class RejectsRepository {
     return Number(rows[0].total);
   }
 
-  async totals(runId: string): Promise<RejectTotalsRow> {
-    return (await runSqlFile<RejectTotalsRow>(this.pool, 'api/reject_totals_of_run', [runId])).rows[0];
+  async totals(runId: string, db: Queryable = this.pool): Promise<RejectTotalsRow> {
+    return (await runSqlFile<RejectTotalsRow>(db, 'api/reject_totals_of_run', [runId])).rows[0];
   }
 }

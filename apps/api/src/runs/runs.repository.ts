@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { RunProfile, Stage, StageStatus } from '@ecom/contracts';
-import { runSqlFile } from '@ecom/db';
+import { runSqlFile, type Queryable } from '@ecom/db';
 import type { RejectRateRow, RunRecord } from '@ecom/pipeline';
 import type { MappingRunRow, ReturnsRow, WarehouseTotalsRow } from './mapping-report';
 
@@ -77,28 +77,28 @@ export class RunsRepository {
     return (await runSqlFile<RunRecord>(this.pool, 'api/runs_newest_first', [limit, offset])).rows;
   }
 
-  async findRun(runId: string): Promise<RunRecord | undefined> {
-    return (await runSqlFile<RunRecord>(this.pool, 'api/run_by_id', [runId])).rows[0];
+  async findRun(runId: string, db: Queryable = this.pool): Promise<RunRecord | undefined> {
+    return (await runSqlFile<RunRecord>(db, 'api/run_by_id', [runId])).rows[0];
   }
 
-  async stagesOf(runId: string): Promise<StageRow[]> {
-    return (await runSqlFile<StageRow>(this.pool, 'api/stages_of_run', [runId])).rows;
+  async stagesOf(runId: string, db: Queryable = this.pool): Promise<StageRow[]> {
+    return (await runSqlFile<StageRow>(db, 'api/stages_of_run', [runId])).rows;
   }
 
-  async fileAccountingOf(runId: string): Promise<FileAccountingRow[]> {
-    return (await runSqlFile<FileAccountingRow>(this.pool, 'api/file_accounting_of_run', [runId])).rows;
+  async fileAccountingOf(runId: string, db: Queryable = this.pool): Promise<FileAccountingRow[]> {
+    return (await runSqlFile<FileAccountingRow>(db, 'api/file_accounting_of_run', [runId])).rows;
   }
 
-  async rejectsByReasonOf(runId: string): Promise<RejectCountRow[]> {
-    return (await runSqlFile<RejectCountRow>(this.pool, 'api/rejects_by_reason_of_run', [runId])).rows;
+  async rejectsByReasonOf(runId: string, db: Queryable = this.pool): Promise<RejectCountRow[]> {
+    return (await runSqlFile<RejectCountRow>(db, 'api/rejects_by_reason_of_run', [runId])).rows;
   }
 
-  async qualityScoreOf(runId: string): Promise<QualityScoreRow | undefined> {
-    return (await runSqlFile<QualityScoreRow>(this.pool, 'api/quality_score_of_run', [runId])).rows[0];
+  async qualityScoreOf(runId: string, db: Queryable = this.pool): Promise<QualityScoreRow | undefined> {
+    return (await runSqlFile<QualityScoreRow>(db, 'api/quality_score_of_run', [runId])).rows[0];
   }
 
-  async rejectRatesOf(runId: string): Promise<RejectRateRow[]> {
-    return (await runSqlFile<RejectRateRow>(this.pool, 'api/reject_rates_of_run', [runId])).rows;
+  async rejectRatesOf(runId: string, db: Queryable = this.pool): Promise<RejectRateRow[]> {
+    return (await runSqlFile<RejectRateRow>(db, 'api/reject_rates_of_run', [runId])).rows;
   }
 
   async qualityChecksOf(runId: string): Promise<QualityCheckRow[]> {
@@ -106,19 +106,20 @@ export class RunsRepository {
   }
 
   /** A mapped run's control totals and the warehouse's side of them; undefined for other runs. */
-  async mappingOf(runId: string): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow; returns: ReturnsRow[] } | undefined> {
-    const run = (await runSqlFile<MappingRunRow>(this.pool, 'mapping/mapping_run_of', [runId])).rows[0];
+  async mappingOf(
+    runId: string,
+    db: Queryable = this.pool,
+  ): Promise<{ run: MappingRunRow; warehouse: WarehouseTotalsRow; returns: ReturnsRow[] } | undefined> {
+    const run = (await runSqlFile<MappingRunRow>(db, 'mapping/mapping_run_of', [runId])).rows[0];
     if (!run) return undefined;
     // The kept totals outlive the staging rows; a run not yet through the warehouse stage (or
     // loaded before they were kept) is read live.
-    const [warehouse, returns] = await Promise.all([
-      run.warehouse_totals ?? runSqlFile<WarehouseTotalsRow>(this.pool, 'mapping/warehouse_totals_of_run', [runId]).then((r) => r.rows[0]),
-      runSqlFile<ReturnsRow>(this.pool, 'mapping/returns_of_run', [runId]),
-    ]);
+    const warehouse = run.warehouse_totals ?? (await runSqlFile<WarehouseTotalsRow>(db, 'mapping/warehouse_totals_of_run', [runId])).rows[0];
+    const returns = await runSqlFile<ReturnsRow>(db, 'mapping/returns_of_run', [runId]);
     return { run, warehouse, returns: returns.rows };
   }
 
-  async profileOf(runId: string): Promise<ProfileRow | undefined> {
-    return (await runSqlFile<ProfileRow>(this.pool, 'api/profile_of_run', [runId])).rows[0];
+  async profileOf(runId: string, db: Queryable = this.pool): Promise<ProfileRow | undefined> {
+    return (await runSqlFile<ProfileRow>(db, 'api/profile_of_run', [runId])).rows[0];
   }
 }

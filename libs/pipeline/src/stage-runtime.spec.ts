@@ -21,6 +21,8 @@ const script = {
    * now() would give the same start and finish, both before that reading).
    */
   validateWork: null as Promise<void> | null,
+  /** Progress updates the fake validation sends, all at once, before it waits on validateWork. */
+  validateProgress: [] as Array<Record<string, unknown>>,
 };
 
 @Injectable()
@@ -58,7 +60,8 @@ class FakeValidate extends StageWorker {
     super(config);
   }
   async process(job: Job<{ runId: string }>): Promise<void> {
-    await this.runtime.runStage(job, 'validate', job.data.runId, async () => {
+    await this.runtime.runStage(job, 'validate', job.data.runId, async (ctx) => {
+      await Promise.all(script.validateProgress.map((update) => ctx.progress(update)));
       script.validateCalls++;
       await script.validateWork;
       if (script.failValidate) throw new StageFailure('quality below threshold');
@@ -95,6 +98,7 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     script.validateCalls = 0;
     script.failValidate = false;
     script.validateWork = null;
+    script.validateProgress = [];
   });
 
   const stageStatus = (runId: string, stage: string) =>
@@ -132,6 +136,31 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     expect(timing.rows[0]).toEqual({ started_before: true, finished_after: true });
     const staged = await env.pool.query("SELECT count(*)::int AS n FROM staging.customers WHERE run_id = 'run-fanin'");
     expect(staged.rows[0].n).toBe(4);
+  });
+
+  it("commits progress while the stage's transaction is open, in order, on the work lock's connection", async () => {
+    let finishValidation: () => void = () => undefined;
+    script.validateWork = new Promise<void>((resolve) => (finishValidation = resolve));
+    script.validateProgress = [{ checksDone: 1 }, { checksDone: 2 }, { checksDone: 3 }];
+    await runtime.launchRun('run-progress', params);
+    await waitFor(async () => (script.validateCalls === 1 ? true : undefined), 'validate to send its progress');
+    // The stage's transaction is still open (it waits on the test): the updates are committed on their own.
+    const during = (
+      await env.pool.query<{ progress: unknown; writer_holds_lock: boolean }>(
+        `SELECT s.detail -> 'progress' AS progress,
+                EXISTS (SELECT FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+                         WHERE a.datname = current_database() AND a.query LIKE '%jsonb_build_object(''progress''%') AS writer_holds_lock
+           FROM ops.run_stages s WHERE s.run_id = 'run-progress' AND s.stage = 'validate'`,
+      )
+    ).rows[0];
+    // Sent at once, written one after another: the last one sent is the one kept.
+    expect(during).toEqual({ progress: { checksDone: 3 }, writer_holds_lock: true });
+    expect((await stageStatus('run-progress', 'validate')).status).toBe('running');
+    finishValidation();
+    await waitFor(
+      async () => ((await stageStatus('run-progress', 'validate'))?.status === 'succeeded' ? true : undefined),
+      'validate to succeed',
+    );
   });
 
   it('rolls a crashed part back and retries it, so its rows land once', async () => {

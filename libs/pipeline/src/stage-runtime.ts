@@ -183,11 +183,11 @@ export class StageRuntime {
     await this.guard(job, runId, stage, undefined, () =>
       // A second delivery of this job (re-enqueued by the reconciler while a worker that lost its
       // queue still ran it) waits here for the first, then finds the stage done.
-      this.ledger.withWorkLock(`stage:${runId}:${stage}`, async () => {
-        if ((await this.ledger.getStage(runId, stage))?.status === 'succeeded') return;
+      this.ledger.withWorkLock(`stage:${runId}:${stage}`, async (lockClient) => {
+        if ((await this.ledger.getStage(runId, stage, lockClient))?.status === 'succeeded') return;
         const started = Date.now();
         const counts = await withTransaction(this.pool, async (client) => {
-          const counts = await work(this.context(job, run, stage, client));
+          const counts = await work(this.context(job, run, stage, client, lockClient));
           await this.ledger.completeStage(client, runId, stage, counts);
           return counts;
         });
@@ -240,10 +240,10 @@ export class StageRuntime {
     if (task.status !== 'succeeded') {
       await this.guard(job, runId, stage, taskKey, () =>
         // As in runStage: a duplicate delivery of this part waits, then finds it done.
-        this.ledger.withWorkLock(`task:${runId}:${stage}:${taskKey}`, async () => {
-          if ((await this.ledger.getTask(runId, stage, taskKey))?.status === 'succeeded') return;
+        this.ledger.withWorkLock(`task:${runId}:${stage}:${taskKey}`, async (lockClient) => {
+          if ((await this.ledger.getTask(runId, stage, taskKey, lockClient))?.status === 'succeeded') return;
           const counts = await withTransaction(this.pool, async (client) => {
-            const counts = await work(this.context(job, run, stage, client));
+            const counts = await work(this.context(job, run, stage, client, lockClient));
             await this.ledger.completeTask(client, runId, stage, taskKey, counts);
             return counts;
           });
@@ -271,13 +271,20 @@ export class StageRuntime {
     return run;
   }
 
-  private context(job: Job, run: RunRecord, stage: Stage, client: PoolClient): StageContext {
+  /**
+   * `lockClient`: the work lock's connection (withWorkLock), which carries the progress writes,
+   * one after another (a connection runs one statement at a time), each committed on its own.
+   */
+  private context(job: Job, run: RunRecord, stage: Stage, client: PoolClient, lockClient: PoolClient): StageContext {
+    let written: Promise<unknown> = Promise.resolve();
     return {
       runId: run.run_id,
       run,
       client,
       progress: async (update) => {
-        await this.ledger.setProgress(run.run_id, stage, update);
+        const write = written.then(() => this.ledger.setProgress(run.run_id, stage, update, lockClient));
+        written = write.catch(() => undefined);
+        await write;
         await job.updateProgress(update).catch(() => undefined);
       },
     };

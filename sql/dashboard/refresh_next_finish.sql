@@ -2,6 +2,12 @@
 -- unique keys of its live namesake, read from the catalog (the migrations stay their only
 -- source), each built once over all the rows; then its statistics.
 -- Template: {{table}} the table's name (a plain identifier).
+-- The builds run without parallel workers: the two lanes already keep both cores busy, and the
+-- workers cost more CPU than they saved (1M orders: the indexes and statistics 16.5-23.9 ->
+-- 12.5-15.7 CPU-s per refresh; docs/performance.md). Local to the lane's transaction.
+SET
+  LOCAL max_parallel_maintenance_workers = 0;
+
 DO $$
 DECLARE
   ix record;

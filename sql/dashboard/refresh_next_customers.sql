@@ -16,30 +16,7 @@ CREATE TEMP TABLE dashboard_next_customers ON
 COMMIT
 DROP AS
 WITH
-  touched AS (
-    SELECT DISTINCT
-      l.customer_id
-    FROM
-      warehouse.customer_changes l
-    WHERE
-      l.run_id = (
-        SELECT
-          w.run_id
-        FROM
-          ops.warehouse_loads w
-        ORDER BY
-          w.loaded_at DESC,
-          w.run_id DESC
-        LIMIT
-          1
-      )
-      AND l.run_id IS DISTINCT FROM (
-        SELECT
-          s.load_run_id
-        FROM
-          dashboard.refresh_state s
-      )
-  ),
+  touched AS ({{touched_customers}}),
   -- = ANY of an array: index conditions (customer_id leads both indexes); as a semi-join the
   -- planner guessed half the table and hashed a scan of every version.
   chosen AS (

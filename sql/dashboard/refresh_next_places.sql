@@ -11,30 +11,7 @@ CREATE TEMP TABLE dashboard_next_places ON
 COMMIT
 DROP AS
 WITH
-  touched AS MATERIALIZED (
-    SELECT DISTINCT
-      l.customer_id
-    FROM
-      warehouse.customer_changes l
-    WHERE
-      l.run_id = (
-        SELECT
-          w.run_id
-        FROM
-          ops.warehouse_loads w
-        ORDER BY
-          w.loaded_at DESC,
-          w.run_id DESC
-        LIMIT
-          1
-      )
-      AND l.run_id IS DISTINCT FROM (
-        SELECT
-          s.load_run_id
-        FROM
-          dashboard.refresh_state s
-      )
-  ),
+  touched AS MATERIALIZED ({{touched_customers}}),
   seen AS MATERIALIZED (
     SELECT DISTINCT
       coalesce(d.country, 'Unknown') AS country,

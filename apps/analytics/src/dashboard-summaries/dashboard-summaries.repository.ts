@@ -73,23 +73,27 @@ const INCREMENTAL_STEPS = [
 ] as const;
 
 /**
- * The steps whose lines are coded by sql/dashboard/coded_lines_of_days.sql, spliced in as their
- * placeholder `lines`: the temporary table listing the days, and the sql/dashboard files filling
- * its placeholders `flags` (further columns) and `transactions` (a further condition on the facts),
- * or null for nothing.
+ * sql/dashboard/coded_lines_of_days.sql over the days a temporary table lists, with its
+ * placeholders `flags` (further columns) and `transactions` (a further condition on the facts)
+ * filled from the sql/dashboard files named, or nothing for null.
  */
-const CODED_LINES_STEPS: Readonly<Record<string, { days: string; flags: string | null; transactions: string | null }>> = {
-  refresh_lines_touched: { days: 'dashboard_whole_days', flags: null, transactions: null },
-  refresh_moved_lines: { days: 'dashboard_diff_days', flags: 'moved_lines_flags', transactions: 'moved_lines_transactions' },
+function codedLines(days: string, flags: string | null, transactions: string | null): string {
+  const part = (name: string | null): string => (name === null ? '' : sqlFile(`dashboard/${name}`));
+  return renderSqlFile('dashboard/coded_lines_of_days', { days, flags: part(flags), transactions: part(transactions) });
+}
+
+/** The incremental steps with parts shared with another step, spliced in: their placeholders' values. */
+const STEP_SPLICES: Readonly<Record<string, () => Record<string, string>>> = {
+  refresh_next_places: () => ({ touched_customers: sqlFile('dashboard/touched_customers') }),
+  refresh_next_customers: () => ({ touched_customers: sqlFile('dashboard/touched_customers') }),
+  refresh_moved_lines: () => ({ lines: codedLines('dashboard_diff_days', 'moved_lines_flags', 'moved_lines_transactions') }),
+  refresh_lines_touched: () => ({ lines: codedLines('dashboard_whole_days', null, null) }),
 };
 
-/** Runs sql/dashboard/<step>.sql of an incremental refresh, with its coded lines spliced in where it has them. */
+/** Runs sql/dashboard/<step>.sql of an incremental refresh, with its shared parts spliced in where it has them. */
 function runIncrementalStep(db: Queryable, step: string, params: unknown[] = []): Promise<unknown> {
-  if (!Object.hasOwn(CODED_LINES_STEPS, step)) return runSqlFile(db, `dashboard/${step}`, params);
-  const { days, flags, transactions } = CODED_LINES_STEPS[step];
-  const part = (name: string | null): string => (name === null ? '' : sqlFile(`dashboard/${name}`));
-  const lines = renderSqlFile('dashboard/coded_lines_of_days', { days, flags: part(flags), transactions: part(transactions) });
-  return runRenderedSqlFile(db, `dashboard/${step}`, { lines }, params);
+  if (!Object.hasOwn(STEP_SPLICES, step)) return runSqlFile(db, `dashboard/${step}`, params);
+  return runRenderedSqlFile(db, `dashboard/${step}`, STEP_SPLICES[step](), params);
 }
 
 /** The summary tables a full refresh on lanes builds in dashboard_next and swaps in: all but refresh_state. */
@@ -280,7 +284,7 @@ export class DashboardSummariesRepository {
     let touchedDays: number | null = null;
     let rebuiltDays: number | null = null;
     if (fullReason === null) {
-      for (const step of NEXT_DIMENSION_STEPS) await runSqlFile(client, `dashboard/${step}`);
+      for (const step of NEXT_DIMENSION_STEPS) await runIncrementalStep(client, step);
       const codes = (await runSqlFile<{ kept: boolean }>(client, 'dashboard/refresh_codes_kept')).rows[0];
       if (!codes.kept) fullReason = 'a new category, place, product or customer renumbers existing codes';
     }

@@ -9,6 +9,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Sends of one GET when the connection is reset under it (see request). */
+const GET_ATTEMPTS = 3;
+
+/** fetch's error for a connection that was open and then closed or reset, not one refused. */
+function isConnectionReset(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(cause?.code ?? '');
+}
+
 /** The few REST calls the CLI and the bench make; errors carry the API's own message. */
 export class PipelineApiClient {
   constructor(
@@ -20,20 +29,28 @@ export class PipelineApiClient {
 
   private async request<T>(method: string, path: string, body?: unknown, acceptStatus: number[] = []): Promise<T> {
     let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
-          ...(this.trigger ? { [RUN_TRIGGER_HEADER]: this.trigger } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new ApiError(
-        `cannot reach the API at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is it running? start it with: npm start`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        response = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
+            ...(this.trigger ? { [RUN_TRIGGER_HEADER]: this.trigger } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        break;
+      } catch (error) {
+        // A kept-alive connection the server closed as the request went out (its idle timer and
+        // ours race, worst after an event-loop stall) fails a poll that never reached the api. A
+        // GET changes nothing, so it is sent again on a new connection; a POST could have been
+        // received, so it is not.
+        if (method === 'GET' && attempt < GET_ATTEMPTS && isConnectionReset(error)) continue;
+        throw new ApiError(
+          `cannot reach the API at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is it running? start it with: npm start`,
+        );
+      }
     }
     const text = await response.text();
     if (!response.ok && !acceptStatus.includes(response.status)) {

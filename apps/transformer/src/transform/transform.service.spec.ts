@@ -267,7 +267,7 @@ describe('TransformService: staging → production, one transaction per run', ()
       expect(progress.at(-1)).toEqual({ step: 'reconciliation', checksDone: 6, checksTotal: 6, lastCheck: 'reconcile_order_total_production' });
     });
 
-    it("puts back the orders' indexes the first load dropped, last_run_id's among them (the reconciliations' probe)", async () => {
+    it("puts back the orders' and customers' indexes the first load dropped, last_run_id's among them (the reconciliations' probe)", async () => {
       // Production was empty, so the load took the bulk path (ops.bulk_load_prepare dropped every
       // secondary index, bulk_load_restore rebuilt them from their definitions).
       const { rows } = await world.env.pool.query(
@@ -279,6 +279,15 @@ describe('TransformService: staging → production, one transaction per run', ()
         'CREATE INDEX transactions_last_run_idx ON production.transactions USING btree (last_run_id)',
         'CREATE UNIQUE INDEX transactions_pkey ON production.transactions USING btree (transaction_id)',
         'CREATE INDEX transactions_updated_at_idx ON production.transactions USING btree (updated_at)',
+      ]);
+      const customers = await world.env.pool.query(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = 'production' AND tablename = 'customers' ORDER BY indexname`,
+      );
+      expect(customers.rows.map((r) => r.indexdef)).toEqual([
+        'CREATE UNIQUE INDEX customers_email_key ON production.customers USING btree (email)',
+        'CREATE INDEX customers_last_run_idx ON production.customers USING btree (last_run_id)',
+        'CREATE UNIQUE INDEX customers_pkey ON production.customers USING btree (customer_id)',
+        'CREATE INDEX customers_updated_at_idx ON production.customers USING btree (updated_at)',
       ]);
     });
 

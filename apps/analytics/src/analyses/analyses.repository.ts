@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FieldDef, PoolClient } from 'pg';
+import type { FieldDef, Pool, PoolClient } from 'pg';
 import type { AnalysisName, AnalysisResult } from '@ecom/contracts';
-import { runRenderedSqlFile, runSqlFile, sqlFile } from '@ecom/db';
+import { runRenderedSqlFile, runSqlFile, sqlFile, withTransaction } from '@ecom/db';
 
 export type AnalysisTable = Pick<AnalysisResult, 'columns' | 'rows'>;
 
@@ -25,6 +25,33 @@ export class AnalysesRepository {
   /** One snapshot for every analysis; must be the transaction's first statement. */
   async pinSnapshot(client: PoolClient): Promise<void> {
     await runSqlFile(client, 'analytics/results/one_snapshot');
+  }
+
+  /**
+   * The snapshot pinSnapshot took, as an id another connection imports (runBeside); valid while
+   * the client's transaction is open.
+   */
+  async exportSnapshot(client: PoolClient): Promise<string> {
+    const { rows } = await runSqlFile<{ snapshot: string }>(client, 'analytics/results/export_snapshot');
+    return rows[0].snapshot;
+  }
+
+  /**
+   * Runs `analyses` from the summaries' files on a pool connection of their own, in a read-only
+   * transaction on the exported `snapshot` (import_snapshot.sql) with the analyses' settings: for
+   * the analyses that read only the warehouse (BESIDE_REFRESH in analyses.service.ts), which
+   * then need not wait for the summaries' refresh on the stage's connection. Their tables by name.
+   */
+  async runBeside(pool: Pool, snapshot: string, analyses: readonly AnalysisName[]): Promise<Map<AnalysisName, AnalysisTable>> {
+    // Spliced as a literal: an id as pg_export_snapshot() writes it, never anything else.
+    if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
+    return withTransaction(pool, async (client) => {
+      await runRenderedSqlFile(client, 'analytics/results/import_snapshot', { snapshot: `'${snapshot}'` });
+      await runSqlFile(client, 'analytics/results/analysis_settings');
+      const tables = new Map<AnalysisName, AnalysisTable>();
+      for (const analysis of analyses) tables.set(analysis, await this.runAnalysis(client, analysis, 'summaries'));
+      return tables;
+    });
   }
 
   /**

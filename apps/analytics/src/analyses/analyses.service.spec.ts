@@ -2,12 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ANALYSES, type AnalysisName, type RunParams } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
+import { renderSqlFile, sqlFile, withTransaction } from '@ecom/db';
 import { createWorkerContext, StageRuntime } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { AnalyticsAppModule } from '../app.module';
 import { AnalysesRepository } from './analyses.repository';
-import { AnalysesService } from './analyses.service';
+import { AnalysesService, BESIDE_REFRESH } from './analyses.service';
 import { seedTinyWarehouse } from './tiny-warehouse.fixture';
 
 type Row = Record<string, unknown>;
@@ -310,6 +310,14 @@ describe('analytics stage: the docs/contract.md section 4 analyses over the ware
     } finally {
       await client.query('ROLLBACK');
       client.release();
+    }
+  });
+
+  it('runs beside the refresh only analyses whose summaries file reads no dashboard table', () => {
+    for (const analysis of BESIDE_REFRESH) {
+      const text = renderSqlFile(`analytics/from_summaries/${analysis}`, (part) => sqlFile(`analytics/shared/${part}`));
+      const code = text.replace(/--.*$/gm, '');
+      expect({ analysis, readsSummaries: /\bdashboard\./.test(code) }).toEqual({ analysis, readsSummaries: false });
     }
   });
 

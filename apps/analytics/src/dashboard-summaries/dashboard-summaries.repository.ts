@@ -219,6 +219,14 @@ export class DashboardSummariesRepository {
   }
 
   /**
+   * Keeps warehouse loads out until the client's transaction ends (refresh_warehouse_lock.sql),
+   * for a stage that reads the warehouse on another connection while this one waits for it.
+   */
+  async holdWarehouseLoads(client: PoolClient): Promise<void> {
+    await runSqlFile(client, 'dashboard/refresh_warehouse_lock');
+  }
+
+  /**
    * Brings every dashboard summary up to the warehouse the client's transaction sees, and records
    * the run and warehouse load they reflect. Readers keep the previous summaries until commit.
    * Incremental when the summaries reflect the load before the newest one (refresh_plan.sql) and

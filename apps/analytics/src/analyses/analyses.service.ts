@@ -82,12 +82,25 @@ export class AnalysesService {
     if (source === 'facts') await this.repository.prepare(client);
     const besideTables = beside ? await beside : new Map<AnalysisName, AnalysisTable>();
     const rowCounts = {} as Record<AnalysisName, number>;
-    for (const analysis of ANALYSES) {
-      const table = besideTables.get(analysis) ?? (await this.repository.runAnalysis(client, analysis, source));
-      await this.repository.storeResult(client, runId, analysis, table);
-      await this.files.write({ runId, analysis, ...table });
-      rowCounts[analysis] = table.rows.length;
+    // The export files are written while the next analyses run, all of them before the stage
+    // commits; none is left writing when an analysis fails.
+    const writes: Array<Promise<void>> = [];
+    try {
+      for (const analysis of ANALYSES) {
+        const table = besideTables.get(analysis) ?? (await this.repository.runAnalysis(client, analysis, source));
+        await this.repository.storeResult(client, runId, analysis, table);
+        const write = this.files.write({ runId, analysis, ...table });
+        // Handled from now on (a failure is thrown below, once the analyses are done).
+        void write.catch(() => undefined);
+        writes.push(write);
+        rowCounts[analysis] = table.rows.length;
+      }
+    } catch (error) {
+      await Promise.allSettled(writes);
+      throw error;
     }
+    const failed = (await Promise.allSettled(writes)).find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
     if (source === 'facts') await this.repository.release(client);
     return {
       rowsIn: factLines,

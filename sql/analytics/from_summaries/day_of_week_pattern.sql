@@ -2,20 +2,20 @@
 -- revenue and orders divided by the number of calendar days of that kind between the first and
 -- the last sale date, days without sales included. Five Mondays and four Sundays in the range
 -- then compare fairly, which a mean over days with sales does not.
--- From the dashboard's sales_cells for all categories (see analysis_source.sql).
+-- From warehouse.agg_daily_sales (a row per day with facts: its distinct transactions and
+-- revenue, kept equal to a full recompute of the facts by the warehouse stage), which where the
+-- analyses read the summaries (analysis_source.sql) equals the dashboard's sales_cells for all
+-- categories: 368 rows at 1M instead of 57k cells, and no summary read, so it runs beside the
+-- summaries' refresh (BESIDE_REFRESH, analyses.service.ts).
 WITH
   daily_sales AS (
     SELECT
       d.full_date AS day,
-      sum(s.transactions)::bigint AS orders,
-      round(ops.sum_bigint (s.revenue_cents) / 100.0, 2) AS revenue
+      a.total_transactions::bigint AS orders,
+      a.total_revenue AS revenue
     FROM
-      dashboard.sales_cells s
-      JOIN warehouse.dim_date d ON d.date_key = s.date_key
-    WHERE
-      s.category_id = 0
-    GROUP BY
-      d.full_date
+      warehouse.agg_daily_sales a
+      JOIN warehouse.dim_date d ON d.date_key = a.date_key
   ),
   span AS (
     SELECT

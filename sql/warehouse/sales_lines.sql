@@ -26,7 +26,9 @@ WITH
         i.updated_at > coalesce($1::timestamptz, '-infinity')
         AND i.updated_at <= $2::timestamptz
       )
-    UNION
+      -- The lines of the changed orders the first branch does not hold (UNION ALL, no hash of both
+      -- branches' ~10k rows to drop the day's lines, which are in both: ~5 ms of ~35).
+    UNION ALL
     SELECT
       i.item_id,
       i.transaction_id,
@@ -42,6 +44,10 @@ WITH
       NOT $5::boolean
       AND t.updated_at > coalesce($3::timestamptz, '-infinity')
       AND t.updated_at <= $4::timestamptz
+      AND (
+        i.updated_at > coalesce($1::timestamptz, '-infinity')
+        AND i.updated_at <= $2::timestamptz
+      ) IS NOT TRUE
   ),
   -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, shared with the
   -- row-count reconciliation), so the probe below skips months that cannot hold a line. A rebuild

@@ -336,4 +336,28 @@ describe('analytics stage: the docs/contract.md section 4 analyses over the ware
     const { rows: summary } = await env.pool.query('SELECT sum(transactions)::int AS orders FROM dashboard.customer_years WHERE category_id = 0 AND geo_id = 0');
     expect(summary[0].orders).toBe(11);
   });
+
+  it('after a new load refreshes the summaries in place, the warehouse-only analyses beside it on the same snapshot: the same results', async () => {
+    const before = await env.pool.query('SELECT analysis, columns, rows FROM ops.analysis_results WHERE run_id = $1 ORDER BY analysis', [runId]);
+    const service = app.get(AnalysesService);
+    const run = await app.get(StageRuntime).ledger.getRun(runId);
+    const analyse = () => withTransaction(env.pool, (client) => service.analyseRun({ runId, run: run!, client, progress: async () => undefined }));
+    // The seeded warehouse has no load record: summaries that reflect one, then a newer load that
+    // touched no day, are what an incremental refresh needs (refresh_plan.sql).
+    const loads = ['run-seed-load', 'run-next-load'];
+    try {
+      await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params, status) SELECT unnest($1::text[]), 'source', '{}', 'succeeded'`, [loads]);
+      await env.pool.query(`INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days) VALUES ($1, 'incremental', '2024-03-31', '{}')`, [loads[0]]);
+      expect((await analyse()).detail).toMatchObject({ dashboardRefresh: { mode: 'full' } });
+      await env.pool.query(`INSERT INTO ops.warehouse_loads (run_id, mode, as_of_date, touched_days) VALUES ($1, 'incremental', '2024-03-31', '{}')`, [loads[1]]);
+      const counts = await analyse();
+      expect(counts.detail).toMatchObject({ analysesFrom: 'summaries', dashboardRefresh: { mode: 'incremental', fullReason: null, touchedDays: 0 } });
+      const after = await env.pool.query('SELECT analysis, columns, rows FROM ops.analysis_results WHERE run_id = $1 ORDER BY analysis', [runId]);
+      expect(after.rows).toEqual(before.rows);
+      const { rows: state } = await env.pool.query('SELECT run_id FROM dashboard.refresh_state');
+      expect(state).toEqual([{ run_id: runId }]);
+    } finally {
+      await env.pool.query('DELETE FROM ops.runs WHERE run_id = ANY($1)', [loads]);
+    }
+  });
 });

@@ -28,7 +28,8 @@ WITH
       l.previous_date_key,
       coalesce(dc.customer_key, -1) AS customer_key,
       coalesce(dp.product_key, -1) AS product_key,
-      dp.cost,
+      round(l.quantity * l.unit_price * l.discount_percentage / 100, 2) AS discount_amount,
+      round(l.line_total - dp.cost * l.quantity, 2) AS profit,
       pm.payment_method_key
     FROM
       pg_temp.warehouse_sales_lines l
@@ -89,9 +90,9 @@ WITH
       r.quantity,
       r.unit_price,
       r.discount_percentage,
-      round(r.quantity * r.unit_price * r.discount_percentage / 100, 2),
+      r.discount_amount,
       r.line_total,
-      round(r.line_total - r.cost * r.quantity, 2),
+      r.profit,
       $1
     FROM
       resolved r
@@ -137,9 +138,9 @@ WITH
       r.quantity,
       r.unit_price,
       r.discount_percentage,
-      round(r.quantity * r.unit_price * r.discount_percentage / 100, 2),
+      r.discount_amount,
       r.line_total,
-      round(r.line_total - r.cost * r.quantity, 2),
+      r.profit,
       $1
     FROM
       resolved r

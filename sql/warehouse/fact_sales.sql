@@ -7,10 +7,9 @@
 --   profit          = round(line_total - cost * quantity, 2), cost of the product version valid on
 --                     the transaction date (a late-arriving sale uses the cost of its day);
 --                     NULL while the product is unknown.
--- Upserted by (item_id, date_key) (a line with no fact yet is inserted plainly: `inserted` below);
--- a fact is rewritten only when a value changed (last_run_id alone does not count), so sales_key
--- and created_at stay. Written facts touch their keys, new and previous. Returns lines read, facts
--- written and lines parked on an unknown member.
+-- Upserted by (item_id, date_key); a fact is rewritten only when a value changed (last_run_id
+-- alone does not count), so sales_key and created_at stay. Written facts touch their keys, new
+-- and previous. Returns lines read, facts written and lines parked on an unknown member.
 WITH
   resolved AS (
     SELECT
@@ -28,8 +27,7 @@ WITH
       l.previous_date_key,
       coalesce(dc.customer_key, -1) AS customer_key,
       coalesce(dp.product_key, -1) AS product_key,
-      round(l.quantity * l.unit_price * l.discount_percentage / 100, 2) AS discount_amount,
-      round(l.line_total - dp.cost * l.quantity, 2) AS profit,
+      dp.cost,
       pm.payment_method_key
     FROM
       pg_temp.warehouse_sales_lines l
@@ -55,11 +53,7 @@ WITH
       AND dp.effective_date <= l.transaction_date
       AND l.transaction_date < dp.end_date
   ),
-  -- A line sales_lines.sql found no fact for (no previous_date_key: no fact of its item_id in any
-  -- month) has none to conflict with: a plain INSERT, without the speculative insertion an ON
-  -- CONFLICT costs per row (~9 ms of CPU for a day's 5k new lines at 1M). Were the lookup wrong,
-  -- the unique key would fail the stage, not write a second fact.
-  inserted AS (
+  written AS (
     INSERT INTO
       warehouse.fact_sales AS f (
         item_id,
@@ -90,62 +84,12 @@ WITH
       r.quantity,
       r.unit_price,
       r.discount_percentage,
-      r.discount_amount,
+      round(r.quantity * r.unit_price * r.discount_percentage / 100, 2),
       r.line_total,
-      r.profit,
+      round(r.line_total - r.cost * r.quantity, 2),
       $1
     FROM
       resolved r
-    WHERE
-      r.previous_date_key IS NULL
-    ORDER BY
-      r.date_key,
-      r.item_id
-    RETURNING
-      f.item_id,
-      f.date_key,
-      f.customer_key,
-      f.product_key
-  ),
-  upserted AS (
-    INSERT INTO
-      warehouse.fact_sales AS f (
-        item_id,
-        date_key,
-        customer_key,
-        product_key,
-        payment_method_key,
-        transaction_id,
-        customer_id,
-        product_id,
-        quantity,
-        unit_price,
-        discount_percentage,
-        discount_amount,
-        line_total,
-        profit,
-        last_run_id
-      )
-    SELECT
-      r.item_id,
-      r.date_key,
-      r.customer_key,
-      r.product_key,
-      r.payment_method_key,
-      r.transaction_id,
-      r.customer_id,
-      r.product_id,
-      r.quantity,
-      r.unit_price,
-      r.discount_percentage,
-      r.discount_amount,
-      r.line_total,
-      r.profit,
-      $1
-    FROM
-      resolved r
-    WHERE
-      r.previous_date_key IS NOT NULL
     ORDER BY
       r.date_key,
       r.item_id
@@ -197,17 +141,6 @@ WITH
       f.date_key,
       f.customer_key,
       f.product_key
-  ),
-  written AS (
-    SELECT
-      *
-    FROM
-      inserted
-    UNION ALL
-    SELECT
-      *
-    FROM
-      upserted
   ),
   touched AS (
     INSERT INTO

@@ -4,7 +4,9 @@
 -- a retry starts from nothing. Each table is created empty like the live one (columns, defaults,
 -- NOT NULLs, checks, column comments; the table's own comment, which LIKE does not copy, after it)
 -- without its indexes: the lanes build those once a table is filled
--- (refresh_next_finish.sql). Autovacuum stays off them while they are built (the lanes analyse
+-- (refresh_next_finish.sql). UNLOGGED, as the live tables are since migration 0057: derived data,
+-- rebuilt by a full refresh after a crash empties them, so their rows are not written to the
+-- write-ahead log as well. Autovacuum stays off them while they are built (the lanes analyse
 -- them themselves); the swap turns it back on (refresh_next_swap.sql).
 -- The tables: every dashboard table but refresh_state, as in refresh_next_swap.sql.
 DO $$
@@ -18,7 +20,7 @@ BEGIN
                               'product_days', 'discount_cells', 'customer_firsts', 'customer_months', 'customer_years',
                               'sales_months', 'product_months', 'product_years', 'customer_year_months',
                               'return_days'] LOOP
-    EXECUTE format('CREATE TABLE dashboard_next.%I (LIKE dashboard.%I INCLUDING ALL EXCLUDING INDEXES) WITH (autovacuum_enabled = false)',
+    EXECUTE format('CREATE UNLOGGED TABLE dashboard_next.%I (LIKE dashboard.%I INCLUDING ALL EXCLUDING INDEXES) WITH (autovacuum_enabled = false)',
                    name, name);
     EXECUTE format('COMMENT ON TABLE dashboard_next.%I IS %L', name, obj_description(format('dashboard.%I', name)::regclass, 'pg_class'));
   END LOOP;

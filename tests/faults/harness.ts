@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { chownSync, createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -74,6 +74,20 @@ export class OwnPostgres {
   /** `pg_ctl restart -m fast`: every session is terminated, the server is back when this returns. */
   restart(): void {
     this.ctl('restart');
+  }
+
+  /**
+   * A crash as PostgreSQL sees it: `pg_ctl stop -m immediate` (no shutdown checkpoint), then a
+   * start, which recovers from the write-ahead log and empties every UNLOGGED table.
+   */
+  crash(): void {
+    this.ctl('stop');
+    this.ctl('start');
+  }
+
+  /** The server's log so far. */
+  log(): string {
+    return readFileSync(join(this.dir, 'server.log'), 'utf8');
   }
 
   stop(): void {

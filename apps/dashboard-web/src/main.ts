@@ -97,6 +97,9 @@ async function renderBadge(root: HTMLElement): Promise<void> {
     badge.textContent = `Last successful run ${run.runId} · ${new Date(run.finishedAt).toLocaleString()}`;
     badge.dataset.runId = run.runId;
     badge.classList.add('ok');
+  } else if (status.summariesLost) {
+    badge.textContent = 'Summaries lost in a database crash: the next run rebuilds them';
+    badge.classList.add('none');
   } else {
     badge.textContent = 'No successful run yet';
     badge.classList.add('none');

@@ -46,6 +46,11 @@ export interface DashboardData {
 /** The badge: the run whose analytics stage refreshed the summaries every chart reads. */
 export interface DashboardStatus {
   lastSuccessfulRun: { runId: string; mode: string; finishedAt: string } | null;
+  /**
+   * The summaries were built and are gone: a crash of PostgreSQL empties them (they are UNLOGGED,
+   * derived from the warehouse), and every chart is empty until the next run rebuilds them.
+   */
+  summariesLost: boolean;
 }
 
 /** Values the filter bar offers, from the warehouse's dimensions. */

@@ -141,6 +141,10 @@ describe('dashboard summaries: a full rebuild on two lanes swapped in at the sta
     expect(refresh.lanesMs).toEqual({ prepare: expect.any(Number), customers: expect.any(Number), sales: expect.any(Number), swap: expect.any(Number) });
     await expectSameAsOneTransactionRebuild(env.pool);
     expect(await definitions(env.pool)).toEqual(before);
+    // UNLOGGED before and after the swap (migration 0057): derived data a crash may empty, never logged.
+    const persistence = before.filter((d) => d.includes(' persistence '));
+    expect(persistence).toHaveLength(SUMMARY_TABLES.length + 1);
+    expect(persistence.filter((d) => !d.endsWith(' persistence u'))).toEqual([]);
     expect(await tablesIn(env.pool, 'dashboard_next')).toEqual([]);
     expect(await tablesIn(env.pool, 'dashboard')).toEqual([...SUMMARY_TABLES, 'refresh_state'].sort());
     const { rows } = await env.pool.query('SELECT run_id FROM dashboard.refresh_state');

@@ -56,7 +56,8 @@ export class DashboardRepository {
 
   async status(): Promise<DashboardStatus> {
     const row = (await runSqlFile<{ run_id: string; mode: string; finished_at: Date }>(this.pool, 'dashboard/summaries_run')).rows[0];
-    return { lastSuccessfulRun: row ? { runId: row.run_id, mode: row.mode, finishedAt: row.finished_at.toISOString() } : null };
+    const lost = row ? false : (await runSqlFile<{ lost: boolean }>(this.pool, 'dashboard/summaries_lost')).rows[0].lost;
+    return { lastSuccessfulRun: row ? { runId: row.run_id, mode: row.mode, finishedAt: row.finished_at.toISOString() } : null, summariesLost: lost };
   }
 
   async options(): Promise<FilterOptions> {

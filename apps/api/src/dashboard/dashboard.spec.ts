@@ -70,6 +70,25 @@ describe('dashboard API: live figures from the warehouse', () => {
     const status = (await request(http).get('/dashboard/api/status').expect(200)).body;
     expect(status.lastSuccessfulRun).toMatchObject({ runId, mode: 'generate' });
     expect(Date.parse(status.lastSuccessfulRun.finishedAt)).not.toBeNaN();
+    expect(status.summariesLost).toBe(false);
+  });
+
+  it('says the summaries were lost when their record is gone after an analytics stage succeeded (what a crash leaves)', async () => {
+    // A crash empties the UNLOGGED summaries and refresh_state together (migration 0057); the
+    // faults suite crashes a real server, this checks the badge's answer alone.
+    const [state] = await sql<Record<string, unknown>>('SELECT * FROM dashboard.refresh_state');
+    await sql('DELETE FROM dashboard.refresh_state');
+    try {
+      const status = (await request(http).get('/dashboard/api/status').expect(200)).body;
+      expect(status).toEqual({ lastSuccessfulRun: null, summariesLost: true });
+    } finally {
+      const columns = Object.keys(state);
+      await sql(
+        `INSERT INTO dashboard.refresh_state (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+        columns.map((c) => state[c]),
+      );
+    }
+    expect((await request(http).get('/dashboard/api/status').expect(200)).body.summariesLost).toBe(false);
   });
 
   it('offers filter values from the dimensions', async () => {

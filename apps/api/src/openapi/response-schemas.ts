@@ -409,6 +409,10 @@ export const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
   }),
   DashboardStatus: objectOf<DashboardStatus>({
     lastSuccessfulRun: nullable(objectOf<NonNullable<DashboardStatus['lastSuccessfulRun']>>({ runId: str(), mode: str(), finishedAt: dateTime() })),
+    summariesLost: bool(
+      'True when the summaries were built and are gone: a crash of PostgreSQL empties them (UNLOGGED tables), ' +
+        'and every chart is empty until the next run rebuilds them.',
+    ),
   }),
   FilterOptions: objectOf<FilterOptions>({
     firstDate: nullable(str()),

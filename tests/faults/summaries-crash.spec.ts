@@ -16,7 +16,7 @@ import { OwnPostgres, warehouseFingerprint } from './harness';
  * The dashboard's summaries are UNLOGGED (migration 0057): PostgreSQL writes no log for them and
  * empties them when it recovers from a crash. On a cluster of the suite's own, stopped with
  * `pg_ctl stop -m immediate` (a crash as PostgreSQL sees it): the warehouse survives whole, the
- * summaries and their record are empty, the badge says so, and the next run (a one-day delta)
+ * summaries and their record are empty, the badge and the monitoring check say so, and the next run (a one-day delta)
  * rebuilds them in full, to exactly the rows a forced full refresh gives.
  */
 
@@ -106,12 +106,16 @@ describe('a crash of PostgreSQL empties the dashboard summaries; the next run re
 
     pipeline = await startPipeline(config);
     expect(await status()).toEqual({ lastSuccessfulRun: null, summariesLost: true });
+    const monitoring = (await (await fetch(`${pipeline.baseUrl}/monitoring`)).json()) as { checks: Array<{ name: string; status: string }> };
+    expect(monitoring.checks.find((c) => c.name === 'dashboard')).toMatchObject({ status: 'warning' });
 
     const delta = await run({ mode: 'incremental', days: 1 });
     expect({ status: delta.status, error: delta.error }).toEqual({ status: 'succeeded', error: null });
     const analytics = delta.stages.find((s) => s.stage === 'analytics')!;
     expect(analytics.detail).toMatchObject({ dashboardRefresh: { mode: 'full', fullReason: 'no summaries of a load yet' } });
     expect(await status()).toEqual({ lastSuccessfulRun: expect.objectContaining({ runId: delta.runId }), summariesLost: false });
+    const after = (await (await fetch(`${pipeline.baseUrl}/monitoring`)).json()) as { checks: Array<{ name: string; status: string }> };
+    expect(after.checks.find((c) => c.name === 'dashboard')).toMatchObject({ status: 'ok' });
 
     // Complete: what a forced full refresh of the same warehouse writes.
     const rebuilt = await summaries(pool);

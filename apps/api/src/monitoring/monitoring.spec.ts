@@ -165,7 +165,8 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     const res = await request(http).get('/monitoring').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', score: 100, openAlerts: [] });
     const checks = Object.fromEntries(res.body.checks.map((c: { name: string; status: string }) => [c.name, c]));
-    expect(Object.keys(checks)).toEqual(['failed_runs', 'stalled_runs', 'last_success', 'freshness', 'volume', 'quality', 'stage_duration', 'queues', 'postgres', 'queue_store']);
+    expect(Object.keys(checks)).toEqual(['failed_runs', 'stalled_runs', 'last_success', 'freshness', 'volume', 'quality', 'stage_duration', 'dashboard', 'queues', 'postgres', 'queue_store']);
+    expect(checks.dashboard).toMatchObject({ status: 'ok' });
     expect(checks.last_success).toMatchObject({ status: 'unknown', message: 'no run has succeeded yet' });
     expect(checks.postgres).toMatchObject({ status: 'ok', details: { latencyMs: expect.any(Number) } });
     expect(checks.queue_store).toMatchObject({ status: 'ok', details: { ...queueStoreLocation(env.config), latencyMs: expect.any(Number) } });
@@ -305,6 +306,35 @@ describe('monitoring: checks, health score, alerts opened once and resolved, web
     expect(byName.queues.status).toBe('critical');
     expect(byName.queues.message).toContain('1 job(s) wait on queue ingest and no worker consumes it');
     expect(report.status).toBe('critical');
+  });
+
+  it("warns once when a crash emptied the dashboard's summaries after an analytics stage succeeded, and resolves once they are back", async () => {
+    // What a crash leaves (migration 0057): an analytics stage on the ledger, no summaries and no
+    // record of them. The faults suite crashes a real server; here the ledger row alone is made.
+    const ledger = app.get(LedgerRepository);
+    await ledger.createRun('run-dashboard', source);
+    await env.pool.query(`UPDATE ops.run_stages SET status = 'succeeded' WHERE run_id = 'run-dashboard' AND stage = 'analytics'`);
+    try {
+      const first = await evaluate();
+      const second = await evaluate();
+      const check = first.checks.find((c: { name: string }) => c.name === 'dashboard');
+      expect(check).toMatchObject({ status: 'warning', message: expect.stringMatching(/^the dashboard's summaries were emptied by a crash of PostgreSQL/) });
+      expect((await openAlerts()).filter((a) => a.alert_key === 'dashboard_summaries_lost')).toEqual([{ alert_key: 'dashboard_summaries_lost', severity: 'warning' }]);
+      expect(second.opened.length).toBe(0);
+      await deliveriesFinished();
+      const sent = hook.received.filter((m) => m.text.includes("dashboard's summaries"));
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0].blocks)).toContain('What to do: A crash of PostgreSQL emptied');
+
+      // A run refreshes them: the record is back.
+      await env.pool.query(`INSERT INTO dashboard.refresh_state (load_run_id, run_id) VALUES ('run-dashboard', 'run-dashboard')`);
+      const after = await evaluate();
+      expect(after.checks.find((c: { name: string }) => c.name === 'dashboard')).toMatchObject({ status: 'ok' });
+      expect((await openAlerts()).filter((a) => a.alert_key === 'dashboard_summaries_lost')).toEqual([]);
+    } finally {
+      await env.pool.query(`DELETE FROM dashboard.refresh_state`);
+      await env.pool.query(`DELETE FROM ops.runs WHERE run_id = 'run-dashboard'`);
+    }
   });
 });
 

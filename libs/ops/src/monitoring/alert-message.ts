@@ -11,6 +11,8 @@ export const RUNBOOK: Record<string, string> = {
     'The newest day\'s transaction count is far from the median of the days before it: look for a missing, partial or duplicated batch. A real event (Black Friday) trips it too and clears with the next normal day.',
   quality: 'The newest quality score is below the threshold: GET /runs/<run>/quality lists the failing checks and sample ids.',
   stage_duration: 'A stage ran far longer than its own history: check the input size, the number of workers and the database load.',
+  dashboard:
+    'A crash of PostgreSQL emptied the dashboard\'s summaries (UNLOGGED, derived from the warehouse): start a run (POST /runs {"mode":"incremental","days":1}, or your next folder) to rebuild them now; it resolves once a run has.',
   queues: 'Jobs fail, hang or pile up on a queue: see Bull Board (/admin/queues) and the consumer\'s logs; a queue without workers needs its app started.',
   postgres: 'PostgreSQL answers slowly: check its load, locks and disk.',
   queue_store: 'The queue store (Redis, or PostgreSQL with QUEUE_BACKEND=postgres; GET /health names it) answers slowly or not at all: check its load, memory and connections.',

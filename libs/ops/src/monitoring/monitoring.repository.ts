@@ -148,6 +148,11 @@ export class MonitoringRepository {
     return (await runSqlFile<StalledRunRow>(this.pool, 'monitoring/stalled_runs', [idleMinutes])).rows;
   }
 
+  /** True when the dashboard's summaries were built and a crash of PostgreSQL emptied them. */
+  async dashboardSummariesLost(): Promise<boolean> {
+    return (await runSqlFile<{ lost: boolean }>(this.pool, 'dashboard/summaries_lost')).rows[0].lost;
+  }
+
   async layerFreshness(): Promise<LayerFreshnessRow[]> {
     return (await runSqlFile<LayerFreshnessRow>(this.pool, 'monitoring/layer_freshness')).rows;
   }

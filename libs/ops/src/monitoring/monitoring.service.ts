@@ -34,6 +34,7 @@ const WEIGHTS: Record<string, number> = {
   queue_store: 2,
   volume: 1,
   stage_duration: 1,
+  dashboard: 1,
 };
 
 const STATUS_VALUE: Record<Exclude<CheckStatus, 'unknown'>, number> = { ok: 1, warning: 0.5, critical: 0 };
@@ -148,6 +149,7 @@ export class MonitoringService {
       ['volume', () => this.volume()],
       ['quality', () => this.quality()],
       ['stage_duration', () => this.stageDuration()],
+      ['dashboard', () => this.dashboard()],
       ['queues', () => this.queues(now)],
       ['postgres', () => this.latency('postgres', 'PostgreSQL', () => this.monitoring.pingPostgres())],
       ['queue_store', () => this.latency('queue_store', this.queueStoreLabel, () => this.monitoring.pingQueueStore(), queueStoreLocation(this.config))],
@@ -233,6 +235,18 @@ export class MonitoringService {
     return {
       result: { name: 'last_success', status: 'critical', message: summary, details },
       conditions: [{ key: 'last_success', check: 'last_success', severity: 'critical', summary, detail: details }],
+    };
+  }
+
+  /** The dashboard's summaries are UNLOGGED (migration 0057): a crash of PostgreSQL empties them until the next run. */
+  private async dashboard(): Promise<Omit<CheckOutcome, 'evaluated'>> {
+    if (!(await this.monitoring.dashboardSummariesLost())) {
+      return { result: { name: 'dashboard', status: 'ok', message: 'the dashboard summaries are in place, or were never built' }, conditions: [] };
+    }
+    const summary = "the dashboard's summaries were emptied by a crash of PostgreSQL: every chart is empty until the next run rebuilds them";
+    return {
+      result: { name: 'dashboard', status: 'warning', message: summary },
+      conditions: [{ key: 'dashboard_summaries_lost', check: 'dashboard', severity: 'warning', summary, detail: {} }],
     };
   }
 

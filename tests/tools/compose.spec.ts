@@ -13,6 +13,8 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[] };
   shm_size?: string;
+  stop_signal?: string;
+  stop_grace_period?: string;
 }
 
 /**
@@ -72,6 +74,11 @@ describe('docker-compose.yml: a one-shot migrate, healthchecks that ask the work
     });
     // Docker's default is 64m; a stage's parallel hash of 256MB work_mem per process needs more.
     expect(services.postgres.shm_size).toMatch(/^[1-9][0-9]*gb$/);
+  });
+
+  it('stops PostgreSQL with a fast shutdown and time for its checkpoint: killed, it would empty the UNLOGGED dashboard summaries', () => {
+    expect(services.postgres.stop_signal).toBe('SIGINT');
+    expect(Number(/^(\d+)s$/.exec(services.postgres.stop_grace_period ?? '')?.[1])).toBeGreaterThanOrEqual(60);
   });
 
   it('passes DB_POOL_MAX to every app from .env', () => {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -5,6 +6,7 @@ import { QUEUES, STAGES } from '@ecom/contracts';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import {
   QUEUE_POOL,
+  QueueStoreWorker,
   WORKER_POOL,
   clearQueueStore,
   closeQueueConnection,
@@ -178,6 +180,31 @@ describe('the postgres queue backend, whatever QUEUE_BACKEND says', () => {
     } finally {
       await worker.close(true);
       await closeQueueConnection(connection);
+    }
+  });
+
+  it("logs a worker's queue-store errors as one warning line per interval, never as bullmq's raw unhandled-error stack", async () => {
+    const missing = new URL(env.config.databaseUrl);
+    missing.pathname = '/ecom_test_queue_store_no_such_db_2';
+    const connection = queueConnection({ ...env.config, databaseUrl: missing.toString() });
+    const warnings: string[] = [];
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // No listener of the test's own: the worker's own must take the error.
+    const worker = new QueueStoreWorker(QUEUES.generate, async () => undefined, { connection, runRetryDelay: 500 });
+    try {
+      await waitFor(async () => (warnings.length >= 1 ? true : undefined), 'the first warning');
+      // More errors within STORE_ERROR_LOG_MS add no line (a store that stays away errs on every retry).
+      worker.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      worker.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^worker of queue generate: .*does not exist; it goes on once its queue store answers$/);
+      expect(stderr.mock.calls.map((call) => String(call[0]))).not.toContainEqual(expect.stringMatching(/Unhandled error/));
+    } finally {
+      await worker.close(true);
+      await closeQueueConnection(connection);
+      warn.mockRestore();
+      stderr.mockRestore();
     }
   });
 

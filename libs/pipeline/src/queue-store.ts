@@ -8,9 +8,12 @@ import {
   type BackendFactory,
   type ConnectionOptions,
   type PostgresPoolConfig,
+  type Processor,
   type QueueBase,
   Worker,
+  type WorkerOptions,
 } from 'bullmq';
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import type { AppConfig, QueueBackend } from '@ecom/config';
 import { isTransientDatabaseError } from '@ecom/db';
@@ -117,6 +120,9 @@ function neverConnected(backend: unknown): boolean {
   return false;
 }
 
+/** At most one warning per worker in this long about its queue store's errors. */
+export const STORE_ERROR_LOG_MS = 30_000;
+
 /**
  * The Worker every app uses (PipelineModule sets it as @nestjs/bullmq's worker class). A graceful
  * close waits for the job in hand; bullmq 6 also waits for the blocking Redis connection to
@@ -126,8 +132,32 @@ function neverConnected(backend: unknown): boolean {
  * skips the wait for the fetch retry delay (runRetryDelay, 15 s), which a close does not cut short.
  */
 export class QueueStoreWorker extends Worker {
+  private readonly storeLog = new Logger('queue-store');
+  private lastErrorLoggedAt = 0;
+  private errorsSinceLogged = 0;
+
+  constructor(name: string, processor?: string | URL | null | Processor, opts?: WorkerOptions) {
+    super(name, processor, opts);
+    // With no listener, bullmq prints each of these (a queue store restarting or away) as a raw
+    // multi-line stack on stderr, outside the apps' log format, once per reconnection attempt.
+    // The worker reconnects by itself; one warning line per STORE_ERROR_LOG_MS says so.
+    this.on('error', (error) => this.logStoreError(error));
+  }
+
   override async close(force = false): Promise<void> {
     return super.close(force || neverConnected(this.getBackend()));
+  }
+
+  private logStoreError(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastErrorLoggedAt < STORE_ERROR_LOG_MS) {
+      this.errorsSinceLogged++;
+      return;
+    }
+    const more = this.errorsSinceLogged > 0 ? ` (${this.errorsSinceLogged} more since the last such line)` : '';
+    this.storeLog.warn(`worker of queue ${this.name}: ${error.message}${more}; it goes on once its queue store answers`);
+    this.lastErrorLoggedAt = now;
+    this.errorsSinceLogged = 0;
   }
 }
 

@@ -2,152 +2,143 @@
 -- is answerable for equals the line_total of its fact_sales row at the line's date (matched on
 -- item_id and date_key: a fact left at another date is revenue in the wrong place).
 --
--- Which lines, from the load's record in ops.warehouse_loads (written earlier in the same stage):
--- - incremental: the lines the load read (item or order changed in its (from, to] window) and
---   the lines the run wrote (last_run_id), as of the load's watermarks: a line or order stamped
---   after `to` is the next load's, which may not have run. A line the run re-delivered unchanged
---   is neither rewritten nor stamped by the transform, so the load does not read it and its fact
---   stays as the load that read it checked it;
--- - rebuild: the whole warehouse against all of production as of the watermarks, plus facts with
---   no production line at their date.
--- A run that has not loaded checks 0 rows.
+-- Which lines: warehouse_load_lines.sql (spliced in, as the row count check
+-- does), and for a rebuild the whole warehouse against all of production as of the watermarks,
+-- plus facts with no production line at their date. A run that has not loaded checks 0 rows.
 --
 -- Compared per line and date, so amounts cannot cancel out: violations = sum of |production
 -- line_total - fact line_total| per (item_id, date_key), in money (a missing or misplaced fact
 -- costs at least the line's amount; a second fact at another date is the row count check's).
 -- rows_checked = production lines; expected = their revenue, actual = the revenue of the facts
 -- compared. Samples name lines whose amounts differ.
--- $1 run id, $2 the load's kind as quality/warehouse_load_kind.sql reads it from the same record
--- ('first', 'incremental', 'rebuild'; NULL: no load). A bind parameter, so the planner drops the
--- branches of the other kinds: read from the record inside the statement, every branch was planned
--- and initialised, and a delta's check paid for the rebuild branch's hash tables sized for all
--- 2.5M facts (~100 MB allocated at executor start, 0.1-0.3 s at 1M) and the first load's parallel
--- workers.
+-- $1 run id, $2 the load's kind (see warehouse_load_lines.sql).
 WITH
-load AS (
-  SELECT
-    coalesce(items_from, '-infinity') AS items_from,
-    items_to,
-    coalesce(transactions_from, '-infinity') AS transactions_from,
-    transactions_to
-  FROM
-    ops.warehouse_loads
-  WHERE
-    run_id = $1
-),
-first_load_lines AS NOT MATERIALIZED (
-  -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
-  -- which at 2.5M lines spilled and cost ~6 s. Inlined where it is read, so quick scans
-  -- production with parallel workers; see reconcile_production_warehouse_row_count.sql.
-  SELECT
-    i.item_id,
-    i.line_total,
-    to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
-  FROM
-    production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-    AND t.updated_at <= (
-      SELECT
-        transactions_to
-      FROM
-      load
-    )
-    -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
-    -- see made it guess a few rows and hash all 2.5M lines in every worker).
-  WHERE
-    i.updated_at <= (
-      SELECT
-        items_to
-      FROM
-      load
-    )
-    AND $2::text = 'first'
-),
-incremental_lines AS (
-  -- Each branch only up to the watermarks of both tables: an order changed after `to` (maybe a new
-  -- date, hence another partition) is the next load's as much as a changed line is. Later loads
-  -- de-duplicate their three sets.
-  SELECT
-    item_id,
-    line_total,
-    date_key
-  FROM
-    first_load_lines
-  UNION ALL
-  (
+  {{load_lines}},
+  quick AS (
+    -- A first load answers for every fact there is. It compares the multiset of its lines with that
+    -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
+    -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
+    -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
+    -- and counts and names every gap as always.
+    -- Each line's hash: its item_id hashed with a seed that is the hash of its amount, seeded in
+    -- turn with its date, the sum's number and the amount's sign (a numeric's own hash leaves the
+    -- sign out: -5.00 and 5.00 hash alike). Equal (item_id, date_key, line_total) hash alike, as
+    -- equal as the per-line comparison's numeric = finds them. The line's text
+    -- (item_id || '|' || date_key || '|' || line_total) cost a numeric_out per line and side;
+    -- sum over bigint (128-bit state) instead of over numeric gives the same exact sum. Without
+    -- workers, backend CPU on a 1M clone: 5.4-5.7 -> 3.7-3.8 s.
+    SELECT
+      coalesce(
+        l.n = f.n
+        AND l.h0 = f.h0
+        AND l.h1 = f.h1,
+        false
+      ) AS matched,
+      l.n AS lines,
+      l.total AS line_total,
+      f.total AS fact_total
+    FROM
+      (
+        SELECT
+          count(*) AS n,
+          sum(
+            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
+          ) AS h0,
+          sum(
+            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
+          ) AS h1,
+          sum(d.line_total) AS total
+        FROM
+          first_load_lines d
+      ) l,
+      (
+        SELECT
+          count(*) AS n,
+          sum(
+            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
+          ) AS h0,
+          sum(
+            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
+          ) AS h1,
+          sum(d.line_total) AS total
+        FROM
+          warehouse.fact_sales d
+        WHERE
+          $2::text = 'first'
+      ) f
+  ),
+  bulk AS (
+    -- A big set (a first load) joins fact_sales by hash instead of probing it once per line; see
+    -- reconcile_production_warehouse_row_count.sql. Both branches find the same facts.
+    SELECT
+      count(*) > 10000 AS yes
+    FROM
+      incremental_lines
+  ),
+  incremental AS (
+    -- The fact at the line's date: run-time pruning makes it one probe. A fact at another date is
+    -- revenue missing here (and a second fact for the row count check).
+    SELECT
+      d.item_id,
+      d.line_total,
+      f.fact_total
+    FROM
+      incremental_lines d
+      CROSS JOIN LATERAL (
+        SELECT
+          sum(f.line_total) AS fact_total
+        FROM
+          warehouse.fact_sales f
+        WHERE
+          f.item_id = d.item_id
+          AND f.date_key = d.date_key
+      ) f
+    WHERE
+      NOT (
+        SELECT
+          matched
+        FROM
+          quick
+      )
+      AND NOT (
+        SELECT
+          yes
+        FROM
+          bulk
+      )
+    UNION ALL
+    -- (item_id, date_key) is unique: at most one fact, so its line_total is the sum above.
+    SELECT
+      d.item_id,
+      d.line_total,
+      f.line_total
+    FROM
+      incremental_lines d
+      LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
+      AND f.date_key = d.date_key
+    WHERE
+      NOT (
+        SELECT
+          matched
+        FROM
+          quick
+      )
+      AND (
+        SELECT
+          yes
+        FROM
+          bulk
+      )
+  ),
+  production_lines AS (
+    -- Rebuild: every production line at its order's date, and whether it is behind both watermarks.
     SELECT
       i.item_id,
       i.line_total,
-      to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM
-      production.transaction_items i
-      -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
-      -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
-      CROSS JOIN LATERAL (
-        SELECT
-          t.transaction_date
-        FROM
-          production.transactions t
-        WHERE
-          t.transaction_id = i.transaction_id
-          AND t.updated_at <= (
-            SELECT
-              transactions_to
-            FROM
-            load
-          )
-        OFFSET
-          0
-      ) t
-      -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
-      -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
-    WHERE
-      i.updated_at > (
-        SELECT
-          items_from
-        FROM
-        load
-      )
-      AND i.updated_at <= (
+      to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
+      i.updated_at <= (
         SELECT
           items_to
-        FROM
-        load
-      )
-      AND $2::text = 'incremental'
-    UNION
-    SELECT
-      i.item_id,
-      i.line_total,
-      to_char(t.transaction_date, 'YYYYMMDD')::integer
-    FROM
-      production.transactions t
-      -- The order's lines by its key (OFFSET 0 keeps this a per-order probe): as a join, the bound
-      -- below is a filter whose selectivity the planner guesses (a third of all lines), and without
-      -- parallel workers it hashed all 2.5M lines for a day's 2k orders (~0.4 s at 1M orders).
-      CROSS JOIN LATERAL (
-        SELECT
-          i.item_id,
-          i.line_total
-        FROM
-          production.transaction_items i
-        WHERE
-          i.transaction_id = t.transaction_id
-          AND i.updated_at <= (
-            SELECT
-              items_to
-            FROM
-            load
-          )
-        OFFSET
-          0
-      ) i
-      -- A first load's windows start at -infinity: the first branch already holds every line of
-      -- this one and the next, so they are skipped rather than joined and de-duplicated.
-    WHERE
-      t.updated_at > (
-        SELECT
-          transactions_from
         FROM
         load
       )
@@ -156,235 +147,75 @@ incremental_lines AS (
           transactions_to
         FROM
         load
-      )
-      AND $2::text = 'incremental'
-    UNION
-    SELECT
-      i.item_id,
-      i.line_total,
-      to_char(t.transaction_date, 'YYYYMMDD')::integer
+      ) AS settled
     FROM
       production.transaction_items i
       JOIN production.transactions t ON t.transaction_id = i.transaction_id
-      AND t.updated_at <= (
-        SELECT
-          transactions_to
-        FROM
-        load
-      )
     WHERE
-      i.last_run_id = $1
-      AND i.updated_at <= (
+      $2::text = 'rebuild'
+  ),
+  rebuild AS (
+    SELECT
+      coalesce(p.item_id, f.item_id) AS item_id,
+      p.line_total,
+      f.fact_total
+    FROM
+      (
         SELECT
-          items_to
+          item_id,
+          line_total,
+          date_key
         FROM
-        load
+          production_lines
+        WHERE
+          settled
+      ) p
+      FULL JOIN (
+        SELECT
+          item_id,
+          date_key,
+          sum(line_total) AS fact_total
+        FROM
+          warehouse.fact_sales
+        WHERE
+          $2::text = 'rebuild'
+        GROUP BY
+          item_id,
+          date_key
+      ) f ON f.item_id = p.item_id
+      AND f.date_key = p.date_key
+      -- A fact of a line changed after the watermark is the next load's to judge.
+    WHERE
+      p.item_id IS NOT NULL
+      OR NOT EXISTS (
+        SELECT
+          1
+        FROM
+          production_lines u
+        WHERE
+          u.item_id = f.item_id
+          AND NOT u.settled
       )
-      AND $2::text = 'incremental'
+  ),
+  compared AS (
+    SELECT
+      item_id,
+      line_total,
+      coalesce(fact_total, 0) AS fact_total,
+      line_total IS NULL
+      OR fact_total IS NULL AS one_sided
+    FROM
+      incremental
+    UNION ALL
+    SELECT
+      item_id,
+      line_total,
+      coalesce(fact_total, 0),
+      line_total IS NULL
+      OR fact_total IS NULL
+    FROM
+      rebuild
   )
-),
-quick AS (
-  -- A first load answers for every fact there is. It compares the multiset of its lines with that
-  -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
-  -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
-  -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
-  -- and counts and names every gap as always.
-  -- Each line's hash: its item_id hashed with a seed that is the hash of its amount, seeded in
-  -- turn with its date, the sum's number and the amount's sign (a numeric's own hash leaves the
-  -- sign out: -5.00 and 5.00 hash alike). Equal (item_id, date_key, line_total) hash alike, as
-  -- equal as the per-line comparison's numeric = finds them. The line's text
-  -- (item_id || '|' || date_key || '|' || line_total) cost a numeric_out per line and side;
-  -- sum over bigint (128-bit state) instead of over numeric gives the same exact sum. Without
-  -- workers, backend CPU on a 1M clone: 5.4-5.7 -> 3.7-3.8 s.
-  SELECT
-    coalesce(
-      l.n = f.n
-      AND l.h0 = f.h0
-      AND l.h1 = f.h1,
-      false
-    ) AS matched,
-    l.n AS lines,
-    l.total AS line_total,
-    f.total AS fact_total
-  FROM
-    (
-      SELECT
-        count(*) AS n,
-        sum(
-          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
-        ) AS h0,
-        sum(
-          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
-        ) AS h1,
-        sum(d.line_total) AS total
-      FROM
-        first_load_lines d
-    ) l,
-    (
-      SELECT
-        count(*) AS n,
-        sum(
-          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
-        ) AS h0,
-        sum(
-          hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
-        ) AS h1,
-        sum(d.line_total) AS total
-      FROM
-        warehouse.fact_sales d
-      WHERE
-        $2::text = 'first'
-    ) f
-),
-bulk AS (
-  -- A big set (a first load) joins fact_sales by hash instead of probing it once per line; see
-  -- reconcile_production_warehouse_row_count.sql. Both branches find the same facts.
-  SELECT
-    count(*) > 10000 AS yes
-  FROM
-    incremental_lines
-),
-incremental AS (
-  -- The fact at the line's date: run-time pruning makes it one probe. A fact at another date is
-  -- revenue missing here (and a second fact for the row count check).
-  SELECT
-    d.item_id,
-    d.line_total,
-    f.fact_total
-  FROM
-    incremental_lines d
-    CROSS JOIN LATERAL (
-      SELECT
-        sum(f.line_total) AS fact_total
-      FROM
-        warehouse.fact_sales f
-      WHERE
-        f.item_id = d.item_id
-        AND f.date_key = d.date_key
-    ) f
-  WHERE
-    NOT (
-      SELECT
-        matched
-      FROM
-        quick
-    )
-    AND NOT (
-      SELECT
-        yes
-      FROM
-        bulk
-    )
-  UNION ALL
-  -- (item_id, date_key) is unique: at most one fact, so its line_total is the sum above.
-  SELECT
-    d.item_id,
-    d.line_total,
-    f.line_total
-  FROM
-    incremental_lines d
-    LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
-    AND f.date_key = d.date_key
-  WHERE
-    NOT (
-      SELECT
-        matched
-      FROM
-        quick
-    )
-    AND (
-      SELECT
-        yes
-      FROM
-        bulk
-    )
-),
-production_lines AS (
-  -- Rebuild: every production line at its order's date, and whether it is behind both watermarks.
-  SELECT
-    i.item_id,
-    i.line_total,
-    to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key,
-    i.updated_at <= (
-      SELECT
-        items_to
-      FROM
-      load
-    )
-    AND t.updated_at <= (
-      SELECT
-        transactions_to
-      FROM
-      load
-    ) AS settled
-  FROM
-    production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-  WHERE
-    $2::text = 'rebuild'
-),
-rebuild AS (
-  SELECT
-    coalesce(p.item_id, f.item_id) AS item_id,
-    p.line_total,
-    f.fact_total
-  FROM
-    (
-      SELECT
-        item_id,
-        line_total,
-        date_key
-      FROM
-        production_lines
-      WHERE
-        settled
-    ) p
-    FULL JOIN (
-      SELECT
-        item_id,
-        date_key,
-        sum(line_total) AS fact_total
-      FROM
-        warehouse.fact_sales
-      WHERE
-        $2::text = 'rebuild'
-      GROUP BY
-        item_id,
-        date_key
-    ) f ON f.item_id = p.item_id
-    AND f.date_key = p.date_key
-    -- A fact of a line changed after the watermark is the next load's to judge.
-  WHERE
-    p.item_id IS NOT NULL
-    OR NOT EXISTS (
-      SELECT
-        1
-      FROM
-        production_lines u
-      WHERE
-        u.item_id = f.item_id
-        AND NOT u.settled
-    )
-),
-compared AS (
-  SELECT
-    item_id,
-    line_total,
-    coalesce(fact_total, 0) AS fact_total,
-    line_total IS NULL
-    OR fact_total IS NULL AS one_sided
-  FROM
-    incremental
-  UNION ALL
-  SELECT
-    item_id,
-    line_total,
-    coalesce(fact_total, 0),
-    line_total IS NULL
-    OR fact_total IS NULL
-  FROM
-    rebuild
-)
 SELECT
   CASE
     WHEN (

@@ -1,343 +1,184 @@
 -- Reconciliation after the warehouse load: each production order line the load is answerable for
 -- has exactly one fact_sales row (matched on item_id, the line's natural key).
 --
--- Which lines, from the load's record in ops.warehouse_loads (written earlier in the same stage):
--- - incremental: the lines the load read (item or order changed in its (from, to] window) and
---   the lines the run wrote (last_run_id), as of the load's watermarks: a line or order stamped
---   after `to` is the next load's, which may not have run. A line the run re-delivered unchanged
---   is neither rewritten nor stamped by the transform, so the load does not read it and its fact
---   stays as the load that read it checked it;
--- - rebuild: the whole warehouse against all of production as of the watermark, plus facts whose
---   line is not in production at all.
--- A run that has not loaded checks 0 rows.
+-- Which lines: warehouse_load_lines.sql (spliced in, as the revenue check
+-- does), and for a rebuild the whole warehouse against all of production as of the watermark,
+-- plus facts whose line is not in production at all. A run that has not loaded checks 0 rows.
 --
 -- Violations are counted per line, so a missing fact and a duplicated one cannot cancel out:
 -- sum of |production lines - facts| per item_id. expected = production lines, actual = their facts.
--- $1 run id, $2 the load's kind as quality/warehouse_load_kind.sql reads it from the same record
--- ('first', 'incremental', 'rebuild'; NULL: no load). A bind parameter, so the planner drops the
--- branches of the other kinds: read from the record inside the statement, every branch was planned
--- and initialised, and a delta's check paid for the rebuild branch's hash tables sized for all
--- 2.5M facts (~100 MB allocated at executor start, 0.1-0.3 s at 1M) and the first load's parallel
--- workers.
+-- $1 run id, $2 the load's kind (see warehouse_load_lines.sql).
 WITH
-load AS (
-  SELECT
-    coalesce(items_from, '-infinity') AS items_from,
-    items_to,
-    coalesce(transactions_from, '-infinity') AS transactions_from,
-    transactions_to
-  FROM
-    ops.warehouse_loads
-  WHERE
-    run_id = $1
-),
-first_load_lines AS NOT MATERIALIZED (
-  -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
-  -- which at 2.5M text keys spilled and cost ~6 s. Inlined where it is read (NOT MATERIALIZED), so
-  -- quick below scans production with parallel workers instead of reading it back from a
-  -- materialized set the leader alone fills (1M orders: ~4 s -> ~2 s); the watermarks are
-  -- subqueries on load, which the workers receive as parameters.
-  SELECT
-    i.item_id
-  FROM
-    production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-    AND t.updated_at <= (
-      SELECT
-        transactions_to
-      FROM
-      load
-    )
-    -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
-    -- see made it guess a few rows and hash all 2.5M lines in every worker).
-  WHERE
-    i.updated_at <= (
-      SELECT
-        items_to
-      FROM
-      load
-    )
-    AND $2::text = 'first'
-),
-incremental_lines AS (
-  -- Each branch only up to the watermarks of both tables: an order changed after `to` is the next
-  -- load's as much as a changed line is. Later loads de-duplicate their three sets.
-  SELECT
-    item_id
-  FROM
-    first_load_lines
-  UNION ALL
-  (
+  {{load_lines}},
+  quick AS (
+    -- A first load answers for every fact there is. It compares the multiset of its lines with that
+    -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
+    -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
+    -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
+    -- and counts and names every gap as always.
+    -- Summed as bigint (a 128-bit state), not cast to numeric first: the same exact sums, 2.1 -> 1.6
+    -- s of backend CPU without workers on a 1M clone.
     SELECT
-      i.item_id
+      coalesce(
+        l.n = f.n
+        AND l.h0 = f.h0
+        AND l.h1 = f.h1,
+        false
+      ) AS matched,
+      l.n AS lines,
+      l.total AS line_total,
+      f.total AS fact_total
     FROM
-      production.transaction_items i
-      -- Each line's order by its key (OFFSET 0 keeps this a per-line probe): as a join, the planner
-      -- reads every order up to the watermark into a hash for a day's lines (~0.35 s at 1M orders).
+      (
+        SELECT
+          count(*) AS n,
+          sum(hashtextextended (d.item_id, 0)) AS h0,
+          sum(hashtextextended (d.item_id, 1)) AS h1,
+          NULL::numeric AS total
+        FROM
+          first_load_lines d
+      ) l,
+      (
+        SELECT
+          count(*) AS n,
+          sum(hashtextextended (d.item_id, 0)) AS h0,
+          sum(hashtextextended (d.item_id, 1)) AS h1,
+          NULL::numeric AS total
+        FROM
+          warehouse.fact_sales d
+        WHERE
+          $2::text = 'first'
+      ) f
+  ),
+  bulk AS (
+    -- Per line, the lateral probe below costs one index probe per partition: ~0.1 s for a daily
+    -- delta, ~5 s for the 250k lines of a first load, which one hash of fact_sales does in ~0.3 s.
+    -- The planner cannot weigh this (it would hash every partition for a few thousand lines too),
+    -- so the size of the set picks the branch; both count the same facts.
+    SELECT
+      count(*) > 10000 AS yes
+    FROM
+      incremental_lines
+  ),
+  fact_months AS MATERIALIZED (
+    -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, as
+    -- sales_lines.sql reads them), for an incremental load only.
+    {{fact_months}}
+  ),
+  incremental AS (
+    -- Facts of the line in any partition (a stale one left behind by a date change counts): one
+    -- index-only probe in each month whose item_id range holds the line (fact_months), the month's
+    -- bounds pruning the probe to its partition at run time. Probing all 14 partitions of a 1M
+    -- warehouse per line cost ~80 ms for a day's 5k lines; a join would hash every partition.
+    SELECT
+      d.item_id,
+      true AS in_production,
+      f.fact_rows
+    FROM
+      incremental_lines d
       CROSS JOIN LATERAL (
         SELECT
-          t.transaction_date
+          count(*) AS fact_rows
         FROM
-          production.transactions t
-        WHERE
-          t.transaction_id = i.transaction_id
-          AND t.updated_at <= (
+          fact_months m
+          CROSS JOIN LATERAL (
             SELECT
-              transactions_to
+              1
             FROM
-            load
-          )
-        OFFSET
-          0
-      ) t
-      -- The bounds as subqueries, not a join with load: joined, the planner could not see that the
-      -- window is a day's sliver and hashed all of both tables (~0.6 s at 1M orders).
+              warehouse.fact_sales f
+            WHERE
+              f.item_id = d.item_id
+              AND f.date_key >= m.lo
+              AND f.date_key < m.hi
+            OFFSET
+              0
+          ) f
+        WHERE
+          d.item_id BETWEEN m.min_id AND m.max_id
+      ) f
     WHERE
-      i.updated_at > (
+      NOT (
         SELECT
-          items_from
+          matched
         FROM
-        load
+          quick
       )
-      AND i.updated_at <= (
+      AND NOT (
+        SELECT
+          yes
+        FROM
+          bulk
+      )
+    UNION ALL
+    SELECT
+      d.item_id,
+      true,
+      count(f.item_id)
+    FROM
+      incremental_lines d
+      LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
+    WHERE
+      NOT (
+        SELECT
+          matched
+        FROM
+          quick
+      )
+      AND (
+        SELECT
+          yes
+        FROM
+          bulk
+      )
+    GROUP BY
+      d.item_id
+  ),
+  rebuild AS (
+    SELECT
+      coalesce(p.item_id, f.item_id) AS item_id,
+      p.item_id IS NOT NULL AS in_production,
+      coalesce(f.fact_rows, 0) AS fact_rows
+    FROM
+      (
+        SELECT
+          item_id,
+          updated_at
+        FROM
+          production.transaction_items
+        WHERE
+          $2::text = 'rebuild'
+      ) p
+      FULL JOIN (
+        SELECT
+          item_id,
+          count(*) AS fact_rows
+        FROM
+          warehouse.fact_sales
+        WHERE
+          $2::text = 'rebuild'
+        GROUP BY
+          item_id
+      ) f ON f.item_id = p.item_id
+    WHERE
+      p.item_id IS NULL
+      OR p.updated_at <= (
         SELECT
           items_to
         FROM
         load
       )
-      AND $2::text = 'incremental'
-    UNION
+  ),
+  compared AS (
     SELECT
-      i.item_id
+      *
     FROM
-      production.transactions t
-      -- The order's lines by its key (OFFSET 0 keeps this a per-order probe): as a join, the bound
-      -- below is a filter whose selectivity the planner guesses (a third of all lines), and without
-      -- parallel workers it hashed all 2.5M lines for a day's 2k orders (~0.4 s at 1M orders).
-      CROSS JOIN LATERAL (
-        SELECT
-          i.item_id
-        FROM
-          production.transaction_items i
-        WHERE
-          i.transaction_id = t.transaction_id
-          AND i.updated_at <= (
-            SELECT
-              items_to
-            FROM
-            load
-          )
-        OFFSET
-          0
-      ) i
-      -- A first load's windows start at -infinity: the first branch already holds every line of
-      -- this one and the next, so they are skipped rather than joined and de-duplicated.
-    WHERE
-      t.updated_at > (
-        SELECT
-          transactions_from
-        FROM
-        load
-      )
-      AND t.updated_at <= (
-        SELECT
-          transactions_to
-        FROM
-        load
-      )
-      AND $2::text = 'incremental'
-    UNION
+      incremental
+    UNION ALL
     SELECT
-      i.item_id
+      *
     FROM
-      production.transaction_items i
-      JOIN production.transactions t ON t.transaction_id = i.transaction_id
-      AND t.updated_at <= (
-        SELECT
-          transactions_to
-        FROM
-        load
-      )
-    WHERE
-      i.last_run_id = $1
-      AND i.updated_at <= (
-        SELECT
-          items_to
-        FROM
-        load
-      )
-      AND $2::text = 'incremental'
+      rebuild
   )
-),
-quick AS (
-  -- A first load answers for every fact there is. It compares the multiset of its lines with that
-  -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
-  -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
-  -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
-  -- and counts and names every gap as always.
-  -- Summed as bigint (a 128-bit state), not cast to numeric first: the same exact sums, 2.1 -> 1.6
-  -- s of backend CPU without workers on a 1M clone.
-  SELECT
-    coalesce(
-      l.n = f.n
-      AND l.h0 = f.h0
-      AND l.h1 = f.h1,
-      false
-    ) AS matched,
-    l.n AS lines,
-    l.total AS line_total,
-    f.total AS fact_total
-  FROM
-    (
-      SELECT
-        count(*) AS n,
-        sum(hashtextextended (d.item_id, 0)) AS h0,
-        sum(hashtextextended (d.item_id, 1)) AS h1,
-        NULL::numeric AS total
-      FROM
-        first_load_lines d
-    ) l,
-    (
-      SELECT
-        count(*) AS n,
-        sum(hashtextextended (d.item_id, 0)) AS h0,
-        sum(hashtextextended (d.item_id, 1)) AS h1,
-        NULL::numeric AS total
-      FROM
-        warehouse.fact_sales d
-      WHERE
-        $2::text = 'first'
-    ) f
-),
-bulk AS (
-  -- Per line, the lateral probe below costs one index probe per partition: ~0.1 s for a daily
-  -- delta, ~5 s for the 250k lines of a first load, which one hash of fact_sales does in ~0.3 s.
-  -- The planner cannot weigh this (it would hash every partition for a few thousand lines too),
-  -- so the size of the set picks the branch; both count the same facts.
-  SELECT
-    count(*) > 10000 AS yes
-  FROM
-    incremental_lines
-),
-fact_months AS MATERIALIZED (
-  -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, as
-  -- sales_lines.sql reads them), for an incremental load only.
-  {{fact_months}}
-),
-incremental AS (
-  -- Facts of the line in any partition (a stale one left behind by a date change counts): one
-  -- index-only probe in each month whose item_id range holds the line (fact_months), the month's
-  -- bounds pruning the probe to its partition at run time. Probing all 14 partitions of a 1M
-  -- warehouse per line cost ~80 ms for a day's 5k lines; a join would hash every partition.
-  SELECT
-    d.item_id,
-    true AS in_production,
-    f.fact_rows
-  FROM
-    incremental_lines d
-    CROSS JOIN LATERAL (
-      SELECT
-        count(*) AS fact_rows
-      FROM
-        fact_months m
-        CROSS JOIN LATERAL (
-          SELECT
-            1
-          FROM
-            warehouse.fact_sales f
-          WHERE
-            f.item_id = d.item_id
-            AND f.date_key >= m.lo
-            AND f.date_key < m.hi
-          OFFSET
-            0
-        ) f
-      WHERE
-        d.item_id BETWEEN m.min_id AND m.max_id
-    ) f
-  WHERE
-    NOT (
-      SELECT
-        matched
-      FROM
-        quick
-    )
-    AND NOT (
-      SELECT
-        yes
-      FROM
-        bulk
-    )
-  UNION ALL
-  SELECT
-    d.item_id,
-    true,
-    count(f.item_id)
-  FROM
-    incremental_lines d
-    LEFT JOIN warehouse.fact_sales f ON f.item_id = d.item_id
-  WHERE
-    NOT (
-      SELECT
-        matched
-      FROM
-        quick
-    )
-    AND (
-      SELECT
-        yes
-      FROM
-        bulk
-    )
-  GROUP BY
-    d.item_id
-),
-rebuild AS (
-  SELECT
-    coalesce(p.item_id, f.item_id) AS item_id,
-    p.item_id IS NOT NULL AS in_production,
-    coalesce(f.fact_rows, 0) AS fact_rows
-  FROM
-    (
-      SELECT
-        item_id,
-        updated_at
-      FROM
-        production.transaction_items
-      WHERE
-        $2::text = 'rebuild'
-    ) p
-    FULL JOIN (
-      SELECT
-        item_id,
-        count(*) AS fact_rows
-      FROM
-        warehouse.fact_sales
-      WHERE
-        $2::text = 'rebuild'
-      GROUP BY
-        item_id
-    ) f ON f.item_id = p.item_id
-  WHERE
-    p.item_id IS NULL
-    OR p.updated_at <= (
-      SELECT
-        items_to
-      FROM
-      load
-    )
-),
-compared AS (
-  SELECT
-    *
-  FROM
-    incremental
-  UNION ALL
-  SELECT
-    *
-  FROM
-    rebuild
-)
 SELECT
   CASE
     WHEN (

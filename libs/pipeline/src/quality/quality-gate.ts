@@ -575,11 +575,13 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
       if (check.from === 'staging') {
         return render(file, { table: rows.table('transaction_items'), line_total: parsedExpression(rows, 'transaction_items', 'line_total', 'ops.safe_numeric') }, []);
       }
+      // Both production → warehouse checks judge the lines of one splice; the row count also the
+      // month ranges sales_lines.sql reads, for an incremental load ($2) only.
+      const loadLines = sqlFile('quality/warehouse_load_lines');
       if (check.measure === 'row_count') {
-        // The month ranges sales_lines.sql reads too, for an incremental load ($2) only.
-        return render(file, { fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);
+        return render(file, { load_lines: loadLines, fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);
       }
-      return render(file, {}, []);
+      return render(file, { load_lines: loadLines }, []);
     }
     case 'sql':
       // A row condition is measured as the one check of a row-check scan (measureCheck reads it so).

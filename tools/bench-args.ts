@@ -33,7 +33,8 @@ each data size, and prints per stage how far it is from its floor:
 
 Columns: rows in, run 1 seconds, hand-off (from the stage's recorded finish to the next
 stage's start: its COMMIT, where deferred constraints are checked, and the queue hop), rows/s,
-the floor's seconds, run 1 / floor (x floor), run 2 and delta seconds; total is each run's wall
+CPU s (busy CPU seconds of the whole machine while the stage ran, every process; Linux) and
+cores (CPU s / wall s), the floor's seconds, run 1 / floor (x floor), run 2 and delta seconds; total is each run's wall
 time, hand-offs included.
 --scale 10000,100000,1000000 does this per size and adds the growth of each stage's seconds per
 x10 of data (10 = linear). Peak RSS is this process's, per run and for the floors.

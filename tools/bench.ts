@@ -12,6 +12,7 @@ import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchO
 import { measureFloors } from './bench-floors';
 import { withoutRejectLimits, writeRejectHeavyData } from './bench-reject-heavy';
 import { startPipeline } from './in-process';
+import { MachineCpu } from './machine-cpu';
 import { PeakRss } from './peak-rss';
 import {
   benchGrowth,
@@ -30,6 +31,8 @@ interface Bench {
   options: BenchOptions;
   config: AppConfig;
   rss: PeakRss;
+  /** Samples the machine's busy CPU time during each run; undefined where it cannot be read. */
+  cpu: MachineCpu | undefined;
   /** Writes the JSON result (bench-results/) with what was measured so far. */
   save: (measured: Record<string, unknown>) => void;
   out: (line: string) => void;
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   };
-  const bench: Bench = { options, config, rss, save, out: (line) => process.stdout.write(`${line}\n`) };
+  const bench: Bench = { options, config, rss, cpu: MachineCpu.open(), save, out: (line) => process.stdout.write(`${line}\n`) };
   rmSync(dataRoot, { recursive: true, force: true });
   try {
     await (options.scenario ? rejectHeavyScenario(bench) : scales(bench));
@@ -237,7 +240,7 @@ async function settle(bench: Bench): Promise<void> {
   }
 }
 
-/** One run through the API, with progress; its peak RSS is this process's while it ran. */
+/** One run through the API, with progress; its peak RSS is this process's while it ran, its CPU the machine's. */
 async function timedRun(
   bench: Bench,
   client: PipelineApiClient,
@@ -245,6 +248,7 @@ async function timedRun(
   body: Record<string, unknown>,
 ): Promise<{ report: RunReport; run: BenchRun }> {
   bench.rss.reset();
+  bench.cpu?.start();
   const started = Date.now();
   const { runId } = await client.startRun(body);
   bench.out(`${label} ${runId}: ${JSON.stringify(body)}`);
@@ -253,8 +257,9 @@ async function timedRun(
       bench.out(`  [${label} ${((Date.now() - started) / 1000).toFixed(1)}s] ${stageProgressLine(s)}`);
     }
   });
+  const cpu = bench.cpu?.stop() ?? [];
   if (report.status !== 'succeeded') throw new Error(`${label} (run ${runId}) failed in ${report.failedStage}: ${report.error}`);
-  return { report, run: benchRun(label, report, bench.rss.peakMb()) };
+  return { report, run: benchRun(label, report, bench.rss.peakMb(), cpu, cpus().length) };
 }
 
 /** The commit measured, so results of two commits can be told apart; undefined outside git. */

@@ -1,5 +1,6 @@
 import type { RunProfile, RunReport, StageReport } from '@ecom/contracts';
 import type { FloorTiming } from './bench-floors';
+import { cpuSecondsBetween, type CpuSample } from './machine-cpu';
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = rows.map((row) => row.map(String));
@@ -160,9 +161,22 @@ export interface BenchRow {
   rowsIn: number;
   rowsRejected: number;
   rowsPerSecond: number;
+  /**
+   * Busy CPU seconds of the whole machine from the stage's recorded start to its finish
+   * (tools/machine-cpu.ts): its Node.js work and its PostgreSQL backends and workers. Null where
+   * the machine's CPU time could not be read.
+   */
+  cpuSeconds: number | null;
 }
 
-export function benchRows(report: RunReport): BenchRow[] {
+/** Busy CPU seconds of the machine between two ISO instants, or null (no samples, no instants). */
+function cpuBetween(cpu: readonly CpuSample[], from: string | null | undefined, to: string | null | undefined): number | null {
+  if (!from || !to) return null;
+  const seconds = cpuSecondsBetween(cpu, Date.parse(from), Date.parse(to));
+  return seconds === null ? null : Number(seconds.toFixed(2));
+}
+
+export function benchRows(report: RunReport, cpu: readonly CpuSample[] = []): BenchRow[] {
   const ran = report.stages.filter((s) => s.status === 'succeeded' && s.durationMs !== null);
   return ran.map((s, i) => {
     const next = i + 1 < ran.length ? ran[i + 1].startedAt : report.finishedAt;
@@ -173,6 +187,7 @@ export function benchRows(report: RunReport): BenchRow[] {
       rowsIn: s.rowsIn ?? 0,
       rowsRejected: s.rowsRejected ?? 0,
       rowsPerSecond: s.durationMs ? Math.round(((s.rowsIn ?? 0) * 1000) / s.durationMs) : 0,
+      cpuSeconds: cpuBetween(cpu, s.startedAt, s.finishedAt),
     };
   });
 }
@@ -191,18 +206,25 @@ export interface BenchRun {
   accountingBalanced: boolean;
   /** Peak RSS of the bench process while this run ran (MB). */
   peakRssMb: number;
+  /** Busy CPU seconds of the machine from the run's start to its finish; null where unread. */
+  cpuSeconds: number | null;
+  /** The machine's cores: cpuSeconds / (cores × wall seconds) is how much of it the run kept busy. */
+  cores: number;
 }
 
-export function benchRun(label: string, report: RunReport, peakRssMb: number): BenchRun {
+/** `cpu`: the machine's busy CPU time sampled while the run ran (MachineCpu), or none. */
+export function benchRun(label: string, report: RunReport, peakRssMb: number, cpu: readonly CpuSample[] = [], cores = 1): BenchRun {
   return {
     label,
     runId: report.runId,
     totalSeconds: Number(((report.durationMs ?? 0) / 1000).toFixed(3)),
     inputRows: report.files.reduce((sum, f) => sum + f.linesRead, 0),
-    stages: benchRows(report),
+    stages: benchRows(report, cpu),
     rejectsByReason: report.rejectsByReason,
     accountingBalanced: report.accountingBalanced,
     peakRssMb,
+    cpuSeconds: cpuBetween(cpu, report.startedAt, report.finishedAt),
+    cores,
   };
 }
 
@@ -311,6 +333,8 @@ export function formatBenchScale(scale: BenchScale): string {
       sec(first.seconds),
       sec(first.handOffSeconds),
       num(first.rowsPerSecond),
+      sec(first.cpuSeconds),
+      busyCores(first.cpuSeconds, first.seconds),
       sec(floor),
       times(floor ? first.seconds / floor : null),
       sec(stageSeconds(run2, stage)),
@@ -324,6 +348,8 @@ export function formatBenchScale(scale: BenchScale): string {
     sec(run1.totalSeconds),
     sec(run1.totalSeconds - run1.stages.reduce((sum, s) => sum + s.seconds, 0)),
     perSecond(scale.inputRows, run1.totalSeconds),
+    sec(run1.cpuSeconds),
+    busyCores(run1.cpuSeconds, run1.totalSeconds),
     sec(floorTotal),
     times(floorTotal ? run1.totalSeconds / floorTotal : null),
     sec(run2?.totalSeconds),
@@ -336,9 +362,10 @@ export function formatBenchScale(scale: BenchScale): string {
     `${num(scale.transactions)} transactions: ${num(scale.customers)} customers, ${num(scale.products)} products, seed ${scale.seed}; ` +
       `${num(scale.inputRows)} input rows, ${megabytes(scale.inputBytes)}; load average ${scale.loadAverage.toFixed(1)} at start`,
     '',
-    table(['stage', 'rows in', 'run 1 s', 'hand-off s', 'rows/s', 'floor s', '× floor', 'run 2 s', 'delta s'], rows),
+    table(['stage', 'rows in', 'run 1 s', 'hand-off s', 'rows/s', 'CPU s', 'cores', 'floor s', '× floor', 'run 2 s', 'delta s'], rows),
     '',
     `hand-off: recorded finish to next start, i.e. the stage's COMMIT (deferred constraint checks) and the queue hop`,
+    cpuLine(scale),
     `total: each run's wall time, stages plus hand-offs (hand-offs: ${handOffs})`,
     `run 2: the same data delivered again; delta: one day after it (${num(scale.delta.inputRows)} input rows)`,
     `runs: ${[...scale.runs, scale.delta].map((r) => `${r.label} ${r.runId}`).join(', ')}`,
@@ -354,6 +381,23 @@ export function formatBenchScale(scale: BenchScale): string {
   }
   out.push(...benchFailures(scale));
   return out.join('\n');
+}
+
+/** CPU seconds over wall seconds: how many cores were busy on average; '-' where unknown. */
+function busyCores(cpuSeconds: number | null, seconds: number | null): string {
+  return cpuSeconds === null || !seconds ? '-' : (cpuSeconds / seconds).toFixed(2);
+}
+
+/** What the CPU columns are, and each run's CPU seconds against what its wall time allowed. */
+function cpuLine(scale: BenchScale): string {
+  const runs = [...scale.runs, scale.delta];
+  if (runs.every((r) => r.cpuSeconds === null)) return 'CPU s, cores: not measured (the machine\'s CPU time is read from /proc/stat, Linux only)';
+  const cores = scale.runs[0].cores;
+  const each = runs.map((r) => `${r.label} ${sec(r.cpuSeconds)} of ${sec(r.totalSeconds * r.cores)}`).join(', ');
+  return (
+    `CPU s: busy CPU seconds of the whole machine (every process: Node.js and PostgreSQL) while the stage ran; ` +
+    `cores: CPU s / wall s, of ${cores}; CPU s of the ${cores} cores × wall s: ${each}`
+  );
 }
 
 /** A second delivery of the same data may take at most this many times run 1, stage by stage... */

@@ -12,8 +12,11 @@ import {
   type BenchScale,
 } from '../../tools/report-format';
 
-/** A run whose stages took the given seconds, 10 rows per transaction in, none rejected. */
-function run(label: string, transactions: number, seconds: Record<string, number>, totalSeconds: number): BenchRun {
+/**
+ * A run whose stages took the given seconds, 10 rows per transaction in, none rejected; each stage
+ * kept 1.5 of the machine's 2 cores busy, the run as a whole 1.4 (`cpu` false: CPU not measured).
+ */
+function run(label: string, transactions: number, seconds: Record<string, number>, totalSeconds: number, cpu = true): BenchRun {
   return {
     label,
     runId: `${label.replace(' ', '')}-${transactions}`,
@@ -26,10 +29,13 @@ function run(label: string, transactions: number, seconds: Record<string, number
       rowsIn: transactions * 3,
       rowsRejected: 0,
       rowsPerSecond: Math.round((transactions * 3) / s),
+      cpuSeconds: cpu ? s * 1.5 : null,
     })),
     rejectsByReason: [],
     accountingBalanced: true,
     peakRssMb: 200,
+    cpuSeconds: cpu ? totalSeconds * 1.4 : null,
+    cores: 2,
   };
 }
 
@@ -109,14 +115,28 @@ describe('bench: the table of one data size', () => {
     );
   });
 
-  it('puts each stage beside its floor: run 1 seconds and rows/s, floor, times the floor, run 2, delta', () => {
-    expect(text).toMatch(/stage\s+rows in\s+run 1 s\s+hand-off s\s+rows\/s\s+floor s\s+× floor\s+run 2 s\s+delta s/);
-    expect(text).toMatch(/ingest\s+300,000\s+2\.00\s+0\.25\s+150,000\s+0\.50\s+4\.0×\s+2\.00\s+0\.10/);
-    expect(text).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+0\.50\s+8\.0×\s+3\.00\s+0\.20/);
+  it('puts each stage beside its floor: run 1 seconds, rows/s and CPU, floor, times the floor, run 2, delta', () => {
+    expect(text).toMatch(/stage\s+rows in\s+run 1 s\s+hand-off s\s+rows\/s\s+CPU s\s+cores\s+floor s\s+× floor\s+run 2 s\s+delta s/);
+    expect(text).toMatch(/ingest\s+300,000\s+2\.00\s+0\.25\s+150,000\s+3\.00\s+1\.50\s+0\.50\s+4\.0×\s+2\.00\s+0\.10/);
+    expect(text).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+6\.00\s+1\.50\s+0\.50\s+8\.0×\s+3\.00\s+0\.20/);
   });
 
-  it('totals each run by its wall time, against the sum of the floors', () => {
-    expect(text).toMatch(/total\s+300,000\s+6\.50\s+0\.50\s+46,154\s+1\.00\s+6\.5×\s+5\.50\s+0\.40/);
+  it("says what the CPU columns are and each run's CPU seconds against its cores × wall time", () => {
+    expect(text).toContain('CPU s: busy CPU seconds of the whole machine (every process: Node.js and PostgreSQL) while the stage ran');
+    expect(text).toContain('CPU s of the 2 cores × wall s: run 1 9.10 of 13.00, run 2 7.70 of 11.00, delta 0.56 of 0.80');
+  });
+
+  it('shows CPU that was not measured as dashes, and says why', () => {
+    const unmeasured = scale(100_000, 1);
+    unmeasured.runs = unmeasured.runs.map((r) => run(r.label, 100_000, { ingest: 2, transform: 4 }, r.totalSeconds, false));
+    unmeasured.delta = run('delta', 100_000 / 365, { ingest: 0.1, transform: 0.2 }, 0.4, false);
+    const plain = formatBenchScale(unmeasured);
+    expect(plain).toMatch(/ingest\s+300,000\s+2\.00\s+0\.25\s+150,000\s+-\s+-\s+0\.50\s+4\.0×/);
+    expect(plain).toContain("CPU s, cores: not measured (the machine's CPU time is read from /proc/stat, Linux only)");
+  });
+
+  it('totals each run by its wall time and CPU, against the sum of the floors', () => {
+    expect(text).toMatch(/total\s+300,000\s+6\.50\s+0\.50\s+46,154\s+9\.10\s+1\.40\s+1\.00\s+6\.5×\s+5\.50\s+0\.40/);
     expect(text).toContain('hand-offs: run 1 0.50s, run 2 0.50s, delta 0.10s');
   });
 
@@ -130,7 +150,7 @@ describe('bench: the table of one data size', () => {
     partial.floors = partial.floors.filter((f) => f.stage !== 'transform');
     partial.runs[1].accountingBalanced = false;
     const shown = formatBenchScale(partial);
-    expect(shown).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+-\s+-\s+3\.00/);
+    expect(shown).toMatch(/transform\s+300,000\s+4\.00\s+0\.25\s+75,000\s+6\.00\s+1\.50\s+-\s+-\s+3\.00/);
     expect(shown).toContain('ACCOUNTING DOES NOT ADD UP in run 2');
     expect(benchFailures(partial)).toEqual(['ACCOUNTING DOES NOT ADD UP in run 2']);
     expect(text).not.toContain('ACCOUNTING');

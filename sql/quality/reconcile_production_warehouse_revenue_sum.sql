@@ -67,14 +67,6 @@ WITH
           $2::text = 'first'
       ) f
   ),
-  bulk AS (
-    -- A big set (a first load) joins fact_sales by hash instead of probing it once per line; see
-    -- reconcile_production_warehouse_row_count.sql. Both branches find the same facts.
-    SELECT
-      count(*) > 10000 AS yes
-    FROM
-      incremental_lines
-  ),
   incremental AS (
     -- The fact at the line's date: run-time pruning makes it one probe. A fact at another date is
     -- revenue missing here (and a second fact for the row count check).

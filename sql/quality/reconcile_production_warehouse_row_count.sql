@@ -50,16 +50,6 @@ WITH
           $2::text = 'first'
       ) f
   ),
-  bulk AS (
-    -- Per line, the lateral probe below costs one index probe per partition: ~0.1 s for a daily
-    -- delta, ~5 s for the 250k lines of a first load, which one hash of fact_sales does in ~0.3 s.
-    -- The planner cannot weigh this (it would hash every partition for a few thousand lines too),
-    -- so the size of the set picks the branch; both count the same facts.
-    SELECT
-      count(*) > 10000 AS yes
-    FROM
-      incremental_lines
-  ),
   fact_months AS MATERIALIZED (
     -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, as
     -- sales_lines.sql reads them), for an incremental load only.

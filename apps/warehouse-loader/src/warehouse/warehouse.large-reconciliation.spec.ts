@@ -8,8 +8,9 @@ import { WarehouseService } from './warehouse.service';
 
 /**
  * The production → warehouse reconciliations on a load big enough for their bulk branch: above
- * 10,000 lines (a literal in both sql/quality/reconcile_production_warehouse_*.sql) they hash-join
- * fact_sales once instead of probing it per line. warehouse.service.spec.ts only loads a handful
+ * 10,000 lines (a literal in sql/quality/warehouse_load_lines.sql, which both
+ * sql/quality/reconcile_production_warehouse_*.sql splice in) they hash-join fact_sales once
+ * instead of probing it per line. warehouse.service.spec.ts only loads a handful
  * of lines, so without this spec the branch a first load takes is never run.
  *
  * Production, written set-based the way the transformer leaves it: 20 customers, 5 products and

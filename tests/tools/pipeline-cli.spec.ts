@@ -153,7 +153,29 @@ describe('run summary', () => {
 
   it('gives rows per second for the stages that ran', () => {
     expect(benchRows(report)).toEqual([
-      { stage: 'ingest', seconds: 2, handOffSeconds: null, rowsIn: 10500, rowsRejected: 2, rowsPerSecond: 5250 },
+      { stage: 'ingest', seconds: 2, handOffSeconds: null, rowsIn: 10500, rowsRejected: 2, rowsPerSecond: 5250, cpuSeconds: null },
+    ]);
+  });
+
+  it("gives each stage the machine's busy CPU seconds from its recorded start to its finish, where samples cover it", () => {
+    const stage = report.stages[0];
+    const at = (iso: string) => Date.parse(iso);
+    // 1.5 CPU-s per second of wall time from 00:00:00 to 00:00:04, sampled each second.
+    const cpu = [0, 1, 2, 3, 4].map((s) => ({ atMs: at(`2026-01-01T00:00:0${s}.000Z`), busySeconds: 100 + 1.5 * s }));
+    const rows = benchRows(
+      {
+        ...report,
+        stages: [
+          { ...stage, stage: 'transform', startedAt: '2026-01-01T00:00:00.500Z', finishedAt: '2026-01-01T00:00:02.500Z' },
+          // Past the last sample: not measured.
+          { ...stage, stage: 'warehouse', startedAt: '2026-01-01T00:00:03.000Z', finishedAt: '2026-01-01T00:00:05.000Z' },
+        ],
+      },
+      cpu,
+    );
+    expect(rows.map((r) => [r.stage, r.cpuSeconds])).toEqual([
+      ['transform', 3],
+      ['warehouse', null],
     ]);
   });
 

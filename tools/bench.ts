@@ -259,7 +259,7 @@ async function timedRun(
   });
   const cpu = bench.cpu?.stop() ?? [];
   if (report.status !== 'succeeded') throw new Error(`${label} (run ${runId}) failed in ${report.failedStage}: ${report.error}`);
-  return { report, run: benchRun(label, report, bench.rss.peakMb(), cpu, cpus().length) };
+  return { report, run: benchRun(label, report, bench.rss.peakMb(), cpu) };
 }
 
 /** The commit measured, so results of two commits can be told apart; undefined outside git. */

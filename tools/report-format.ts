@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import type { RunProfile, RunReport, StageReport } from '@ecom/contracts';
 import type { FloorTiming } from './bench-floors';
 import { cpuSecondsBetween, type CpuSample } from './machine-cpu';
@@ -213,7 +214,7 @@ export interface BenchRun {
 }
 
 /** `cpu`: the machine's busy CPU time sampled while the run ran (MachineCpu), or none. */
-export function benchRun(label: string, report: RunReport, peakRssMb: number, cpu: readonly CpuSample[] = [], cores = 1): BenchRun {
+export function benchRun(label: string, report: RunReport, peakRssMb: number, cpu: readonly CpuSample[] = []): BenchRun {
   return {
     label,
     runId: report.runId,
@@ -224,7 +225,7 @@ export function benchRun(label: string, report: RunReport, peakRssMb: number, cp
     accountingBalanced: report.accountingBalanced,
     peakRssMb,
     cpuSeconds: cpuBetween(cpu, report.startedAt, report.finishedAt),
-    cores,
+    cores: cpus().length,
   };
 }
 

@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { ConfigError, loadConfig } from '@ecom/config';
 import { ENTITIES, OPS_QUEUES, type ScheduledJobData } from '@ecom/contracts';
-import { typedTable } from '@ecom/pipeline';
+import { customerPhonesTable, typedTable } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import type { RetentionReport } from '@ecom/ops';
 import { startOpsWorker } from '../../../../tools/in-process';
@@ -134,9 +134,11 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
     file('raw/r-latest/customers.csv', ago(35 * DAY));
     file('raw/not-a-run/notes.csv', ago(20 * DAY + MINUTE));
 
-    // Typed tables of a run that failed between validate and transform, and of one still running.
+    // Typed tables of a run that failed between validate and transform, and of one still running,
+    // each with the phones its transform parsed beside (committed, so retention sees them).
     for (const runId of ['r-recent', 'r-running']) {
       for (const entity of ENTITIES) await db.query(`CREATE UNLOGGED TABLE ${typedTable(entity, runId)} AS SELECT 1 AS x`);
+      await db.query(`CREATE UNLOGGED TABLE ${customerPhonesTable(runId)} AS SELECT 1 AS x`);
     }
 
     const last = new Date(month(0).getTime() - DAY);
@@ -183,7 +185,8 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
   }
 
   /** A run's typed tables as retention names them, sorted. */
-  const typedTablesOf = (runId: string) => ENTITIES.map((entity) => typedTable(entity, runId).replace(/"/g, '')).sort();
+  const typedTablesOf = (runId: string) =>
+    [...ENTITIES.map((entity) => typedTable(entity, runId)), customerPhonesTable(runId)].map((table) => table.replace(/"/g, '')).sort();
 
   const expectedKinds = () => ({
     rawFiles: {
@@ -252,7 +255,7 @@ describe('retention: deletes exactly what is older than each cutoff, never a pro
     typedTables: {
       keptFor: 'while the run is queued or running',
       cutoff: null,
-      count: 4,
+      count: 5,
       unit: 'tables',
       items: typedTablesOf('r-recent').map((table) => ({ table, bytes: expect.any(Number) })),
     },

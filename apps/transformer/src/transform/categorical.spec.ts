@@ -1,9 +1,9 @@
 import { foldKey, parseCategoricalValues } from '@ecom/config';
 import { type Entity } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { buildTypedTables, typedTable, type StageCounts } from '@ecom/pipeline';
+import { buildTypedTables, customerPhonesTable, typedTable, type StageCounts } from '@ecom/pipeline';
 import { NO_REJECT_LIMITS } from '@ecom/testing';
-import { fillPhoneE164 } from './phone-e164';
+import { fillPhoneE164, parsePhonesBeside } from './phone-e164';
 import { type TransformDetail } from './transform.service';
 import { SOURCE_RUN, transformWorld, type StagedLine, type TransformCounts } from './transform-world.testing';
 
@@ -314,6 +314,88 @@ fields:
       ]);
       expect(await fill(3)).toEqual(one);
       expect(await fill(10_000)).toEqual(one);
+    });
+
+    it('parses beside, committed on a connection of its own, only the pairs production cannot supply; the fill takes them and parses nothing more', async () => {
+      const runId4 = 'r-personal-beside';
+      // A marker production could not have computed: if C30 were parsed again it would be +442079460958.
+      await world.env.pool.query(`UPDATE production.customers SET phone_e164 = '+440000000000' WHERE customer_id = 'C30'`);
+      await world.runtime.ledger.createRun(runId4, params);
+      await stage(runId4, 'customers', [
+        // C30's phone and country are production's (its marked E.164 form must be kept); C37 is new.
+        customer('C30', { first_name: ' Ronald ', last_name: 'McDonald', phone: '+44 20 7946 0958 ext. 12', country: 'United Kingdom' }),
+        customer('C37', { phone: '+1 415 555 2699' }),
+        customer('C38', { phone: 'nope' }),
+      ]);
+      await buildTypedTables(world.env.pool, runId4);
+      const parsedTable = customerPhonesTable(runId4);
+      expect(await parsePhonesBeside(world.env.pool, typedTable('customers', runId4), parsedTable, 1)).toBe(true);
+      // Committed: another connection reads it.
+      const { rows: parsed } = await world.env.pool.query(`SELECT phone, region, e164 FROM ${parsedTable} ORDER BY phone`);
+      expect(parsed).toEqual([
+        { phone: '+1 415 555 2699', region: 'US', e164: '+14155552699' },
+        { phone: 'nope', region: 'US', e164: null },
+      ]);
+      const fill = (seed: string | undefined) =>
+        withTransaction(world.env.pool, async (client) => {
+          const counts = await fillPhoneE164(client, typedTable('customers', runId4), 10_000, seed);
+          const { rows } = await client.query('SELECT phone, region, e164 FROM pg_temp.customer_phone_e164 ORDER BY phone');
+          return { counts, rows };
+        });
+      const seeded = await fill(parsedTable);
+      expect(seeded.counts).toEqual({ pairs: 0, parsed: 0 });
+      expect(seeded.rows).toEqual([...parsed.slice(0, 1), { phone: '+44 20 7946 0958 ext. 12', region: 'GB', e164: '+440000000000' }, parsed[1]]);
+      // The same table as a fill that parses every pair itself.
+      expect((await fill(undefined)).rows).toEqual(seeded.rows);
+
+      // A pair missing from the parsed table (production changed between the two reads) is parsed by the fill.
+      await world.env.pool.query(`DELETE FROM ${parsedTable} WHERE phone = 'nope'`);
+      const completed = await fill(parsedTable);
+      expect(completed).toEqual({ counts: { pairs: 1, parsed: 0 }, rows: seeded.rows });
+      await world.env.pool.query(`DROP TABLE ${parsedTable}`);
+    });
+
+    it('a transform whose typed tables the validator committed parses the phones beside and drops their table with its commit', async () => {
+      const runId6 = 'r-personal-validated';
+      await world.createRunWith(runId6, { customers: [customer('C39', { phone: '(415) 555-2688', country: 'usa' })] });
+      await buildTypedTables(world.env.pool, runId6);
+      const counts = await world.transform(runId6);
+      expect(counts.detail.customers).toEqual({ in: 1, out: 1, rejected: 0, byReason: {} });
+      const { rows } = await world.env.pool.query(`SELECT phone_e164 FROM production.customers WHERE customer_id = 'C39'`);
+      expect(rows).toEqual([{ phone_e164: '+14155552688' }]);
+      const left = await world.env.pool.query('SELECT to_regclass($1) IS NULL AS absent', [customerPhonesTable(runId6)]);
+      expect(left.rows).toEqual([{ absent: true }]);
+    });
+
+    it('parses nothing beside, without waiting, when another transaction holds a table it reads (as the transform may: no wait through Node.js)', async () => {
+      const runId7 = 'r-personal-locked';
+      await world.createRunWith(runId7, { customers: [customer('C45', { phone: '+1 415 555 2611' })] });
+      await buildTypedTables(world.env.pool, runId7);
+      const parsedTable = customerPhonesTable(runId7);
+      for (const locked of [typedTable('customers', runId7), 'production.customers']) {
+        const holder = await world.env.pool.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query(`LOCK TABLE ${locked} IN ACCESS EXCLUSIVE MODE`);
+          // The holder lets go only after this returns: a call that waited for it would never end.
+          expect(await parsePhonesBeside(world.env.pool, typedTable('customers', runId7), parsedTable)).toBe(false);
+        } finally {
+          await holder.query('ROLLBACK');
+          holder.release();
+        }
+        const { rows } = await world.env.pool.query('SELECT to_regclass($1) IS NULL AS absent', [parsedTable]);
+        expect(rows).toEqual([{ absent: true }]);
+      }
+      expect(await parsePhonesBeside(world.env.pool, typedTable('customers', runId7), parsedTable)).toBe(true);
+      await world.env.pool.query(`DROP TABLE ${parsedTable}`);
+    });
+
+    it('parses nothing beside when the typed customers are not committed (the transform builds them in its own transaction)', async () => {
+      const runId5 = 'r-personal-unbuilt';
+      const parsedTable = customerPhonesTable(runId5);
+      expect(await parsePhonesBeside(world.env.pool, typedTable('customers', runId5), parsedTable)).toBe(false);
+      const { rows } = await world.env.pool.query('SELECT to_regclass($1) IS NULL AS absent', [parsedTable]);
+      expect(rows).toEqual([{ absent: true }]);
     });
   });
 });

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Entity } from '@ecom/contracts';
 import { renderSqlFile, runSqlFile, runSqlText, sqlFile, withPlanSettings, type Queryable } from '@ecom/db';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
-import { ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
-import { fillPhoneE164 } from './phone-e164';
+import { customerPhonesTable, ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
+import { fillPhoneE164, parsePhonesBeside } from './phone-e164';
 import { customerLookup, probesProduction } from './production-lookup';
 
 /** What one entity's staging → production step did: every staged line is loaded or quarantined. */
@@ -42,9 +42,17 @@ export class ProductionRepository {
     await ensureTypedTables(db, runId, categorical);
   }
 
-  /** The E.164 forms of the run's customer phones, for customers.sql (phone-e164.ts). */
-  async fillPhoneE164(client: PoolClient, runId: string): Promise<{ pairs: number; parsed: number }> {
-    return fillPhoneE164(client, typedTable('customers', runId));
+  /**
+   * The E.164 forms of the run's customer phones, for customers.sql (phone-e164.ts); `parsedBeside`:
+   * parsePhonesBeside filled the run's parsed phones, which are taken first.
+   */
+  async fillPhoneE164(client: PoolClient, runId: string, parsedBeside = false): Promise<{ pairs: number; parsed: number }> {
+    return fillPhoneE164(client, typedTable('customers', runId), undefined, parsedBeside ? customerPhonesTable(runId) : undefined);
+  }
+
+  /** The run's phones production cannot supply, parsed on a connection of `pool` (phone-e164.ts); false when it could not. */
+  async parsePhonesBeside(pool: Pool, runId: string): Promise<boolean> {
+    return parsePhonesBeside(pool, typedTable('customers', runId), customerPhonesTable(runId));
   }
 
   /**

@@ -94,7 +94,7 @@ export function typedTableOf(name: string, runId: string): string | undefined {
 }
 
 /** The bare name (in schema `typed`) of one entity's typed table for a run. */
-function typedTableName(entity: Entity | TransformTable, runId: string): string {
+function typedTableName(entity: Entity | TransformTable | typeof CUSTOMER_PHONES, runId: string): string {
   return `${entity}_${createHash('sha256').update(runId).digest('hex').slice(0, 20)}`;
 }
 
@@ -108,6 +108,18 @@ export type TransformTable = 'transform_order_lines' | 'transform_order_verdicts
  */
 export function transformTable(name: TransformTable, runId: string): string {
   return `${escapeIdentifier('typed')}.${escapeIdentifier(typedTableName(name, runId))}`;
+}
+
+const CUSTOMER_PHONES = 'customer_phones';
+
+/**
+ * The E.164 forms of a run's customer phones that production cannot supply, parsed by the
+ * transform on a connection of its own while its own transaction checks the order lines
+ * (apps/transformer phone-e164.ts). Committed, unlike the transform's tables above: it goes with
+ * the run's typed tables (dropTypedTables, staleTypedTables).
+ */
+export function customerPhonesTable(runId: string): string {
+  return `${escapeIdentifier('typed')}.${escapeIdentifier(typedTableName(CUSTOMER_PHONES, runId))}`;
 }
 
 /**
@@ -266,7 +278,7 @@ export async function ensureTypedTables(db: Queryable, runId: string, config: Ca
 
 /** Drops the run's typed tables (through `db`: inside a transaction, they go when it commits). */
 export async function dropTypedTables(db: Queryable, runId: string): Promise<void> {
-  await query(db, 'drop', { tables: ENTITIES.map((entity) => typedTable(entity, runId)).join(', ') });
+  await query(db, 'drop', { tables: [...ENTITIES.map((entity) => typedTable(entity, runId)), customerPhonesTable(runId)].join(', ') });
 }
 
 /** A typed table whose run has ended, with the space it holds. */
@@ -291,7 +303,10 @@ export async function staleTypedTables(
 ): Promise<StaleTypedTable[]> {
   const { rows } = await query(db, 'list', {});
   const kept = new Set<string>();
-  for (const runId of await activeRunIds()) for (const entity of ENTITIES) kept.add(typedTableName(entity, runId));
+  for (const runId of await activeRunIds()) {
+    for (const entity of ENTITIES) kept.add(typedTableName(entity, runId));
+    kept.add(typedTableName(CUSTOMER_PHONES, runId));
+  }
   const stale = (rows as Array<{ name: string; bytes: string }>).filter((row) => !kept.has(row.name));
   if (remove && stale.length > 0) {
     const tables = stale.map((row) => `${escapeIdentifier('typed')}.${escapeIdentifier(row.name)}`);

@@ -36,16 +36,7 @@ export async function fillPhoneE164(
   batch = PHONE_BATCH,
   parsed?: string,
 ): Promise<{ pairs: number; parsed: number }> {
-  await runSqlFile(client, 'transform/phone_e164_prepare');
-  // By key when the run is small beside production (a delta), else joined (production-lookup.ts).
-  const probe = await probesProduction(client, customersTable, 'production.customers');
-  await client.query(
-    sqlFile('transform/phone_e164_reuse')
-      .replaceAll('{{customers}}', customersTable)
-      .replaceAll('{{customer_lookup}}', customerLookup(probe, 'p', 'customer_id', 't.customer_id')),
-  );
-  if (parsed !== undefined) await client.query(sqlFile('transform/phone_e164_seed').replaceAll('{{parsed}}', parsed));
-  await client.query(sqlFile('transform/phone_e164_pairs').replaceAll('{{customers}}', customersTable));
+  await openPairs(client, customersTable, parsed);
   const counts = await parsePairs(client, 'pg_temp.customer_phone_e164', batch);
   await runSqlFile(client, 'transform/phone_e164_close');
   return counts;
@@ -79,14 +70,27 @@ async function parseBeside(client: PoolClient, customersTable: string, parsed: s
   if (rows.length === 0) return false;
   await client.query(sqlFile('transform/phone_e164_beside_lock').replaceAll('{{customers}}', customersTable));
   await client.query(sqlFile('transform/phone_e164_beside_table').replaceAll('{{parsed}}', parsed));
+  // The same pairs as fillPhoneE164's, from this session's own temporary table (gone at commit).
+  await openPairs(client, customersTable);
+  await parsePairs(client, parsed, batch);
+  return true;
+}
+
+/**
+ * On `client`: pg_temp.customer_phone_e164 with the pairs production supplies, then those of the
+ * table `seed`, and the cursor customer_phone_pairs over the run's pairs still missing.
+ */
+async function openPairs(client: PoolClient, customersTable: string, seed?: string): Promise<void> {
+  await runSqlFile(client, 'transform/phone_e164_prepare');
+  // By key when the run is small beside production (a delta), else joined (production-lookup.ts).
   const probe = await probesProduction(client, customersTable, 'production.customers');
   await client.query(
-    sqlFile('transform/phone_e164_beside_pairs')
+    sqlFile('transform/phone_e164_reuse')
       .replaceAll('{{customers}}', customersTable)
       .replaceAll('{{customer_lookup}}', customerLookup(probe, 'p', 'customer_id', 't.customer_id')),
   );
-  await parsePairs(client, parsed, batch);
-  return true;
+  if (seed !== undefined) await client.query(sqlFile('transform/phone_e164_seed').replaceAll('{{parsed}}', seed));
+  await client.query(sqlFile('transform/phone_e164_pairs').replaceAll('{{customers}}', customersTable));
 }
 
 /** Fetches the open cursor customer_phone_pairs in batches, parses each pair and COPYs it into `target`. */

@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ENTITIES, parseInputFileName, type Entity } from '@ecom/contracts';
-import { runSqlFile, sqlFile } from '@ecom/db';
+import { runSqlFile, sqlFile, type Queryable } from '@ecom/db';
+import type { ServerSettings } from './report-format';
 
 /** A stage's floor: the same work's bare minimum, timed on the same database. */
 export interface FloorTiming {
@@ -135,4 +136,9 @@ async function eachEntity(client: PoolClient, floor: 'validate' | 'transform', r
     rows += rowCount ?? 0;
   }
   return rows;
+}
+
+/** The PostgreSQL server the bench runs on and its settings (sql/bench/server_settings.sql), printed beside every table. */
+export async function readServerSettings(db: Queryable): Promise<ServerSettings> {
+  return (await runSqlFile<ServerSettings>(db, 'bench/server_settings')).rows[0];
 }

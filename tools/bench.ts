@@ -9,7 +9,7 @@ import { clearQueueStore } from '@ecom/pipeline';
 import { PipelineApiClient } from './api-client';
 import { applyStartMode } from './tool-mode';
 import { BENCH_USAGE, BenchUsageError, customersFor, parseBenchArgs, type BenchOptions } from './bench-args';
-import { measureFloors } from './bench-floors';
+import { measureFloors, readServerSettings } from './bench-floors';
 import { withoutRejectLimits, writeRejectHeavyData } from './bench-reject-heavy';
 import { startPipeline } from './in-process';
 import { MachineCpu } from './machine-cpu';
@@ -24,6 +24,7 @@ import {
   stageProgressLine,
   type BenchRun,
   type BenchScale,
+  type ServerSettings,
 } from './report-format';
 
 /** What every step of one bench invocation shares. */
@@ -131,6 +132,7 @@ async function benchScale(bench: Bench, transactions: number): Promise<BenchScal
   bench.out(`\n== ${transactions.toLocaleString('en-US')} transactions on a fresh ${new URL(config.databaseUrl).pathname.slice(1)}, queues on ${config.queueBackend}`);
   try {
     return await onFreshDatabase(config, async (client) => {
+      const server = await serverSettings(config.databaseUrl);
       await settle(bench);
       const first = await timedRun(bench, client, 'run 1', body);
       // Reports show folders relative to their root; a generated run's input is data/raw/<run>.
@@ -161,6 +163,7 @@ async function benchScale(bench: Bench, transactions: number): Promise<BenchScal
         delta: delta.run,
         peakRssMb: Math.max(floorsPeakRssMb, delta.run.peakRssMb, ...runs.map((r) => r.peakRssMb)),
         loadAverage: Number(loadAverage.toFixed(2)),
+        server,
       };
     });
   } finally {
@@ -215,6 +218,16 @@ async function onFreshDatabase<T>(config: AppConfig, work: (client: PipelineApiC
   } finally {
     await pipeline.close();
     await clearQueueStore(config);
+  }
+}
+
+/** The server's settings the times depend on, read from the bench database. */
+async function serverSettings(databaseUrl: string): Promise<ServerSettings> {
+  const pool = createPool(databaseUrl, { max: 1 });
+  try {
+    return await readServerSettings(pool);
+  } finally {
+    await pool.end();
   }
 }
 

@@ -248,6 +248,25 @@ export interface BenchScale {
   peakRssMb: number;
   /** The machine's 1-minute load average when the scale started: other work skews the numbers. */
   loadAverage: number;
+  /** The PostgreSQL server the scale ran on; absent in results saved before it was recorded. */
+  server?: ServerSettings;
+}
+
+/** What sql/bench/server_settings.sql reads: the server the bench ran on. */
+export interface ServerSettings {
+  version: string;
+  /** The bench database's collation (text sorts and index builds). */
+  collation: string;
+  /** Setting name to its value as SHOW prints it, in the file's order. */
+  settings: Record<string, string>;
+}
+
+/** One line naming the server and the settings a reader comparing two benches should see. */
+export function formatServerSettings(server: ServerSettings): string {
+  const settings = Object.entries(server.settings)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  return `PostgreSQL ${server.version}, database collation ${server.collation}: ${settings}`;
 }
 
 /** Growth of one stage's seconds from one data size to the next, per ×10 of data. */
@@ -362,6 +381,7 @@ export function formatBenchScale(scale: BenchScale): string {
   const out = [
     `${num(scale.transactions)} transactions: ${num(scale.customers)} customers, ${num(scale.products)} products, seed ${scale.seed}; ` +
       `${num(scale.inputRows)} input rows, ${megabytes(scale.inputBytes)}; load average ${scale.loadAverage.toFixed(1)} at start`,
+    ...(scale.server ? [formatServerSettings(scale.server)] : []),
     '',
     table(['stage', 'rows in', 'run 1 s', 'hand-off s', 'rows/s', 'CPU s', 'cores', 'floor s', '× floor', 'run 2 s', 'delta s'], rows),
     '',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { STAGES, type RunReport } from '@ecom/contracts';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { PipelineApiClient } from '../../tools/api-client';
-import { measureFloors, type FloorTiming } from '../../tools/bench-floors';
+import { measureFloors, readServerSettings, type FloorTiming } from '../../tools/bench-floors';
 import { startPipeline, type RunningPipeline } from '../../tools/in-process';
 
 /**
@@ -38,6 +38,17 @@ describe('bench: floors', () => {
   afterAll(async () => {
     await pipeline?.close();
     await env?.teardown();
+  });
+
+  it("reads the server's settings the bench prints beside its tables", async () => {
+    const server = await readServerSettings(env.pool);
+    const show = async (name: string) => (await env.pool.query<{ v: string }>(`SELECT current_setting('${name}') AS v`)).rows[0].v;
+    expect(server.version).toBe(await show('server_version'));
+    expect(Object.keys(server.settings).slice(0, 2)).toEqual(['shared_buffers', 'max_wal_size']);
+    expect(server.settings.shared_buffers).toBe(await show('shared_buffers'));
+    expect(server.settings.max_wal_size).toBe(await show('max_wal_size'));
+    const collation = await env.pool.query<{ c: string }>('SELECT datcollate AS c FROM pg_database WHERE datname = current_database()');
+    expect(server.collation).toBe(collation.rows[0].c);
   });
 
   it('measures one floor per stage, in pipeline order', () => {

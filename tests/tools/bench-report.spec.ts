@@ -6,6 +6,7 @@ import {
   formatBenchGrowth,
   formatBenchScale,
   formatScenarioComparison,
+  formatServerSettings,
   growthPerTenfold,
   sizeLabel,
   type BenchRun,
@@ -113,6 +114,16 @@ describe('bench: the table of one data size', () => {
     expect(text).toContain(
       '100,000 transactions: 10,000 customers, 500 products, seed 42; 300,000 input rows, 25.0 MB; load average 1.5 at start',
     );
+  });
+
+  it('names the server, its collation and its settings', () => {
+    const server = { version: '15.20', collation: 'C.UTF-8', settings: { shared_buffers: '128MB', max_wal_size: '1GB' } };
+    const shown = formatBenchScale({ ...scale(100_000, 1), server });
+    expect(shown).toContain('load average 1.5 at start\nPostgreSQL 15.20, database collation C.UTF-8: shared_buffers 128MB, max_wal_size 1GB\n');
+    expect(formatServerSettings(server)).toBe('PostgreSQL 15.20, database collation C.UTF-8: shared_buffers 128MB, max_wal_size 1GB');
+    // Results saved before the server was recorded still print, without the line.
+    expect(text).not.toContain('database collation');
+    expect(text.split('\n')[1]).toBe('');
   });
 
   it('puts each stage beside its floor: run 1 seconds, rows/s and CPU, floor, times the floor, run 2, delta', () => {

@@ -76,6 +76,10 @@ describe('docker-compose.yml: a one-shot migrate, healthchecks that ask the work
     expect(services.postgres.shm_size).toMatch(/^[1-9][0-9]*gb$/);
   });
 
+  it('has the image create its cluster, and so the database, in collation C as the app creates a missing one', () => {
+    expect(services.postgres.environment?.POSTGRES_INITDB_ARGS).toBe('--lc-collate=C');
+  });
+
   it('stops PostgreSQL with a fast shutdown and time for its checkpoint: killed, it would empty the UNLOGGED dashboard summaries', () => {
     expect(services.postgres.stop_signal).toBe('SIGINT');
     expect(Number(/^(\d+)s$/.exec(services.postgres.stop_grace_period ?? '')?.[1])).toBeGreaterThanOrEqual(60);

@@ -39,6 +39,17 @@ export function createPool(databaseUrl: string, extra: Omit<PoolConfig, 'connect
 
 const DATABASE_EXISTS_CODES: ReadonlySet<string> = new Set(['42P04', '23505']);
 
+/**
+ * The database the app creates when it is missing: collation "C" (text ordered by code point),
+ * the server's character classification and encoding kept (template0 has the cluster's; a
+ * collation other than the template's needs template0). The stages sort and index millions of
+ * text keys (order and item ids) per 1M orders: under "C" PostgreSQL compares them bytewise and
+ * with abbreviated keys, under any other collation it calls strcoll for each comparison. A 1M
+ * run 1 took ~2.5 % less under "C" than under C.UTF-8 (docs/performance.md). A database made
+ * beforehand is used as it is.
+ */
+const CREATE_DATABASE_OPTIONS = `TEMPLATE template0 LC_COLLATE 'C'`;
+
 /** Creates the database named in the URL when it is missing (the app owns its database). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
@@ -57,7 +68,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+        await client.query(`CREATE DATABASE ${quoteIdent(name)} ${CREATE_DATABASE_OPTIONS}`);
       } catch (error) {
         // Several apps start at once and all of them may find the database missing. The losers of
         // the race get 42P04 (duplicate_database) or, when their insert into pg_database collides

@@ -3,18 +3,21 @@ import { dropDatabase, ensureDatabase } from './database';
 
 const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
-async function databaseExists(name: string): Promise<boolean> {
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${PG_BASE}/postgres` });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    return found.rowCount === 1;
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-describe('ensureDatabase: many apps starting at once on a missing database', () => {
+async function databaseExists(name: string): Promise<boolean> {
+  return admin(async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+}
+
+describe('ensureDatabase: the database the app creates when it is missing', () => {
   const names = [1, 2, 3, 4, 5].map((round) => `ecom_test_create_race_${process.pid}_${round}`);
 
   afterAll(async () => {
@@ -31,9 +34,25 @@ describe('ensureDatabase: many apps starting at once on a missing database', () 
     expect(await databaseExists(name)).toBe(true);
   });
 
-  it('leaves an existing database alone', async () => {
-    const url = `${PG_BASE}/${names[0]}`;
+  it("creates it in collation C, with the server's character classes and encoding", async () => {
+    const url = `${PG_BASE}/${names[1]}`;
+    await dropDatabase(url);
+    await ensureDatabase(url);
+    const [made, template] = await admin(async (client) => {
+      const sql = 'SELECT datcollate, datctype, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = $1';
+      return [(await client.query(sql, [names[1]])).rows[0], (await client.query(sql, ['template0'])).rows[0]];
+    });
+    expect(made).toEqual({ datcollate: 'C', datctype: template.datctype, encoding: template.encoding });
+  });
+
+  it('leaves an existing database alone, whatever its collation', async () => {
+    const name = names[0];
+    const url = `${PG_BASE}/${name}`;
+    await dropDatabase(url);
+    await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE template0 LC_COLLATE 'C.UTF-8'`));
     await ensureDatabase(url);
     await expect(ensureDatabase(url)).resolves.toBeUndefined();
+    const collation = await admin(async (client) => (await client.query('SELECT datcollate FROM pg_database WHERE datname = $1', [name])).rows[0]);
+    expect(collation).toEqual({ datcollate: 'C.UTF-8' });
   });
 });

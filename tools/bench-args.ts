@@ -37,7 +37,10 @@ CPU s (busy CPU seconds of the whole machine while the stage ran, every process;
 cores (CPU s / wall s), the floor's seconds, run 1 / floor (x floor), run 2 and delta seconds; total is each run's wall
 time, hand-offs included.
 --scale 10000,100000,1000000 does this per size and adds the growth of each stage's seconds per
-x10 of data (10 = linear). Peak RSS is this process's, per run and for the floors.
+x10 of data (10 = linear). Peak RSS is this process's, per run and for the floors, each
+measured from a full garbage collection. Above each table: the PostgreSQL server's version, the
+bench database's collation (created in C, as the app creates its own) and its memory, WAL,
+checkpoint, durability and parallel-worker settings.
 
 --scenario reject-heavy generates --transactions (default 10000) orders, then a copy whose
 customers.csv has nine customers in ten registering the day after the order window, so their

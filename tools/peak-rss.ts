@@ -41,8 +41,13 @@ export class PeakRss {
   }
 }
 
+let gc: (() => void) | undefined;
+
 /** A full, synchronous garbage collection, without starting node with --expose-gc. */
 function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }

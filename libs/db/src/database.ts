@@ -50,6 +50,11 @@ const DATABASE_EXISTS_CODES: ReadonlySet<string> = new Set(['42P04', '23505']);
  */
 const CREATE_DATABASE_OPTIONS = `TEMPLATE template0 LC_COLLATE 'C'`;
 
+/** The database a connection URL names (its path, decoded). */
+export function databaseNameOf(databaseUrl: string | URL): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+}
+
 /** How the database named in a URL compares text: what ensureDatabase found or made. */
 export interface DatabaseCollation {
   /** pg_database.datcollate. */
@@ -64,7 +69,7 @@ export interface DatabaseCollation {
  */
 export async function ensureDatabase(databaseUrl: string): Promise<DatabaseCollation> {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const name = databaseNameOf(url);
   if (!name) throw new Error(`DATABASE_URL names no database: ${redactUrl(databaseUrl)}`);
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
@@ -116,7 +121,7 @@ export function collationNotice(name: string, found: DatabaseCollation): string 
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const name = databaseNameOf(url);
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
   client.on('error', () => undefined);

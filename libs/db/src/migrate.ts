@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { Client } from 'pg';
 import { sqlDir } from '@ecom/config';
-import { collationNotice, ensureDatabase } from './database';
+import { collationNotice, databaseNameOf, ensureDatabase } from './database';
 
 /** SQLSTATEs that mean nothing was migrated yet: the database (3D000) or the ledger table (42P01) is missing. */
 const NOTHING_MIGRATED_CODES: ReadonlySet<string> = new Set(['3D000', '42P01']);
@@ -13,7 +13,7 @@ const NOTHING_MIGRATED_CODES: ReadonlySet<string> = new Set(['3D000', '42P01']);
  * node-pg-migrate takes an advisory lock, so apps starting together apply each migration once.
  */
 export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<string[]> {
-  const notice = collationNotice(decodeURIComponent(new URL(databaseUrl).pathname.slice(1)), await ensureDatabase(databaseUrl));
+  const notice = collationNotice(databaseNameOf(databaseUrl), await ensureDatabase(databaseUrl));
   if (notice) log(notice);
   // node-pg-migrate refuses, rather than waits, while another process holds its lock (apps
   // starting together, docker-compose replicas): wait for that process to finish instead.

@@ -2,6 +2,8 @@
 -- $1 (a rebuild or a bulk load) is true; agg_customer_daily.sql says what they mean. A CREATE
 -- TABLE AS of its own, not a CTE of the upsert: an INSERT never gets parallel workers, this
 -- SELECT can. For this transaction only.
+-- lines and discount are for agg_daily_sales_fresh.sql, which in a whole load sums these rows per
+-- day instead of reading every fact again; agg_customer_daily itself keeps neither.
 CREATE TEMP TABLE warehouse_customer_daily_fresh ON
 COMMIT
 DROP AS
@@ -27,7 +29,9 @@ SELECT
   count(DISTINCT f.transaction_id)::int AS transactions,
   sum(f.line_total) AS revenue,
   sum(f.quantity)::bigint AS quantity,
-  sum(f.profit) AS profit
+  sum(f.profit) AS profit,
+  count(*)::int AS lines,
+  sum(f.discount_amount) AS discount
 FROM
   warehouse.fact_sales f
 WHERE
@@ -46,7 +50,9 @@ SELECT
   d.transactions,
   d.revenue,
   d.quantity,
-  d.profit
+  d.profit,
+  d.lines,
+  d.discount
 FROM
   (
     SELECT
@@ -63,7 +69,9 @@ FROM
       count(DISTINCT f.transaction_id)::int AS transactions,
       sum(f.line_total) AS revenue,
       sum(f.quantity)::bigint AS quantity,
-      sum(f.profit) AS profit
+      sum(f.profit) AS profit,
+      count(*)::int AS lines,
+      sum(f.discount_amount) AS discount
     FROM
       warehouse.fact_sales f
     WHERE

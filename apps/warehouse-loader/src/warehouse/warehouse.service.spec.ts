@@ -1,10 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { stageJobId, type RunParams } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
+import { withTransaction, type Queryable } from '@ecom/db';
 import { createWorkerContext, StageFailure, StageRuntime, type StageCounts } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
+import { WarehouseRepository } from './warehouse.repository';
 import { WarehouseService } from './warehouse.service';
 
 /**
@@ -354,9 +355,10 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
            OR f.profit IS DISTINCT FROM round(f.line_total - p.cost * f.quantity, 2)`,
     );
 
-  /** The aggregates minus a full recompute from fact_sales, both ways. */
-  const aggregateMismatches = async () =>
-    query(
+  /** The aggregates minus a full recompute from fact_sales, both ways (`db`: a transaction's client sees its own rows). */
+  const aggregateMismatches = async (db: Queryable = env.pool) =>
+    (
+      await db.query(
       `WITH daily AS (
          SELECT date_key, count(DISTINCT transaction_id)::int AS total_transactions, count(*)::int AS total_items,
                 sum(line_total) AS total_revenue, coalesce(sum(profit), 0) AS total_profit,
@@ -409,7 +411,8 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
        SELECT 'customers', count(*) FROM
          ((SELECT * FROM customers EXCEPT SELECT * FROM warehouse.agg_customer_metrics)
           UNION ALL (SELECT * FROM warehouse.agg_customer_metrics EXCEPT SELECT * FROM customers)) x HAVING count(*) > 0`,
-    );
+      )
+    ).rows as Array<{ agg: string; n: string }>;
 
   /**
    * customer_totals and every version's customer_segment minus a full evaluation over all customers
@@ -915,6 +918,34 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
       );
       // Only P2 was touched; no other product had a sale in October.
       expect(products).toEqual([]);
+    });
+  });
+
+  describe('aggregates recomputed whole (a bulk load or a rebuild)', () => {
+    it('count the customers of sales parked on the unknown member beside the known ones, as a recompute from the facts does', async () => {
+      const client = await env.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Three lines parked on the unknown members on 2024-01-05, when C1 bought T1: two lines of
+        // one order of C8 and one of C9, customers the warehouse does not know.
+        await client.query(
+          `INSERT INTO warehouse.fact_sales (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id,
+                  customer_id, product_id, quantity, unit_price, discount_percentage, discount_amount, line_total, profit, last_run_id)
+           SELECT v.item_id, 20240105, -1, -1, (SELECT min(payment_method_key) FROM warehouse.dim_payment_method), v.transaction_id,
+                  v.customer_id, 'P9', 1, 10.00, 0, 0.00, 10.00, NULL, 'parked'
+             FROM (VALUES ('X1', 'TX1', 'C8'), ('X2', 'TX1', 'C8'), ('X3', 'TX2', 'C9')) v (item_id, transaction_id, customer_id)`,
+        );
+        await app.get(WarehouseRepository).createTouchedKeys(client);
+        await app.get(WarehouseService).refreshAggregates(client, true);
+        expect(await aggregateMismatches(client)).toEqual([]);
+        const { rows } = await client.query(
+          `SELECT total_transactions, total_items, unique_customers FROM warehouse.agg_daily_sales WHERE date_key = 20240105`,
+        );
+        expect(rows).toEqual([{ total_transactions: 3, total_items: 5, unique_customers: 3 }]);
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
     });
   });
 });

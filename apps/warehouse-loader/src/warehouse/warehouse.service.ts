@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { StageCounts, StageContext } from '@ecom/pipeline';
 import { QualityChecksConfig, StageFailure, runQualityChecks } from '@ecom/pipeline';
 import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
 
-// The daily partials before the aggregates that sum their days: agg_product_daily before
-// agg_product_performance, agg_customer_daily before agg_customer_metrics.
+// The daily partials before the aggregates that sum their days: agg_customer_daily before
+// agg_customer_metrics and agg_daily_sales (whole, it sums the customer days' fresh rows),
+// agg_product_daily before agg_product_performance.
 const AGGREGATES: readonly AggregateModel[] = [
+  'agg_customer_daily',
+  'agg_customer_metrics',
   'agg_daily_sales',
   'agg_product_daily',
   'agg_product_performance',
-  'agg_customer_daily',
-  'agg_customer_metrics',
 ];
 
 /** The run parameters the warehouse reads. `mode: 'rebuild'` is not in RunParams yet (the ledger adds it). */
@@ -102,10 +103,7 @@ export class WarehouseService {
     const returns = await this.repository.loadReturns(client, runId);
     await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
-    const aggregates: Partial<Record<AggregateModel, number>> = {};
-    await this.repository.partitionwiseAggregates(client, true);
-    for (const model of AGGREGATES) aggregates[model] = await this.repository.refreshAggregate(client, model, bulk || mode === 'rebuild');
-    await this.repository.partitionwiseAggregates(client, false);
+    const aggregates = await this.refreshAggregates(client, bulk || mode === 'rebuild');
     const segmentsChanged = await this.repository.refreshSegments(client, bulk || mode === 'rebuild');
 
     await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
@@ -148,5 +146,17 @@ export class WarehouseService {
         },
       },
     };
+  }
+
+  /**
+   * Recomputes the aggregates in AGGREGATES' order, inside the load's transaction: `whole` every key
+   * (a rebuild or a bulk load), else the keys in pg_temp.warehouse_touched. Rows written per model.
+   */
+  async refreshAggregates(client: PoolClient, whole: boolean): Promise<Record<AggregateModel, number>> {
+    const written = {} as Record<AggregateModel, number>;
+    await this.repository.partitionwiseAggregates(client, true);
+    for (const model of AGGREGATES) written[model] = await this.repository.refreshAggregate(client, model, whole);
+    await this.repository.partitionwiseAggregates(client, false);
+    return written;
   }
 }

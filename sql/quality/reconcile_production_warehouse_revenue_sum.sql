@@ -11,61 +11,19 @@
 -- costs at least the line's amount; a second fact at another date is the row count check's).
 -- rows_checked = production lines; expected = their revenue, actual = the revenue of the facts
 -- compared. Samples name lines whose amounts differ.
--- $1 run id, $2 the load's kind (see warehouse_load_lines.sql).
+-- $1 run id, $2 the load's kind (see warehouse_load_lines.sql), $3-$6 see quick.
 WITH
   {{load_lines}},
   quick AS (
-    -- A first load answers for every fact there is. It compares the multiset of its lines with that
-    -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
-    -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
-    -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
-    -- and counts and names every gap as always.
-    -- Each line's hash: its item_id hashed with a seed that is the hash of its amount, seeded in
-    -- turn with its date, the sum's number and the amount's sign (a numeric's own hash leaves the
-    -- sign out: -5.00 and 5.00 hash alike). Equal (item_id, date_key, line_total) hash alike, as
-    -- equal as the per-line comparison's numeric = finds them. The line's text
-    -- (item_id || '|' || date_key || '|' || line_total) cost a numeric_out per line and side;
-    -- sum over bigint (128-bit state) instead of over numeric gives the same exact sum. Without
-    -- workers, backend CPU on a 1M clone: 5.4-5.7 -> 3.7-3.8 s.
+    -- A first load's sums of both sides, computed once for both checks
+    -- (reconcile_production_warehouse_first_load.sql) and passed in: $3 whether they agree, $4 the
+    -- load's lines, $5 and $6 the revenue of the lines and of the facts. For another kind of load
+    -- false, 0, NULL, NULL.
     SELECT
-      coalesce(
-        l.n = f.n
-        AND l.h0 = f.h0
-        AND l.h1 = f.h1,
-        false
-      ) AS matched,
-      l.n AS lines,
-      l.total AS line_total,
-      f.total AS fact_total
-    FROM
-      (
-        SELECT
-          count(*) AS n,
-          sum(
-            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
-          ) AS h0,
-          sum(
-            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
-          ) AS h1,
-          sum(d.line_total) AS total
-        FROM
-          first_load_lines d
-      ) l,
-      (
-        SELECT
-          count(*) AS n,
-          sum(
-            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 0 + (d.line_total < 0)::int))
-          ) AS h0,
-          sum(
-            hashtextextended (d.item_id, hash_numeric_extended (d.line_total, d.date_key * 4 + 2 + (d.line_total < 0)::int))
-          ) AS h1,
-          sum(d.line_total) AS total
-        FROM
-          warehouse.fact_sales d
-        WHERE
-          $2::text = 'first'
-      ) f
+      $3::boolean AS matched,
+      $4::bigint AS lines,
+      $5::numeric AS line_total,
+      $6::numeric AS fact_total
   ),
   incremental AS (
     -- The fact at the line's date: run-time pruning makes it one probe. A fact at another date is

@@ -7,48 +7,19 @@
 --
 -- Violations are counted per line, so a missing fact and a duplicated one cannot cancel out:
 -- sum of |production lines - facts| per item_id. expected = production lines, actual = their facts.
--- $1 run id, $2 the load's kind (see warehouse_load_lines.sql).
+-- $1 run id, $2 the load's kind (see warehouse_load_lines.sql), $3-$6 see quick.
 WITH
   {{load_lines}},
   quick AS (
-    -- A first load answers for every fact there is. It compares the multiset of its lines with that
-    -- of all facts by count and two independent 64-bit hash sums: one scan of each, no join (the
-    -- per-line join below cost 8-13 s at 2.5M lines). Equal sums (but for a ~2^-64 chance) mean
-    -- exactly the facts it should have, and the per-line comparison is skipped; otherwise it runs
-    -- and counts and names every gap as always.
-    -- Summed as bigint (a 128-bit state), not cast to numeric first: the same exact sums, 2.1 -> 1.6
-    -- s of backend CPU without workers on a 1M clone.
+    -- A first load's sums of both sides, computed once for both checks
+    -- (reconcile_production_warehouse_first_load.sql) and passed in: $3 whether they agree, $4 the
+    -- load's lines, $5 and $6 the revenue of the lines and of the facts. For another kind of load
+    -- false, 0, NULL, NULL.
     SELECT
-      coalesce(
-        l.n = f.n
-        AND l.h0 = f.h0
-        AND l.h1 = f.h1,
-        false
-      ) AS matched,
-      l.n AS lines,
-      l.total AS line_total,
-      f.total AS fact_total
-    FROM
-      (
-        SELECT
-          count(*) AS n,
-          sum(hashtextextended (d.item_id, 0)) AS h0,
-          sum(hashtextextended (d.item_id, 1)) AS h1,
-          NULL::numeric AS total
-        FROM
-          first_load_lines d
-      ) l,
-      (
-        SELECT
-          count(*) AS n,
-          sum(hashtextextended (d.item_id, 0)) AS h0,
-          sum(hashtextextended (d.item_id, 1)) AS h1,
-          NULL::numeric AS total
-        FROM
-          warehouse.fact_sales d
-        WHERE
-          $2::text = 'first'
-      ) f
+      $3::boolean AS matched,
+      $4::bigint AS lines,
+      $5::numeric AS line_total,
+      $6::numeric AS fact_total
   ),
   fact_months AS MATERIALIZED (
     -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, as

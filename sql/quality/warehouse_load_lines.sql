@@ -1,6 +1,7 @@
 -- The production lines a warehouse load answers for, as four CTEs that both production -> warehouse
--- reconciliations (reconcile_production_warehouse_row_count.sql and _revenue_sum.sql) splice in
--- at their placeholder load_lines, so that both judge the same lines:
+-- reconciliations (reconcile_production_warehouse_row_count.sql and _revenue_sum.sql) and a first
+-- load's sums they both compare (reconcile_production_warehouse_first_load.sql) splice in at their
+-- placeholder load_lines, so that all judge the same lines:
 -- - load: the load's record in ops.warehouse_loads (written earlier in the same stage);
 -- - first_load_lines: a first load's lines, every line up to the load's watermarks;
 -- - incremental_lines: those, or an incremental load's: the lines the load read (item or order
@@ -10,8 +11,7 @@
 --   load does not read it and its fact stays as the load that read it checked it;
 -- - bulk: whether incremental_lines are many.
 -- The lines with item_id, line_total and the order's date_key. The row count reads item_id alone:
--- where it reads first_load_lines (inlined) the other two are not computed, and incremental_lines
--- is a delta's few thousand lines.
+-- where it reads incremental_lines the other two are not computed.
 -- $1 run id, $2 the load's kind as quality/warehouse_load_kind.sql reads it from the same record
 -- ('first', 'incremental', 'rebuild'; NULL: no load). A bind parameter, so the planner drops the
 -- branches of the other kinds: read from the record inside the statement, every branch was planned
@@ -32,7 +32,7 @@ load AS (
 first_load_lines AS NOT MATERIALIZED (
   -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
   -- which at 2.5M text keys spilled and cost ~6 s. Inlined where it is read (NOT MATERIALIZED), so
-  -- the hosts' quick check scans production with parallel workers instead of reading it back from
+  -- the first load's sums scan production with parallel workers instead of reading it back from
   -- a materialized set the leader alone fills (1M orders: ~4 s -> ~2 s); the watermarks are
   -- subqueries on load, which the workers receive as parameters.
   SELECT

@@ -106,10 +106,12 @@ export async function runQualityChecks(
     units.push({ reads: [group[0].entity], run });
   }
   const grouped = new Set<QualityCheck>(rowCheckGroups(checks).flat());
+  // Read once for both production → warehouse checks, in the stage's transaction (they run on it alone).
+  const warehouseLoad = checks.some(isWarehouseReconciliation) ? await warehouseLoadParams(client, runId) : undefined;
   for (const check of checks) {
     if (grouped.has(check)) continue;
     const run = async (db: Queryable) => {
-      measured.set(check, await measureCheck(db, runId, check, rows));
+      measured.set(check, await measureCheck(db, runId, check, rows, warehouseLoad));
       await report(check);
     };
     units.push({ reads: entitiesRead(check), run });
@@ -217,11 +219,17 @@ function readsStagedRows(check: QualityCheck): boolean {
  * Runs one check's SQL for the run. Errors name the check and its file. Without `rows` it reads the
  * run's typed tables, building the missing ones through `db` first.
  */
-export async function measureCheck(db: Queryable, runId: string, check: QualityCheck, source?: StagedRows): Promise<QualityCheckResult> {
+export async function measureCheck(
+  db: Queryable,
+  runId: string,
+  check: QualityCheck,
+  source?: StagedRows,
+  warehouseLoad?: readonly unknown[],
+): Promise<QualityCheckResult> {
   if (check.type === 'sql' && isRowCheck(check)) return (await measureRowChecks(db, runId, [check], source))[0];
   if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
   const statement = checkStatement(check, source ?? typedRows(runId));
-  const params = [...statement.params, ...(await loadKindParams(db, runId, check))];
+  const params = [...statement.params, ...(await stateParams(db, runId, check, warehouseLoad))];
   type ResultRow = { rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null };
   let rows: ResultRow[];
   try {
@@ -247,15 +255,48 @@ export async function measureCheck(db: Queryable, runId: string, check: QualityC
 }
 
 /**
- * The production → warehouse reconciliations' $2: the kind of load the run recorded (first,
- * incremental, rebuild; null when it has not loaded), read from ops.warehouse_loads in the check's
- * transaction. As a bind parameter it lets the planner drop the other kinds' branches: a delta's
- * check otherwise also initialised the rebuild branch's hash tables, sized for every fact.
+ * What a reconciliation is told of the state it checks, as bind parameters after the run id: the
+ * planner then leaves the branches of other states out of the plan (decided inside the statement,
+ * a delta's plan still initialised a first load's hashes or started parallel workers to sum
+ * nothing). The production → warehouse checks: warehouseLoadParams, or `warehouseLoad` when the
+ * gate read them once for both. The order-total check: whether the run wrote every production order.
  */
-async function loadKindParams(db: Queryable, runId: string, check: QualityCheck): Promise<unknown[]> {
-  if (check.type !== 'reconciliation' || check.from !== 'production' || check.to !== 'warehouse') return [];
+async function stateParams(db: Queryable, runId: string, check: QualityCheck, warehouseLoad?: readonly unknown[]): Promise<readonly unknown[]> {
+  if (isWarehouseReconciliation(check)) return warehouseLoad ?? (await warehouseLoadParams(db, runId));
+  if (check.type === 'reconciliation' && check.measure === 'order_total') {
+    return [(await runSqlFile<{ yes: boolean }>(db, 'quality/transform_wrote_every_order', [runId])).rows[0].yes];
+  }
+  return [];
+}
+
+function isWarehouseReconciliation(check: QualityCheck): boolean {
+  return check.type === 'reconciliation' && check.from === 'production' && check.to === 'warehouse';
+}
+
+/**
+ * The production → warehouse reconciliations' $2-$6, read in the checks' transaction. $2: the kind
+ * of load the run recorded (first, incremental, rebuild; null when it has not loaded), from
+ * ops.warehouse_loads. As a bind parameter it lets the planner drop the other kinds' branches: a
+ * delta's check otherwise also initialised the rebuild branch's hash tables, sized for every fact.
+ * $3-$6: a first load's sums of its lines and of all facts (whether they agree, the lines, the
+ * revenue of each side; sql/quality/reconcile_production_warehouse_first_load.sql), which both
+ * checks compare; the gate reads them once for the two. Another kind sums nothing: false, 0.
+ */
+export async function warehouseLoadParams(db: Queryable, runId: string): Promise<unknown[]> {
   const { rows } = await runSqlFile<{ kind: string }>(db, 'quality/warehouse_load_kind', [runId]);
-  return [rows[0]?.kind ?? null];
+  const kind = rows[0]?.kind ?? null;
+  if (kind !== 'first') return [kind, false, 0, null, null];
+  const text = renderSqlFile('quality/reconcile_production_warehouse_first_load', { load_lines: sqlFile('quality/warehouse_load_lines') });
+  type Sums = { matched: boolean; lines: string; line_total: string | null; fact_total: string | null };
+  let sums: Sums;
+  try {
+    sums = (await db.query<Sums>(text, [runId, kind])).rows[0];
+  } catch (error) {
+    const e = error as Error;
+    e.message = `the production → warehouse reconciliations' sums (sql/quality/reconcile_production_warehouse_first_load.sql): ${e.message}`;
+    throw e;
+  }
+  return [kind, sums.matched, sums.lines, sums.line_total, sums.fact_total];
 }
 
 const ROW_CHECK_TYPES = ['not_null', 'accepted_values', 'range', 'regex'] as const;

@@ -7,7 +7,63 @@
 -- bigint held by value) for every line_total with at most two decimals, and in numeric only for
 -- the others (none in usual data): numeric sum states cost ~130 MB at 1M orders and spilled to
 -- disk. The total is the same exact number: cents / 100 plus the numeric rest.
+-- First, without grouping: the orders' totals and the lines' amounts summed weighted by two 64-bit
+-- hashes of the transaction_id, one scan of each table. When every order row has its own
+-- transaction_id (their hashes all distinct) and a parsed, non-zero total, every line a parsed
+-- amount, and both weighted sums agree, then (but for a ~2^-64 chance that differences
+-- cancel) each order's total is exactly its lines' sum, so each order has lines and none is off:
+-- rows_checked is the orders, violations 0, and the per-order comparison is skipped. A non-zero
+-- total with no lines, or a line off by a cent, leaves its weight in the difference; lines of
+-- orders the run does not stage weigh only when they do not sum to 0, and the comparison below
+-- would not read them either. Otherwise (dirty data, duplicates, totals within the 0.01 allowed
+-- but not exact) the comparison runs as always. At 1M orders: 2.7-2.9 -> 1.0-1.1 s of backend
+-- CPU (a rolled-back replay on the bench's typed tables).
 WITH
+  quick AS (
+    SELECT
+      coalesce(
+        o.rows > 0
+        AND o.distinct_ids = o.rows
+        AND o.unusable = 0
+        AND l.unusable = 0
+        AND o.w0 = l.w0
+        AND o.w1 = l.w1,
+        false
+      ) AS matched,
+      o.rows
+    FROM
+      (
+        SELECT
+          count(*) AS rows,
+          -- Distinct hashes mean distinct ids; a collision only sends the check to the comparison.
+          count(DISTINCT hashtextextended (transaction_id, 0)) AS distinct_ids,
+          count(*) FILTER (
+            WHERE
+              transaction_id IS NULL
+              OR total_amount__numeric IS NULL
+              OR total_amount__numeric = 0
+          ) AS unusable,
+          sum(hashtextextended (transaction_id, 0)::numeric * total_amount__numeric) AS w0,
+          sum(hashtextextended (transaction_id, 1)::numeric * total_amount__numeric) AS w1
+        FROM
+          {{transactions}}
+        WHERE
+          $1::text IS NOT NULL
+      ) o,
+      (
+        SELECT
+          count(*) FILTER (
+            WHERE
+              line_total__numeric IS NULL
+          ) AS unusable,
+          sum(hashtextextended (transaction_id, 0)::numeric * line_total__numeric) AS w0,
+          sum(hashtextextended (transaction_id, 1)::numeric * line_total__numeric) AS w1
+        FROM
+          {{transaction_items}}
+        WHERE
+          transaction_id IS NOT NULL
+      ) l
+  ),
   line_sums AS (
     SELECT
       transaction_id,
@@ -30,6 +86,12 @@ WITH
           {{transaction_items}}
         WHERE
           transaction_id IS NOT NULL
+          AND NOT (
+            SELECT
+              matched
+            FROM
+              quick
+          )
         OFFSET
           0
       ) l
@@ -47,12 +109,31 @@ WITH
       l.all_parsed
       AND o.total_amount__numeric IS NOT NULL
       AND $1::text IS NOT NULL
+      AND NOT (
+        SELECT
+          matched
+        FROM
+          quick
+      )
       -- OFFSET 0: the verdict computed once per row, not once per aggregate reading it.
     OFFSET
       0
   )
 SELECT
-  count(*) AS rows_checked,
+  CASE
+    WHEN (
+      SELECT
+        matched
+      FROM
+        quick
+    ) THEN (
+      SELECT
+        rows
+      FROM
+        quick
+    )
+    ELSE count(*)
+  END AS rows_checked,
   count(*) FILTER (
     WHERE
       violated

@@ -216,8 +216,10 @@ function readsStagedRows(check: QualityCheck): boolean {
 }
 
 /**
- * Runs one check's SQL for the run. Errors name the check and its file. Without `rows` it reads the
- * run's typed tables, building the missing ones through `db` first.
+ * Runs one check's SQL for the run. Errors name the check and its file. Without `source` it reads the
+ * run's typed tables, building the missing ones through `db` first. `warehouseLoad`: a production →
+ * warehouse check's parameters when the caller read them already (warehouseLoadParams; the gate
+ * reads them once for both such checks); without them it reads them itself.
  */
 export async function measureCheck(
   db: Queryable,

@@ -266,7 +266,27 @@ describe('ingest stage through BullMQ: plan a folder, land each file as a part, 
       'transaction_items.csv': csvFile('transaction_items', 50),
     });
 
-    await runtime.launchRun('ingest-late-failure', { mode: 'source', inputDir: dir });
+    // The big file's part waits on its task's work lock (the runtime's, StageRuntime.runTask) until
+    // a small file has landed: left to the timing of four parts at once, a loaded machine let the big
+    // one fail first, before any small one could land (seen on CI), and then nothing was discarded.
+    const holder = await env.pool.connect();
+    const bigTaskLock = 'task:ingest-late-failure:ingest:transactions.csv';
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [bigTaskLock]);
+      await runtime.launchRun('ingest-late-failure', { mode: 'source', inputDir: dir });
+      await waitFor(async () => {
+        const landed = await runtime.ledger.listTasks('ingest-late-failure', 'ingest');
+        return landed.some((t) => t.status === 'succeeded') || undefined;
+      }, 'a small file of the run to land');
+      // The big file's part is held there, not done: it waits for the lock.
+      await waitFor(async () => {
+        const { rows } = await env.pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+        return rows[0].n > 0 || undefined;
+      }, "the big file's part to wait for its work lock");
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [bigTaskLock]);
+      holder.release();
+    }
 
     const run = await failedRun('ingest-late-failure');
     expect(run.error).toBe(

@@ -1,5 +1,4 @@
-import { runSqlFile } from '@ecom/db';
-import { LedgerRepository, checkStatement, measureCheck, parseQualityChecks, type QualityCheck } from '@ecom/pipeline';
+import { LedgerRepository, checkStateParams, checkStatement, measureCheck, parseQualityChecks, type QualityCheck } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 
 /** The transform's order-total reconciliation as config/quality-checks.yaml declares it. */
@@ -76,10 +75,9 @@ describe('reconcile_order_total_production: a first load compared by weighted su
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL enable_hashagg = off');
-      const wroteEvery = (await runSqlFile<{ yes: boolean }>(client, 'quality/transform_wrote_every_order', [runId])).rows[0].yes;
       const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, [
         runId,
-        wroteEvery,
+        ...(await checkStateParams(client, runId, ORDERS_ADD_UP)),
       ]);
       return nodesOf(rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'transaction_items' && n['Actual Loops'] > 0).length;
     } finally {

@@ -1,5 +1,4 @@
-import { renderSqlFile } from '@ecom/db';
-import { LedgerRepository, loadQualityChecks, measureCheck, typedTable } from '@ecom/pipeline';
+import { LedgerRepository, checkStatement, loadQualityChecks, measureCheck, typedRows, typedTable, type QualityCheck } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { stageBatch, type StagedBatch } from './quality.fixtures';
 
@@ -40,19 +39,20 @@ describe('consistency_total_amount: weighted sums first, the per-order compariso
     return runId;
   };
 
-  const measure = async (runId: string) => {
+  const check = (): QualityCheck => {
     if (!CHECK) throw new Error('no consistency_total_amount in config/quality-checks.yaml');
-    const r = await measureCheck(env.pool, runId, CHECK);
+    return CHECK;
+  };
+
+  const measure = async (runId: string) => {
+    const r = await measureCheck(env.pool, runId, check());
     return [Number(r.rowsChecked), Number(r.violations), r.sampleIds];
   };
 
   /** How often the run's typed order lines were read: once when the weighted sums agreed, twice when the comparison ran too. */
   const lineReads = async (runId: string) => {
     const lines = typedTable('transaction_items', runId).split('.')[1].replace(/"/g, '');
-    const text = renderSqlFile('quality/custom/consistency_total_amount', {
-      transactions: typedTable('transactions', runId),
-      transaction_items: typedTable('transaction_items', runId),
-    });
+    const text = checkStatement(check(), typedRows(runId)).text;
     const { rows } = await env.pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, [runId]);
     return nodesOf(rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === lines && n['Actual Loops'] > 0).length;
   };

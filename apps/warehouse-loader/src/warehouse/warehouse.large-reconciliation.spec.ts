@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RunParams } from '@ecom/contracts';
-import { renderSqlFile, sqlFile, withTransaction } from '@ecom/db';
+import { withTransaction } from '@ecom/db';
 import {
   checkStatement,
   createWorkerContext,
@@ -8,6 +8,7 @@ import {
   runQualityChecks,
   StageFailure,
   StageRuntime,
+  warehouseFirstLoadSumsSql,
   warehouseLoadParams,
 } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
@@ -80,8 +81,7 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
 
   /** The same for the first load's sums both checks are given (read once for the two). */
   const sumsScanLoops = async () => {
-    const text = renderSqlFile('quality/reconcile_production_warehouse_first_load', { load_lines: sqlFile('quality/warehouse_load_lines') });
-    const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, [RUN, 'first']);
+    const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${warehouseFirstLoadSumsSql()}`, [RUN, 'first']);
     return factScans(row['QUERY PLAN'][0].Plan);
   };
 

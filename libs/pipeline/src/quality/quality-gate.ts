@@ -231,7 +231,7 @@ export async function measureCheck(
   if (check.type === 'sql' && isRowCheck(check)) return (await measureRowChecks(db, runId, [check], source))[0];
   if (source === undefined && readsStagedRows(check)) await ensureTypedTables(db, runId);
   const statement = checkStatement(check, source ?? typedRows(runId));
-  const params = [...statement.params, ...(await stateParams(db, runId, check, warehouseLoad))];
+  const params = [...statement.params, ...(await checkStateParams(db, runId, check, warehouseLoad))];
   type ResultRow = { rows_checked: string; violations: string; sample_ids: string[]; expected?: string | null; actual?: string | null };
   let rows: ResultRow[];
   try {
@@ -262,8 +262,9 @@ export async function measureCheck(
  * a delta's plan still initialised a first load's hashes or started parallel workers to sum
  * nothing). The production → warehouse checks: warehouseLoadParams, or `warehouseLoad` when the
  * gate read them once for both. The order-total check: whether the run wrote every production order.
+ * Exported for specs that EXPLAIN a check as the gate runs it.
  */
-async function stateParams(db: Queryable, runId: string, check: QualityCheck, warehouseLoad?: readonly unknown[]): Promise<readonly unknown[]> {
+export async function checkStateParams(db: Queryable, runId: string, check: QualityCheck, warehouseLoad?: readonly unknown[]): Promise<readonly unknown[]> {
   if (isWarehouseReconciliation(check)) return warehouseLoad ?? (await warehouseLoadParams(db, runId));
   if (check.type === 'reconciliation' && check.measure === 'order_total') {
     return [(await runSqlFile<{ yes: boolean }>(db, 'quality/transform_wrote_every_order', [runId])).rows[0].yes];
@@ -273,6 +274,11 @@ async function stateParams(db: Queryable, runId: string, check: QualityCheck, wa
 
 function isWarehouseReconciliation(check: QualityCheck): boolean {
   return check.type === 'reconciliation' && check.from === 'production' && check.to === 'warehouse';
+}
+
+/** sql/quality/reconcile_production_warehouse_first_load.sql with the load's lines spliced in ($1 run id, $2 'first'). */
+export function warehouseFirstLoadSumsSql(): string {
+  return renderSqlFile('quality/reconcile_production_warehouse_first_load', { load_lines: sqlFile('quality/warehouse_load_lines') });
 }
 
 /**
@@ -288,7 +294,7 @@ export async function warehouseLoadParams(db: Queryable, runId: string): Promise
   const { rows } = await runSqlFile<{ kind: string }>(db, 'quality/warehouse_load_kind', [runId]);
   const kind = rows[0]?.kind ?? null;
   if (kind !== 'first') return [kind, false, 0, null, null];
-  const text = renderSqlFile('quality/reconcile_production_warehouse_first_load', { load_lines: sqlFile('quality/warehouse_load_lines') });
+  const text = warehouseFirstLoadSumsSql();
   type Sums = { matched: boolean; lines: string; line_total: string | null; fact_total: string | null };
   let sums: Sums;
   try {

@@ -278,6 +278,13 @@ export class WarehouseRepository {
     if ((model === 'agg_customer_daily' || model === 'agg_product_daily') && whole) {
       return this.rowsInserted(await runSqlFile(client, `warehouse/${model}_whole`));
     }
+    if (model === 'agg_customer_metrics' && whole) {
+      // Every row written: its foreign key checked once after them, not row by row at COMMIT.
+      await runSqlFile(client, 'warehouse/agg_customer_metrics_key_aside');
+      const written = (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
+      await runSqlFile(client, 'warehouse/agg_customer_metrics_key_restore');
+      return written;
+    }
     return (await runSqlFile(client, `warehouse/${model}`, [whole])).rowCount ?? 0;
   }
 

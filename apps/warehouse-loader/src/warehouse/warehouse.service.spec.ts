@@ -947,5 +947,45 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
         client.release();
       }
     });
+
+    const metricsKeys = (db: Queryable) =>
+      db.query<{ conname: string; def: string; convalidated: boolean }>(
+        `SELECT conname, pg_get_constraintdef(oid) AS def, convalidated FROM pg_constraint
+          WHERE conrelid = 'warehouse.agg_customer_metrics'::regclass AND contype = 'f' ORDER BY conname`,
+      );
+
+    it("check agg_customer_metrics' foreign key once after its rows, and put it back as the migrations define it", async () => {
+      const before = (await metricsKeys(env.pool)).rows;
+      expect(before).toEqual([
+        {
+          conname: 'agg_customer_metrics_customer_key_fkey',
+          def: 'FOREIGN KEY (customer_key) REFERENCES warehouse.dim_customers(customer_key) DEFERRABLE INITIALLY DEFERRED',
+          convalidated: true,
+        },
+      ]);
+      const client = await env.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await app.get(WarehouseRepository).createTouchedKeys(client);
+        await app.get(WarehouseService).refreshAggregates(client, true);
+        expect((await metricsKeys(client)).rows).toEqual(before);
+        await client.query('ROLLBACK');
+
+        // A fact naming no customer version (its own key is deferred to COMMIT) gives a metric that
+        // names none either: the whole recompute fails at the key's check, before any COMMIT.
+        await client.query('BEGIN');
+        await client.query(
+          `INSERT INTO warehouse.fact_sales (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id,
+                  customer_id, product_id, quantity, unit_price, discount_percentage, discount_amount, line_total, profit, last_run_id)
+           SELECT 'X9', 20240105, 987654, -1, (SELECT min(payment_method_key) FROM warehouse.dim_payment_method), 'TX9',
+                  'C9', 'P9', 1, 10.00, 0, 0.00, 10.00, NULL, 'dangling'`,
+        );
+        await app.get(WarehouseRepository).createTouchedKeys(client);
+        await expect(app.get(WarehouseService).refreshAggregates(client, true)).rejects.toThrow(/agg_customer_metrics_customer_key_fkey/);
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    });
   });
 });

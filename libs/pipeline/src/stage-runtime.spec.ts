@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@ecom/config';
-import { JOB_NAMES, QUEUES, type RunParams } from '@ecom/contracts';
+import { JOB_NAMES, QUEUES, stageJobId, type RunParams } from '@ecom/contracts';
 import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { createWorkerContext } from './bootstrap';
 import { PipelineModule } from './pipeline.module';
@@ -23,6 +23,9 @@ const script = {
   validateWork: null as Promise<void> | null,
   /** Progress updates the fake validation sends, all at once, before it waits on validateWork. */
   validateProgress: [] as Array<Record<string, unknown>>,
+  /** What the fake validation's work after its commit found when it ran, per run. */
+  afterCommitSeen: new Map<string, { stage: string | undefined; nextEnqueued: boolean }>(),
+  afterCommitFails: false,
 };
 
 @Injectable()
@@ -60,7 +63,14 @@ class FakeValidate extends StageWorker {
     super(config);
   }
   async process(job: Job<{ runId: string }>): Promise<void> {
-    await this.runtime.runStage(job, 'validate', job.data.runId, async (ctx) => {
+    const { runId } = job.data;
+    await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
+      ctx.afterCommit?.(async () => {
+        const stage = (await this.runtime.ledger.getStage(runId, 'validate'))?.status;
+        const next = await this.runtime.queue('transform').getJob(stageJobId(runId, 'transform'));
+        script.afterCommitSeen.set(runId, { stage, nextEnqueued: next !== undefined });
+        if (script.afterCommitFails) throw new Error('the scratch table is locked');
+      });
       await Promise.all(script.validateProgress.map((update) => ctx.progress(update)));
       script.validateCalls++;
       await script.validateWork;
@@ -99,6 +109,8 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     script.failValidate = false;
     script.validateWork = null;
     script.validateProgress = [];
+    script.afterCommitSeen.clear();
+    script.afterCommitFails = false;
   });
 
   const stageStatus = (runId: string, stage: string) =>
@@ -208,5 +220,25 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     }, 'the run to fail');
     expect(run).toMatchObject({ failed_stage: 'validate', error: 'quality below threshold' });
     expect(script.validateCalls).toBe(1);
+    // The work it left for after its commit never ran: there was no commit.
+    expect(script.afterCommitSeen.has('run-fail')).toBe(false);
+  });
+
+  it("runs the work a stage leaves for after its commit once the stage is committed and the next one enqueued", async () => {
+    await runtime.launchRun('run-after-commit', params);
+    const seen = await waitFor(async () => script.afterCommitSeen.get('run-after-commit'), 'the work after the commit');
+    expect(seen).toEqual({ stage: 'succeeded', nextEnqueued: true });
+  });
+
+  it('logs a failure of the work after the commit and leaves the stage and the run as they were', async () => {
+    script.afterCommitFails = true;
+    await runtime.launchRun('run-after-commit-fails', params);
+    const seen = await waitFor(async () => script.afterCommitSeen.get('run-after-commit-fails'), 'the work after the commit');
+    expect(seen).toEqual({ stage: 'succeeded', nextEnqueued: true });
+    const job = (await runtime.queue('validate').getJob(stageJobId('run-after-commit-fails', 'validate')))!;
+    await waitFor(async () => ((await job.getState()) === 'completed' ? true : undefined), 'the validate job to complete');
+    const run = await env.pool.query('SELECT status, error FROM ops.runs WHERE run_id = $1', ['run-after-commit-fails']);
+    expect(run.rows[0]).toEqual({ status: 'running', error: null });
+    expect((await stageStatus('run-after-commit-fails', 'validate')).status).toBe('succeeded');
   });
 });

@@ -51,6 +51,14 @@ export interface StageContext {
   client: PoolClient;
   /** Visible in GET /runs/:id and the CLI while the stage works. */
   progress(update: Record<string, unknown>): Promise<void>;
+  /**
+   * Work for once the stage has committed and handed the run on, beside the next stage: dropping
+   * scratch tables whose files the COMMIT would otherwise unlink while the next stage waits. Never
+   * run when the stage's transaction rolls back. Absent where a caller runs the stage's work in a
+   * transaction of its own (specs): the work then does it inside. A task that fails is logged, not
+   * raised; a table it leaves is the typed-table sweep's (staleTypedTables).
+   */
+  afterCommit?(task: () => Promise<void>): void;
 }
 
 export interface PlannedTask {
@@ -180,6 +188,7 @@ export class StageRuntime {
       return;
     }
     await this.ledger.markStageRunning(runId, stage);
+    const afterCommit: Array<() => Promise<void>> = [];
     await this.guard(job, runId, stage, undefined, () =>
       // A second delivery of this job (re-enqueued by the reconciler while a worker that lost its
       // queue still ran it) waits here for the first, then finds the stage done.
@@ -187,7 +196,8 @@ export class StageRuntime {
         if ((await this.ledger.getStage(runId, stage, lockClient))?.status === 'succeeded') return;
         const started = Date.now();
         const counts = await withTransaction(this.pool, async (client) => {
-          const counts = await work(this.context(job, run, stage, client, lockClient));
+          const ctx = this.context(job, run, stage, client, lockClient);
+          const counts = await work({ ...ctx, afterCommit: (task) => void afterCommit.push(task) });
           await this.ledger.completeStage(client, runId, stage, counts);
           return counts;
         });
@@ -196,6 +206,11 @@ export class StageRuntime {
       }),
     );
     await this.handOff(runId, stage);
+    for (const task of afterCommit) {
+      await task().catch((error: unknown) =>
+        this.logger.warn(`run ${runId} ${stage}: work after its commit failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   }
 
   /**

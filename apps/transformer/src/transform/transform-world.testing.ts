@@ -65,13 +65,24 @@ export function transformWorld(suite: string, overrides: DeepPartial<AppConfig> 
       for (const [entity, rows] of Object.entries(lines) as Array<[Entity, StagedLine[]]>) await world.stage(runId, entity, rows);
     },
 
-    /** Runs the stage's work in its own transaction; `progress` collects its updates. */
+    /**
+     * Runs the stage's work in its own transaction, then what it left for after its commit, as
+     * StageRuntime.runStage does; `progress` collects its updates.
+     */
     async transform(runId: string, progress: Array<Record<string, unknown>> = []): Promise<TransformCounts> {
       const run = await world.runtime.ledger.getRun(runId);
       if (!run) throw new Error(`no run ${runId}`);
+      const afterCommit: Array<() => Promise<void>> = [];
       const counts = await withTransaction(world.env.pool, (client) =>
-        world.service.transformRun({ runId, run, client, progress: async (update) => void progress.push(update) }),
+        world.service.transformRun({
+          runId,
+          run,
+          client,
+          progress: async (update) => void progress.push(update),
+          afterCommit: (task) => void afterCommit.push(task),
+        }),
       );
+      for (const task of afterCommit) await task();
       return counts as TransformCounts;
     },
   };

@@ -235,8 +235,18 @@ describe('StageRuntime: ledger, fan-out, fan-in and hand-off on real PostgreSQL 
     await runtime.launchRun('run-after-commit-fails', params);
     const seen = await waitFor(async () => script.afterCommitSeen.get('run-after-commit-fails'), 'the work after the commit');
     expect(seen).toEqual({ stage: 'succeeded', nextEnqueued: true });
-    const job = (await runtime.queue('validate').getJob(stageJobId('run-after-commit-fails', 'validate')))!;
-    await waitFor(async () => ((await job.getState()) === 'completed' ? true : undefined), 'the validate job to complete');
+    const jobId = stageJobId('run-after-commit-fails', 'validate');
+    await waitFor(
+      async () => ((await runtime.queue('validate').getJob(jobId))?.finishedOn !== undefined ? true : undefined),
+      'the validate job to complete',
+    );
+    // Completed at its first attempt: the failure after the commit did not fail the job.
+    const job = (await runtime.queue('validate').getJob(jobId))!;
+    expect({ state: await job.getState(), failedReason: job.failedReason ?? null, attemptsMade: job.attemptsMade }).toEqual({
+      state: 'completed',
+      failedReason: null,
+      attemptsMade: 1,
+    });
     const run = await env.pool.query('SELECT status, error FROM ops.runs WHERE run_id = $1', ['run-after-commit-fails']);
     expect(run.rows[0]).toEqual({ status: 'running', error: null });
     expect((await stageStatus('run-after-commit-fails', 'validate')).status).toBe('succeeded');

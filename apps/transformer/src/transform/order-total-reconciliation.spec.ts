@@ -1,18 +1,11 @@
 import { LedgerRepository, checkStateParams, checkStatement, measureCheck, parseQualityChecks, type QualityCheck } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, scannedRelations, type TestEnv } from '@ecom/testing';
 
 /** The transform's order-total reconciliation as config/quality-checks.yaml declares it. */
 const [ORDERS_ADD_UP] = parseQualityChecks(`
 checks:
   - { name: orders_add_up, type: reconciliation, stage: transform, entity: transactions, params: { from: staging, to: production, measure: order_total }, family: consistency, severity: error, weight: 1, description: d }
 `).checks as [QualityCheck];
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 /**
  * sql/quality/reconcile_staging_production_order_total.sql when the run wrote every production
@@ -75,11 +68,8 @@ describe('reconcile_order_total_production: a first load compared by weighted su
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL enable_hashagg = off');
-      const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, [
-        runId,
-        ...(await checkStateParams(client, runId, ORDERS_ADD_UP)),
-      ]);
-      return nodesOf(rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'transaction_items' && n['Actual Loops'] > 0).length;
+      const scans = await scannedRelations(client, statement.text, [runId, ...(await checkStateParams(client, runId, ORDERS_ADD_UP))]);
+      return scans.filter((scan) => scan.relation === 'transaction_items').length;
     } finally {
       await client.query('ROLLBACK');
       client.release();

@@ -1,5 +1,5 @@
 import { LedgerRepository, checkStatement, loadQualityChecks, measureCheck, typedRows, typedTable, type QualityCheck } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, scannedRelations, type TestEnv } from '@ecom/testing';
 import { stageBatch, type StagedBatch } from './quality.fixtures';
 
 /** The shipped check (config/quality-checks.yaml), sql/quality/custom/consistency_total_amount.sql. */
@@ -11,13 +11,6 @@ const line = (id: string, order: string, total: string): Record<string, string |
 /** Three orders whose lines add up exactly. */
 const ORDERS = [order('T1', '30.00'), order('T2', '5.50'), order('T3', '12.00')];
 const LINES = [line('I1', 'T1', '10.00'), line('I2', 'T1', '20.00'), line('I3', 'T2', '5.50'), line('I4', 'T3', '2.00'), line('I5', 'T3', '10.00')];
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 /**
  * consistency_total_amount first compares the orders' totals and the lines' amounts by sums
@@ -53,8 +46,7 @@ describe('consistency_total_amount: weighted sums first, the per-order compariso
   const lineReads = async (runId: string) => {
     const lines = typedTable('transaction_items', runId).split('.')[1].replace(/"/g, '');
     const text = checkStatement(check(), typedRows(runId)).text;
-    const { rows } = await env.pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, [runId]);
-    return nodesOf(rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === lines && n['Actual Loops'] > 0).length;
+    return (await scannedRelations(env.pool, text, [runId])).filter((scan) => scan.relation === lines).length;
   };
 
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
   warehouseFirstLoadSumsSql,
   warehouseLoadParams,
 } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, scannedRelations, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
 import { WarehouseService } from './warehouse.service';
 
@@ -47,19 +47,11 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
       )
     ).map((r) => [r.check_name, Number(r.rows_checked), r.violations, r.status, r.sample_ids]);
 
-  interface PlanNode {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Actual Loops': number;
-    Plans?: PlanNode[];
-  }
-  const scansOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(scansOf)];
-
-  /** The fact_sales partitions a plan scanned, each with how often. */
-  const factScans = (plan: PlanNode) =>
-    scansOf(plan)
-      .filter((node) => node['Relation Name']?.startsWith('fact_sales') && node['Actual Loops'] > 0)
-      .map((node) => [node['Relation Name'], node['Actual Loops']]);
+  /** The fact_sales partitions `text` scanned when it ran, each with how often. */
+  const factScans = async (text: string, params: unknown[]) =>
+    (await scannedRelations(env.pool, text, params))
+      .filter((scan) => scan.relation.startsWith('fact_sales'))
+      .map((scan) => [scan.relation, scan.loops]);
 
   /**
    * How often each fact_sales partition was scanned when the check ran, given the first load's sums
@@ -72,18 +64,11 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
       .get(QualityChecksConfig)
       .checks.find((c) => c.type === 'reconciliation' && c.from === 'production' && c.to === 'warehouse' && c.measure === measure);
     if (!check) throw new Error(`no production → warehouse ${measure} reconciliation in config/quality-checks.yaml`);
-    const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${checkStatement(check).text}`,
-      [RUN, ...(await warehouseLoadParams(env.pool, RUN))],
-    );
-    return factScans(row['QUERY PLAN'][0].Plan);
+    return factScans(checkStatement(check).text, [RUN, ...(await warehouseLoadParams(env.pool, RUN))]);
   };
 
   /** The same for the first load's sums both checks are given (read once for the two). */
-  const sumsScanLoops = async () => {
-    const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${warehouseFirstLoadSumsSql()}`, [RUN, 'first']);
-    return factScans(row['QUERY PLAN'][0].Plan);
-  };
+  const sumsScanLoops = () => factScans(warehouseFirstLoadSumsSql(), [RUN, 'first']);
 
   const productionRevenue = async () =>
     (await query<{ revenue: string }>(`SELECT sum(line_total)::text AS revenue FROM production.transaction_items`))[0].revenue;

@@ -1,4 +1,4 @@
--- The data profile the validate stage measured for a run. $1 run id.
+-- The data profile stored for a run (by its transform, or the stage that stopped it). $1 run id.
 SELECT
   profile,
   computed_at

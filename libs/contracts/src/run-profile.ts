@@ -1,6 +1,6 @@
 /**
- * GET /runs/:id/profile: the shape of a run's data as landed in staging, measured in SQL by the
- * validate stage. It shows whether the data looks like a real shop (seasonality, heavy buyers,
+ * GET /runs/:id/profile: the shape of a run's data as landed in staging, measured in SQL and
+ * stored by the transform stage when it commits (or by the stage that stops the run). It shows whether the data looks like a real shop (seasonality, heavy buyers,
  * coherent geography) and proves the generator's targets on every run. Ratios are plain numbers
  * (revenue shares and indexes are for reading, not for accounting).
  */

@@ -64,7 +64,7 @@ export const STAGE_REGISTRY = {
     entryJob: JOB_NAMES.run,
     metricsPort: 9104,
     reads: ['staging.*', 'typed scratch tables'],
-    writes: ['production.customers', 'production.products', 'production.transactions', 'production.transaction_items', 'ops.quarantine'],
+    writes: ['production.customers', 'production.products', 'production.transactions', 'production.transaction_items', 'ops.quarantine', 'ops.run_profiles'],
   },
   warehouse: {
     app: 'warehouse-loader',

@@ -10,5 +10,6 @@ export * from './stage-worker';
 export * from './processor-check';
 export * from './worker-health';
 export * from './quality';
+export * from './profile';
 export * from './metrics';
 export * from './logging';

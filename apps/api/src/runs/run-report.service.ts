@@ -181,12 +181,12 @@ export class RunReportService {
     };
   }
 
-  /** The data profile the validate stage measured; 404 until it has. */
+  /** The data profile stored for the run; 404 until it is. */
   async profile(runId: string): Promise<RunProfile> {
     const [run, row] = await Promise.all([this.runs.findRun(runId), this.runs.profileOf(runId)]);
     if (!run) throw new NotFoundException(`run ${runId} not found`);
     if (!row) {
-      throw new NotFoundException(`run ${runId} has no data profile yet (status ${run.status}); the validate stage measures it`);
+      throw new NotFoundException(`run ${runId} has no data profile yet (status ${run.status}); it is stored when the transform commits, or when the validate or transform stage stops the run`);
     }
     return runProfile(runId, row);
   }

@@ -95,7 +95,7 @@ export class RunsController {
   @ApiOperation({ summary: "The measured shape of a run's data" })
   @RunIdParam()
   @Returns(200, 'RunProfile', 'The data profile.')
-  @Fails(404, 'No such run, or the validate stage has not profiled it yet.')
+  @Fails(404, 'No such run, or its profile is not stored yet (the transform stores it when it commits).')
   profile(@Param('id', RunIdPipe) runId: string): Promise<RunProfile> {
     return this.reports.profile(runId);
   }

@@ -645,11 +645,11 @@ describe('runs API: launching runs and reading their ledger', () => {
   describe('GET /runs/:id/profile', () => {
     const runId = 'profile-run';
 
-    it('answers 404 until the validate stage has measured the run, then the profile, also in the run report', async () => {
+    it('answers 404 until the run has a stored profile, then the profile, also in the run report', async () => {
       await request(http).get('/runs/nobody/profile').expect(404, { statusCode: 404, message: 'run nobody not found', error: 'Not Found' });
       await ledger.createRun(runId, { mode: 'source', inputDir: '/data/batch' });
       const before = await request(http).get(`/runs/${runId}/profile`).expect(404);
-      expect(before.body.message).toBe(`run ${runId} has no data profile yet (status queued); the validate stage measures it`);
+      expect(before.body.message).toBe(`run ${runId} has no data profile yet (status queued); it is stored when the transform commits, or when the validate or transform stage stops the run`);
       expect((await request(http).get(`/runs/${runId}`).expect(200)).body.profile).toBeNull();
 
       const measured = { orders: 2, orderLines: 5, q4PeakIndex: null, geographyMismatches: 0, paymentMix: [{ paymentMethod: 'UPI', orders: 2, share: 1 }] };

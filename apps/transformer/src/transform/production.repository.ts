@@ -37,9 +37,12 @@ export class ProductionRepository {
     await runSqlFile(db, 'transform/clear_run_quarantine', [runId]);
   }
 
-  /** The run's typed tables (the staged rows parsed once), built here if the validator has not. */
-  async ensureTypedTables(db: Queryable, runId: string, categorical?: CategoricalValuesConfig): Promise<void> {
-    await ensureTypedTables(db, runId, categorical);
+  /**
+   * The run's typed tables (the staged rows parsed once), built here if the validator has not.
+   * True when the validator's were there: committed, so other connections read them too.
+   */
+  ensureTypedTables(db: Queryable, runId: string, categorical?: CategoricalValuesConfig): Promise<boolean> {
+    return ensureTypedTables(db, runId, categorical);
   }
 
   /**

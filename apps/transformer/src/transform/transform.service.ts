@@ -3,12 +3,20 @@ import { Pool } from 'pg';
 import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import type { Entity } from '@ecom/contracts';
 import {
+  PRODUCTION_MEASURES,
+  PROFILE_MEASURES,
   QualityChecksConfig,
   StageFailure,
+  TYPED_MEASURES,
+  assembleProfile,
   dropTypedTables,
   gateRejectRates,
+  measureProfileBeside,
+  measureProfileIn,
   runQualityChecks,
+  storeProfile,
   summarizeStagingRanges,
+  type ProfileRows,
   type StageContext,
   type StageCounts,
 } from '@ecom/pipeline';
@@ -55,8 +63,8 @@ export class TransformService {
     // What runs on other connections beside this transaction, all awaited before it ends.
     const beside: Array<Promise<unknown>> = [phones];
     try {
-      await this.production.ensureTypedTables(ctx.client, ctx.runId, this.categorical);
-      return await this.loadAndCheck(ctx, checks, phones, (work) => beside.push(work));
+      const committed = await this.production.ensureTypedTables(ctx.client, ctx.runId, this.categorical);
+      return await this.loadAndCheck(ctx, checks, phones, (work) => beside.push(work), committed);
     } finally {
       await Promise.all(beside.map((work) => work.catch(() => undefined)));
     }
@@ -73,13 +81,28 @@ export class TransformService {
     );
   }
 
+  /**
+   * Stores the run's data profile with this transaction, so it lands exactly when the run's rows
+   * do. The measures that read production run here, after the loads: production's locks are this
+   * transaction's (a first load holds them exclusively), and what they look up there (a delta's
+   * products and customers of earlier runs) the loads left as it was.
+   */
+  private async storeProfile(ctx: StageContext, profiling: Promise<ProfileRows> | undefined): Promise<void> {
+    const rows = profiling
+      ? { ...(await profiling), ...(await measureProfileIn(ctx.client, ctx.runId, PRODUCTION_MEASURES)) }
+      : await measureProfileIn(ctx.client, ctx.runId, PROFILE_MEASURES);
+    await storeProfile(ctx.client, ctx.runId, assembleProfile(rows));
+  }
+
   private async loadAndCheck(
     ctx: StageContext,
     checks: QualityChecksConfig,
     phones: Promise<boolean>,
     startBeside: (work: Promise<unknown>) => void,
+    typedCommitted: boolean,
   ): Promise<StageCounts> {
     const detail = {} as TransformDetail;
+    let profiling: Promise<ProfileRows> | undefined;
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });
       if (entity === 'customers') {
@@ -89,9 +112,20 @@ export class TransformService {
         await this.production.checkOrderLines(ctx.client, ctx.runId);
         await this.production.fillPhoneE164(ctx.client, ctx.runId, await phones);
       }
-      // The order lines' load is one INSERT, which PostgreSQL runs in this process alone: the
-      // summary of the staging ranges (~1.8 s of CPU at 1M orders) takes the idle core meanwhile.
-      if (entity === 'transaction_items') startBeside(this.summarizeStaging(ctx.runId));
+      // The order lines' load is one INSERT, which PostgreSQL runs in this process alone. The
+      // summary of the staging ranges (~1.8 s of CPU at 1M orders), then the data profile's
+      // measures of the typed tables alone (~6 CPU-s, which kept the validate stage's checks off
+      // a core), take the idle core meanwhile, one after another. Typed tables built in this
+      // transaction are not visible there: they are measured in it, at the end (storeProfile).
+      if (entity === 'transaction_items') {
+        const summarized = this.summarizeStaging(ctx.runId);
+        startBeside(summarized);
+        if (typedCommitted) {
+          profiling = summarized.then(() => measureProfileBeside(this.pool, ctx.runId, TYPED_MEASURES));
+          profiling.catch(() => undefined);
+          startBeside(profiling);
+        }
+      }
       const restore = await this.production.prepareBulkLoad(ctx.client, entity);
       const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined);
       if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
@@ -120,6 +154,7 @@ export class TransformService {
     const outcomes = Object.values(detail);
     // Same transaction as the upserts: a replay's rejects are resolved exactly when its rows land.
     if (ctx.run.params.replayOf) await this.production.resolveReplayedRejects(ctx.client, ctx.run.params.replayOf, ctx.runId);
+    await this.storeProfile(ctx, profiling);
     // The run's scratch tables: the order tables and the typed tables the validator built (the
     // staging -> production reconciliations read those). After the hand-off when the runtime can:
     // unlinking their files at 1M orders (0.23 + 0.27 s) made most of this COMMIT's 0.57 s, which

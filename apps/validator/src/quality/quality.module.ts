@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CategoricalValuesConfig, categoricalValues } from '@ecom/config';
 import { QualityChecksConfig, loadQualityChecks } from '@ecom/pipeline';
-import { ProfileModule } from '../profile/profile.module';
 import { QualityRepository } from './quality.repository';
 import { QualityService } from './quality.service';
 import { ValidateProcessor } from './validate.processor';
 
 @Module({
-  imports: [ProfileModule],
   providers: [
     // Read and checked at start-up: a mistake in config/quality-checks.yaml stops the validator
     // with a message naming the check and the key, not the first run at 2 a.m.

@@ -33,8 +33,8 @@ export class QualityService {
         checks,
         scoreThreshold: this.config.quality.threshold,
         progress: (update) => ctx.progress(update),
-        // Its checks read only committed rows: two connections measure them at once, beside the
-        // profile's, so both cores work until the last check rather than one.
+        // Its checks read only committed rows: two connections measure them at once, so both
+        // cores work until the last check rather than one.
         lanes: 2,
       }),
       stagedRows ?? this.repository.countStagedRows(this.pool, ctx.runId),

@@ -60,6 +60,8 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
       "SELECT count(*)::int AS checks, (SELECT passed FROM ops.quality_scores WHERE run_id = 'run-clean') AS passed FROM ops.quality_checks WHERE run_id = 'run-clean'",
     );
     expect(stored.rows[0]).toEqual({ checks: VALIDATE_CHECKS.length, passed: true });
+    // A passing run's data profile is the transform's to measure, beside its loads.
+    expect((await env.pool.query("SELECT count(*)::int AS n FROM ops.run_profiles WHERE run_id = 'run-clean'")).rows[0].n).toBe(0);
   });
 
   it('fails a run below the threshold at once, says why, keeps its checks and does not hand it on', async () => {
@@ -89,5 +91,9 @@ describe('the validate stage on BullMQ: hands a good run to transform, stops a p
     );
     expect(stored.rows[0]).toEqual({ checks: VALIDATE_CHECKS.length, failed_checks: 13, score: '89.53', grade: 'B', passed: false });
     expect(await runtime.queue('transform').getJob(stageJobId('run-poor', 'transform'))).toBeUndefined();
+    // No transform measures it: the stopped run keeps a data profile measured here.
+    const profile = await env.pool.query("SELECT profile FROM ops.run_profiles WHERE run_id = 'run-poor'");
+    expect(profile.rows[0]?.profile).toMatchObject({ orders: expect.any(Number), orderLines: expect.any(Number) });
+    expect(profile.rows[0].profile.orders).toBeGreaterThan(0);
   });
 });

@@ -4,8 +4,7 @@ import type { Job } from 'bullmq';
 import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
 import { Pool } from 'pg';
-import { LedgerRepository, StageRuntime, StageWorker, dropTypedTables, startTypedTables } from '@ecom/pipeline';
-import { ProfileService } from '../profile/profile.service';
+import { LedgerRepository, StageRuntime, StageWorker, dropTypedTables, profileRun, startTypedTables } from '@ecom/pipeline';
 import { QualityService } from './quality.service';
 
 @Injectable()
@@ -14,7 +13,6 @@ export class ValidateProcessor extends StageWorker {
   constructor(
     private readonly runtime: StageRuntime,
     private readonly quality: QualityService,
-    private readonly profile: ProfileService,
     private readonly pool: Pool,
     private readonly ledger: LedgerRepository,
     private readonly categorical: CategoricalValuesConfig,
@@ -37,22 +35,20 @@ export class ValidateProcessor extends StageWorker {
 
   private async runStageWork(job: Job, runId: string): Promise<void> {
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
-      // Every staged value parsed once, into the run's typed tables, on both cores; the checks, the
-      // profile and the transform read them.
-      const build = startTypedTables(this.pool, runId, this.categorical);
-      // The profile reads the typed tables through the pool while the checks run in the stage's transaction:
-      // on separate connections they overlap. Each profile statement starts once the tables it reads
-      // are built: those without order lines while the order lines' build (the longer lane) still
-      // runs, on the core the other lane has left. It is stored on its own, and awaited even when the
-      // gate stops the run, so a stopped run keeps its profile. A build error wins, then a profile
-      // error, as when they ran one after another.
-      const profiling = this.profile.profileRun(runId, build);
-      const validating = build.done.then((rows) => this.quality.validateRun(ctx, undefined, sumRows(rows)));
-      const [built, profiled, validated] = await Promise.allSettled([build.done, profiling, validating]);
-      if (built.status === 'rejected') throw built.reason;
-      if (profiled.status === 'rejected') throw profiled.reason;
-      if (validated.status === 'rejected') throw validated.reason;
-      return validated.value;
+      // Every staged value parsed once, into the run's typed tables, on both cores; the checks and
+      // the transform (and its data profile) read them.
+      const rows = await startTypedTables(this.pool, runId, this.categorical).done;
+      try {
+        return await this.quality.validateRun(ctx, undefined, sumRows(rows));
+      } catch (error) {
+        // The transform measures a passing run's data profile, beside its loads. A run stopped
+        // here keeps one too, measured on the tables just built; the checks' error stays the
+        // stage's error.
+        await profileRun(this.pool, runId, true).catch((profileError: unknown) =>
+          this.logger.warn(`run ${runId}: no data profile: ${profileError instanceof Error ? profileError.message : String(profileError)}`),
+        );
+        throw error;
+      }
     });
   }
 }

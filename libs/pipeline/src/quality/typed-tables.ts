@@ -203,8 +203,6 @@ async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<n
 
 /** A build of the run's typed tables under way (startTypedTables). */
 export interface TypedTablesBuild {
-  /** Resolves once the typed tables of these entities are committed; rejects if their build fails. */
-  ready(entities: readonly Entity[]): Promise<void>;
   /** Resolves once every table is committed, with the rows each holds (the build's own row counts). */
   done: Promise<Record<Entity, number>>;
 }
@@ -212,9 +210,8 @@ export interface TypedTablesBuild {
 /**
  * Builds the run's typed tables afresh on two pool connections at once (the order lines on one, the
  * other three entities on the other: about equal work), each in its own short transaction with the
- * build settings. Committed on their own, so the profile and the checks, on other connections, read
- * them; `ready` tells when a lane's tables are, so their readers need not wait for the other lane
- * (at 1M orders the order lines' build ends ~1.4 s after the other lane's, one core idle meanwhile).
+ * build settings. Committed on their own, so the checks and the transform's profile, on other
+ * connections, read them.
  */
 export function startTypedTables(pool: Pool, runId: string, config: CategoricalValuesConfig = categoricalValues()): TypedTablesBuild {
   const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
@@ -230,13 +227,7 @@ export function startTypedTables(pool: Pool, runId: string, config: CategoricalV
       }),
     ),
   );
-  // A lane nobody waits on must not fail the process unhandled: `done` and `ready` report it.
-  for (const lane of built) lane.catch(() => undefined);
-  const laneOf = (entity: Entity) => built[lanes.findIndex((entities) => entities.includes(entity))];
   return {
-    ready: async (entities) => {
-      await Promise.all(entities.map(laneOf));
-    },
     done: Promise.all(built).then((lanesRows) => Object.fromEntries(lanesRows.flat()) as Record<Entity, number>),
   };
 }
@@ -281,15 +272,20 @@ export function typedEntitiesOf(template: string): Entity[] {
   return ENTITIES.filter((entity) => code.includes(`{{${entity}}}`));
 }
 
-/** Builds, on `db` (e.g. inside a stage's transaction), the run's typed tables that do not exist. */
-export async function ensureTypedTables(db: Queryable, runId: string, config: CategoricalValuesConfig = categoricalValues()): Promise<void> {
+/**
+ * Builds, on `db` (e.g. inside a stage's transaction), the run's typed tables that do not exist.
+ * True when every one existed already: then other connections read them too.
+ */
+export async function ensureTypedTables(db: Queryable, runId: string, config: CategoricalValuesConfig = categoricalValues()): Promise<boolean> {
   const tables = ENTITIES.map((entity) => typedTable(entity, runId));
   const { rows } = await query(db, 'exists', {}, [tables]);
   const present = new Set(rows.map((row) => (row as { name: string }).name));
-  if (present.size < tables.length) await syncCategoricalValues(db, config);
+  if (present.size === tables.length) return true;
+  await syncCategoricalValues(db, config);
   for (const entity of ENTITIES) {
     if (!present.has(typedTable(entity, runId))) await buildOne(db, entity, runId);
   }
+  return false;
 }
 
 /** Drops the run's typed tables (through `db`: inside a transaction, they go when it commits). */

@@ -1,6 +1,6 @@
+import { sqlFile, withTransaction } from '@ecom/db';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
-import { ProfileRepository } from './profile.repository';
-import { ProfileService } from './profile.service';
+import { PRODUCTION_MEASURES, PROFILE_MEASURES, TYPED_MEASURES, assembleProfile, measureProfile, measureProfileIn, profileRun } from './run-profile';
 
 /**
  * The data profile of a run, measured in SQL over its staging rows, on a batch small enough to
@@ -9,12 +9,10 @@ import { ProfileService } from './profile.service';
  */
 describe('data profile of a run', () => {
   let env: TestEnv;
-  let service: ProfileService;
   const runId = 'profiled';
 
   beforeAll(async () => {
-    env = await createTestEnv('validator_profile');
-    service = new ProfileService(new ProfileRepository(env.pool));
+    env = await createTestEnv('pipeline_profile');
     await env.pool.query(`INSERT INTO ops.runs (run_id, mode, params) VALUES ($1, 'source', '{}')`, [runId]);
     await env.pool.query(
       `INSERT INTO staging.customers (customer_id, registration_date, city, state, country, run_id, source_file, source_line)
@@ -51,7 +49,7 @@ describe('data profile of a run', () => {
   afterAll(() => env.teardown());
 
   it('measures the shape of the landed data and stores it by run', async () => {
-    const profile = await service.profileRun(runId);
+    const profile = await profileRun(env.pool, runId);
     expect(profile).toEqual({
       orders: 4,
       orderLines: 5,
@@ -90,7 +88,7 @@ describe('data profile of a run', () => {
 
   it('replaces the stored profile when measured again (a retried stage)', async () => {
     await env.pool.query(`UPDATE staging.customers SET state = 'Maharashtra' WHERE run_id = $1 AND customer_id = 'C3'`, [runId]);
-    const again = await service.profileRun(runId);
+    const again = await profileRun(env.pool, runId);
     expect(again.geographyMismatches).toBe(0);
     const stored = await env.pool.query('SELECT count(*)::int AS n, max((profile->>\'geographyMismatches\')::int) AS g FROM ops.run_profiles');
     expect(stored.rows[0]).toEqual({ n: 1, g: 0 });
@@ -109,6 +107,31 @@ describe('data profile of a run', () => {
        VALUES ('T9', 'C9', '2025-01-01', '09:00:00', 'UPI', '9 E St, Pune, Maharashtra, India', '5.00', $1, 't.csv', 2)`,
       [delta],
     );
-    expect(await service.profileRun(delta)).toMatchObject({ orders: 1, ordersBeforeRegistration: 1, geographyMismatches: 0, orderLines: 0 });
+    expect(await profileRun(env.pool, delta)).toMatchObject({ orders: 1, ordersBeforeRegistration: 1, geographyMismatches: 0, orderLines: 0 });
+  });
+
+  it('measures inside an open transaction what it measures on the pool, and leaves that transaction its settings', async () => {
+    const onPool = assembleProfile(await measureProfile(env.pool, runId, PROFILE_MEASURES));
+    const inside = await withTransaction(env.pool, async (client) => {
+      await client.query("SET LOCAL work_mem = '7MB'");
+      await client.query('SET LOCAL jit = on');
+      const profile = assembleProfile(await measureProfileIn(client, runId, PROFILE_MEASURES));
+      const settings = await client.query("SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit");
+      return { profile, settings: settings.rows[0] };
+    });
+    expect(inside.profile).toEqual(onPool);
+    expect(inside.settings).toEqual({ work_mem: '7MB', jit: 'on' });
+  });
+
+  it('reads production only in the measures the transform runs in its own transaction', () => {
+    // A measure beside a first load's transform that read production would wait for its commit,
+    // and the transform waits for the measure: every read of production must be in PRODUCTION_MEASURES.
+    const readsProduction = (measure: string) =>
+      sqlFile(`profile/${measure}`)
+        .split('\n')
+        .filter((line) => !line.trimStart().startsWith('--'))
+        .some((line) => /\bproduction\./.test(line));
+    expect(PROFILE_MEASURES.filter(readsProduction)).toEqual([...PRODUCTION_MEASURES]);
+    expect(TYPED_MEASURES.some(readsProduction)).toBe(false);
   });
 });

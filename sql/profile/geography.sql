@@ -1,46 +1,9 @@
--- Two counts that must be 0 in generated data. Orders dated before their customer registered
--- (the run's own customer rows first, then production's for customers of earlier runs). And
--- geography mismatches: customer rows and shipping addresses (their last three parts) whose city
--- appears with another (state, country) than the city's usual one. $1 run id.
+-- Geography mismatches, a count that must be 0 in generated data: customer rows and shipping
+-- addresses (their last three parts) whose city appears with another (state, country) than the
+-- city's usual one. $1 run id.
 -- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
 -- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH
-  run_customers AS (
-    SELECT DISTINCT
-      ON (customer_id) customer_id,
-      registration_date__date AS registered
-    FROM
-      {{customers}}
-    WHERE
-      $1::text IS NOT NULL
-    ORDER BY
-      customer_id,
-      source_file DESC,
-      source_line DESC
-  ),
-  early AS (
-    -- A customer has one registration: the run's row (its latest line), else production's. Only
-    -- orders whose customer the run does not hold look production up, one probe of its key each,
-    -- so a delta's ~2k orders read ~2k customers, not all 100k (semi-joined with all registrations:
-    -- 110 ms of the delta's 145); a first load or a re-delivery holds every customer and probes none.
-    SELECT
-      count(*) AS orders
-    FROM
-      {{transactions}} t
-      LEFT JOIN run_customers r ON r.customer_id = t.customer_id
-    WHERE
-      t.transaction_date__date < CASE
-        WHEN r.customer_id IS NOT NULL THEN r.registered
-        ELSE (
-          SELECT
-            c.registration_date
-          FROM
-            production.customers c
-          WHERE
-            c.customer_id = t.customer_id
-        )
-      END
-  ),
   address_tails AS (
     -- What regexp_match(shipping_address, ',([^,]+),([^,]+),([^,]+)$') returns (the last three
     -- comma-separated parts, each non-empty, after at least one comma; else NULL): split_part
@@ -94,6 +57,8 @@ WITH
       1::bigint AS rows
     FROM
       {{customers}}
+    WHERE
+      $1::text IS NOT NULL
     UNION ALL
     SELECT
       btrim(city),
@@ -127,12 +92,6 @@ WITH
       city
   )
 SELECT
-  (
-    SELECT
-      orders
-    FROM
-      early
-  ) AS orders_before_registration,
   coalesce(sum(rows - usual), 0) AS geography_mismatches
 FROM
   cities

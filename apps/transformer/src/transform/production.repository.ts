@@ -65,8 +65,10 @@ export class ProductionRepository {
    * rows are upserted (sql/transform/<entity>_on_conflict.sql), orders and order lines identical to
    * production left out first (sql/transform/<entity>_skip_identical.sql). {{first_load}}: `bulk`
    * as a literal, for transactions.sql. {{outcome}}: sql/transform/outcome.sql, the counts row.
+   * `writing`: called once the entity's statement is sent (after the orders' verdicts), so that work
+   * beside it starts with it.
    */
-  async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false): Promise<EntityOutcome> {
+  async loadEntity(db: Queryable, entity: Entity, runId: string, bulk = false, writing?: () => void): Promise<EntityOutcome> {
     // A constant, so the planner drops what a first load does not need (transactions_decide.sql).
     const firstLoad = bulk ? 'true' : 'false';
     // customers.sql looks each line's email up in production.customers: by key when the run is
@@ -85,7 +87,9 @@ export class ProductionRepository {
     });
     let rows: EntityOutcomeRow[];
     try {
-      ({ rows } = await db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]));
+      const statement = db.query<EntityOutcomeRow & Record<string, unknown>>(text, [runId]);
+      writing?.();
+      ({ rows } = await statement);
     } catch (error) {
       (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
       throw error;

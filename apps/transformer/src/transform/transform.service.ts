@@ -13,9 +13,11 @@ import {
   gateRejectRates,
   measureProfileBeside,
   measureProfileIn,
+  measuresReading,
   runQualityChecks,
   storeProfile,
   summarizeStagingRanges,
+  type ProfileMeasure,
   type ProfileRows,
   type StageContext,
   type StageCounts,
@@ -30,6 +32,10 @@ import { ProductionRepository, type EntityOutcome } from './production.repositor
 export const LOAD_ORDER: readonly Entity[] = ['products', 'customers', 'transactions', 'transaction_items'];
 
 export type TransformDetail = Record<Entity, EntityOutcome>;
+
+/** The profile's measures of the typed tables alone, by whether they read the order lines. */
+const LINE_MEASURES = measuresReading(TYPED_MEASURES, 'transaction_items');
+const HEADER_MEASURES = TYPED_MEASURES.filter((measure) => !LINE_MEASURES.includes(measure));
 
 @Injectable()
 export class TransformService {
@@ -81,6 +87,20 @@ export class TransformService {
     );
   }
 
+  /** Profile measures on the pool once `after` and the measures before them are done, their rows added to theirs. */
+  private measureBeside(
+    runId: string,
+    measures: readonly ProfileMeasure[],
+    before: Promise<ProfileRows> | undefined,
+    after: Promise<unknown>,
+    startBeside: (work: Promise<unknown>) => void,
+  ): Promise<ProfileRows> {
+    const measured = Promise.all([before, after]).then(async ([rows]) => ({ ...rows, ...(await measureProfileBeside(this.pool, runId, measures)) }));
+    measured.catch(() => undefined);
+    startBeside(measured);
+    return measured;
+  }
+
   /**
    * Stores the run's data profile with this transaction, so it lands exactly when the run's rows
    * do. The measures that read production run here, after the loads: production's locks are this
@@ -112,22 +132,26 @@ export class TransformService {
         await this.production.checkOrderLines(ctx.client, ctx.runId);
         await this.production.fillPhoneE164(ctx.client, ctx.runId, await phones);
       }
-      // The order lines' load is one INSERT, which PostgreSQL runs in this process alone. The
-      // summary of the staging ranges (~1.8 s of CPU at 1M orders), then the data profile's
-      // measures of the typed tables alone (~6 CPU-s, which kept the validate stage's checks off
-      // a core), take the idle core meanwhile, one after another. Typed tables built in this
-      // transaction are not visible there: they are measured in it, at the end (storeProfile).
+      // The orders' and the order lines' loads are each one INSERT, which PostgreSQL runs in this
+      // process alone: the other core takes work beside them, one statement after another. Beside
+      // the orders, the data profile's measures of the typed tables that read no order lines;
+      // beside the order lines, the summary of the staging ranges (~1.8 s of CPU at 1M orders),
+      // then the other measures (~6 CPU-s in all, which kept the validate stage's checks off a
+      // core). Typed tables built in this transaction are not visible there: they are measured
+      // in it, at the end (storeProfile).
+      let writing: (() => void) | undefined;
+      if (entity === 'transactions' && typedCommitted) {
+        writing = () => {
+          profiling = this.measureBeside(ctx.runId, HEADER_MEASURES, profiling, Promise.resolve(), startBeside);
+        };
+      }
       if (entity === 'transaction_items') {
         const summarized = this.summarizeStaging(ctx.runId);
         startBeside(summarized);
-        if (typedCommitted) {
-          profiling = summarized.then(() => measureProfileBeside(this.pool, ctx.runId, TYPED_MEASURES));
-          profiling.catch(() => undefined);
-          startBeside(profiling);
-        }
+        if (typedCommitted) profiling = this.measureBeside(ctx.runId, LINE_MEASURES, profiling, summarized, startBeside);
       }
       const restore = await this.production.prepareBulkLoad(ctx.client, entity);
-      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined);
+      const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined, writing);
       if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
       if (entity === 'transactions') await this.production.analyzeOrderVerdicts(ctx.client);
       // The next entity joins this one and this one's rejects: plan it on fresh statistics.

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type { RunProfile } from '@ecom/contracts';
-import { renderSqlFile, runSqlFile, runSqlText, withTransaction, type Queryable } from '@ecom/db';
-import { buildTypedTables, typedTableOf } from '../quality/typed-tables';
+import type { Entity, RunProfile } from '@ecom/contracts';
+import { renderSqlFile, runSqlFile, runSqlText, sqlFile, withTransaction, type Queryable } from '@ecom/db';
+import { buildTypedTables, typedEntitiesOf, typedTableOf } from '../quality/typed-tables';
 
 export type MeasuredProfile = Omit<RunProfile, 'runId' | 'computedAt'>;
 
@@ -28,6 +28,11 @@ export const PRODUCTION_MEASURES: readonly ProfileMeasure[] = ['category_ranking
 
 /** The measures that read the run's typed tables alone: on any connection, beside a stage's work. */
 export const TYPED_MEASURES: readonly ProfileMeasure[] = PROFILE_MEASURES.filter((m) => !PRODUCTION_MEASURES.includes(m));
+
+/** The measures among `measures` whose statement reads the run's typed table of `entity`. */
+export function measuresReading(measures: readonly ProfileMeasure[], entity: Entity): ProfileMeasure[] {
+  return measures.filter((measure) => typedEntitiesOf(sqlFile(`profile/${measure}`)).includes(entity));
+}
 
 /** What each measure's statement returned, as pg returns it (bigint and numeric as strings). */
 export type ProfileRows = Partial<Record<ProfileMeasure, ReadonlyArray<Record<string, unknown>>>>;

@@ -1,7 +1,8 @@
 -- Revenue per product category of a run's landed order lines, highest first, with each
 -- category's product count and mean list price among the run's products. A line's product is
 -- looked up in the run's own products first, then in production (a delta sells products
--- delivered by earlier runs). $1 run id.
+-- delivered by earlier runs). $1 run id. {{earlier_products}}: production.products, or an empty
+-- relation where production held no products before the run (registration.sql says why).
 -- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
 -- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH
@@ -30,7 +31,7 @@ WITH
       p.product_id,
       p.category
     FROM
-      production.products p
+      {{earlier_products}} p
     WHERE
       NOT EXISTS (
         SELECT

@@ -1,8 +1,10 @@
 -- Orders dated before their customer registered: a count that must be 0 in generated data. A
 -- customer's registration is the run's own row (its latest line), else production's for customers
--- of earlier runs. $1 run id. The transform measures it inside its transaction, after its loads:
--- production then also holds the run's own customers, which this reads from the run's rows first,
--- so the count is the one measured before the load.
+-- of earlier runs. $1 run id. {{earlier_customers}}: production.customers, which the transform
+-- reads inside its transaction after its loads (production then also holds the run's own
+-- customers, which this reads from the run's rows first, so the count is the one measured before
+-- the load); or an empty relation where production held no customers before the run (a first
+-- load), so the statement reads no production table and can run on any connection.
 -- Reads the run's typed tables (values trimmed, blank NULL, parsed once; libs/pipeline typed-tables.ts):
 -- {{customers}}, {{products}}, {{transactions}}, {{transaction_items}}, each of the run only.
 WITH
@@ -36,7 +38,7 @@ WITH
           SELECT
             c.registration_date
           FROM
-            production.customers c
+            {{earlier_customers}} c
           WHERE
             c.customer_id = t.customer_id
         )

@@ -62,6 +62,23 @@ describe('TransformProcessor: the transform stage on the real queue', () => {
     expect(next.data).toEqual({ runId });
   });
 
+  it('measures a later run\'s profile with production holding rows: its production measures in its transaction', async () => {
+    const later = 'r-queue-later';
+    await runtime.ledger.createRun(later, SOURCE);
+    await stageLines(env, later);
+    await buildTypedTables(env.pool, later);
+    // Production holds the first run's customers and product now: an upsert, not a first load.
+    const measured = assembleProfile(await measureProfile(env.pool, later, PROFILE_MEASURES));
+    await runtime.enqueueStage(later, 'transform');
+    const stage = await waitFor(async () => {
+      const r = await env.pool.query('SELECT status FROM ops.run_stages WHERE run_id = $1 AND stage = $2', [later, 'transform']);
+      return r.rows[0]?.status === 'succeeded' || r.rows[0]?.status === 'failed' ? r.rows[0] : undefined;
+    }, 'the later transform to finish');
+    expect(stage.status).toBe('succeeded');
+    const profile = await env.pool.query('SELECT profile FROM ops.run_profiles WHERE run_id = $1', [later]);
+    expect(profile.rows[0]?.profile).toEqual(measured);
+  });
+
   it('treats a second delivery of the finished stage as a no-op', async () => {
     const quarantined = await env.pool.query('SELECT quarantine_id FROM ops.quarantine WHERE run_id = $1 ORDER BY 1', [runId]);
     const job = await runtime.queue('transform').add(JOB_NAMES.run, { runId }, { jobId: `${runId}-transform-again` });

@@ -3,7 +3,6 @@ import { Pool } from 'pg';
 import { AppConfig, CategoricalValuesConfig } from '@ecom/config';
 import type { Entity } from '@ecom/contracts';
 import {
-  PRODUCTION_MEASURES,
   PROFILE_MEASURES,
   QualityChecksConfig,
   StageFailure,
@@ -95,7 +94,11 @@ export class TransformService {
     after: Promise<unknown>,
     startBeside: (work: Promise<unknown>) => void,
   ): Promise<ProfileRows> {
-    const measured = Promise.all([before, after]).then(async ([rows]) => ({ ...rows, ...(await measureProfileBeside(this.pool, runId, measures)) }));
+    // The production measures among them run only where production held none of the run's rows.
+    const measured = Promise.all([before, after]).then(async ([rows]) => ({
+      ...rows,
+      ...(await measureProfileBeside(this.pool, runId, measures, false)),
+    }));
     measured.catch(() => undefined);
     startBeside(measured);
     return measured;
@@ -103,14 +106,15 @@ export class TransformService {
 
   /**
    * Stores the run's data profile with this transaction, so it lands exactly when the run's rows
-   * do. The measures that read production run here, after the loads: production's locks are this
-   * transaction's (a first load holds them exclusively), and what they look up there (a delta's
-   * products and customers of earlier runs) the loads left as it was.
+   * do. The measures not taken beside run here, after the loads: those that read production where
+   * it held rows before (production's locks are this transaction's, and what they look up there, a
+   * delta's products and customers of earlier runs, the loads left as it was), and all of them
+   * when the typed tables were built in this transaction.
    */
   private async storeProfile(ctx: StageContext, profiling: Promise<ProfileRows> | undefined): Promise<void> {
-    const rows = profiling
-      ? { ...(await profiling), ...(await measureProfileIn(ctx.client, ctx.runId, PRODUCTION_MEASURES)) }
-      : await measureProfileIn(ctx.client, ctx.runId, PROFILE_MEASURES);
+    const beside = (await profiling) ?? {};
+    const here = PROFILE_MEASURES.filter((measure) => !Object.hasOwn(beside, measure));
+    const rows = { ...beside, ...(await measureProfileIn(ctx.client, ctx.runId, here)) };
     await storeProfile(ctx.client, ctx.runId, assembleProfile(rows));
   }
 
@@ -123,6 +127,8 @@ export class TransformService {
   ): Promise<StageCounts> {
     const detail = {} as TransformDetail;
     let profiling: Promise<ProfileRows> | undefined;
+    // The entities whose production table was empty (a first load, in bulk).
+    const firstLoads = new Set<Entity>();
     for (const [index, entity] of LOAD_ORDER.entries()) {
       await ctx.progress({ entity, step: index + 1, of: LOAD_ORDER.length });
       if (entity === 'customers') {
@@ -139,18 +145,23 @@ export class TransformService {
       // then the other measures (~6 CPU-s in all, which kept the validate stage's checks off a
       // core). Typed tables built in this transaction are not visible there: they are measured
       // in it, at the end (storeProfile).
+      // A measure that reads production joins them when this transaction's first load found its
+      // table empty: it then reads no production table (storeProfile measures it otherwise).
       let writing: (() => void) | undefined;
       if (entity === 'transactions' && typedCommitted) {
+        const measures = firstLoads.has('customers') ? [...HEADER_MEASURES, 'registration' as const] : HEADER_MEASURES;
         writing = () => {
-          profiling = this.measureBeside(ctx.runId, HEADER_MEASURES, profiling, Promise.resolve(), startBeside);
+          profiling = this.measureBeside(ctx.runId, measures, profiling, Promise.resolve(), startBeside);
         };
       }
       if (entity === 'transaction_items') {
         const summarized = this.summarizeStaging(ctx.runId);
         startBeside(summarized);
-        if (typedCommitted) profiling = this.measureBeside(ctx.runId, LINE_MEASURES, profiling, summarized, startBeside);
+        const measures = firstLoads.has('products') ? [...LINE_MEASURES, 'category_ranking' as const] : LINE_MEASURES;
+        if (typedCommitted) profiling = this.measureBeside(ctx.runId, measures, profiling, summarized, startBeside);
       }
       const restore = await this.production.prepareBulkLoad(ctx.client, entity);
+      if (restore) firstLoads.add(entity);
       const outcome = await this.production.loadEntity(ctx.client, entity, ctx.runId, restore !== undefined, writing);
       if (restore) await this.production.restoreAfterBulkLoad(ctx.client, restore);
       if (entity === 'transactions') await this.production.analyzeOrderVerdicts(ctx.client);

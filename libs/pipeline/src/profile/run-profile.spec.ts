@@ -123,15 +123,44 @@ describe('data profile of a run', () => {
     expect(inside.settings).toEqual({ work_mem: '7MB', jit: 'on' });
   });
 
-  it('reads production only in the measures the transform runs in its own transaction', () => {
+  it('reads production only through the placeholders of the measures named for it', () => {
     // A measure beside a first load's transform that read production would wait for its commit,
-    // and the transform waits for the measure: every read of production must be in PRODUCTION_MEASURES.
-    const readsProduction = (measure: string) =>
+    // and the transform waits for the measure: production is reached only through
+    // {{earlier_products}} / {{earlier_customers}}, which a first load fills with no rows.
+    const code = (measure: string) =>
       sqlFile(`profile/${measure}`)
         .split('\n')
         .filter((line) => !line.trimStart().startsWith('--'))
-        .some((line) => /\bproduction\./.test(line));
-    expect(PROFILE_MEASURES.filter(readsProduction)).toEqual([...PRODUCTION_MEASURES]);
-    expect(TYPED_MEASURES.some(readsProduction)).toBe(false);
+        .join('\n');
+    expect(PROFILE_MEASURES.filter((measure) => /\bproduction\./.test(code(measure)))).toEqual([]);
+    expect(PROFILE_MEASURES.filter((measure) => /\{\{earlier_[a-z]+\}\}/.test(code(measure)))).toEqual([...PRODUCTION_MEASURES]);
+    expect(TYPED_MEASURES.filter((measure) => PRODUCTION_MEASURES.includes(measure))).toEqual([]);
+  });
+
+  it('measures without reading production, beside a first load that holds it locked, what it measures with it', async () => {
+    await env.pool.query('TRUNCATE production.customers CASCADE');
+    const withProduction = assembleProfile(await measureProfile(env.pool, runId, PROFILE_MEASURES));
+    // As a first load's transform holds production until it commits.
+    const loader = await env.pool.connect();
+    try {
+      await loader.query('BEGIN');
+      await loader.query('LOCK TABLE production.customers, production.products IN ACCESS EXCLUSIVE MODE');
+      const without = await Promise.race([
+        measureProfile(env.pool, runId, PRODUCTION_MEASURES, { earlier: false }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the locked production tables')), 5000)),
+      ]);
+      expect(assembleProfile({ ...(await measureProfile(env.pool, runId, TYPED_MEASURES)), ...without })).toEqual(withProduction);
+      // What reads production waits for the load.
+      let settled = false;
+      const reading = measureProfile(env.pool, runId, ['registration']).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await loader.query('ROLLBACK');
+      expect((await reading).registration).toEqual(without.registration);
+    } finally {
+      await loader.query('ROLLBACK').catch(() => undefined);
+      loader.release();
+    }
+    expect(withProduction.ordersBeforeRegistration).toBe(1);
   });
 });

@@ -20,9 +20,11 @@ export type ProfileMeasure = (typeof PROFILE_MEASURES)[number];
 
 /**
  * The measures that also read production: a delta's lines sell products, and its orders name
- * customers, that earlier runs delivered. A first load's transform holds production's tables
- * locked until it commits, so these run where production can be read: inside the transform's own
- * transaction (measureProfileIn), or on a stage that leaves production alone.
+ * customers, that earlier runs delivered ({{earlier_products}}, {{earlier_customers}}). A first
+ * load's transform holds production's tables locked until it commits, so these run where
+ * production can be read: inside the transform's own transaction (measureProfileIn), or on a stage
+ * that leaves production alone. Where production held none before the run (`earlier: false`) they
+ * read no production table.
  */
 export const PRODUCTION_MEASURES: readonly ProfileMeasure[] = ['category_ranking', 'registration'];
 
@@ -37,19 +39,42 @@ export function measuresReading(measures: readonly ProfileMeasure[], entity: Ent
 /** What each measure's statement returned, as pg returns it (bigint and numeric as strings). */
 export type ProfileRows = Partial<Record<ProfileMeasure, ReadonlyArray<Record<string, unknown>>>>;
 
-function render(measure: ProfileMeasure, runId: string): { file: string; text: string } {
+/** Where production held no products or customers before the run: the same columns, no rows. */
+const NONE_EARLIER: Readonly<Record<string, string>> = {
+  earlier_products: '(SELECT NULL::text AS product_id, NULL::text AS category WHERE false)',
+  earlier_customers: '(SELECT NULL::text AS customer_id, NULL::date AS registration_date WHERE false)',
+};
+const PRODUCTION_EARLIER: Readonly<Record<string, string>> = {
+  earlier_products: 'production.products',
+  earlier_customers: 'production.customers',
+};
+
+export interface MeasureOptions {
+  /** false: without parallel workers. */
+  workers?: boolean;
+  /** false: production held none of the run's products and customers before it; nothing there is read. */
+  earlier?: boolean;
+}
+
+function render(measure: ProfileMeasure, runId: string, earlier = true): { file: string; text: string } {
   const file = `profile/${measure}`;
-  return { file, text: renderSqlFile(file, (name) => typedTableOf(name, runId)) };
+  const splices = earlier ? PRODUCTION_EARLIER : NONE_EARLIER;
+  return { file, text: renderSqlFile(file, (name) => (Object.hasOwn(splices, name) ? splices[name] : typedTableOf(name, runId))) };
 }
 
 /**
  * The measures, each in its own short transaction on the pool with the profile's settings
- * (sql/profile/settings.sql), all at once. `workers` false: without parallel workers.
+ * (sql/profile/settings.sql), all at once.
  */
-export async function measureProfile(pool: Pool, runId: string, measures: readonly ProfileMeasure[], workers = true): Promise<ProfileRows> {
+export async function measureProfile(
+  pool: Pool,
+  runId: string,
+  measures: readonly ProfileMeasure[],
+  { workers = true, earlier = true }: MeasureOptions = {},
+): Promise<ProfileRows> {
   const measured = await Promise.all(
     measures.map(async (measure) => {
-      const { file, text } = render(measure, runId);
+      const { file, text } = render(measure, runId, earlier);
       const rows = await withTransaction(pool, async (client) => {
         await runSqlFile(client, 'profile/settings');
         if (!workers) await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
@@ -66,9 +91,14 @@ export async function measureProfile(pool: Pool, runId: string, measures: readon
  * beside a stage that keeps one core busy, they take the other one and no more (all at once, or
  * with workers, they would take the stage's core as well).
  */
-export async function measureProfileBeside(pool: Pool, runId: string, measures: readonly ProfileMeasure[]): Promise<ProfileRows> {
+export async function measureProfileBeside(
+  pool: Pool,
+  runId: string,
+  measures: readonly ProfileMeasure[],
+  earlier = true,
+): Promise<ProfileRows> {
   const rows: ProfileRows = {};
-  for (const measure of measures) Object.assign(rows, await measureProfile(pool, runId, [measure], false));
+  for (const measure of measures) Object.assign(rows, await measureProfile(pool, runId, [measure], { workers: false, earlier }));
   return rows;
 }
 

@@ -86,7 +86,10 @@ export class TransformService {
     );
   }
 
-  /** Profile measures on the pool once `after` and the measures before them are done, their rows added to theirs. */
+  /**
+   * Profile measures on the pool (measureProfileBeside), started once `after` and the measures
+   * `before` them are done; resolves with the rows of both.
+   */
   private measureBeside(
     runId: string,
     measures: readonly ProfileMeasure[],

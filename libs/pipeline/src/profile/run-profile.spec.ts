@@ -1,5 +1,5 @@
 import { sqlFile, withTransaction } from '@ecom/db';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, type TestEnv, waitFor } from '@ecom/testing';
 import { PRODUCTION_MEASURES, PROFILE_MEASURES, TYPED_MEASURES, assembleProfile, measureProfile, measureProfileIn, profileRun } from './run-profile';
 
 /**
@@ -145,15 +145,18 @@ describe('data profile of a run', () => {
     try {
       await loader.query('BEGIN');
       await loader.query('LOCK TABLE production.customers, production.products IN ACCESS EXCLUSIVE MODE');
-      const without = await Promise.race([
-        measureProfile(env.pool, runId, PRODUCTION_MEASURES, { earlier: false }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the locked production tables')), 5000)),
-      ]);
+      // Would wait for the lock, and fail the test on its timeout, if it read production.
+      const without = await measureProfile(env.pool, runId, PRODUCTION_MEASURES, { earlier: false });
       expect(assembleProfile({ ...(await measureProfile(env.pool, runId, TYPED_MEASURES)), ...without })).toEqual(withProduction);
-      // What reads production waits for the load.
+      // What reads production waits for the load: seen waiting on the lock, then done once it goes.
       let settled = false;
       const reading = measureProfile(env.pool, runId, ['registration']).finally(() => (settled = true));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitFor(async () => {
+        const { rows } = await env.pool.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%Orders dated before their customer registered%'`,
+        );
+        return rows.length > 0 ? true : undefined;
+      }, 'the registration measure to wait on the locked customers');
       expect(settled).toBe(false);
       await loader.query('ROLLBACK');
       expect((await reading).registration).toEqual(without.registration);

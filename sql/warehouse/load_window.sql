@@ -4,9 +4,13 @@
 -- Loading a run that already loaded reuses the window and as-of date it recorded, so a duplicate
 -- load reads exactly the same rows and writes nothing. Otherwise, per production table, the window
 -- is (highest `to` of earlier loads, newest updated_at now], with the newest bound held below the
--- start of any transaction still open elsewhere: a transformer that started before us stamps its
--- rows with its own start time (now()) but commits later, and those rows must fall in the NEXT
--- window, not behind this one. Loads waiting on the warehouse lock are not such writers.
+-- start of any transaction that may still write production: a transformer that started before us
+-- stamps its rows with its own start time (now()) but commits later, and those rows must fall in
+-- the NEXT window, not behind this one. Such a transaction is one whose connection holds the
+-- production writer lock, which the transform takes before its BEGIN and keeps past its end
+-- (transform/production_writer_lock.sql): from the moment it can stamp a row, it shows here. Other
+-- transactions open in the database (readers, the queue store, autovacuum, an analyst's session)
+-- write no production row and hold nothing back.
 --
 -- As-of date: the run's own date when it names one; else the latest transaction date among the
 -- lines the window delivers; else the day the run was created.
@@ -30,19 +34,27 @@ WITH
     WHERE
       run_id <> $1
   ),
-  open_elsewhere AS (
+  open_writers AS (
     SELECT
-      min(xact_start) - interval '1 microsecond' AS horizon
+      min(a.xact_start) - interval '1 microsecond' AS horizon
     FROM
-      pg_stat_activity
+      pg_locks l
+      JOIN pg_stat_activity a ON a.pid = l.pid
     WHERE
-      datname = current_database()
-      AND pid <> pg_backend_pid()
-      AND xact_start IS NOT NULL
-      AND NOT (
-        wait_event_type = 'Lock'
-        AND wait_event = 'advisory'
+      l.locktype = 'advisory'
+      AND l.database = (
+        SELECT
+          oid
+        FROM
+          pg_database
+        WHERE
+          datname = current_database()
       )
+      AND l.classid = hashtext ('ecom.production')::oid
+      AND l.objid = hashtext ('writer')::oid
+      AND l.objsubid = 2
+      AND l.granted
+      AND l.pid <> pg_backend_pid()
   ),
   newest AS (
     SELECT
@@ -72,7 +84,7 @@ WITH
       ) AS items
   ),
   fresh AS (
-    -- least() ignores NULL (nothing open elsewhere); greatest() keeps the previous bound when the
+    -- least() ignores NULL (no writer open); greatest() keeps the previous bound when the
     -- horizon lies behind it, so windows never run backwards.
     SELECT
       p.customers AS customers_from,
@@ -86,7 +98,7 @@ WITH
     FROM
       previous p
       CROSS JOIN newest n
-      CROSS JOIN open_elsewhere o
+      CROSS JOIN open_writers o
   ),
   fresh_as_of AS (
     SELECT

@@ -137,18 +137,39 @@ export function quoteIdent(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
+/**
+ * What a transaction holds on its connection from before its BEGIN until after it ends, such as a
+ * session advisory lock that says "this connection's transaction may write X": `take` runs before
+ * BEGIN, `release` after the COMMIT or ROLLBACK. A connection whose `release` fails is destroyed
+ * rather than pooled, so nothing taken outlives the transaction on a connection in use elsewhere.
+ */
+export interface TransactionHold {
+  take(client: PoolClient): Promise<void>;
+  release(client: PoolClient): Promise<void>;
+}
+
 /** Runs `work` in one transaction: all of it lands, or none of it. */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, hold?: TransactionHold): Promise<T> {
   const client = await pool.connect();
+  let unreleased: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    await hold?.take(client);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      if (hold) {
+        await hold.release(client).catch((error: unknown) => {
+          unreleased = error instanceof Error ? error : new Error(String(error));
+        });
+      }
+    }
   } finally {
-    client.release();
+    client.release(unreleased);
   }
 }

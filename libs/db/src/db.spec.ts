@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { copyRows, copyTextRow } from './copy';
 import { knownMigrations, migrateDatabase, pendingMigrations } from './migrate';
 import { renderSqlFile, runRenderedSqlFile, runSqlFile, withPlanSettings } from './sql-files';
-import { Client } from 'pg';
+import { Client, type PoolClient } from 'pg';
 import { dropDatabase, ensureDatabase, withTransaction } from './database';
 
 describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
@@ -96,6 +96,72 @@ describe('db: migrations, COPY and transactions on the real PostgreSQL', () => {
     ).rejects.toThrow('boom');
     const { rows } = await env.pool.query("SELECT count(*)::int AS n FROM staging.products WHERE run_id = 'tx-run'");
     expect(rows[0].n).toBe(0);
+  });
+
+  it('holds what a hold takes from before BEGIN until after the COMMIT or ROLLBACK', async () => {
+    const heldBy = async (pid: number) =>
+      Number((await env.pool.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND pid = $1", [pid])).rows[0].n);
+    const events: string[] = [];
+    let pid = 0;
+    let takenAt = '';
+    const hold = {
+      take: async (client: PoolClient) => {
+        await client.query('SELECT pg_advisory_lock_shared(4242, 4242)');
+        takenAt = (await client.query<{ t: string }>('SELECT clock_timestamp()::text AS t')).rows[0].t;
+        events.push('take');
+      },
+      release: async (client: PoolClient) => {
+        // A statement outside a transaction starts its own: now() is its start.
+        const outside = (await client.query<{ outside: boolean }>('SELECT now() = statement_timestamp() AS outside')).rows[0].outside;
+        events.push(`release, outside a transaction: ${outside}`);
+        await client.query('SELECT pg_advisory_unlock_shared(4242, 4242)');
+      },
+    };
+    for (const fails of [false, true]) {
+      const done = withTransaction(
+        env.pool,
+        async (client) => {
+          pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          const started = (await client.query<{ t: string }>('SELECT now()::text AS t')).rows[0].t;
+          events.push(`work: begun after the take ${started > takenAt}, held ${await heldBy(pid)}`);
+          if (fails) throw new Error('boom');
+        },
+        hold,
+      );
+      if (fails) await expect(done).rejects.toThrow('boom');
+      else await done;
+      expect(await heldBy(pid)).toBe(0);
+    }
+    expect(events).toEqual([
+      'take', 'work: begun after the take true, held 1', 'release, outside a transaction: true',
+      'take', 'work: begun after the take true, held 1', 'release, outside a transaction: true',
+    ]);
+  });
+
+  it('destroys a connection whose hold it cannot release, and keeps what the transaction committed', async () => {
+    let pid = 0;
+    const result = await withTransaction(
+      env.pool,
+      async (client) => {
+        pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        await client.query("INSERT INTO staging.products (product_id, run_id, source_file, source_line) VALUES ('P1', 'hold-run', 'p.csv', 2)");
+        return 'committed';
+      },
+      {
+        take: async (client) => void (await client.query('SELECT pg_advisory_lock_shared(4343, 4343)')),
+        release: async () => {
+          throw new Error('release failed');
+        },
+      },
+    );
+    expect(result).toBe('committed');
+    expect((await env.pool.query("SELECT count(*)::int AS n FROM staging.products WHERE run_id = 'hold-run'")).rows[0].n).toBe(1);
+    // The lock went with its connection, which the pool no longer hands out.
+    await waitFor(
+      async () => (await env.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0 || undefined,
+      'the held connection to close',
+    );
+    expect((await env.pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4343")).rows[0].n).toBe(0);
   });
 
   it('casts raw text safely: bad values become NULL instead of errors', async () => {

@@ -3,6 +3,7 @@ export * from './queue-store';
 export * from './within-timeout';
 export * from './ledger.repository';
 export * from './stage-runtime';
+export * from './production-writer';
 export * from './run-reconciler';
 export * from './pipeline.module';
 export * from './bootstrap';

@@ -16,7 +16,7 @@ import {
   type RunTrigger,
   type Stage,
 } from '@ecom/contracts';
-import { isTransientDatabaseError, runSqlFile, withTransaction } from '@ecom/db';
+import { isTransientDatabaseError, runSqlFile, withTransaction, type TransactionHold } from '@ecom/db';
 import { LedgerRepository, type RunRecord, type StageCounts } from './ledger.repository';
 import { recordStageCounts } from './metrics/stage-counts';
 
@@ -176,10 +176,17 @@ export class StageRuntime {
   }
 
   /**
-   * A whole-run stage: `work` runs in one transaction that also marks the stage succeeded.
+   * A whole-run stage: `work` runs in one transaction that also marks the stage succeeded, under
+   * `hold` when given (PRODUCTION_WRITER for the transform).
    * A duplicate delivery after success only repeats the (idempotent) hand-off.
    */
-  async runStage(job: Job, stage: Stage, runId: string, work: (ctx: StageContext) => Promise<StageCounts>): Promise<void> {
+  async runStage(
+    job: Job,
+    stage: Stage,
+    runId: string,
+    work: (ctx: StageContext) => Promise<StageCounts>,
+    hold?: TransactionHold,
+  ): Promise<void> {
     // Both reads at once: one round trip less between the previous stage's finish and this start.
     const [run, current] = await Promise.all([this.readyRun(runId, stage), this.ledger.getStage(runId, stage)]);
     if (!run) return;
@@ -200,7 +207,7 @@ export class StageRuntime {
           const counts = await work({ ...ctx, afterCommit: (task) => void afterCommit.push(task) });
           await this.ledger.completeStage(client, runId, stage, counts);
           return counts;
-        });
+        }, hold);
         recordStageCounts(stage, counts);
         this.logger.log(`run ${runId} ${stage} succeeded in ${Date.now() - started} ms`);
       }),

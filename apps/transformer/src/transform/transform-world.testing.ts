@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig, DeepPartial } from '@ecom/config';
 import { ENTITY_SPECS, type Entity, type RunParams } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
+import { PRODUCTION_WRITER, StageRuntime, createWorkerContext, type StageCounts } from '@ecom/pipeline';
 import { createTestEnv, type TestEnv } from '@ecom/testing';
 import { TransformerAppModule } from '../app.module';
 import { TransformService, type TransformDetail } from './transform.service';
@@ -67,20 +67,23 @@ export function transformWorld(suite: string, overrides: DeepPartial<AppConfig> 
 
     /**
      * Runs the stage's work in its own transaction, then what it left for after its commit, as
-     * StageRuntime.runStage does; `progress` collects its updates.
+     * StageRuntime.runStage does for the transform (under PRODUCTION_WRITER); `progress` collects its updates.
      */
     async transform(runId: string, progress: Array<Record<string, unknown>> = []): Promise<TransformCounts> {
       const run = await world.runtime.ledger.getRun(runId);
       if (!run) throw new Error(`no run ${runId}`);
       const afterCommit: Array<() => Promise<void>> = [];
-      const counts = await withTransaction(world.env.pool, (client) =>
-        world.service.transformRun({
-          runId,
-          run,
-          client,
-          progress: async (update) => void progress.push(update),
-          afterCommit: (task) => void afterCommit.push(task),
-        }),
+      const counts = await withTransaction(
+        world.env.pool,
+        (client) =>
+          world.service.transformRun({
+            runId,
+            run,
+            client,
+            progress: async (update) => void progress.push(update),
+            afterCommit: (task) => void afterCommit.push(task),
+          }),
+        PRODUCTION_WRITER,
       );
       for (const task of afterCommit) await task();
       return counts as TransformCounts;

@@ -87,6 +87,40 @@ describe('TransformProcessor: the transform stage on the real queue', () => {
     const after = await env.pool.query('SELECT quarantine_id FROM ops.quarantine WHERE run_id = $1 ORDER BY 1', [runId]);
     expect(after.rows).toEqual(quarantined.rows);
   });
+
+  it('holds the production writer lock from before its transaction begins until after it ends', async () => {
+    // The connections holding it, which the warehouse's load window treats as writers.
+    const writers = async () =>
+      (
+        await env.pool.query<{ in_transaction: boolean; waiting: boolean }>(
+          `SELECT a.xact_start IS NOT NULL AS in_transaction, a.wait_event_type = 'Lock' AS waiting
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.classid = hashtext('ecom.production')::oid
+              AND l.objid = hashtext('writer')::oid AND l.objsubid = 2`,
+        )
+      ).rows;
+    const held = 'r-queue-held';
+    await runtime.ledger.createRun(held, SOURCE);
+    await stageLines(env, held);
+    await buildTypedTables(env.pool, held);
+    const blocker = await env.pool.connect();
+    try {
+      // The transform's writes to production wait behind this, inside its transaction.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE production.customers IN EXCLUSIVE MODE');
+      await runtime.enqueueStage(held, 'transform');
+      const waiting = await waitFor(async () => (await writers()).find((w) => w.waiting), 'the transform to wait in its transaction');
+      expect(waiting).toEqual({ in_transaction: true, waiting: true });
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    await waitFor(async () => {
+      const r = await env.pool.query('SELECT status FROM ops.run_stages WHERE run_id = $1 AND stage = $2', [held, 'transform']);
+      return r.rows[0]?.status === 'succeeded' ? true : undefined;
+    }, 'the held transform to finish');
+    expect(await writers()).toEqual([]);
+  });
 });
 
 describe('TransformProcessor: a run the transform stops', () => {

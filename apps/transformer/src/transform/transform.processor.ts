@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
 import { QUEUES, RunJobPayload, parsePayload } from '@ecom/contracts';
 import { withTransaction } from '@ecom/db';
-import { LedgerRepository, StageRuntime, StageWorker, ensureTypedTables, profileRun } from '@ecom/pipeline';
+import { LedgerRepository, PRODUCTION_WRITER, StageRuntime, StageWorker, ensureTypedTables, profileRun } from '@ecom/pipeline';
 import { TransformService } from './transform.service';
 
 @Processor(QUEUES.transform)
@@ -22,7 +22,7 @@ export class TransformProcessor extends StageWorker {
   async process(job: Job): Promise<void> {
     const { runId } = parsePayload(RunJobPayload, job.data, `transform job ${job.id}`);
     try {
-      await this.runtime.runStage(job, 'transform', runId, (ctx) => this.transform.transformRun(ctx));
+      await this.runtime.runStage(job, 'transform', runId, (ctx) => this.transform.transformRun(ctx), PRODUCTION_WRITER);
     } finally {
       // The transform stores a run's data profile with its commit. A run it stops (a
       // reconciliation, the reject-rate gate) keeps one too, as a run the validate stage stops

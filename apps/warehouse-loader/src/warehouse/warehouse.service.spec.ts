@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { stageJobId, type RunParams } from '@ecom/contracts';
 import { withTransaction, type Queryable } from '@ecom/db';
-import { createWorkerContext, StageFailure, StageRuntime, type StageCounts } from '@ecom/pipeline';
+import { createWorkerContext, PRODUCTION_WRITER, StageFailure, StageRuntime, type StageCounts } from '@ecom/pipeline';
 import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 import { WarehouseLoaderAppModule } from '../app.module';
 import { WarehouseRepository } from './warehouse.repository';
@@ -823,27 +823,37 @@ describe('warehouse-loader: a star schema that keeps history and loads increment
       await expectWarehouseConsistent();
     });
 
-    it("leaves a line its watermark holds back (a writer still open elsewhere) to the next load, which checks it", async () => {
-      const openWriter = await env.pool.connect();
+    it("leaves a line to the next load while a transform's transaction is open (it holds the production writer lock), never for a reader's", async () => {
+      // Both open before the line is stamped; only a connection holding the production writer
+      // lock (the transform's, taken before its BEGIN) may still commit rows stamped earlier.
+      const reader = await env.pool.connect();
+      const writer = await env.pool.connect();
       try {
-        await openWriter.query('BEGIN');
-        await openWriter.query('SELECT 1');
-        // Stamped after the open transaction began: behind no watermark yet, so not this load's.
+        await reader.query('BEGIN');
+        await reader.query('SELECT count(*) FROM production.transactions');
+        await PRODUCTION_WRITER.take(writer);
+        await writer.query('BEGIN');
+        await writer.query('SELECT 1');
         await deliver(env.pool, 'wh-8', { items: [line('I12', 'T10', 'P1', 1, '100.00', '0.00', '100.00')] });
         await expect(load('wh-8', generatedRun('2024-01-17'))).resolves.toMatchObject({ rowsIn: 0 });
         expect(await reconciliationOf('wh-8')).toEqual([
           ['reconcile_revenue_production_warehouse', 0, '0', 'pass', []],
           ['reconcile_transaction_items_production_warehouse', 0, '0', 'pass', []],
         ]);
+        await writer.query('ROLLBACK');
+        await PRODUCTION_WRITER.release(writer);
+        // The writer is gone; the reader, still open, holds nothing back.
+        await expect(load('wh-9', generatedRun('2024-01-17'))).resolves.toMatchObject({ rowsIn: 1 });
+        expect(await reconciliationOf('wh-9')).toEqual([
+          ['reconcile_revenue_production_warehouse', 1, '0.00', 'pass', []],
+          ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
+        ]);
       } finally {
-        await openWriter.query('ROLLBACK');
-        openWriter.release();
+        await reader.query('ROLLBACK');
+        reader.release();
+        // Destroyed, not pooled: a failed assertion above may leave it holding the lock.
+        writer.release(true);
       }
-      await expect(load('wh-9', generatedRun('2024-01-17'))).resolves.toMatchObject({ rowsIn: 1 });
-      expect(await reconciliationOf('wh-9')).toEqual([
-        ['reconcile_revenue_production_warehouse', 1, '0.00', 'pass', []],
-        ['reconcile_transaction_items_production_warehouse', 1, '0', 'pass', []],
-      ]);
     });
   });
 

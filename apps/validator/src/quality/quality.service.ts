@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@ecom/config';
 import { withTransaction } from '@ecom/db';
-import { QualityChecksConfig, ensureTypedTables, runQualityChecks, type StageContext, type StageCounts } from '@ecom/pipeline';
+import { QualityChecksConfig, ensureTypedTables, runQualityChecks, type StageContext, type StageCounts, type TypedTablesBuild } from '@ecom/pipeline';
 import { QualityRepository } from './quality.repository';
 
 /**
@@ -21,13 +21,15 @@ export class QualityService {
   ) {}
 
   /**
-   * `checks` lets a test run another set than the configured one. `stagedRows`: the rows the typed
-   * tables were just built with (their build's own counts), so they need not be counted again.
+   * `checks` lets a test run another set than the configured one. `build`: the typed tables being
+   * built for the run (startTypedTables); each check starts as soon as the tables it reads are
+   * committed, and the staged rows are the build's own counts. Without it the checks build any
+   * missing table first and the staged rows are counted.
    */
-  async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks, stagedRows?: number): Promise<StageCounts> {
+  async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks, build?: TypedTablesBuild): Promise<StageCounts> {
     // The typed tables committed first (the validator has built them already: then this only
     // looks), so the staged rows are counted on the pool beside the checks, not after them.
-    await withTransaction(this.pool, (own) => ensureTypedTables(own, ctx.runId));
+    if (!build) await withTransaction(this.pool, (own) => ensureTypedTables(own, ctx.runId));
     const [{ verdict }, staged] = await Promise.all([
       runQualityChecks(ctx.client, this.pool, ctx.runId, 'validate', {
         checks,
@@ -36,8 +38,9 @@ export class QualityService {
         // Its checks read only committed rows: two connections measure them at once, so both
         // cores work until the last check rather than one.
         lanes: 2,
+        typedReady: build?.ready,
       }),
-      stagedRows ?? this.repository.countStagedRows(this.pool, ctx.runId),
+      build ? build.done.then(sumRows) : this.repository.countStagedRows(this.pool, ctx.runId),
     ]);
     return {
       rowsIn: staged,
@@ -52,4 +55,9 @@ export class QualityService {
       },
     };
   }
+}
+
+/** Every staged row of the run: the rows of its typed tables, as their build counted them. */
+function sumRows(rows: Readonly<Record<string, number>>): number {
+  return Object.values(rows).reduce((sum, n) => sum + n, 0);
 }

@@ -1,6 +1,6 @@
 import { sqlFile } from '@ecom/db';
-import { TYPED_ANALYZED, entitiesRead, loadQualityChecks, startTypedTables, typedEntitiesOf, typedTable } from '@ecom/pipeline';
-import { createTestEnv, type TestEnv } from '@ecom/testing';
+import { TYPED_ANALYZED, entitiesRead, loadQualityChecks, runQualityChecks, startTypedTables, typedEntitiesOf, typedTable } from '@ecom/pipeline';
+import { createTestEnv, waitFor, type TestEnv } from '@ecom/testing';
 
 /**
  * The validate stage counts the staged rows from the typed tables' build (validate.processor.ts):
@@ -57,6 +57,65 @@ describe('the typed tables build, lane by lane', () => {
   it('rejects done when a lane fails', async () => {
     const broken = startTypedTables(env.pool, runId, { fields: [{ field: 'no_such_field' }] } as never);
     await expect(broken.done).rejects.toThrow();
+  });
+
+  it('starts each check once the tables it reads are committed: the order lines\' checks wait for theirs', async () => {
+    await startTypedTables(env.pool, runId).done;
+    // Warnings: this sparse run breaks the required-fields checks, and a failing gate throws.
+    const checks = loadQualityChecks()
+      .forStage('validate')
+      .map((check) => ({ ...check, severity: 'warn' as const }));
+    const withoutLines = checks.filter((check) => !entitiesRead(check).includes('transaction_items'));
+    expect(withoutLines.length).toBeGreaterThan(0);
+    expect(withoutLines.length).toBeLessThan(checks.length);
+    let linesBuilt!: () => void;
+    const lines = new Promise<void>((resolve) => (linesBuilt = resolve));
+    const progress: Array<{ checksDone: number; lastCheck: string }> = [];
+    const client = await env.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const gate = runQualityChecks(client, env.pool, runId, 'validate', {
+        checks,
+        scoreThreshold: 0,
+        lanes: 2,
+        progress: async (update) => void progress.push(update as { checksDone: number; lastCheck: string }),
+        typedReady: { transaction_items: lines, transactions: Promise.resolve(), customers: Promise.resolve(), products: Promise.resolve() },
+      });
+      // Costliest first would have started with a check of the order lines: none has run yet.
+      await waitFor(async () => progress.at(-1)?.checksDone === withoutLines.length || undefined, 'the checks of the other tables');
+      const reported = progress.map((update) => checks.find((check) => check.name === update.lastCheck)!);
+      expect(reported.filter((check) => entitiesRead(check).includes('transaction_items'))).toEqual([]);
+      linesBuilt();
+      const outcome = await gate;
+      expect(outcome.results.map((result) => result.check.name)).toEqual(checks.map((check) => check.name));
+      await client.query('ROLLBACK');
+      // The same results as checks that found every table there.
+      await client.query('BEGIN');
+      const reference = await runQualityChecks(client, env.pool, runId, 'validate', { checks, scoreThreshold: 0, lanes: 2 });
+      expect(outcome.results).toEqual(reference.results);
+      expect(outcome.verdict).toEqual(reference.verdict);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('fails the checks waiting for a table whose build failed, with its error', async () => {
+    const client = await env.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const failed = Promise.reject(new Error('the order lines did not build'));
+      const gate = runQualityChecks(client, env.pool, runId, 'validate', {
+        checks: loadQualityChecks().forStage('validate'),
+        scoreThreshold: 0,
+        lanes: 2,
+        typedReady: { transaction_items: failed, transactions: Promise.resolve(), customers: Promise.resolve(), products: Promise.resolve() },
+      });
+      await expect(gate).rejects.toThrow('the order lines did not build');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   it('names the tables a template reads by its placeholders outside comments', () => {

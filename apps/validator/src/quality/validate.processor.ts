@@ -35,25 +35,27 @@ export class ValidateProcessor extends StageWorker {
 
   private async runStageWork(job: Job, runId: string): Promise<void> {
     await this.runtime.runStage(job, 'validate', runId, async (ctx) => {
-      // Every staged value parsed once, into the run's typed tables, on both cores; the checks and
-      // the transform (and its data profile) read them.
-      const rows = await startTypedTables(this.pool, runId, this.categorical).done;
+      // Every staged value parsed once, into the run's typed tables, on both cores; the checks
+      // start on each table as it is committed, and the transform (and its data profile) reads them.
+      const build = startTypedTables(this.pool, runId, this.categorical);
       try {
-        return await this.quality.validateRun(ctx, undefined, sumRows(rows));
+        return await this.quality.validateRun(ctx, undefined, build);
       } catch (error) {
+        // Nothing of the build left running past the stage: its end drops the tables.
+        const built = await build.done.then(
+          () => true,
+          () => false,
+        );
         // The transform measures a passing run's data profile, beside its loads. A run stopped
         // here keeps one too, measured on the tables just built; the checks' error stays the
         // stage's error.
-        await profileRun(this.pool, runId, true).catch((profileError: unknown) =>
-          this.logger.warn(`run ${runId}: no data profile: ${profileError instanceof Error ? profileError.message : String(profileError)}`),
-        );
+        if (built) {
+          await profileRun(this.pool, runId, true).catch((profileError: unknown) =>
+            this.logger.warn(`run ${runId}: no data profile: ${profileError instanceof Error ? profileError.message : String(profileError)}`),
+          );
+        }
         throw error;
       }
     });
   }
-}
-
-/** Every staged row of the run: the rows of its typed tables, as their build counted them. */
-function sumRows(rows: Readonly<Record<string, number>>): number {
-  return Object.values(rows).reduce((sum, n) => sum + n, 0);
 }

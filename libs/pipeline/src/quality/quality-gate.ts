@@ -46,6 +46,14 @@ export interface QualityGateOptions {
    * stage's does; results are still stored, and the stage failed, through `client` as always.
    */
   lanes?: number;
+  /**
+   * Validate stage only: the run's typed tables are being built by the caller (startTypedTables's
+   * `ready`), table by table. A check starts once the tables it reads are committed; with lanes,
+   * the first lane takes the checks of the tables built first while the rest are still building,
+   * the others wait for every table (beside the build, which holds both cores, they would only
+   * slow it). Without it the checks build any missing table first (ensureTypedTables).
+   */
+  typedReady?: Readonly<Record<Entity, Promise<unknown>>>;
 }
 
 export interface QualityGateOutcome {
@@ -81,7 +89,10 @@ export async function runQualityChecks(
   // before, on two connections, and a stage run alone builds the missing ones here (committed on
   // their own when other connections measure: they must see them).
   const rows = typedRows(runId);
-  if (checks.some(readsStagedRows)) {
+  if (options.typedReady && lanes === 1) await Promise.all(Object.values(options.typedReady));
+  else if (options.typedReady) {
+    // The lanes wait for the tables each check reads.
+  } else if (checks.some(readsStagedRows)) {
     if (lanes === 1) await ensureTypedTables(client, runId);
     else await withTransaction(pool, (own) => ensureTypedTables(own, runId));
   }
@@ -97,7 +108,7 @@ export async function runQualityChecks(
     });
     return reported;
   };
-  const units: Array<{ reads: readonly Entity[]; run: (db: Queryable) => Promise<void> }> = [];
+  const units: CheckUnit[] = [];
   for (const group of rowCheckGroups(checks)) {
     const run = async (db: Queryable) => {
       for (const result of await measureRowChecks(db, runId, group, rows)) measured.set(result.check, result);
@@ -124,7 +135,7 @@ export async function runQualityChecks(
     // consistency_total_amount (an orders check that reads every order line, the longest) ran
     // last, ~2.7 s on one lane at 1M orders.
     const cost = (unit: { reads: readonly Entity[] }) => unit.reads.reduce((sum, entity) => sum + ROWS_PER_ORDER[entity], 0);
-    await measureInLanes(pool, lanes, [...units].sort((a, b) => cost(b) - cost(a)).map((unit) => unit.run));
+    await measureInLanes(pool, lanes, [...units].sort((a, b) => cost(b) - cost(a)), options.typedReady);
   }
   for (const check of checks) results.push(measured.get(check) as QualityCheckResult);
   if (jit !== undefined) await setJit(client, jit);
@@ -161,28 +172,69 @@ export function entitiesRead(check: QualityCheck): Entity[] {
   }
 }
 
+/** A check (or one entity's row checks) and the typed tables it reads. */
+interface CheckUnit {
+  reads: readonly Entity[];
+  run: (db: Queryable) => Promise<void>;
+}
+
 /**
  * Runs `units` on `lanes` pool connections at once, each lane taking the next unit when it is done
  * with one (the stage's checks are 0.1-3 s each at 1M orders: a fixed split would leave one lane
- * idle). Each lane is a transaction with the checks' settings. After a failure no lane starts another unit.
+ * idle): the first, in the given order, whose typed tables are committed (`typedReady`: all of
+ * them when absent). The first lane starts as soon as one unit can; the others once every table is
+ * there. Each lane is a transaction with the checks' settings. After a failure no lane starts
+ * another unit; a failed build fails the lanes waiting for it.
  */
-async function measureInLanes(pool: Pool, lanes: number, units: ReadonlyArray<(db: Queryable) => Promise<void>>): Promise<void> {
-  let next = 0;
+async function measureInLanes(
+  pool: Pool,
+  lanes: number,
+  units: readonly CheckUnit[],
+  typedReady: Readonly<Record<Entity, Promise<unknown>>> | undefined,
+): Promise<void> {
+  const built = new Set<Entity>();
+  const builds = new Map<Entity, Promise<void>>();
+  for (const [entity, promise] of Object.entries(typedReady ?? {}) as Array<[Entity, Promise<unknown>]>) {
+    const marked = promise.then(() => void built.add(entity));
+    // Handled: a lane that waits for it gets its error; one nobody waits for must not crash the process.
+    marked.catch(() => undefined);
+    builds.set(entity, marked);
+  }
+  const readable = (entity: Entity) => !builds.has(entity) || built.has(entity);
+  let everyTable: Promise<unknown> | undefined;
+  const pending = [...units];
   let failed = false;
-  const lane = async (own: Queryable) => {
+  const waitFor = async (tables: Promise<unknown>): Promise<void> => {
+    try {
+      await tables;
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
+  const nextUnit = async (laneIndex: number): Promise<CheckUnit | undefined> => {
+    if (laneIndex > 0) await waitFor((everyTable ??= Promise.all(builds.values())));
+    for (;;) {
+      if (failed || pending.length === 0) return undefined;
+      const index = pending.findIndex((unit) => unit.reads.every(readable));
+      if (index >= 0) return pending.splice(index, 1)[0];
+      const building = pending.flatMap((unit) => unit.reads.flatMap((entity) => (readable(entity) ? [] : [builds.get(entity) as Promise<void>])));
+      await waitFor(Promise.race(building));
+    }
+  };
+  const lane = (laneIndex: number) => async (own: Queryable) => {
     await setJit(own, 'off');
     await runSqlFile(own, 'quality/set_work_mem');
-    while (!failed && next < units.length) {
-      const unit = units[next++];
+    for (let unit = await nextUnit(laneIndex); unit; unit = await nextUnit(laneIndex)) {
       try {
-        await unit(own);
+        await unit.run(own);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(lanes, units.length) }, () => withTransaction(pool, lane)));
+  await Promise.all(Array.from({ length: Math.min(lanes, units.length) }, (_, laneIndex) => withTransaction(pool, lane(laneIndex))));
 }
 
 /** Sets JIT for the rest of the transaction; returns the setting it replaced. */

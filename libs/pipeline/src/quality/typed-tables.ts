@@ -203,33 +203,38 @@ async function buildOne(db: Queryable, entity: Entity, runId: string): Promise<n
 
 /** A build of the run's typed tables under way (startTypedTables). */
 export interface TypedTablesBuild {
-  /** Resolves once every table is committed, with the rows each holds (the build's own row counts). */
+  /** Per entity, resolves once its table is committed, with the rows it holds (its build's count). */
+  ready: Record<Entity, Promise<number>>;
+  /** Resolves once every table is committed, with the rows each holds. */
   done: Promise<Record<Entity, number>>;
 }
 
 /**
  * Builds the run's typed tables afresh on two pool connections at once (the order lines on one, the
- * other three entities on the other: about equal work), each in its own short transaction with the
- * build settings. Committed on their own, so the checks and the transform's profile, on other
- * connections, read them.
+ * other three entities on the other: about equal work), each table in its own short transaction
+ * with the build settings. Committed on their own, table by table, so the checks on other
+ * connections read each table as soon as it is there (QualityGateOptions.typedReady).
  */
 export function startTypedTables(pool: Pool, runId: string, config: CategoricalValuesConfig = categoricalValues()): TypedTablesBuild {
   const lanes: Entity[][] = [['transaction_items'], ['transactions', 'customers', 'products']];
   // Once, before the lanes: two concurrent syncs would wait on each other's rows.
   const synced = withTransaction(pool, (client) => syncCategoricalValues(client, config));
-  const built = lanes.map((entities) =>
-    synced.then(() =>
-      withTransaction(pool, async (client) => {
-        await runSqlFile(client, 'quality/typed/settings');
-        const rows: Array<[Entity, number]> = [];
-        for (const entity of entities) rows.push([entity, await buildOne(client, entity, runId)]);
-        return rows;
-      }),
-    ),
-  );
-  return {
-    done: Promise.all(built).then((lanesRows) => Object.fromEntries(lanesRows.flat()) as Record<Entity, number>),
-  };
+  const ready = {} as Record<Entity, Promise<number>>;
+  for (const entities of lanes) {
+    let previous: Promise<unknown> = synced;
+    for (const entity of entities) {
+      ready[entity] = previous.then(() =>
+        withTransaction(pool, async (client) => {
+          await runSqlFile(client, 'quality/typed/settings');
+          return buildOne(client, entity, runId);
+        }),
+      );
+      previous = ready[entity];
+    }
+  }
+  // Every table's promise is handled here, so a failed build is reported once, by `done`.
+  const done = Promise.all(ENTITIES.map(async (entity) => [entity, await ready[entity]] as const));
+  return { ready, done: done.then((rows) => Object.fromEntries(rows) as Record<Entity, number>) };
 }
 
 /**

@@ -1,7 +1,7 @@
 -- The production lines a warehouse load answers for, as four CTEs that both production -> warehouse
--- reconciliations (reconcile_production_warehouse_row_count.sql and _revenue_sum.sql) and a first
--- load's sums they both compare (reconcile_production_warehouse_first_load.sql) splice in at their
--- placeholder load_lines, so that all judge the same lines:
+-- reconciliations (reconcile_production_warehouse_row_count.sql and _revenue_sum.sql) splice in at
+-- their placeholder load_lines, so that both judge the same lines (a first load's sums they both
+-- compare, first_load_line_sums.sql, read the lines of first_load_lines too):
 -- - load: the load's record in ops.warehouse_loads (written earlier in the same stage);
 -- - first_load_lines: a first load's lines, every line up to the load's watermarks;
 -- - incremental_lines: those, or an incremental load's: the lines the load read (item or order

@@ -1,14 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RunParams } from '@ecom/contracts';
-import { withTransaction } from '@ecom/db';
+import { sqlFile, withTransaction } from '@ecom/db';
 import {
   checkStatement,
   createWorkerContext,
+  firstLoadLineSums,
   QualityChecksConfig,
   runQualityChecks,
   StageFailure,
   StageRuntime,
-  warehouseFirstLoadSumsSql,
   warehouseLoadParams,
 } from '@ecom/pipeline';
 import { createTestEnv, scannedRelations, type TestEnv } from '@ecom/testing';
@@ -67,8 +67,8 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
     return factScans(checkStatement(check).text, [RUN, ...(await warehouseLoadParams(env.pool, RUN))]);
   };
 
-  /** The same for the first load's sums both checks are given (read once for the two). */
-  const sumsScanLoops = () => factScans(warehouseFirstLoadSumsSql(), [RUN, 'first']);
+  /** The same for the facts' side of the first load's sums both checks are given (read once for the two). */
+  const sumsScanLoops = () => factScans(sqlFile('quality/first_load_fact_sums'), []);
 
   const productionRevenue = async () =>
     (await query<{ revenue: string }>(`SELECT sum(line_total)::text AS revenue FROM production.transaction_items`))[0].revenue;
@@ -139,6 +139,20 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
     ]);
     for (const measure of ['row_count', 'revenue_sum'] as const) expect(await factScanLoops(measure)).toEqual([]);
   }, 60_000);
+
+  it('compares the lines the stage summed beside its facts\' insert with the facts: the same sums as summed in the checks', async () => {
+    const { rows } = await env.pool.query<{ items_to: string; transactions_to: string }>(
+      'SELECT items_to::text, transactions_to::text FROM ops.warehouse_loads WHERE run_id = $1',
+      [RUN],
+    );
+    const beside = firstLoadLineSums(env.pool, { itemsTo: rows[0].items_to, transactionsTo: rows[0].transactions_to });
+    const params = await warehouseLoadParams(env.pool, RUN, beside);
+    expect(params).toEqual(await warehouseLoadParams(env.pool, RUN));
+    expect(params.slice(0, 4)).toEqual(['first', true, String(LINES), await productionRevenue()]);
+    // Given sums are what the checks compare: lines that are not the facts' do not match.
+    const other = await warehouseLoadParams(env.pool, RUN, Promise.resolve({ n: String(LINES), h0: '1', h1: '2', total: '0.00' }));
+    expect(other.slice(0, 4)).toEqual(['first', false, String(LINES), '0.00']);
+  });
 
   it('catches a lost fact and a changed amount behind the loader, naming the lines, and fails the stage', async () => {
     const revenue = await productionRevenue();

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import type { StageCounts, StageContext } from '@ecom/pipeline';
-import { QualityChecksConfig, StageFailure, runQualityChecks } from '@ecom/pipeline';
-import { WarehouseRepository, type AggregateModel, type LoadMode } from './warehouse.repository';
+import { withPlanSettings, withTransaction } from '@ecom/db';
+import type { FirstLoadLineSums, StageCounts, StageContext } from '@ecom/pipeline';
+import { QualityChecksConfig, StageFailure, firstLoadLineSums, runQualityChecks } from '@ecom/pipeline';
+import { WarehouseRepository, type AggregateModel, type LoadMode, type LoadWindow } from './warehouse.repository';
 
 // The daily partials before the aggregates that sum their days: agg_customer_daily before
 // agg_customer_metrics and agg_daily_sales (whole, it sums the customer days' fresh rows),
@@ -95,6 +96,9 @@ export class WarehouseService {
     if (bulk) await this.repository.setFactIndexesAside(client);
     const partitionsCreated = await this.repository.ensureFactPartitions(client);
     const moved = bulk ? 0 : await this.repository.removeMovedFacts(client);
+    // A first load's lines, summed for its reconciliations beside the facts' insert, which runs on
+    // one core (PostgreSQL gives no INSERT parallel workers).
+    const lineSums = mode === 'incremental' && window.items.from === null && window.transactions.from === null ? this.sumLinesBeside(window) : undefined;
     const facts = await this.repository.writeFacts(client, runId, bulk);
     if (facts.lines !== linesRead) {
       throw new StageFailure(`${linesRead - facts.lines} order lines name no known payment method`);
@@ -112,6 +116,7 @@ export class WarehouseService {
     await runQualityChecks(client, this.pool, runId, 'warehouse', {
       checks,
       progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
+      warehouseLineSums: lineSums,
     });
 
     return {
@@ -158,5 +163,22 @@ export class WarehouseService {
     for (const model of AGGREGATES) written[model] = await this.repository.refreshAggregate(client, model, whole);
     await this.repository.partitionwiseAggregates(client, false);
     return written;
+  }
+
+  /**
+   * A first load's lines summed on a pool connection of its own (firstLoadLineSums), without
+   * parallel workers: it takes the core the facts' insert leaves idle, no more. Production is
+   * committed, and no row stamped under the window's watermarks can still commit (load_window.sql),
+   * so it reads the lines the load reads.
+   */
+  private sumLinesBeside(window: LoadWindow): Promise<FirstLoadLineSums> {
+    const sums = withTransaction(this.pool, (client) =>
+      withPlanSettings(client, { max_parallel_workers_per_gather: '0', jit: 'off' }, () =>
+        firstLoadLineSums(client, { itemsTo: window.items.to, transactionsTo: window.transactions.to }),
+      ),
+    );
+    // Handled: the checks await it, and a stage that fails before them must not crash the process.
+    sums.catch(() => undefined);
+    return sums;
   }
 }

@@ -54,6 +54,11 @@ export interface QualityGateOptions {
    * slow it). Without it the checks build any missing table first (ensureTypedTables).
    */
   typedReady?: Readonly<Record<Entity, Promise<unknown>>>;
+  /**
+   * Warehouse stage only: a first load's lines summed already (firstLoadLineSums, beside the
+   * stage's facts' insert), for the production → warehouse checks instead of summing them here.
+   */
+  warehouseLineSums?: Promise<FirstLoadLineSums>;
 }
 
 export interface QualityGateOutcome {
@@ -118,7 +123,7 @@ export async function runQualityChecks(
   }
   const grouped = new Set<QualityCheck>(rowCheckGroups(checks).flat());
   // Read once for both production → warehouse checks, in the stage's transaction (they run on it alone).
-  const warehouseLoad = checks.some(isWarehouseReconciliation) ? await warehouseLoadParams(client, runId) : undefined;
+  const warehouseLoad = checks.some(isWarehouseReconciliation) ? await warehouseLoadParams(client, runId, options.warehouseLineSums) : undefined;
   for (const check of checks) {
     if (grouped.has(check)) continue;
     const run = async (db: Queryable) => {
@@ -328,9 +333,23 @@ function isWarehouseReconciliation(check: QualityCheck): boolean {
   return check.type === 'reconciliation' && check.from === 'production' && check.to === 'warehouse';
 }
 
-/** sql/quality/reconcile_production_warehouse_first_load.sql with the load's lines spliced in ($1 run id, $2 'first'). */
-export function warehouseFirstLoadSumsSql(): string {
-  return renderSqlFile('quality/reconcile_production_warehouse_first_load', { load_lines: sqlFile('quality/warehouse_load_lines') });
+/** A first warehouse load's lines summed (sql/quality/first_load_line_sums.sql): count, two hash sums, revenue. */
+export interface FirstLoadLineSums {
+  n: string;
+  h0: string | null;
+  h1: string | null;
+  total: string | null;
+}
+
+/** The watermarks a first load's lines lie under: its `to` of order lines and of orders, as text (microseconds kept). */
+export interface FirstLoadWatermarks {
+  itemsTo: string | null;
+  transactionsTo: string | null;
+}
+
+/** Sums a first load's lines (sql/quality/first_load_line_sums.sql), on `db` as it is set up. */
+export async function firstLoadLineSums(db: Queryable, watermarks: FirstLoadWatermarks): Promise<FirstLoadLineSums> {
+  return (await runSqlFile<FirstLoadLineSums>(db, 'quality/first_load_line_sums', [watermarks.itemsTo, watermarks.transactionsTo])).rows[0];
 }
 
 /**
@@ -339,24 +358,20 @@ export function warehouseFirstLoadSumsSql(): string {
  * ops.warehouse_loads. As a bind parameter it lets the planner drop the other kinds' branches: a
  * delta's check otherwise also initialised the rebuild branch's hash tables, sized for every fact.
  * $3-$6: a first load's sums of its lines and of all facts (whether they agree, the lines, the
- * revenue of each side; sql/quality/reconcile_production_warehouse_first_load.sql), which both
- * checks compare; the gate reads them once for the two. Another kind sums nothing: false, 0.
+ * revenue of each side; sql/quality/first_load_line_sums.sql and first_load_fact_sums.sql), which
+ * both checks compare; the gate reads them once for the two. Another kind sums nothing: false, 0.
+ * `lineSums`: the load's lines summed already (the warehouse stage sums them beside its facts'
+ * insert); otherwise they are summed here, under the watermarks the load recorded.
  */
-export async function warehouseLoadParams(db: Queryable, runId: string): Promise<unknown[]> {
-  const { rows } = await runSqlFile<{ kind: string }>(db, 'quality/warehouse_load_kind', [runId]);
+export async function warehouseLoadParams(db: Queryable, runId: string, lineSums?: Promise<FirstLoadLineSums>): Promise<unknown[]> {
+  const { rows } = await runSqlFile<{ kind: string; items_to: string | null; transactions_to: string | null }>(db, 'quality/warehouse_load_kind', [runId]);
   const kind = rows[0]?.kind ?? null;
   if (kind !== 'first') return [kind, false, 0, null, null];
-  const text = warehouseFirstLoadSumsSql();
-  type Sums = { matched: boolean; lines: string; line_total: string | null; fact_total: string | null };
-  let sums: Sums;
-  try {
-    sums = (await db.query<Sums>(text, [runId, kind])).rows[0];
-  } catch (error) {
-    const e = error as Error;
-    e.message = `the production → warehouse reconciliations' sums (sql/quality/reconcile_production_warehouse_first_load.sql): ${e.message}`;
-    throw e;
-  }
-  return [kind, sums.matched, sums.lines, sums.line_total, sums.fact_total];
+  const lines = await (lineSums ?? firstLoadLineSums(db, { itemsTo: rows[0].items_to, transactionsTo: rows[0].transactions_to }));
+  const facts = (await runSqlFile<FirstLoadLineSums>(db, 'quality/first_load_fact_sums')).rows[0];
+  // As SQL's `=` would answer: no lines (NULL sums) never agree, and the checks compare line by line.
+  const matched = lines.n === facts.n && lines.h0 !== null && lines.h0 === facts.h0 && lines.h1 !== null && lines.h1 === facts.h1;
+  return [kind, matched, lines.n, lines.total, facts.total];
 }
 
 const ROW_CHECK_TYPES = ['not_null', 'accepted_values', 'range', 'regex'] as const;

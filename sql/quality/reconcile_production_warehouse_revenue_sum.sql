@@ -15,8 +15,8 @@
 WITH
   {{load_lines}},
   quick AS (
-    -- A first load's sums of both sides, computed once for both checks (first_load_line_sums.sql,
-    -- first_load_fact_sums.sql) and passed in: $3 whether they agree, $4 the
+    -- A first load's sums of both sides, computed once for both checks (first_load_sums.sql)
+    -- and passed in: $3 whether they agree, $4 the
     -- load's lines, $5 and $6 the revenue of the lines and of the facts. For another kind of load
     -- false, 0, NULL, NULL.
     SELECT

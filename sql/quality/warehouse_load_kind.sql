@@ -2,7 +2,7 @@
 -- warehouse reconciliations take as their $2: 'rebuild', 'first' (a first load: no earlier
 -- watermark) or 'incremental'; no row when the run has not loaded. With the load's watermarks of
 -- order lines and orders as text (a JavaScript Date would drop their microseconds), under which a
--- first load's lines lie (first_load_line_sums.sql).
+-- first load's lines lie (first_load_lines.sql).
 SELECT
   CASE
     WHEN mode = 'rebuild' THEN 'rebuild'

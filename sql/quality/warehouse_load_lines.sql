@@ -1,7 +1,7 @@
 -- The production lines a warehouse load answers for, as four CTEs that both production -> warehouse
 -- reconciliations (reconcile_production_warehouse_row_count.sql and _revenue_sum.sql) splice in at
 -- their placeholder load_lines, so that both judge the same lines (a first load's sums they both
--- compare, first_load_line_sums.sql, read the lines of first_load_lines too):
+-- compare, first_load_sums.sql, read the same first_load_lines.sql):
 -- - load: the load's record in ops.warehouse_loads (written earlier in the same stage);
 -- - first_load_lines: a first load's lines, every line up to the load's watermarks;
 -- - incremental_lines: those, or an incremental load's: the lines the load read (item or order
@@ -30,34 +30,10 @@ load AS (
     run_id = $1
 ),
 first_load_lines AS NOT MATERIALIZED (
-  -- A first load reads each line once (item_id is transaction_items' key): no de-duplication,
-  -- which at 2.5M text keys spilled and cost ~6 s. Inlined where it is read (NOT MATERIALIZED), so
-  -- the first load's sums scan production with parallel workers instead of reading it back from
-  -- a materialized set the leader alone fills (1M orders: ~4 s -> ~2 s); the watermarks are
-  -- subqueries on load, which the workers receive as parameters.
-  SELECT
-    i.item_id,
-    i.line_total,
-    to_char(t.transaction_date, 'YYYYMMDD')::integer AS date_key
-  FROM
-    production.transaction_items i
-    JOIN production.transactions t ON t.transaction_id = i.transaction_id
-    AND t.updated_at <= (
-      SELECT
-        transactions_to
-      FROM
-      load
-    )
-    -- No lower bound: a first load's windows start at -infinity (and a bound the planner cannot
-    -- see made it guess a few rows and hash all 2.5M lines in every worker).
-  WHERE
-    i.updated_at <= (
-      SELECT
-        items_to
-      FROM
-      load
-    )
-    AND $2::text = 'first'
+  -- quality/first_load_lines.sql, its watermarks subqueries on load, which parallel workers receive
+  -- as parameters. Inlined where it is read (NOT MATERIALIZED): the per-line comparisons scan
+  -- production with parallel workers instead of reading it back from a set the leader alone fills.
+  {{first_load_lines}}
 ),
 incremental_lines AS (
   -- Each branch only up to the watermarks of both tables: an order changed after `to` (maybe a new

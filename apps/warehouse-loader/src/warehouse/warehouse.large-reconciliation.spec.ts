@@ -1,9 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { RunParams } from '@ecom/contracts';
-import { sqlFile, withTransaction } from '@ecom/db';
+import { withTransaction } from '@ecom/db';
 import {
   checkStatement,
   createWorkerContext,
+  firstLoadFactSumsSql,
   firstLoadLineSums,
   QualityChecksConfig,
   runQualityChecks,
@@ -68,7 +69,7 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
   };
 
   /** The same for the facts' side of the first load's sums both checks are given (read once for the two). */
-  const sumsScanLoops = () => factScans(sqlFile('quality/first_load_fact_sums'), []);
+  const sumsScanLoops = () => factScans(firstLoadFactSumsSql(), []);
 
   const productionRevenue = async () =>
     (await query<{ revenue: string }>(`SELECT sum(line_total)::text AS revenue FROM production.transaction_items`))[0].revenue;

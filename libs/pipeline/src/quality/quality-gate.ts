@@ -1,6 +1,6 @@
 import { escapeIdentifier, type Pool } from 'pg';
 import { ENTITIES, ENTITY_SPECS, type Entity } from '@ecom/contracts';
-import { fillSqlPlaceholders, renderSqlFile, runSqlFile, sqlFile, withPlanSettings, withTransaction, type Queryable } from '@ecom/db';
+import { fillSqlPlaceholders, renderSqlFile, runRenderedSqlFile, runSqlFile, runSqlText, sqlFile, withPlanSettings, withTransaction, type Queryable } from '@ecom/db';
 import { StageFailure } from '../stage-runtime';
 import { QualityChecksConfig, customRowForm, type QualityCheck, type QualityStage, type RangeValueType } from './quality-checks';
 import { STAGING_ROWS, ensureTypedTables, parsedExpression, typedEntitiesOf, typedRows, type StagedRows } from './typed-tables';
@@ -333,7 +333,7 @@ function isWarehouseReconciliation(check: QualityCheck): boolean {
   return check.type === 'reconciliation' && check.from === 'production' && check.to === 'warehouse';
 }
 
-/** A first warehouse load's lines summed (sql/quality/first_load_line_sums.sql): count, two hash sums, revenue. */
+/** A first warehouse load's lines summed (sql/quality/first_load_sums.sql): count, two hash sums, revenue. */
 export interface FirstLoadLineSums {
   n: string;
   h0: string | null;
@@ -347,9 +347,21 @@ export interface FirstLoadWatermarks {
   transactionsTo: string | null;
 }
 
-/** Sums a first load's lines (sql/quality/first_load_line_sums.sql), on `db` as it is set up. */
+/** sql/quality/first_load_lines.sql with its watermarks and first-load condition filled in (SQL text). */
+function firstLoadLinesSql(fill: { itemsTo: string; transactionsTo: string; first: string }): string {
+  return renderSqlFile('quality/first_load_lines', { items_to: fill.itemsTo, transactions_to: fill.transactionsTo, first: fill.first });
+}
+
+/** Sums a first load's lines (sql/quality/first_load_sums.sql of first_load_lines.sql), on `db` as it is set up. */
 export async function firstLoadLineSums(db: Queryable, watermarks: FirstLoadWatermarks): Promise<FirstLoadLineSums> {
-  return (await runSqlFile<FirstLoadLineSums>(db, 'quality/first_load_line_sums', [watermarks.itemsTo, watermarks.transactionsTo])).rows[0];
+  const lines = firstLoadLinesSql({ itemsTo: '$1::timestamptz', transactionsTo: '$2::timestamptz', first: 'true' });
+  const sums = await runRenderedSqlFile<FirstLoadLineSums>(db, 'quality/first_load_sums', { lines: `(${lines})` }, [watermarks.itemsTo, watermarks.transactionsTo]);
+  return sums.rows[0];
+}
+
+/** All facts summed as firstLoadLineSums sums the lines (the SQL text of sql/quality/first_load_sums.sql). */
+export function firstLoadFactSumsSql(): string {
+  return renderSqlFile('quality/first_load_sums', { lines: 'warehouse.fact_sales' });
 }
 
 /**
@@ -358,7 +370,7 @@ export async function firstLoadLineSums(db: Queryable, watermarks: FirstLoadWate
  * ops.warehouse_loads. As a bind parameter it lets the planner drop the other kinds' branches: a
  * delta's check otherwise also initialised the rebuild branch's hash tables, sized for every fact.
  * $3-$6: a first load's sums of its lines and of all facts (whether they agree, the lines, the
- * revenue of each side; sql/quality/first_load_line_sums.sql and first_load_fact_sums.sql), which
+ * revenue of each side; sql/quality/first_load_sums.sql of the lines and of the facts), which
  * both checks compare; the gate reads them once for the two. Another kind sums nothing: false, 0.
  * `lineSums`: the load's lines summed already (the warehouse stage sums them beside its facts'
  * insert); otherwise they are summed here, under the watermarks the load recorded.
@@ -368,7 +380,7 @@ export async function warehouseLoadParams(db: Queryable, runId: string, lineSums
   const kind = rows[0]?.kind ?? null;
   if (kind !== 'first') return [kind, false, 0, null, null];
   const lines = await (lineSums ?? firstLoadLineSums(db, { itemsTo: rows[0].items_to, transactionsTo: rows[0].transactions_to }));
-  const facts = (await runSqlFile<FirstLoadLineSums>(db, 'quality/first_load_fact_sums')).rows[0];
+  const facts = (await runSqlText<FirstLoadLineSums>(db, 'quality/first_load_sums', firstLoadFactSumsSql())).rows[0];
   // As SQL's `=` would answer: no lines (NULL sums) never agree, and the checks compare line by line.
   const matched = lines.n === facts.n && lines.h0 !== null && lines.h0 === facts.h0 && lines.h1 !== null && lines.h1 === facts.h1;
   return [kind, matched, lines.n, lines.total, facts.total];
@@ -693,7 +705,9 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
       }
       // Both production → warehouse checks judge the lines of one splice; the row count also the
       // month ranges sales_lines.sql reads, for an incremental load ($2) only.
-      const loadLines = sqlFile('quality/warehouse_load_lines');
+      const loadLines = renderSqlFile('quality/warehouse_load_lines', {
+        first_load_lines: firstLoadLinesSql({ itemsTo: '(SELECT items_to FROM load)', transactionsTo: '(SELECT transactions_to FROM load)', first: "$2::text = 'first'" }),
+      });
       if (check.measure === 'row_count') {
         return render(file, { load_lines: loadLines, fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);
       }

@@ -27,8 +27,8 @@ export class QualityService {
    * missing table first and the staged rows are counted.
    */
   async validateRun(ctx: StageContext, checks: QualityChecksConfig = this.checks, build?: TypedTablesBuild): Promise<StageCounts> {
-    // The typed tables committed first (the validator has built them already: then this only
-    // looks), so the staged rows are counted on the pool beside the checks, not after them.
+    // Without a build, the typed tables committed first (when the validator has built them
+    // already, this only looks), so that the staged rows are counted on the pool beside the checks.
     if (!build) await withTransaction(this.pool, (own) => ensureTypedTables(own, ctx.runId));
     const [{ verdict }, staged] = await Promise.all([
       runQualityChecks(ctx.client, this.pool, ctx.runId, 'validate', {

@@ -94,9 +94,9 @@ export async function runQualityChecks(
   // before, on two connections, and a stage run alone builds the missing ones here (committed on
   // their own when other connections measure: they must see them).
   const rows = typedRows(runId);
-  if (options.typedReady && lanes === 1) await Promise.all(Object.values(options.typedReady));
-  else if (options.typedReady) {
-    // The lanes wait for the tables each check reads.
+  if (options.typedReady) {
+    // On lanes, each lane waits for the tables of the check it takes (measureInLanes).
+    if (lanes === 1) await Promise.all(Object.values(options.typedReady));
   } else if (checks.some(readsStagedRows)) {
     if (lanes === 1) await ensureTypedTables(client, runId);
     else await withTransaction(pool, (own) => ensureTypedTables(own, runId));
@@ -209,7 +209,7 @@ async function measureInLanes(
   let everyTable: Promise<unknown> | undefined;
   const pending = [...units];
   let failed = false;
-  const waitFor = async (tables: Promise<unknown>): Promise<void> => {
+  const awaitTables = async (tables: Promise<unknown>): Promise<void> => {
     try {
       await tables;
     } catch (error) {
@@ -218,13 +218,13 @@ async function measureInLanes(
     }
   };
   const nextUnit = async (laneIndex: number): Promise<CheckUnit | undefined> => {
-    if (laneIndex > 0) await waitFor((everyTable ??= Promise.all(builds.values())));
+    if (laneIndex > 0) await awaitTables((everyTable ??= Promise.all(builds.values())));
     for (;;) {
       if (failed || pending.length === 0) return undefined;
       const index = pending.findIndex((unit) => unit.reads.every(readable));
       if (index >= 0) return pending.splice(index, 1)[0];
       const building = pending.flatMap((unit) => unit.reads.flatMap((entity) => (readable(entity) ? [] : [builds.get(entity) as Promise<void>])));
-      await waitFor(Promise.race(building));
+      await awaitTables(Promise.race(building));
     }
   };
   const lane = (laneIndex: number) => async (own: Queryable) => {

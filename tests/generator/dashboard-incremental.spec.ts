@@ -92,6 +92,23 @@ describe('incremental dashboard refresh', () => {
     }
   });
 
+  it("loads and refreshes a delta while a reader's transaction stays open across it: only a transform holds a load back", async () => {
+    // As an analyst's session left open in psql: begun before the delta's transform, still open
+    // when its warehouse load cuts the window.
+    const reader = await env.pool.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT 1');
+      const delta = await run({ mode: 'incremental' });
+      const refresh = await refreshOf(delta.runId);
+      expect(refresh).toMatchObject({ mode: 'incremental', fullReason: null });
+      expect(refresh.touchedDays).toBeGreaterThan(0);
+    } finally {
+      await reader.query('ROLLBACK');
+      reader.release();
+    }
+  });
+
   it('rebuilds in full for a rebuild run', async () => {
     const rebuild = await run({ mode: 'rebuild' });
     expect(await refreshOf(rebuild.runId)).toMatchObject({ mode: 'full', fullReason: 'rebuild run' });

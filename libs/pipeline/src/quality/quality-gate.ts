@@ -347,14 +347,9 @@ export interface FirstLoadWatermarks {
   transactionsTo: string | null;
 }
 
-/** sql/quality/first_load_lines.sql with its watermarks and first-load condition filled in (SQL text). */
-function firstLoadLinesSql(fill: { itemsTo: string; transactionsTo: string; first: string }): string {
-  return renderSqlFile('quality/first_load_lines', { items_to: fill.itemsTo, transactions_to: fill.transactionsTo, first: fill.first });
-}
-
 /** Sums a first load's lines (sql/quality/first_load_sums.sql of first_load_lines.sql), on `db` as it is set up. */
 export async function firstLoadLineSums(db: Queryable, watermarks: FirstLoadWatermarks): Promise<FirstLoadLineSums> {
-  const lines = firstLoadLinesSql({ itemsTo: '$1::timestamptz', transactionsTo: '$2::timestamptz', first: 'true' });
+  const lines = renderSqlFile('quality/first_load_lines', { items_to: '$1::timestamptz', transactions_to: '$2::timestamptz', first: 'true' });
   const sums = await runRenderedSqlFile<FirstLoadLineSums>(db, 'quality/first_load_sums', { lines: `(${lines})` }, [watermarks.itemsTo, watermarks.transactionsTo]);
   return sums.rows[0];
 }
@@ -706,7 +701,11 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
       // Both production → warehouse checks judge the lines of one splice; the row count also the
       // month ranges sales_lines.sql reads, for an incremental load ($2) only.
       const loadLines = renderSqlFile('quality/warehouse_load_lines', {
-        first_load_lines: firstLoadLinesSql({ itemsTo: '(SELECT items_to FROM load)', transactionsTo: '(SELECT transactions_to FROM load)', first: "$2::text = 'first'" }),
+        first_load_lines: renderSqlFile('quality/first_load_lines', {
+          items_to: '(SELECT items_to FROM load)',
+          transactions_to: '(SELECT transactions_to FROM load)',
+          first: "$2::text = 'first'",
+        }),
       });
       if (check.measure === 'row_count') {
         return render(file, { load_lines: loadLines, fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);

@@ -313,6 +313,41 @@ checks:
       expect(await measureCheck(env.pool, 'rec', check('revenue_reaches_production'))).toMatchObject({ expected: '15.00', actual: '14.00' });
     });
 
+    it('staging -> production revenue: amounts swapped between lines or sign-flipped are found though count and total agree', async () => {
+      // Each run: the same items, count and revenue on both sides; only the pairing of item and
+      // amount differs (swapped amounts; then amounts of opposite sign swapped, which a hash of
+      // the amount alone would not tell apart). I25 arrives as staged.
+      const cases = [
+        { runId: 'rec-swap', staged: ['10.00', '5.00'], delivered: ['5.00', '10.00'] },
+        { runId: 'rec-sign', staged: ['7.50', '-7.50'], delivered: ['-7.50', '7.50'] },
+      ];
+      try {
+        for (const { runId, staged, delivered } of cases) {
+          await ledger.createRun(runId, { mode: 'source', inputDir: '/nowhere' });
+          await stageBatch(env.pool, runId, {
+            ...EMPTY,
+            transaction_items: [
+              { item_id: `${runId}-1`, line_total: staged[0] },
+              { item_id: `${runId}-2`, line_total: staged[1] },
+              { item_id: `${runId}-3`, line_total: '3.00' },
+            ],
+          });
+          await env.pool.query(
+            `INSERT INTO production.transaction_items (item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total, last_run_id)
+             SELECT $1 || '-' || n, 'T900', 'P900', 1, 1.00, 0, amount, $1 FROM unnest($2::numeric[]) WITH ORDINALITY AS d (amount, n)`,
+            [runId, [...delivered, '3.00']],
+          );
+          const revenue = (Number(staged[0]) + Number(staged[1]) + 3).toFixed(2);
+          const gap = (2 * Math.abs(Number(staged[0]) - Number(delivered[0]))).toFixed(2);
+          expect(await measure('revenue_reaches_production', runId)).toEqual([3, gap, [`${runId}-1`, `${runId}-2`]]);
+          expect(await measureCheck(env.pool, runId, check('revenue_reaches_production'))).toMatchObject({ expected: revenue, actual: revenue });
+        }
+      } finally {
+        // The warehouse reconciliations below read all of production.
+        await env.pool.query(`DELETE FROM production.transaction_items WHERE last_run_id = ANY ($1)`, [cases.map((c) => c.runId)]);
+      }
+    });
+
     it('production -> warehouse (incremental): one fact per line the run delivered, and the same revenue', async () => {
       // Facts sit at their order's date: T900 is production's order of 2023-12-01.
       await env.pool.query(`INSERT INTO warehouse.dim_date (date_key, full_date, year, quarter, month, day, month_name, day_name, day_of_week, week_of_year, is_weekend)

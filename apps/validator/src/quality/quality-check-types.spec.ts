@@ -316,7 +316,7 @@ checks:
     it('staging -> production revenue: amounts swapped between lines or sign-flipped are found though count and total agree', async () => {
       // Each run: the same items, count and revenue on both sides; only the pairing of item and
       // amount differs (swapped amounts; then amounts of opposite sign swapped, which a hash of
-      // the amount alone would not tell apart). I25 arrives as staged.
+      // the amount alone would not tell apart). The third line arrives as staged.
       const cases = [
         { runId: 'rec-swap', staged: ['10.00', '5.00'], delivered: ['5.00', '10.00'] },
         { runId: 'rec-sign', staged: ['7.50', '-7.50'], delivered: ['-7.50', '7.50'] },

@@ -15,10 +15,9 @@
 WITH
   {{load_lines}},
   quick AS (
-    -- A first load's sums of both sides, computed once for both checks (first_load_sums.sql)
-    -- and passed in: $3 whether they agree, $4 the
-    -- load's lines, $5 and $6 the revenue of the lines and of the facts. For another kind of load
-    -- false, 0, NULL, NULL.
+    -- A first load's sums of both sides, computed once for both checks (first_load_sums.sql) and
+    -- passed in: $3 whether they agree, $4 the load's lines, $5 and $6 the revenue of the lines
+    -- and of the facts. For another kind of load false, 0, NULL, NULL.
     SELECT
       $3::boolean AS matched,
       $4::bigint AS lines,

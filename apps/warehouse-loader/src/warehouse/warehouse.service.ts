@@ -96,61 +96,68 @@ export class WarehouseService {
     if (bulk) await this.repository.setFactIndexesAside(client);
     const partitionsCreated = await this.repository.ensureFactPartitions(client);
     const moved = bulk ? 0 : await this.repository.removeMovedFacts(client);
-    // A first load's lines, summed for its reconciliations beside the facts' insert, which runs on
-    // one core (PostgreSQL gives no INSERT parallel workers).
+    // A first load's lines (the load kind 'first' of warehouse_load_kind.sql), summed for its
+    // reconciliations beside the facts' insert, which runs on one core (PostgreSQL gives no INSERT
+    // parallel workers).
     const lineSums = mode === 'incremental' && window.items.from === null && window.transactions.from === null ? this.sumLinesBeside(window) : undefined;
-    const facts = await this.repository.writeFacts(client, runId, bulk);
-    if (facts.lines !== linesRead) {
-      throw new StageFailure(`${linesRead - facts.lines} order lines name no known payment method`);
-    }
-    // Beside fact_sales, never in it: a return is no negative sale (docs/warehouse.md).
-    const returns = await this.repository.loadReturns(client, runId);
-    await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
+    try {
+      const facts = await this.repository.writeFacts(client, runId, bulk);
+      if (facts.lines !== linesRead) {
+        throw new StageFailure(`${linesRead - facts.lines} order lines name no known payment method`);
+      }
+      // Beside fact_sales, never in it: a return is no negative sale (docs/warehouse.md).
+      const returns = await this.repository.loadReturns(client, runId);
+      await ctx.progress({ step: 'facts', linesRead, factsWritten: facts.written, repointed });
 
-    const aggregates = await this.refreshAggregates(client, bulk || mode === 'rebuild');
-    const segmentsChanged = await this.repository.refreshSegments(client, bulk || mode === 'rebuild');
+      const aggregates = await this.refreshAggregates(client, bulk || mode === 'rebuild');
+      const segmentsChanged = await this.repository.refreshSegments(client, bulk || mode === 'rebuild');
 
-    await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
-    await this.repository.recordMappingTotals(client, runId);
-    // After recordLoad: the checks read the load's mode and window from its record.
-    await runQualityChecks(client, this.pool, runId, 'warehouse', {
-      checks,
-      progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
-      warehouseLineSums: lineSums,
-    });
+      await this.repository.recordLoad(client, runId, mode, window, { customerChanges, productChanges, lines: linesRead }, bulk);
+      await this.repository.recordMappingTotals(client, runId);
+      // After recordLoad: the checks read the load's mode and window from its record.
+      await runQualityChecks(client, this.pool, runId, 'warehouse', {
+        checks,
+        progress: (update) => ctx.progress({ step: 'reconciliation', ...update }),
+        warehouseLineSums: lineSums,
+      });
 
-    return {
-      rowsIn: linesRead,
-      rowsOut: facts.lines,
-      rowsRejected: 0,
-      detail: {
-        mode,
-        bulk,
-        asOfDate: window.asOfDate,
-        reloaded: window.recorded,
-        customerChanges,
-        productChanges,
-        dimCustomers: customerVersions,
-        dimProducts: productVersions,
-        dimDates,
-        dimPaymentMethods,
-        partitionsCreated,
-        facts: facts.written,
-        factsMoved: moved,
-        factsRepointed: repointed,
-        returns,
-        onUnknownCustomer: facts.unknownCustomer,
-        onUnknownProduct: facts.unknownProduct,
-        segmentsChanged,
-        aggregates: {
-          dailySales: aggregates.agg_daily_sales,
-          productDaily: aggregates.agg_product_daily,
-          productPerformance: aggregates.agg_product_performance,
-          customerDaily: aggregates.agg_customer_daily,
-          customerMetrics: aggregates.agg_customer_metrics,
+      return {
+        rowsIn: linesRead,
+        rowsOut: facts.lines,
+        rowsRejected: 0,
+        detail: {
+          mode,
+          bulk,
+          asOfDate: window.asOfDate,
+          reloaded: window.recorded,
+          customerChanges,
+          productChanges,
+          dimCustomers: customerVersions,
+          dimProducts: productVersions,
+          dimDates,
+          dimPaymentMethods,
+          partitionsCreated,
+          facts: facts.written,
+          factsMoved: moved,
+          factsRepointed: repointed,
+          returns,
+          onUnknownCustomer: facts.unknownCustomer,
+          onUnknownProduct: facts.unknownProduct,
+          segmentsChanged,
+          aggregates: {
+            dailySales: aggregates.agg_daily_sales,
+            productDaily: aggregates.agg_product_daily,
+            productPerformance: aggregates.agg_product_performance,
+            customerDaily: aggregates.agg_customer_daily,
+            customerMetrics: aggregates.agg_customer_metrics,
+          },
         },
-      },
-    };
+      };
+    } finally {
+      // The sums beside end with the stage, whatever ended it: a stage that fails before its
+      // checks would otherwise leave them running on a pool connection.
+      await lineSums?.catch(() => undefined);
+    }
   }
 
   /**

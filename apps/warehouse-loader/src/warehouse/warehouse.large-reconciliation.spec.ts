@@ -18,7 +18,7 @@ import { WarehouseService } from './warehouse.service';
 
 /**
  * The production → warehouse reconciliations on a load big enough for their bulk branch: above
- * 10,000 lines (a literal in sql/quality/warehouse_load_lines.sql, which both
+ * 10,000 lines and a twentieth of the facts (sql/quality/warehouse_load_lines.sql, which both
  * sql/quality/reconcile_production_warehouse_*.sql splice in) they hash-join fact_sales once
  * instead of probing it per line. warehouse.service.spec.ts only loads a handful
  * of lines, so without this spec the branch a first load takes is never run.
@@ -54,19 +54,23 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
       .filter((scan) => scan.relation.startsWith('fact_sales'))
       .map((scan) => [scan.relation, scan.loops]);
 
+  /** The configured production → warehouse reconciliation of `measure`. */
+  const checkOf = (measure: 'row_count' | 'revenue_sum') => {
+    const check = app
+      .get(QualityChecksConfig)
+      .checks.find((c) => c.type === 'reconciliation' && c.from === 'production' && c.to === 'warehouse' && c.measure === measure);
+    if (!check) throw new Error(`no production → warehouse ${measure} reconciliation in config/quality-checks.yaml`);
+    return check;
+  };
+
   /**
    * How often each fact_sales partition was scanned when the check ran, given the first load's sums
    * as the quality gate passes them ($2-$6): once per partition is the bulk branch's one join; the
    * per-line branch probes each partition once per line; none when the sums agreed.
    */
-  const factScanLoops = async (measure: 'row_count' | 'revenue_sum') => {
+  const factScanLoops = async (measure: 'row_count' | 'revenue_sum') =>
     // The statement as the quality gate renders it (the row count's month ranges filled in).
-    const check = app
-      .get(QualityChecksConfig)
-      .checks.find((c) => c.type === 'reconciliation' && c.from === 'production' && c.to === 'warehouse' && c.measure === measure);
-    if (!check) throw new Error(`no production → warehouse ${measure} reconciliation in config/quality-checks.yaml`);
-    return factScans(checkStatement(check).text, [RUN, ...(await warehouseLoadParams(env.pool, RUN))]);
-  };
+    factScans(checkStatement(checkOf(measure)).text, [RUN, ...(await warehouseLoadParams(env.pool, RUN))]);
 
   /** The same for the facts' side of the first load's sums both checks are given (read once for the two). */
   const sumsScanLoops = () => factScans(firstLoadFactSumsSql(), []);
@@ -190,6 +194,40 @@ describe('warehouse-loader: reconciliation of a load over 10,000 lines (the bulk
         ['fact_sales_2024_01', 1],
         ['fact_sales_default', 1],
       ]);
+    }
+  }, 60_000);
+
+  it('probes the facts per line when the load holds less than a twentieth of them: the same findings', async () => {
+    // 200,000 facts of other lines in the same month (a warehouse ~20x the load), counted by the
+    // partitions' statistics: the load's 10,050 lines are now few enough to probe one by one.
+    await query(
+      `INSERT INTO warehouse.fact_sales
+         (item_id, date_key, customer_key, product_key, payment_method_key, transaction_id, quantity, unit_price,
+          discount_percentage, discount_amount, line_total, profit, last_run_id)
+       SELECT 'X' || lpad(n::text, 6, '0'), 20240115, f.customer_key, f.product_key, f.payment_method_key, 'TX', 1, 1.00,
+              0, 0, 1.00, 0, 'other'
+         FROM generate_series(1, 200000) n, (SELECT * FROM warehouse.fact_sales LIMIT 1) f`,
+    );
+    await query('ANALYZE warehouse.fact_sales');
+    const checks = app.get(QualityChecksConfig);
+
+    const failure = await withTransaction(env.pool, (client) => runQualityChecks(client, env.pool, RUN, 'warehouse', { checks })).catch(
+      (error: unknown) => error,
+    );
+
+    // The lost fact and the changed amount of the test before, found and named as the hash join did.
+    expect(failure).toBeInstanceOf(StageFailure);
+    expect(await reconciliationOf(RUN)).toEqual([
+      ['reconcile_revenue_production_warehouse', LINES, '31.50', 'fail', ['L00042', 'L07777']],
+      ['reconcile_transaction_items_production_warehouse', LINES, '1', 'fail', ['L00042']],
+    ]);
+    // One probe of the month's partition per line, and no fact read whole: the hash join read
+    // every fact of the month once (210,049 rows); the row count's month ranges read a few.
+    for (const measure of ['row_count', 'revenue_sum'] as const) {
+      const scans = (await scannedRelations(env.pool, checkStatement(checkOf(measure)).text, [RUN, ...(await warehouseLoadParams(env.pool, RUN))]))
+        .filter((scan) => scan.relation.startsWith('fact_sales'));
+      expect(scans.filter((scan) => scan.loops === LINES).map((scan) => scan.relation)).toEqual(['fact_sales_2024_01']);
+      expect(Math.max(...scans.map((scan) => scan.rows))).toBeLessThanOrEqual(LINES);
     }
   }, 60_000);
 });

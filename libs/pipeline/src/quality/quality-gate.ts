@@ -716,7 +716,7 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
         }),
       });
       if (check.measure === 'row_count') {
-        return render(file, { load_lines: loadLines, fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text = 'incremental'" }) }, []);
+        return render(file, { load_lines: loadLines, fact_months: renderSqlFile('warehouse/fact_month_item_ranges', { when: "$2::text IN ('first', 'incremental')" }) }, []);
       }
       return render(file, { load_lines: loadLines }, []);
     }

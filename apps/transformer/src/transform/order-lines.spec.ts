@@ -1,7 +1,7 @@
 import { withTransaction } from '@ecom/db';
-import { QualityChecksConfig, loadQualityChecks, runQualityChecks, transformTable } from '@ecom/pipeline';
+import { transformTable } from '@ecom/pipeline';
 import { NO_REJECT_LIMITS } from '@ecom/testing';
-import { ProductionRepository, itemIdUniqueChecks } from './production.repository';
+import { ProductionRepository } from './production.repository';
 import { transformWorld, type StagedLine } from './transform-world.testing';
 
 const line = (id: string, txn: string, extra: StagedLine = {}): StagedLine => ({
@@ -18,11 +18,11 @@ describe('ProductionRepository.checkOrderLines: with and without the duplicates 
   const repository = new ProductionRepository();
 
   /** The run's checked lines as built (window forced or not), and whether the window ran. */
-  const build = (runId: string, window?: boolean, uniqueChecks?: string[]) =>
+  const build = (runId: string, window?: boolean) =>
     withTransaction(world.env.pool, async (client) => {
       await repository.tuneSession(client);
       await repository.ensureTypedTables(client, runId);
-      const path = await repository.checkOrderLines(client, runId, { window, uniqueChecks });
+      const path = await repository.checkOrderLines(client, runId, { window });
       const table = transformTable('transform_order_lines', runId);
       const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY source_file, source_line`);
       // As stored: production's lines are written in this order (transaction_items.sql).
@@ -61,8 +61,8 @@ describe('ProductionRepository.checkOrderLines: with and without the duplicates 
   it('builds the same rows without the window when the item_ids are unique', async () => {
     const unique = await build('ol1');
     const windowed = await build('ol1', true);
-    expect(unique).toMatchObject({ window: false, by: 'proof' });
-    expect(windowed).toMatchObject({ window: true, by: 'option' });
+    expect(unique.window).toBe(false);
+    expect(windowed.window).toBe(true);
     expect(unique.rows).toHaveLength(8);
     expect(unique.rows.every((row) => row.chosen === true)).toBe(true);
     expect(unique.rows).toEqual(windowed.rows);
@@ -84,47 +84,10 @@ describe('ProductionRepository.checkOrderLines: with and without the duplicates 
 
   it('takes the window when an item_id repeats', async () => {
     const repeated = await build('ol2');
-    expect(repeated).toMatchObject({ window: true, by: 'proof' });
+    expect(repeated.window).toBe(true);
     expect(repeated.rows.filter((row) => row.item_id === 'O2-a').map((row) => [row.source_line, row.chosen, row.line_reason])).toEqual([
       ['2', false, 'duplicate_superseded'],
       ['4', true, null],
     ]);
-  });
-
-  describe("with the validate stage's result of the item_ids' uniqueness check", () => {
-    // The shipped config's checks of the order lines' item_id uniqueness, as the stage finds them.
-    const shipped = loadQualityChecks();
-    const names = itemIdUniqueChecks(shipped);
-    const validated = async (runId: string) => {
-      const only = new QualityChecksConfig('quality-checks.yaml', shipped.checks.filter((check) => names.includes(check.name)));
-      await withTransaction(world.env.pool, (client) => runQualityChecks(client, world.env.pool, runId, 'validate', { checks: only }));
-    };
-
-    it('reads the stored result instead of proving it again, and builds the same rows', async () => {
-      expect(names).toEqual(['uniqueness_item_id']);
-      await validated('ol1');
-      await validated('ol2');
-      const unique = await build('ol1', undefined, names);
-      expect(unique).toMatchObject({ window: false, by: 'validate' });
-      expect(unique.rows).toEqual((await build('ol1')).rows);
-      const repeated = await build('ol2', undefined, names);
-      expect(repeated).toMatchObject({ window: true, by: 'validate' });
-      expect(repeated.rows).toEqual((await build('ol2')).rows);
-    });
-
-    it('decides by the stored result alone, and proves it when none is stored', async () => {
-      await validated('ol1');
-      await validated('ol2');
-      // A stored result that says the opposite of the lines: it is what decides, not the lines.
-      await world.env.pool.query(
-        `UPDATE ops.quality_checks SET violations = CASE WHEN run_id = 'ol1' THEN 1 ELSE 0 END
-          WHERE run_id IN ('ol1', 'ol2') AND check_name = 'uniqueness_item_id'`,
-      );
-      expect(await build('ol1', undefined, names)).toMatchObject({ window: true, by: 'validate' });
-      expect(await build('ol2', undefined, names)).toMatchObject({ window: false, by: 'validate' });
-      // Another check's name, or none: no stored result answers, the proof does.
-      expect(await build('ol2', undefined, ['uniqueness_other'])).toMatchObject({ window: true, by: 'proof' });
-      expect(await build('ol1', undefined, [])).toMatchObject({ window: false, by: 'proof' });
-    });
   });
 });

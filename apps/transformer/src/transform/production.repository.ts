@@ -3,7 +3,7 @@ import type { Entity } from '@ecom/contracts';
 import { renderSqlFile, runSqlFile, runSqlText, sqlFile, withPlanSettings, type Queryable } from '@ecom/db';
 import type { Pool, PoolClient } from 'pg';
 import type { CategoricalValuesConfig } from '@ecom/config';
-import { customerPhonesTable, ensureTypedTables, transformTable, typedTable, typedTableOf, type QualityChecksConfig } from '@ecom/pipeline';
+import { customerPhonesTable, ensureTypedTables, transformTable, typedTable, typedTableOf } from '@ecom/pipeline';
 import { fillPhoneE164, parsePhonesBeside } from './phone-e164';
 import { customerLookup, probesProduction } from './production-lookup';
 
@@ -26,19 +26,6 @@ interface EntityOutcomeRow {
 }
 
 /** The only place that knows the sql/transform files; each runs inside the caller's transaction. */
-/**
- * The names of the validate stage's `unique` checks of the order lines' item_id in `checks`, whose
- * stored results checkOrderLines reads. The validator reads the same config/quality-checks.yaml;
- * were a name to mean another column there, a repeated item_id would fail the load's key (the
- * restored primary key, or the upsert touching a row twice), not pass it.
- */
-export function itemIdUniqueChecks(checks: QualityChecksConfig): string[] {
-  return checks
-    .forStage('validate')
-    .filter((check) => check.type === 'unique' && check.entity === 'transaction_items' && check.column === 'item_id')
-    .map((check) => check.name);
-}
-
 @Injectable()
 export class ProductionRepository {
   /** JIT off and a larger work_mem for the rest of the transform's transaction (stage_settings.sql). */
@@ -121,22 +108,19 @@ export class ProductionRepository {
    * (sql/transform/order_lines.sql): tables that transactions.sql and transaction_items.sql read,
    * dropped by dropOrderTables in the same transaction. Before transactions.sql. Returns whether
    * the duplicates' window ran (`window`: it does when the run's item_ids are not proved unique,
-   * or always with `options.window`, which a test uses to compare the two builds) and what decided
-   * it (`by`). `options.uniqueChecks`: the names of the validate stage's `unique` checks of the
-   * order lines' item_id, whose stored result answers for the run when there is one.
+   * or always with `options.window`, which a test uses to compare the two builds).
    */
-  async checkOrderLines(
-    db: Queryable,
-    runId: string,
-    options: { window?: boolean; uniqueChecks?: readonly string[] } = {},
-  ): Promise<{ window: boolean; by: 'option' | 'validate' | 'proof' }> {
+  async checkOrderLines(db: Queryable, runId: string, options: { window?: boolean } = {}): Promise<{ window: boolean }> {
     const file = 'transform/order_lines';
     // Without a repeated item_id (nearly every run) no line is a duplicate: the window that finds
     // them, a sort of every line and a pass over them in the leader alone, is left out. At 1M
-    // orders: leader CPU of the statement 6.5-7.6 → 4.3-4.6 s (+0.6 s the proof, unless the
-    // validate stage's check already counted the run's item_ids).
-    const decided = options.window === true ? { unique: false, by: 'option' as const } : await this.itemIdsUnique(db, runId, options.uniqueChecks ?? []);
-    const unique = decided.unique;
+    // orders: leader CPU of the statement 6.5-7.6 → 4.3-4.6 s (+0.6 s the proof), same rows.
+    const { rows } = await runSqlText<{ item_ids_unique: boolean }>(
+      db,
+      'transform/order_lines_unique',
+      this.render('transform/order_lines_unique', runId),
+    );
+    const unique = rows[0].item_ids_unique && options.window !== true;
     const text = this.render(file, runId, {
       windowed: sqlFile(unique ? 'transform/order_lines_chosen_unique' : 'transform/order_lines_chosen_window'),
       duplicates: unique ? '' : this.render('transform/order_lines_duplicates', runId),
@@ -150,21 +134,7 @@ export class ProductionRepository {
       (error as Error).message = `sql/${file}.sql: ${(error as Error).message}`;
       throw error;
     }
-    return { window: !unique, by: decided.by };
-  }
-
-  /** Whether the run's item_ids are unique: the validate stage's stored check if any, else the proof. */
-  private async itemIdsUnique(db: Queryable, runId: string, uniqueChecks: readonly string[]): Promise<{ unique: boolean; by: 'validate' | 'proof' }> {
-    if (uniqueChecks.length > 0) {
-      const { rows } = await runSqlFile<{ item_ids_unique: boolean | null }>(db, 'transform/order_lines_unique_validated', [runId, uniqueChecks]);
-      if (rows[0].item_ids_unique !== null) return { unique: rows[0].item_ids_unique, by: 'validate' };
-    }
-    const { rows } = await runSqlText<{ item_ids_unique: boolean }>(
-      db,
-      'transform/order_lines_unique',
-      this.render('transform/order_lines_unique', runId),
-    );
-    return { unique: rows[0].item_ids_unique, by: 'proof' };
+    return { window: !unique };
   }
 
   /**

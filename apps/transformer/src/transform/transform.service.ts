@@ -21,7 +21,7 @@ import {
   type StageContext,
   type StageCounts,
 } from '@ecom/pipeline';
-import { ProductionRepository, itemIdUniqueChecks, type EntityOutcome } from './production.repository';
+import { ProductionRepository, type EntityOutcome } from './production.repository';
 
 /**
  * Parents before children: referential checks read production after the parents were upserted.
@@ -138,7 +138,7 @@ export class TransformService {
         // Orders are accepted or rejected whole: their lines are checked before the headers, here
         // before the customers (the lines read the products, not the customers) so that the
         // phones' parsing beside has this statement to overlap.
-        await this.production.checkOrderLines(ctx.client, ctx.runId, { uniqueChecks: itemIdUniqueChecks(checks) });
+        await this.production.checkOrderLines(ctx.client, ctx.runId);
         await this.production.fillPhoneE164(ctx.client, ctx.runId, await phones);
       }
       // The orders' and the order lines' loads are each one INSERT, which PostgreSQL runs in this

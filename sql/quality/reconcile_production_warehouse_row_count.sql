@@ -23,7 +23,8 @@ WITH
   ),
   fact_months AS MATERIALIZED (
     -- Each month's lowest and highest item_id (warehouse/fact_month_item_ranges.sql, as
-    -- sales_lines.sql reads them), for an incremental load only.
+    -- sales_lines.sql reads them), for an incremental or a first load: read only if the per-line
+    -- branch below runs.
     {{fact_months}}
   ),
   incremental AS (

@@ -3,8 +3,9 @@
 -- each month from the earliest fact's to the latest's with the lowest and highest item_id of its
 -- facts (two index descents in its partition). A line whose item_id is outside a month's range has
 -- no fact there, so its probe skips that month; every fact is dated in one of them. The
--- placeholder `when` is the statement's condition for reading them at all (a delta), so a first
--- load or a rebuild computes no months.
+-- placeholder `when` is the statement's condition for reading them at all (sales_lines.sql: a
+-- delta; the reconciliation: a delta or a first load, whose lines it may probe one by one), so a
+-- rebuild computes no months.
 SELECT
   m.lo,
   m.hi,

@@ -707,7 +707,8 @@ export function checkStatement(check: QualityCheck, rows: StagedRows = STAGING_R
         );
       }
       // Both production → warehouse checks judge the lines of one splice; the row count also the
-      // month ranges sales_lines.sql reads, for an incremental load ($2) only.
+      // month ranges sales_lines.sql reads, for an incremental or a first load ($2), whose lines
+      // it may probe one by one.
       const loadLines = renderSqlFile('quality/warehouse_load_lines', {
         first_load_lines: renderSqlFile('quality/first_load_lines', {
           items_to: '(SELECT items_to FROM load)',
